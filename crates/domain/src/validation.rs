@@ -1,0 +1,140 @@
+//! Field-level validation results. Messages are keys, translated by the web
+//! layer (Fluent), so the domain stays language-free.
+
+/// Why a value was refused. Each variant maps to one Fluent message id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    Required,
+    TooLong,
+    CprFormat,
+    CprDate,
+    CvrFormat,
+    CvrChecksum,
+    EmailFormat,
+    PhoneFormat,
+    UnknownMunicipality,
+    UnknownRole,
+    LoginTaken,
+    PasswordTooShort,
+    CprAlreadyRegistered,
+    CvrAlreadyRegistered,
+    LoginFormat,
+    RoleNeedsMunicipality,
+}
+
+impl Problem {
+    /// The Fluent message id that explains this problem to a user.
+    pub fn message_id(self) -> &'static str {
+        match self {
+            Problem::Required => "err-required",
+            Problem::TooLong => "err-too-long",
+            Problem::CprFormat => "err-cpr-format",
+            Problem::CprDate => "err-cpr-date",
+            Problem::CvrFormat => "err-cvr-format",
+            Problem::CvrChecksum => "err-cvr-checksum",
+            Problem::EmailFormat => "err-email-format",
+            Problem::PhoneFormat => "err-phone-format",
+            Problem::UnknownMunicipality => "err-unknown-municipality",
+            Problem::UnknownRole => "err-unknown-role",
+            Problem::LoginTaken => "err-login-taken",
+            Problem::PasswordTooShort => "err-password-too-short",
+            Problem::CprAlreadyRegistered => "err-cpr-already-registered",
+            Problem::CvrAlreadyRegistered => "err-cvr-already-registered",
+            Problem::LoginFormat => "err-login-format",
+            Problem::RoleNeedsMunicipality => "err-role-needs-municipality",
+        }
+    }
+}
+
+/// A refused field: which field, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub problem: Problem,
+}
+
+impl FieldError {
+    pub fn new(field: &'static str, problem: Problem) -> Self {
+        FieldError { field, problem }
+    }
+}
+
+/// A required, trimmed text of at most `max` characters.
+pub fn required_text(field: &'static str, value: &str, max: usize) -> Result<String, FieldError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(FieldError::new(field, Problem::Required));
+    }
+    optional_text(field, value, max).map(|v| v.unwrap_or_default())
+}
+
+/// An optional, trimmed text of at most `max` characters; empty means absent.
+pub fn optional_text(
+    field: &'static str,
+    value: &str,
+    max: usize,
+) -> Result<Option<String>, FieldError> {
+    let value = value.trim();
+    if value.chars().count() > max {
+        return Err(FieldError::new(field, Problem::TooLong));
+    }
+    Ok((!value.is_empty()).then(|| value.to_string()))
+}
+
+/// An optional e-mail address: one `@` with text on both sides and a dot in the domain.
+pub fn optional_email(field: &'static str, value: &str) -> Result<Option<String>, FieldError> {
+    let Some(email) = optional_text(field, value, 254)? else {
+        return Ok(None);
+    };
+    let valid = match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !email.contains(char::is_whitespace)
+                && !domain.contains('@')
+        }
+        None => false,
+    };
+    if valid { Ok(Some(email)) } else { Err(FieldError::new(field, Problem::EmailFormat)) }
+}
+
+/// An optional Danish or international phone number: digits, spaces and one leading `+`.
+pub fn optional_phone(field: &'static str, value: &str) -> Result<Option<String>, FieldError> {
+    let Some(phone) = optional_text(field, value, 20)? else {
+        return Ok(None);
+    };
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    let allowed = phone
+        .char_indices()
+        .all(|(i, c)| c.is_ascii_digit() || c == ' ' || (c == '+' && i == 0));
+    if allowed && (8..=15).contains(&digits) {
+        Ok(Some(phone))
+    } else {
+        Err(FieldError::new(field, Problem::PhoneFormat))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_trimmed_and_bounded() {
+        assert_eq!(required_text("name", "  Ida ", 10).unwrap(), "Ida");
+        assert_eq!(required_text("name", "   ", 10).unwrap_err().problem, Problem::Required);
+        assert_eq!(required_text("name", "abcdefghijk", 10).unwrap_err().problem, Problem::TooLong);
+    }
+
+    #[test]
+    fn email_and_phone_shapes() {
+        assert!(optional_email("email", "ida@example.dk").unwrap().is_some());
+        assert!(optional_email("email", "").unwrap().is_none());
+        for bad in ["ida", "ida@", "@x.dk", "ida@dk", "i da@x.dk"] {
+            assert_eq!(optional_email("email", bad).unwrap_err().problem, Problem::EmailFormat, "{bad}");
+        }
+        assert!(optional_phone("phone", "+45 20 30 40 50").unwrap().is_some());
+        assert_eq!(optional_phone("phone", "20-30").unwrap_err().problem, Problem::PhoneFormat);
+    }
+}
