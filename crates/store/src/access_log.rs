@@ -1,0 +1,135 @@
+//! The access log: every read, search, change and export of a youth's data.
+//! Rows are written inside the transaction that used the data.
+
+use crate::{Db, Result, Scope, on_db};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccessAction {
+    Read,
+    Search,
+    Create,
+    Update,
+    Export,
+}
+
+impl AccessAction {
+    pub fn code(self) -> &'static str {
+        match self {
+            AccessAction::Read => "read",
+            AccessAction::Search => "search",
+            AccessAction::Create => "create",
+            AccessAction::Update => "update",
+            AccessAction::Export => "export",
+        }
+    }
+}
+
+pub(crate) const INSERT_SQL: &str = "INSERT INTO access_log (at, user_id, municipality_code, action, youth_id, criterion, purpose, request_id) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+/// Writes one access-log row on the given connection (inside the caller's transaction).
+macro_rules! log_access {
+    ($conn:expr, $scope:expr, $action:expr, $youth_id:expr, $criterion:expr) => {
+        sqlx::query($crate::access_log::INSERT_SQL)
+            .bind($crate::now())
+            .bind($scope.user_id)
+            .bind($scope.municipality)
+            .bind($action.code())
+            .bind($youth_id)
+            .bind($criterion)
+            .bind($scope.purpose.code())
+            .bind($scope.request_id.as_str())
+            .execute($conn)
+            .await
+    };
+}
+pub(crate) use log_access;
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct AccessLogEntry {
+    pub id: i64,
+    pub at: i64,
+    pub user_login: String,
+    pub user_name: String,
+    pub municipality_code: Option<i64>,
+    pub action: String,
+    pub youth_id: Option<i64>,
+    pub youth_name: Option<String>,
+    pub criterion: Option<String>,
+    pub purpose: String,
+    pub request_id: String,
+}
+
+/// A team lead's search of the access log of their municipality.
+#[derive(Debug, Clone, Default)]
+pub struct AccessLogQuery {
+    pub user_login: Option<String>,
+    pub youth_id: Option<i64>,
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    pub limit: i64,
+}
+
+impl Db {
+    /// The access log of the scope's municipality. Only team leads read it.
+    pub async fn search_access_log(&self, scope: &Scope, query: &AccessLogQuery) -> Result<Vec<AccessLogEntry>> {
+        if scope.role != spire_domain::Role::TeamLead {
+            return Err(crate::Error::NotFound);
+        }
+        on_db!(self, |pool| {
+            Ok(sqlx::query_as::<_, AccessLogEntry>(SEARCH_SQL)
+                .bind(scope.municipality)
+                .bind(query.user_login.as_deref())
+                .bind(query.youth_id)
+                .bind(query.from)
+                .bind(query.to)
+                .bind(query.limit.clamp(1, 1000))
+                .fetch_all(pool)
+                .await?)
+        })
+    }
+
+    /// Everyone who used one youth's data: the extract a person may ask for.
+    /// Readable by the municipality's team lead and by the youth themselves;
+    /// producing it is itself logged as an export.
+    pub async fn access_log_for_youth(&self, scope: &Scope, youth_id: i64) -> Result<Vec<AccessLogEntry>> {
+        if !matches!(scope.role, spire_domain::Role::TeamLead | spire_domain::Role::Youth) {
+            return Err(crate::Error::NotFound);
+        }
+        let visibility = scope.youth_visibility();
+        on_db!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let visible: Option<i64> = sqlx::query_scalar(crate::youth::VISIBLE_ID_SQL)
+                .bind(youth_id)
+                .bind(visibility.municipality)
+                .bind(visibility.created_by)
+                .bind(visibility.own_user)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if visible.is_none() {
+                return Err(crate::Error::NotFound);
+            }
+            let rows = sqlx::query_as::<_, AccessLogEntry>(BY_YOUTH_SQL).bind(youth_id).fetch_all(&mut *tx).await?;
+            log_access!(&mut *tx, scope, AccessAction::Export, Some(youth_id), Some("access-log extract"))?;
+            tx.commit().await?;
+            Ok(rows)
+        })
+    }
+}
+
+const BY_YOUTH_SQL: &str = "SELECT a.id, a.at, u.login AS user_login, u.display_name AS user_name, a.municipality_code, \
+     a.action, a.youth_id, y.first_name || ' ' || y.last_name AS youth_name, a.criterion, a.purpose, a.request_id \
+     FROM access_log a JOIN users u ON u.id = a.user_id JOIN youth y ON y.id = a.youth_id \
+     WHERE a.youth_id = $1 ORDER BY a.at DESC, a.id DESC";
+
+const SEARCH_SQL: &str = "SELECT a.id, a.at, u.login AS user_login, u.display_name AS user_name, a.municipality_code, \
+     a.action, a.youth_id, CASE WHEN y.id IS NULL THEN NULL ELSE y.first_name || ' ' || y.last_name END AS youth_name, \
+     a.criterion, a.purpose, a.request_id \
+     FROM access_log a JOIN users u ON u.id = a.user_id LEFT JOIN youth y ON y.id = a.youth_id \
+     WHERE a.municipality_code = $1 \
+       AND (CAST($2 AS TEXT) IS NULL OR u.login = $2) \
+       AND (CAST($3 AS BIGINT) IS NULL OR a.youth_id = $3) \
+       AND (CAST($4 AS BIGINT) IS NULL OR a.at >= $4) \
+       AND (CAST($5 AS BIGINT) IS NULL OR a.at < $5) \
+     ORDER BY a.at DESC, a.id DESC LIMIT $6";

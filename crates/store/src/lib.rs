@@ -1,0 +1,170 @@
+//! Persistence for Spire: one set of repositories over SQLite and PostgreSQL.
+//!
+//! The only crate that speaks SQL. Every query is one text with `$N`
+//! placeholders that both databases accept (placeholders appear in numeric
+//! order, which is how SQLite numbers them). Personal data is reached only
+//! through functions that take a [`Scope`]: the tenant filter and the
+//! access-log row happen in the same transaction.
+
+mod access_log;
+mod companies;
+pub mod crypto;
+mod migrate;
+mod municipalities;
+mod scope;
+mod teams;
+#[doc(hidden)]
+pub mod testing;
+mod users;
+mod youth;
+
+pub use access_log::{AccessAction, AccessLogEntry, AccessLogQuery};
+pub use companies::{CompanyContactRow, CompanyRow, NewCompany};
+pub use crypto::ServerKey;
+pub use municipalities::{MunicipalityOverview, MunicipalityRow};
+pub use scope::{Purpose, Scope};
+pub use teams::{NewTeamMember, TeamMemberRow};
+pub use users::{ApiTokenSecret, LoginOutcome, NewUser, SessionRow, SessionSecret, UserRow};
+pub use youth::{NewYouth, YouthPage, YouthRow};
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Runs the same code body against whichever pool the `Db` holds. Each arm is
+/// compiled for its own driver, so one SQL text and one body serve both.
+macro_rules! on_db {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db {
+            $crate::Db::Sqlite($pool) => $body,
+            $crate::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_db;
+
+/// Opens a write transaction. On SQLite it is `BEGIN IMMEDIATE`, so a writer
+/// takes the lock up front instead of failing later when a read upgrades.
+pub(crate) trait BeginWrite {
+    type Database: sqlx::Database;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Database>, sqlx::Error>;
+}
+
+impl BeginWrite for SqlitePool {
+    type Database = sqlx::Sqlite;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Database = sqlx::Postgres;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        self.begin().await
+    }
+}
+
+/// A database connection pool: the embedded SQLite file or a PostgreSQL server.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("not found")]
+    NotFound,
+    #[error("{0:?}")]
+    Invalid(spire_domain::FieldError),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("the database is not safe to use: {0}")]
+    UnsafeSettings(String),
+    #[error("encryption error")]
+    Crypto,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Db {
+    /// Connects to `postgres://…` or to a SQLite file (a path or `sqlite:` URL),
+    /// creating the SQLite file when missing, and migrates the schema.
+    pub async fn connect(target: &str) -> Result<Db> {
+        let db = Db::connect_without_migrations(target).await?;
+        migrate::run(&db).await?;
+        Ok(db)
+    }
+
+    /// Connects without touching the schema (for administration tasks).
+    pub async fn connect_without_migrations(target: &str) -> Result<Db> {
+        let db = if target.starts_with("postgres://") || target.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(target)
+                .await?;
+            Db::Postgres(pool)
+        } else {
+            let path = target.strip_prefix("sqlite://").or_else(|| target.strip_prefix("sqlite:")).unwrap_or(target);
+            let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+            let db = Db::Sqlite(pool);
+            db.check_sqlite_durability().await?;
+            db
+        };
+        Ok(db)
+    }
+
+    /// Refuses to run on SQLite unless WAL, synchronous=FULL and foreign keys
+    /// are really in force: allocations and logs must survive a crash.
+    async fn check_sqlite_durability(&self) -> Result<()> {
+        let Db::Sqlite(pool) = self else { return Ok(()) };
+        let mut conn = pool.acquire().await?;
+        let journal: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&mut *conn).await?;
+        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(&mut *conn).await?;
+        let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(&mut *conn).await?;
+        if journal.to_ascii_lowercase() != "wal" {
+            return Err(Error::UnsafeSettings(format!("journal_mode is {journal}, expected wal")));
+        }
+        if synchronous != 2 {
+            return Err(Error::UnsafeSettings(format!("synchronous is {synchronous}, expected 2 (FULL)")));
+        }
+        if foreign_keys != 1 {
+            return Err(Error::UnsafeSettings("foreign_keys is off".into()));
+        }
+        Ok(())
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    pub async fn close(&self) {
+        on_db!(self, |pool| pool.close().await)
+    }
+}
+
+/// Current UTC time as unix seconds, the storage representation of time.
+pub fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// Maps a unique-constraint violation to a field error, anything else through.
+pub(crate) fn unique_violation_as(err: sqlx::Error, field: &'static str, problem: spire_domain::Problem) -> Error {
+    match &err {
+        sqlx::Error::Database(db_err) if db_err.is_unique_violation() => {
+            Error::Invalid(spire_domain::FieldError::new(field, problem))
+        }
+        _ => Error::Database(err),
+    }
+}

@@ -1,0 +1,49 @@
+//! Schema migrations: one ordered list per database, applied in a transaction
+//! each and recorded in `spire_migrations`.
+
+use crate::{Db, Result, on_db};
+
+struct Migration {
+    version: i64,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
+    postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
+}];
+
+pub(crate) async fn run(db: &Db) -> Result<()> {
+    on_db!(db, |pool| {
+        sqlx::raw_sql(
+            "CREATE TABLE IF NOT EXISTS spire_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
+        )
+        .execute(pool)
+        .await?;
+        for migration in MIGRATIONS {
+            let mut tx = pool.begin().await?;
+            let applied: Option<i64> = sqlx::query_scalar("SELECT version FROM spire_migrations WHERE version = $1")
+                .bind(migration.version)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if applied.is_some() {
+                continue;
+            }
+            let sql = match db {
+                Db::Sqlite(_) => migration.sqlite,
+                Db::Postgres(_) => migration.postgres,
+            };
+            sqlx::raw_sql(sql).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO spire_migrations (version, applied_at) VALUES ($1, $2)")
+                .bind(migration.version)
+                .bind(crate::now())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            tracing::info!(version = migration.version, "applied migration");
+        }
+        Ok(())
+    })
+}

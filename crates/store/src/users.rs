@@ -1,0 +1,317 @@
+//! Users, password log-in, sessions and API tokens.
+//!
+//! Passwords are argon2id hashes. Session and API tokens are 128-bit random
+//! values, stored only as SHA-256 hashes, so a copy of the database cannot be
+//! used to log in.
+
+use crate::crypto::{random_token, token_hash};
+use crate::{BeginWrite, Db, Error, Result, on_db, unique_violation_as};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use argon2::Argon2;
+use serde::Serialize;
+use spire_domain::{FieldError, Problem, Role};
+
+/// Consecutive failures that block a login, and for how long they count.
+const MAX_FAILED_LOGINS: i64 = 3;
+const FAILED_LOGIN_WINDOW_SECS: i64 = 24 * 3600;
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub role: String,
+    pub municipality_code: Option<i64>,
+    pub municipality_name: Option<String>,
+    pub company_id: Option<i64>,
+}
+
+impl UserRow {
+    pub fn role(&self) -> Role {
+        // Roles are written only through `Role::code`, so this cannot fail on
+        // our own data; an unknown code is treated as the least privileged.
+        self.role.parse().unwrap_or(Role::Youth)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub login: String,
+    pub display_name: String,
+    pub password: String,
+    pub role: Role,
+    pub municipality_code: Option<i64>,
+    pub company_id: Option<i64>,
+}
+
+impl NewUser {
+    /// Checks the fields a person typed; the first problem per field.
+    pub fn validate(&self) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        let login_ok = (3..=64).contains(&self.login.len())
+            && self.login.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+        if !login_ok {
+            errors.push(FieldError::new("login", Problem::LoginFormat));
+        }
+        if self.display_name.trim().is_empty() {
+            errors.push(FieldError::new("display_name", Problem::Required));
+        }
+        if self.password.chars().count() < 12 {
+            errors.push(FieldError::new("password", Problem::PasswordTooShort));
+        }
+        if self.role.is_municipal() && self.municipality_code.is_none() {
+            errors.push(FieldError::new("municipality_code", Problem::RoleNeedsMunicipality));
+        }
+        errors
+    }
+}
+
+#[derive(Debug)]
+pub enum LoginOutcome {
+    Success(UserRow),
+    WrongCredentials,
+    /// Too many consecutive failures within the window; the attempt is refused
+    /// without checking the password.
+    Blocked,
+}
+
+/// The secrets handed to the browser once; only their hashes are stored.
+#[derive(Debug, Clone)]
+pub struct SessionSecret {
+    pub token: String,
+    pub csrf_token: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    pub user: UserRow,
+    pub csrf_token: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ApiTokenSecret(pub String);
+
+macro_rules! user_sql {
+    ($tail:literal) => {
+        concat!(
+            "SELECT u.id, u.login, u.display_name, u.role, u.municipality_code, m.name AS municipality_name, u.company_id \
+             FROM users u LEFT JOIN municipalities m ON m.code = u.municipality_code ",
+            $tail
+        )
+    };
+}
+
+pub fn hash_password(password: &str) -> String {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .expect("argon2id hashing with default parameters cannot fail")
+        .to_string()
+}
+
+fn password_matches(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .unwrap_or(false)
+}
+
+/// Verifying against this when the login is unknown keeps the response time
+/// the same, so timing does not reveal which logins exist.
+static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| hash_password("spire-no-such-user"));
+
+impl Db {
+    pub async fn create_user(&self, user: &NewUser) -> Result<i64> {
+        if let Some(first) = user.validate().into_iter().next() {
+            return Err(Error::Invalid(first));
+        }
+        let hash = hash_password(&user.password);
+        on_db!(self, |pool| {
+            if let Some(code) = user.municipality_code {
+                let known: Option<i64> = sqlx::query_scalar("SELECT code FROM municipalities WHERE code = $1")
+                    .bind(code)
+                    .fetch_optional(pool)
+                    .await?;
+                if known.is_none() {
+                    return Err(Error::Invalid(FieldError::new("municipality_code", Problem::UnknownMunicipality)));
+                }
+            }
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO users (login, display_name, password_hash, role, municipality_code, company_id, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(&user.login)
+            .bind(user.display_name.trim())
+            .bind(&hash)
+            .bind(user.role.code())
+            .bind(user.role.is_municipal().then_some(user.municipality_code).flatten())
+            .bind(user.company_id)
+            .bind(crate::now())
+            .fetch_one(pool)
+            .await
+            .map_err(|e| unique_violation_as(e, "login", Problem::LoginTaken))?;
+            Ok(id)
+        })
+    }
+
+    pub async fn list_users(&self) -> Result<Vec<UserRow>> {
+        const SQL: &str = user_sql!("ORDER BY u.municipality_code, u.role, u.login");
+        on_db!(self, |pool| Ok(sqlx::query_as::<_, UserRow>(SQL).fetch_all(pool).await?))
+    }
+
+    pub async fn user_by_login(&self, login: &str) -> Result<UserRow> {
+        const SQL: &str = user_sql!("WHERE u.login = $1");
+        on_db!(self, |pool| {
+            sqlx::query_as::<_, UserRow>(SQL).bind(login).fetch_optional(pool).await?.ok_or(Error::NotFound)
+        })
+    }
+
+    /// Checks a password, counts failures, blocks after three within 24 h,
+    /// and logs every attempt.
+    pub async fn authenticate(&self, login: &str, password: &str, request_id: &str) -> Result<LoginOutcome> {
+        let now = crate::now();
+        on_db!(self, |pool| {
+            let stored: Option<(i64, String, i64, Option<i64>)> = sqlx::query_as(
+                "SELECT id, password_hash, failed_logins, last_failed_at FROM users WHERE login = $1",
+            )
+            .bind(login)
+            .fetch_optional(pool)
+            .await?;
+            let outcome = match &stored {
+                None => {
+                    password_matches(&DUMMY_HASH, password);
+                    LoginOutcome::WrongCredentials
+                }
+                Some((_, _, failed, Some(last_failed)))
+                    if *failed >= MAX_FAILED_LOGINS && now - last_failed < FAILED_LOGIN_WINDOW_SECS =>
+                {
+                    LoginOutcome::Blocked
+                }
+                Some((id, hash, ..)) => {
+                    if password_matches(hash, password) {
+                        sqlx::query("UPDATE users SET failed_logins = 0, last_failed_at = NULL WHERE id = $1")
+                            .bind(id)
+                            .execute(pool)
+                            .await?;
+                        let user = sqlx::query_as::<_, UserRow>(USER_BY_ID_SQL).bind(id).fetch_one(pool).await?;
+                        LoginOutcome::Success(user)
+                    } else {
+                        // Failures older than the window start a fresh count.
+                        sqlx::query(
+                            "UPDATE users SET failed_logins = CASE WHEN last_failed_at IS NULL OR last_failed_at < $1 THEN 1 ELSE failed_logins + 1 END, \
+                             last_failed_at = $2 WHERE id = $3",
+                        )
+                        .bind(now - FAILED_LOGIN_WINDOW_SECS)
+                        .bind(now)
+                        .bind(id)
+                        .execute(pool)
+                        .await?;
+                        LoginOutcome::WrongCredentials
+                    }
+                }
+            };
+            sqlx::query("INSERT INTO login_attempts (at, login, succeeded, request_id) VALUES ($1, $2, $3, $4)")
+                .bind(now)
+                .bind(login.chars().take(64).collect::<String>())
+                .bind(matches!(outcome, LoginOutcome::Success(_)))
+                .bind(request_id)
+                .execute(pool)
+                .await?;
+            Ok(outcome)
+        })
+    }
+
+    /// Lifts a login block (an administrator's action).
+    pub async fn unblock_user(&self, login: &str) -> Result<()> {
+        on_db!(self, |pool| {
+            let done = sqlx::query("UPDATE users SET failed_logins = 0, last_failed_at = NULL WHERE login = $1")
+                .bind(login)
+                .execute(pool)
+                .await?;
+            if done.rows_affected() == 0 { Err(Error::NotFound) } else { Ok(()) }
+        })
+    }
+
+    /// Starts a session with fresh tokens. Any session the browser held before
+    /// log-in is ended, so a planted session id is useless (rotation).
+    pub async fn create_session(&self, user_id: i64, previous_token: Option<&str>) -> Result<SessionSecret> {
+        let secret = SessionSecret { token: random_token(), csrf_token: random_token() };
+        let now = crate::now();
+        on_db!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            if let Some(previous) = previous_token {
+                sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(previous)).execute(&mut *tx).await?;
+            }
+            sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(token_hash(&secret.token))
+                .bind(user_id)
+                .bind(&secret.csrf_token)
+                .bind(now)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(secret)
+        })
+    }
+
+    /// The live session for a token, or `None` when unknown or expired (idle
+    /// or absolute timeout, in seconds); an expired session is deleted.
+    pub async fn session(&self, token: &str, idle_secs: i64, absolute_secs: i64) -> Result<Option<SessionRow>> {
+        let hash = token_hash(token);
+        let now = crate::now();
+        on_db!(self, |pool| {
+            let found: Option<(i64, String, i64, i64)> =
+                sqlx::query_as("SELECT user_id, csrf_token, created_at, last_seen_at FROM sessions WHERE token_hash = $1")
+                    .bind(&hash)
+                    .fetch_optional(pool)
+                    .await?;
+            let Some((user_id, csrf_token, created_at, last_seen_at)) = found else { return Ok(None) };
+            if now - last_seen_at > idle_secs || now - created_at > absolute_secs {
+                sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(&hash).execute(pool).await?;
+                return Ok(None);
+            }
+            // Touch at most once a minute: the idle timeout needs no finer grain.
+            if now - last_seen_at >= 60 {
+                sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+                    .bind(now)
+                    .bind(&hash)
+                    .execute(pool)
+                    .await?;
+            }
+            let user = sqlx::query_as::<_, UserRow>(USER_BY_ID_SQL).bind(user_id).fetch_one(pool).await?;
+            Ok(Some(SessionRow { user, csrf_token }))
+        })
+    }
+
+    pub async fn delete_session(&self, token: &str) -> Result<()> {
+        on_db!(self, |pool| {
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(token)).execute(pool).await?;
+            Ok(())
+        })
+    }
+
+    pub async fn create_api_token(&self, user_id: i64, label: &str) -> Result<ApiTokenSecret> {
+        let token = format!("spire_{}", random_token());
+        on_db!(self, |pool| {
+            sqlx::query("INSERT INTO api_tokens (token_hash, user_id, label, created_at) VALUES ($1, $2, $3, $4)")
+                .bind(token_hash(&token))
+                .bind(user_id)
+                .bind(label)
+                .bind(crate::now())
+                .execute(pool)
+                .await?;
+            Ok(ApiTokenSecret(token))
+        })
+    }
+
+    pub async fn user_for_api_token(&self, token: &str) -> Result<Option<UserRow>> {
+        const SQL: &str = "SELECT u.id, u.login, u.display_name, u.role, u.municipality_code, m.name AS municipality_name, u.company_id \
+             FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN municipalities m ON m.code = u.municipality_code \
+             WHERE t.token_hash = $1";
+        on_db!(self, |pool| {
+            Ok(sqlx::query_as::<_, UserRow>(SQL).bind(token_hash(token)).fetch_optional(pool).await?)
+        })
+    }
+}
+
+const USER_BY_ID_SQL: &str = user_sql!("WHERE u.id = $1");
