@@ -86,7 +86,11 @@ impl Cpr {
 
     /// Last digit even = female (CPR office rule).
     pub fn gender(&self) -> Gender {
-        if self.digits[9] % 2 == 0 { Gender::Female } else { Gender::Male }
+        if self.digits[9] % 2 == 0 {
+            Gender::Female
+        } else {
+            Gender::Male
+        }
     }
 
     /// Age in whole years on `on`.
@@ -109,10 +113,18 @@ fn century_base(seventh_digit: u8, yy: i32) -> i32 {
     match seventh_digit {
         0..=3 => 1900,
         4 | 9 => {
-            if yy <= 36 { 2000 } else { 1900 }
+            if yy <= 36 {
+                2000
+            } else {
+                1900
+            }
         }
         _ => {
-            if yy <= 57 { 2000 } else { 1800 }
+            if yy <= 57 {
+                2000
+            } else {
+                1800
+            }
         }
     }
 }

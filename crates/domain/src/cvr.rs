@@ -17,7 +17,10 @@ impl Cvr {
             .or_else(|| trimmed.strip_prefix("dk"))
             .unwrap_or(trimmed);
         let compact: String = without_prefix.chars().filter(|c| *c != ' ').collect();
-        if compact.len() != 8 || !compact.bytes().all(|b| b.is_ascii_digit()) || compact.starts_with('0') {
+        if compact.len() != 8
+            || !compact.bytes().all(|b| b.is_ascii_digit())
+            || compact.starts_with('0')
+        {
             return Err(FieldError::new(field, Problem::CvrFormat));
         }
         if !has_valid_checksum(&compact) {
@@ -61,9 +64,18 @@ mod tests {
         for cvr in ["10150817", "DK 10 15 08 17", "24256790", "29190925"] {
             assert!(Cvr::parse("cvr", cvr).is_ok(), "{cvr}");
         }
-        assert_eq!(Cvr::parse("cvr", "10150818").unwrap_err().problem, Problem::CvrChecksum);
-        assert_eq!(Cvr::parse("cvr", "1015081").unwrap_err().problem, Problem::CvrFormat);
-        assert_eq!(Cvr::parse("cvr", "1015081x").unwrap_err().problem, Problem::CvrFormat);
+        assert_eq!(
+            Cvr::parse("cvr", "10150818").unwrap_err().problem,
+            Problem::CvrChecksum
+        );
+        assert_eq!(
+            Cvr::parse("cvr", "1015081").unwrap_err().problem,
+            Problem::CvrFormat
+        );
+        assert_eq!(
+            Cvr::parse("cvr", "1015081x").unwrap_err().problem,
+            Problem::CvrFormat
+        );
     }
 
     proptest! {

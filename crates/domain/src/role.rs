@@ -64,7 +64,9 @@ impl fmt::Display for Role {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown role {0:?}; expected one of caseworker, consultant, psychologist, team_lead, company_contact, youth, researcher, programme_office, admin")]
+#[error(
+    "unknown role {0:?}; expected one of caseworker, consultant, psychologist, team_lead, company_contact, youth, researcher, programme_office, admin"
+)]
 pub struct UnknownRole(pub String);
 
 impl FromStr for Role {

@@ -97,7 +97,11 @@ pub fn optional_email(field: &'static str, value: &str) -> Result<Option<String>
         }
         None => false,
     };
-    if valid { Ok(Some(email)) } else { Err(FieldError::new(field, Problem::EmailFormat)) }
+    if valid {
+        Ok(Some(email))
+    } else {
+        Err(FieldError::new(field, Problem::EmailFormat))
+    }
 }
 
 /// An optional Danish or international phone number: digits, spaces and one leading `+`.
@@ -123,8 +127,16 @@ mod tests {
     #[test]
     fn text_is_trimmed_and_bounded() {
         assert_eq!(required_text("name", "  Ida ", 10).unwrap(), "Ida");
-        assert_eq!(required_text("name", "   ", 10).unwrap_err().problem, Problem::Required);
-        assert_eq!(required_text("name", "abcdefghijk", 10).unwrap_err().problem, Problem::TooLong);
+        assert_eq!(
+            required_text("name", "   ", 10).unwrap_err().problem,
+            Problem::Required
+        );
+        assert_eq!(
+            required_text("name", "abcdefghijk", 10)
+                .unwrap_err()
+                .problem,
+            Problem::TooLong
+        );
     }
 
     #[test]
@@ -132,9 +144,20 @@ mod tests {
         assert!(optional_email("email", "ida@example.dk").unwrap().is_some());
         assert!(optional_email("email", "").unwrap().is_none());
         for bad in ["ida", "ida@", "@x.dk", "ida@dk", "i da@x.dk"] {
-            assert_eq!(optional_email("email", bad).unwrap_err().problem, Problem::EmailFormat, "{bad}");
+            assert_eq!(
+                optional_email("email", bad).unwrap_err().problem,
+                Problem::EmailFormat,
+                "{bad}"
+            );
         }
-        assert!(optional_phone("phone", "+45 20 30 40 50").unwrap().is_some());
-        assert_eq!(optional_phone("phone", "20-30").unwrap_err().problem, Problem::PhoneFormat);
+        assert!(
+            optional_phone("phone", "+45 20 30 40 50")
+                .unwrap()
+                .is_some()
+        );
+        assert_eq!(
+            optional_phone("phone", "20-30").unwrap_err().problem,
+            Problem::PhoneFormat
+        );
     }
 }

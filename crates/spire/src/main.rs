@@ -1,27 +1,322 @@
 //! `spire`: the one binary. Thin: parses arguments and wires the crates together.
 
-use clap::{Parser, Subcommand};
+mod demo;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use spire_domain::Role;
+use spire_store::{Db, NewUser, ServerKey};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "spire", version, about = "Spire: run the youth employment programme and prove whether it works")]
+#[command(
+    name = "spire",
+    version,
+    about = "Spire: run the youth employment programme and prove, with a randomised trial, whether it works",
+    long_about = "Spire: run the youth employment programme and prove, with a randomised trial, whether it works.\n\n\
+                  Start with `spire demo`: it creates a database with a realistic synthetic programme, \
+                  serves it on http://127.0.0.1:8080 and prints one login per role."
+)]
 struct Cli {
+    /// Log format on standard error.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, env = "SPIRE_LOG_FORMAT")]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
 #[derive(Subcommand)]
 enum Command {
-    /// Print the version.
-    Version,
+    /// Serve the web application and the JSON API.
+    Serve(ServeArgs),
+    /// Create or upgrade the database schema, then exit.
+    Migrate(DbArg),
+    /// Create a demo database with a synthetic programme in seven municipalities, print logins and serve it.
+    Demo(DemoArgs),
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API bearer tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Args)]
+struct DbArg {
+    /// SQLite file path, or a postgres:// URL.
+    #[arg(long, env = "SPIRE_DB")]
+    db: String,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    db: DbArg,
+    /// Address to listen on.
+    #[arg(long, env = "SPIRE_BIND", default_value = "127.0.0.1:8080")]
+    bind: String,
+    /// File with the server key (64 hex digits) that encrypts CPR numbers. Keep it outside the database's backups.
+    #[arg(long, env = "SPIRE_KEY_FILE")]
+    key_file: PathBuf,
+    /// Set when clients reach Spire over HTTPS (directly or through a proxy): Secure cookies and HSTS.
+    #[arg(long, env = "SPIRE_TLS")]
+    tls: bool,
+    /// Minutes without activity before a session ends.
+    #[arg(long, env = "SPIRE_IDLE_TIMEOUT_MINUTES", default_value_t = 30)]
+    idle_timeout_minutes: i64,
+    /// Hours after log-in when a session ends regardless.
+    #[arg(long, env = "SPIRE_ABSOLUTE_TIMEOUT_HOURS", default_value_t = 12)]
+    absolute_timeout_hours: i64,
+}
+
+#[derive(Args)]
+struct DemoArgs {
+    /// SQLite file for the demo (created when missing).
+    #[arg(long, default_value = "spire-demo.db")]
+    db: String,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    bind: String,
+    /// Delete the demo database and its key first, and create them anew.
+    #[arg(long)]
+    reset: bool,
+    /// Create the data and print the logins, but do not start the server.
+    #[arg(long)]
+    no_serve: bool,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user. The password comes from --password-stdin or SPIRE_USER_PASSWORD.
+    Add(UserAddArgs),
+    /// List users, one a line: login role municipality_code ("-" for cross-municipal roles).
+    List(DbArg),
+}
+
+#[derive(Args)]
+struct UserAddArgs {
+    #[command(flatten)]
+    db: DbArg,
+    /// Log-in name: 3–64 of a–z, 0–9, '.', '-', '_'.
+    #[arg(long)]
+    login: String,
+    /// Full name shown in the application.
+    #[arg(long)]
+    name: String,
+    /// One of caseworker, consultant, psychologist, team_lead, company_contact, youth, researcher, programme_office, admin.
+    #[arg(long)]
+    role: String,
+    /// Municipality code (e.g. 265 for Roskilde); required for municipal roles.
+    #[arg(long)]
+    municipality: Option<i64>,
+    /// Read the password from the first line of standard input.
+    #[arg(long)]
+    password_stdin: bool,
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API bearer token for a user and print it (shown once; only its hash is stored).
+    Create(TokenCreateArgs),
+}
+
+#[derive(Args)]
+struct TokenCreateArgs {
+    #[command(flatten)]
+    db: DbArg,
+    /// The user's login.
+    #[arg(long)]
+    user: String,
+    /// What the token is for.
+    #[arg(long, default_value = "api")]
+    label: String,
+}
+
+/// A failure with its exit code: 2 for bad input, 1 for everything else.
+#[derive(Debug)]
+enum Failure {
+    BadInput(String),
+    Other(String),
+}
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(err: E) -> Failure {
+        Failure::Other(err.to_string())
+    }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Version => {
-            println!("spire {}", env!("CARGO_PKG_VERSION"));
-            ExitCode::SUCCESS
+    init_logging(cli.log_format);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime starts");
+    match runtime.block_on(run(cli.command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::BadInput(message)) => {
+            eprintln!("spire: {message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Other(message)) => {
+            eprintln!("spire: {message}");
+            ExitCode::FAILURE
         }
     }
 }
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SPIRE_LOG")
+        .unwrap_or_else(|_| "info,sqlx=warn".into());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+async fn run(command: Command) -> Result<(), Failure> {
+    match command {
+        Command::Serve(args) => {
+            let key = read_key_file(&args.key_file)?;
+            let db = connect(&args.db.db).await?;
+            let config = spire_web::WebConfig {
+                tls: args.tls,
+                idle_timeout_secs: args.idle_timeout_minutes * 60,
+                absolute_timeout_secs: args.absolute_timeout_hours * 3600,
+            };
+            serve(db, key, config, &args.bind).await
+        }
+        Command::Migrate(args) => {
+            let db = connect(&args.db).await?;
+            println!("database schema is up to date ({})", db.kind());
+            Ok(())
+        }
+        Command::Demo(args) => demo::run(&args.db, &args.bind, args.reset, args.no_serve).await,
+        Command::User(UserCommand::Add(args)) => {
+            let role: Role = args
+                .role
+                .parse()
+                .map_err(|e: spire_domain::role::UnknownRole| Failure::BadInput(e.to_string()))?;
+            let password = if args.password_stdin {
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line)?;
+                line.trim_end_matches(['\r', '\n']).to_string()
+            } else {
+                std::env::var("SPIRE_USER_PASSWORD").map_err(|_| {
+                    Failure::BadInput(
+                        "give the password with --password-stdin or SPIRE_USER_PASSWORD".into(),
+                    )
+                })?
+            };
+            let user = NewUser {
+                login: args.login,
+                display_name: args.name,
+                password,
+                role,
+                municipality_code: args.municipality,
+                company_id: None,
+            };
+            let db = connect(&args.db.db).await?;
+            match db.create_user(&user).await {
+                Ok(_) => {
+                    println!("added {} ({})", user.login, role);
+                    Ok(())
+                }
+                Err(spire_store::Error::Invalid(field)) => Err(Failure::BadInput(format!(
+                    "--{}: {}",
+                    field
+                        .field
+                        .replace('_', "-")
+                        .replace("municipality-code", "municipality"),
+                    describe(field.problem)
+                ))),
+                Err(other) => Err(other.into()),
+            }
+        }
+        Command::User(UserCommand::List(args)) => {
+            let db = connect(&args.db).await?;
+            for user in db.list_users().await? {
+                let municipality = user
+                    .municipality_code
+                    .map(|c| c.to_string())
+                    .unwrap_or_else(|| "-".into());
+                println!("{} {} {}", user.login, user.role, municipality);
+            }
+            Ok(())
+        }
+        Command::Token(TokenCommand::Create(args)) => {
+            let db = connect(&args.db.db).await?;
+            let user = db.user_by_login(&args.user).await.map_err(|e| match e {
+                spire_store::Error::NotFound => {
+                    Failure::BadInput(format!("--user: no user with login {:?}", args.user))
+                }
+                other => other.into(),
+            })?;
+            println!("{}", db.create_api_token(user.id, &args.label).await?.0);
+            Ok(())
+        }
+    }
+}
+
+/// The CLI's English wording of a field problem (the web translates via Fluent).
+fn describe(problem: spire_domain::Problem) -> &'static str {
+    use spire_domain::Problem::*;
+    match problem {
+        LoginFormat => "use 3–64 characters: a–z, 0–9, '.', '-' or '_'",
+        LoginTaken => "this login is already taken",
+        PasswordTooShort => "the password must be at least 12 characters",
+        RoleNeedsMunicipality => "this role belongs to a municipality: give --municipality CODE",
+        UnknownMunicipality => "no such municipality in this database",
+        Required => "required",
+        _ => "invalid value",
+    }
+}
+
+async fn connect(target: &str) -> Result<Db, Failure> {
+    Db::connect(target).await.map_err(|e| match e {
+        spire_store::Error::UnsafeSettings(reason) => {
+            Failure::Other(format!("refusing to use {target}: {reason}"))
+        }
+        other => Failure::Other(format!("cannot open the database {target}: {other}")),
+    })
+}
+
+fn read_key_file(path: &Path) -> Result<ServerKey, Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::BadInput(format!("--key-file {}: {e}", path.display())))?;
+    ServerKey::from_hex(&text)
+        .map_err(|reason| Failure::BadInput(format!("--key-file {}: {reason}", path.display())))
+}
+
+async fn serve(
+    db: Db,
+    key: ServerKey,
+    config: spire_web::WebConfig,
+    bind: &str,
+) -> Result<(), Failure> {
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .map_err(|e| Failure::BadInput(format!("--bind {bind}: {e}")))?;
+    let address = listener.local_addr()?;
+    tracing::info!(%address, database = db.kind(), "Spire is serving");
+    println!("Spire is serving on http://{address}");
+    let app = spire_web::router(spire_web::AppState::new(db.clone(), key, config));
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    db.close().await;
+    Ok(())
+}
+
+pub(crate) use serve as serve_app;

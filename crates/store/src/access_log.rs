@@ -73,7 +73,11 @@ pub struct AccessLogQuery {
 
 impl Db {
     /// The access log of the scope's municipality. Only team leads read it.
-    pub async fn search_access_log(&self, scope: &Scope, query: &AccessLogQuery) -> Result<Vec<AccessLogEntry>> {
+    pub async fn search_access_log(
+        &self,
+        scope: &Scope,
+        query: &AccessLogQuery,
+    ) -> Result<Vec<AccessLogEntry>> {
         if scope.role != spire_domain::Role::TeamLead {
             return Err(crate::Error::NotFound);
         }
@@ -93,8 +97,15 @@ impl Db {
     /// Everyone who used one youth's data: the extract a person may ask for.
     /// Readable by the municipality's team lead and by the youth themselves;
     /// producing it is itself logged as an export.
-    pub async fn access_log_for_youth(&self, scope: &Scope, youth_id: i64) -> Result<Vec<AccessLogEntry>> {
-        if !matches!(scope.role, spire_domain::Role::TeamLead | spire_domain::Role::Youth) {
+    pub async fn access_log_for_youth(
+        &self,
+        scope: &Scope,
+        youth_id: i64,
+    ) -> Result<Vec<AccessLogEntry>> {
+        if !matches!(
+            scope.role,
+            spire_domain::Role::TeamLead | spire_domain::Role::Youth
+        ) {
             return Err(crate::Error::NotFound);
         }
         let visibility = scope.youth_visibility();
@@ -110,8 +121,17 @@ impl Db {
             if visible.is_none() {
                 return Err(crate::Error::NotFound);
             }
-            let rows = sqlx::query_as::<_, AccessLogEntry>(BY_YOUTH_SQL).bind(youth_id).fetch_all(&mut *tx).await?;
-            log_access!(&mut *tx, scope, AccessAction::Export, Some(youth_id), Some("access-log extract"))?;
+            let rows = sqlx::query_as::<_, AccessLogEntry>(BY_YOUTH_SQL)
+                .bind(youth_id)
+                .fetch_all(&mut *tx)
+                .await?;
+            log_access!(
+                &mut *tx,
+                scope,
+                AccessAction::Export,
+                Some(youth_id),
+                Some("access-log extract")
+            )?;
             tx.commit().await?;
             Ok(rows)
         })

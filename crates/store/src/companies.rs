@@ -61,12 +61,25 @@ async fn company_limit(db: &Db, scope: &Scope) -> Result<Option<i64>> {
 }
 
 impl Db {
-    pub async fn search_companies(&self, scope: &Scope, query: &str, limit: i64) -> Result<Vec<CompanyRow>> {
+    pub async fn search_companies(
+        &self,
+        scope: &Scope,
+        query: &str,
+        limit: i64,
+    ) -> Result<Vec<CompanyRow>> {
         if !scope.sees_companies() {
             return Ok(Vec::new());
         }
         let limit_to = company_limit(self, scope).await?;
-        let pattern = format!("%{}%", query.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let pattern = format!(
+            "%{}%",
+            query
+                .trim()
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
         const SQL: &str = company_sql!(
             "AND (LOWER(c.name) LIKE $3 ESCAPE '\\' OR LOWER(c.industry) LIKE $3 ESCAPE '\\' OR c.cvr LIKE $3 ESCAPE '\\') ",
             "ORDER BY c.name, c.id LIMIT $4"
@@ -82,7 +95,11 @@ impl Db {
         })
     }
 
-    pub async fn get_company(&self, scope: &Scope, id: i64) -> Result<(CompanyRow, Vec<CompanyContactRow>)> {
+    pub async fn get_company(
+        &self,
+        scope: &Scope,
+        id: i64,
+    ) -> Result<(CompanyRow, Vec<CompanyContactRow>)> {
         if !scope.sees_companies() {
             return Err(Error::NotFound);
         }
@@ -108,7 +125,10 @@ impl Db {
 
     /// Adds a company to the scope's municipality; the CVR is unique there.
     pub async fn create_company(&self, scope: &Scope, company: &NewCompany) -> Result<i64> {
-        let Some(municipality) = scope.municipality.filter(|_| scope.role.is_programme_staff()) else {
+        let Some(municipality) = scope
+            .municipality
+            .filter(|_| scope.role.is_programme_staff())
+        else {
             return Err(Error::NotFound);
         };
         on_db!(self, |pool| {

@@ -35,11 +35,16 @@ impl ServerKey {
 
     /// Parses the key file's content: 64 hex digits (surrounding space ignored).
     pub fn from_hex(text: &str) -> Result<ServerKey, String> {
-        let bytes = hex::decode(text.trim()).map_err(|_| "the key file must hold 64 hexadecimal digits".to_string())?;
-        let master: [u8; 32] =
-            bytes.try_into().map_err(|_| "the key file must hold 64 hexadecimal digits (32 bytes)".to_string())?;
+        let bytes = hex::decode(text.trim())
+            .map_err(|_| "the key file must hold 64 hexadecimal digits".to_string())?;
+        let master: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| "the key file must hold 64 hexadecimal digits (32 bytes)".to_string())?;
         // Separate sub-keys for the two uses, so neither can stand in for the other.
-        Ok(ServerKey { cipher_key: derive(&master, b"spire/cipher/v1"), lookup_key: derive(&master, b"spire/lookup/v1") })
+        Ok(ServerKey {
+            cipher_key: derive(&master, b"spire/cipher/v1"),
+            lookup_key: derive(&master, b"spire/lookup/v1"),
+        })
     }
 
     pub fn encrypt_cpr(&self, cpr: &spire_domain::Cpr) -> Vec<u8> {
@@ -48,7 +53,13 @@ impl ServerKey {
         rand::rng().fill_bytes(&mut nonce);
         let digits = cpr.expose_digits();
         let ciphertext = cipher
-            .encrypt(XNonce::from_slice(&nonce), Payload { msg: digits.as_bytes(), aad: CPR_AAD })
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: digits.as_bytes(),
+                    aad: CPR_AAD,
+                },
+            )
             .expect("XChaCha20-Poly1305 encryption of 10 bytes cannot fail");
         [nonce.as_slice(), &ciphertext].concat()
     }
@@ -60,7 +71,13 @@ impl ServerKey {
         let (nonce, ciphertext) = stored.split_at(NONCE_LEN);
         let cipher = XChaCha20Poly1305::new((&self.cipher_key).into());
         let plain = cipher
-            .decrypt(XNonce::from_slice(nonce), Payload { msg: ciphertext, aad: CPR_AAD })
+            .decrypt(
+                XNonce::from_slice(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad: CPR_AAD,
+                },
+            )
             .map_err(|_| crate::Error::Crypto)?;
         let text = String::from_utf8(plain).map_err(|_| crate::Error::Crypto)?;
         spire_domain::Cpr::parse("cpr", &text).map_err(|_| crate::Error::Crypto)

@@ -28,7 +28,9 @@ pub use users::{ApiTokenSecret, LoginOutcome, NewUser, SessionRow, SessionSecret
 pub use youth::{NewYouth, YouthPage, YouthRow};
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -107,14 +109,20 @@ impl Db {
                 .await?;
             Db::Postgres(pool)
         } else {
-            let path = target.strip_prefix("sqlite://").or_else(|| target.strip_prefix("sqlite:")).unwrap_or(target);
+            let path = target
+                .strip_prefix("sqlite://")
+                .or_else(|| target.strip_prefix("sqlite:"))
+                .unwrap_or(target);
             let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))?
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
-            let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(options)
+                .await?;
             let db = Db::Sqlite(pool);
             db.check_sqlite_durability().await?;
             db
@@ -125,16 +133,28 @@ impl Db {
     /// Refuses to run on SQLite unless WAL, synchronous=FULL and foreign keys
     /// are really in force: allocations and logs must survive a crash.
     async fn check_sqlite_durability(&self) -> Result<()> {
-        let Db::Sqlite(pool) = self else { return Ok(()) };
+        let Db::Sqlite(pool) = self else {
+            return Ok(());
+        };
         let mut conn = pool.acquire().await?;
-        let journal: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&mut *conn).await?;
-        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(&mut *conn).await?;
-        let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(&mut *conn).await?;
+        let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&mut *conn)
+            .await?;
+        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&mut *conn)
+            .await?;
+        let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+            .fetch_one(&mut *conn)
+            .await?;
         if journal.to_ascii_lowercase() != "wal" {
-            return Err(Error::UnsafeSettings(format!("journal_mode is {journal}, expected wal")));
+            return Err(Error::UnsafeSettings(format!(
+                "journal_mode is {journal}, expected wal"
+            )));
         }
         if synchronous != 2 {
-            return Err(Error::UnsafeSettings(format!("synchronous is {synchronous}, expected 2 (FULL)")));
+            return Err(Error::UnsafeSettings(format!(
+                "synchronous is {synchronous}, expected 2 (FULL)"
+            )));
         }
         if foreign_keys != 1 {
             return Err(Error::UnsafeSettings("foreign_keys is off".into()));
@@ -160,7 +180,11 @@ pub fn now() -> i64 {
 }
 
 /// Maps a unique-constraint violation to a field error, anything else through.
-pub(crate) fn unique_violation_as(err: sqlx::Error, field: &'static str, problem: spire_domain::Problem) -> Error {
+pub(crate) fn unique_violation_as(
+    err: sqlx::Error,
+    field: &'static str,
+    problem: spire_domain::Problem,
+) -> Error {
     match &err {
         sqlx::Error::Database(db_err) if db_err.is_unique_violation() => {
             Error::Invalid(spire_domain::FieldError::new(field, problem))

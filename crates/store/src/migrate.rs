@@ -24,10 +24,11 @@ pub(crate) async fn run(db: &Db) -> Result<()> {
         .await?;
         for migration in MIGRATIONS {
             let mut tx = pool.begin().await?;
-            let applied: Option<i64> = sqlx::query_scalar("SELECT version FROM spire_migrations WHERE version = $1")
-                .bind(migration.version)
-                .fetch_optional(&mut *tx)
-                .await?;
+            let applied: Option<i64> =
+                sqlx::query_scalar("SELECT version FROM spire_migrations WHERE version = $1")
+                    .bind(migration.version)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             if applied.is_some() {
                 continue;
             }

@@ -34,7 +34,11 @@ impl Db {
 
     pub async fn list_municipalities(&self) -> Result<Vec<MunicipalityRow>> {
         on_db!(self, |pool| {
-            Ok(sqlx::query_as::<_, MunicipalityRow>("SELECT code, name FROM municipalities ORDER BY code").fetch_all(pool).await?)
+            Ok(sqlx::query_as::<_, MunicipalityRow>(
+                "SELECT code, name FROM municipalities ORDER BY code",
+            )
+            .fetch_all(pool)
+            .await?)
         })
     }
 

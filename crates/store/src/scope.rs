@@ -57,11 +57,20 @@ pub(crate) struct YouthVisibility {
 impl Scope {
     /// A cross-municipal role gets no municipality, whatever is passed: it
     /// must never reach a tenant's personal data through a scope.
-    pub fn new(user_id: i64, role: Role, municipality: Option<i64>, request_id: impl Into<String>) -> Scope {
+    pub fn new(
+        user_id: i64,
+        role: Role,
+        municipality: Option<i64>,
+        request_id: impl Into<String>,
+    ) -> Scope {
         Scope {
             user_id,
             role,
-            municipality: if role.is_municipal() { municipality } else { None },
+            municipality: if role.is_municipal() {
+                municipality
+            } else {
+                None
+            },
             purpose: Purpose::for_role(role),
             request_id: request_id.into(),
         }
@@ -80,11 +89,16 @@ impl Scope {
     }
 
     pub(crate) fn youth_visibility(&self) -> YouthVisibility {
-        let none = YouthVisibility { municipality: None, created_by: None, own_user: None };
+        let none = YouthVisibility {
+            municipality: None,
+            created_by: None,
+            own_user: None,
+        };
         match self.role {
-            Role::Consultant | Role::Psychologist | Role::TeamLead => {
-                YouthVisibility { municipality: self.municipality, ..none }
-            }
+            Role::Consultant | Role::Psychologist | Role::TeamLead => YouthVisibility {
+                municipality: self.municipality,
+                ..none
+            },
             // A caseworker sees the youth they registered themselves.
             Role::Caseworker => YouthVisibility {
                 municipality: self.municipality,
@@ -103,7 +117,10 @@ impl Scope {
     /// Who may register a youth: those who screen or work with them.
     pub(crate) fn may_register_youth(&self) -> bool {
         self.municipality.is_some()
-            && matches!(self.role, Role::Caseworker | Role::Consultant | Role::Psychologist | Role::TeamLead)
+            && matches!(
+                self.role,
+                Role::Caseworker | Role::Consultant | Role::Psychologist | Role::TeamLead
+            )
     }
 
     /// Company data of the municipality: programme staff see all of it, a

@@ -22,14 +22,21 @@ pub struct TeamMemberRow {
 
 impl Db {
     /// Creates a team in a municipality with its members (set-up and demo).
-    pub async fn create_team(&self, municipality_code: i64, name: &str, members: &[NewTeamMember]) -> Result<i64> {
+    pub async fn create_team(
+        &self,
+        municipality_code: i64,
+        name: &str,
+        members: &[NewTeamMember],
+    ) -> Result<i64> {
         on_db!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let id: i64 = sqlx::query_scalar("INSERT INTO teams (municipality_code, name) VALUES ($1, $2) RETURNING id")
-                .bind(municipality_code)
-                .bind(name)
-                .fetch_one(&mut *tx)
-                .await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO teams (municipality_code, name) VALUES ($1, $2) RETURNING id",
+            )
+            .bind(municipality_code)
+            .bind(name)
+            .fetch_one(&mut *tx)
+            .await?;
             for member in members {
                 sqlx::query("INSERT INTO team_members (team_id, user_id, fte) VALUES ($1, $2, $3)")
                     .bind(id)
@@ -45,7 +52,10 @@ impl Db {
 
     /// The team of the scope's municipality with FTE and caseload per member.
     pub async fn team_members(&self, scope: &Scope) -> Result<Vec<TeamMemberRow>> {
-        let Some(municipality) = scope.municipality.filter(|_| scope.role.is_programme_staff()) else {
+        let Some(municipality) = scope
+            .municipality
+            .filter(|_| scope.role.is_programme_staff())
+        else {
             return Err(Error::NotFound);
         };
         on_db!(self, |pool| {

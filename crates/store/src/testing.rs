@@ -8,7 +8,8 @@ pub const POSTGRES_URL_VAR: &str = "SPIRE_TEST_POSTGRES_URL";
 
 /// A fresh SQLite file in the system's temporary folder.
 pub async fn fresh_sqlite() -> Result<(Db, std::path::PathBuf)> {
-    let path = std::env::temp_dir().join(format!("spire-test-{}.db", crate::crypto::random_token()));
+    let path =
+        std::env::temp_dir().join(format!("spire-test-{}.db", crate::crypto::random_token()));
     let db = Db::connect(path.to_str().expect("temporary paths are UTF-8 here")).await?;
     Ok((db, path))
 }
@@ -24,9 +25,14 @@ pub async fn fresh_postgres(test_name: &str) -> Result<Option<Db>> {
     let admin = Db::connect_without_migrations(&admin_url).await?;
     on_db!(&admin, |pool| {
         // The name is our own random hex, never user input.
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(pool).await?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(pool)
+            .await?;
     });
     admin.close().await;
-    let base = admin_url.rsplit_once('/').map(|(base, _)| base).unwrap_or(&admin_url);
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(base, _)| base)
+        .unwrap_or(&admin_url);
     Ok(Some(Db::connect(&format!("{base}/{name}")).await?))
 }

@@ -6,8 +6,10 @@
 
 use crate::crypto::{random_token, token_hash};
 use crate::{BeginWrite, Db, Error, Result, on_db, unique_violation_as};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use serde::Serialize;
 use spire_domain::{FieldError, Problem, Role};
 
@@ -49,7 +51,10 @@ impl NewUser {
     pub fn validate(&self) -> Vec<FieldError> {
         let mut errors = Vec::new();
         let login_ok = (3..=64).contains(&self.login.len())
-            && self.login.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+            && self
+                .login
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
         if !login_ok {
             errors.push(FieldError::new("login", Problem::LoginFormat));
         }
@@ -60,7 +65,10 @@ impl NewUser {
             errors.push(FieldError::new("password", Problem::PasswordTooShort));
         }
         if self.role.is_municipal() && self.municipality_code.is_none() {
-            errors.push(FieldError::new("municipality_code", Problem::RoleNeedsMunicipality));
+            errors.push(FieldError::new(
+                "municipality_code",
+                Problem::RoleNeedsMunicipality,
+            ));
         }
         errors
     }
@@ -111,13 +119,18 @@ pub fn hash_password(password: &str) -> String {
 
 fn password_matches(hash: &str, password: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
 /// Verifying against this when the login is unknown keeps the response time
 /// the same, so timing does not reveal which logins exist.
-static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| hash_password("spire-no-such-user"));
+static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| hash_password("spire-no-such-user"));
 
 impl Db {
     pub async fn create_user(&self, user: &NewUser) -> Result<i64> {
@@ -127,12 +140,16 @@ impl Db {
         let hash = hash_password(&user.password);
         on_db!(self, |pool| {
             if let Some(code) = user.municipality_code {
-                let known: Option<i64> = sqlx::query_scalar("SELECT code FROM municipalities WHERE code = $1")
-                    .bind(code)
-                    .fetch_optional(pool)
-                    .await?;
+                let known: Option<i64> =
+                    sqlx::query_scalar("SELECT code FROM municipalities WHERE code = $1")
+                        .bind(code)
+                        .fetch_optional(pool)
+                        .await?;
                 if known.is_none() {
-                    return Err(Error::Invalid(FieldError::new("municipality_code", Problem::UnknownMunicipality)));
+                    return Err(Error::Invalid(FieldError::new(
+                        "municipality_code",
+                        Problem::UnknownMunicipality,
+                    )));
                 }
             }
             let id: i64 = sqlx::query_scalar(
@@ -155,19 +172,30 @@ impl Db {
 
     pub async fn list_users(&self) -> Result<Vec<UserRow>> {
         const SQL: &str = user_sql!("ORDER BY u.municipality_code, u.role, u.login");
-        on_db!(self, |pool| Ok(sqlx::query_as::<_, UserRow>(SQL).fetch_all(pool).await?))
+        on_db!(self, |pool| Ok(sqlx::query_as::<_, UserRow>(SQL)
+            .fetch_all(pool)
+            .await?))
     }
 
     pub async fn user_by_login(&self, login: &str) -> Result<UserRow> {
         const SQL: &str = user_sql!("WHERE u.login = $1");
         on_db!(self, |pool| {
-            sqlx::query_as::<_, UserRow>(SQL).bind(login).fetch_optional(pool).await?.ok_or(Error::NotFound)
+            sqlx::query_as::<_, UserRow>(SQL)
+                .bind(login)
+                .fetch_optional(pool)
+                .await?
+                .ok_or(Error::NotFound)
         })
     }
 
     /// Checks a password, counts failures, blocks after three within 24 h,
     /// and logs every attempt.
-    pub async fn authenticate(&self, login: &str, password: &str, request_id: &str) -> Result<LoginOutcome> {
+    pub async fn authenticate(
+        &self,
+        login: &str,
+        password: &str,
+        request_id: &str,
+    ) -> Result<LoginOutcome> {
         let now = crate::now();
         on_db!(self, |pool| {
             let stored: Option<(i64, String, i64, Option<i64>)> = sqlx::query_as(
@@ -182,7 +210,8 @@ impl Db {
                     LoginOutcome::WrongCredentials
                 }
                 Some((_, _, failed, Some(last_failed)))
-                    if *failed >= MAX_FAILED_LOGINS && now - last_failed < FAILED_LOGIN_WINDOW_SECS =>
+                    if *failed >= MAX_FAILED_LOGINS
+                        && now - last_failed < FAILED_LOGIN_WINDOW_SECS =>
                 {
                     LoginOutcome::Blocked
                 }
@@ -192,7 +221,10 @@ impl Db {
                             .bind(id)
                             .execute(pool)
                             .await?;
-                        let user = sqlx::query_as::<_, UserRow>(USER_BY_ID_SQL).bind(id).fetch_one(pool).await?;
+                        let user = sqlx::query_as::<_, UserRow>(USER_BY_ID_SQL)
+                            .bind(id)
+                            .fetch_one(pool)
+                            .await?;
                         LoginOutcome::Success(user)
                     } else {
                         // Failures older than the window start a fresh count.
@@ -223,23 +255,39 @@ impl Db {
     /// Lifts a login block (an administrator's action).
     pub async fn unblock_user(&self, login: &str) -> Result<()> {
         on_db!(self, |pool| {
-            let done = sqlx::query("UPDATE users SET failed_logins = 0, last_failed_at = NULL WHERE login = $1")
-                .bind(login)
-                .execute(pool)
-                .await?;
-            if done.rows_affected() == 0 { Err(Error::NotFound) } else { Ok(()) }
+            let done = sqlx::query(
+                "UPDATE users SET failed_logins = 0, last_failed_at = NULL WHERE login = $1",
+            )
+            .bind(login)
+            .execute(pool)
+            .await?;
+            if done.rows_affected() == 0 {
+                Err(Error::NotFound)
+            } else {
+                Ok(())
+            }
         })
     }
 
     /// Starts a session with fresh tokens. Any session the browser held before
     /// log-in is ended, so a planted session id is useless (rotation).
-    pub async fn create_session(&self, user_id: i64, previous_token: Option<&str>) -> Result<SessionSecret> {
-        let secret = SessionSecret { token: random_token(), csrf_token: random_token() };
+    pub async fn create_session(
+        &self,
+        user_id: i64,
+        previous_token: Option<&str>,
+    ) -> Result<SessionSecret> {
+        let secret = SessionSecret {
+            token: random_token(),
+            csrf_token: random_token(),
+        };
         let now = crate::now();
         on_db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             if let Some(previous) = previous_token {
-                sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(previous)).execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                    .bind(token_hash(previous))
+                    .execute(&mut *tx)
+                    .await?;
             }
             sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5)")
                 .bind(token_hash(&secret.token))
@@ -256,7 +304,12 @@ impl Db {
 
     /// The live session for a token, or `None` when unknown or expired (idle
     /// or absolute timeout, in seconds); an expired session is deleted.
-    pub async fn session(&self, token: &str, idle_secs: i64, absolute_secs: i64) -> Result<Option<SessionRow>> {
+    pub async fn session(
+        &self,
+        token: &str,
+        idle_secs: i64,
+        absolute_secs: i64,
+    ) -> Result<Option<SessionRow>> {
         let hash = token_hash(token);
         let now = crate::now();
         on_db!(self, |pool| {
@@ -265,9 +318,14 @@ impl Db {
                     .bind(&hash)
                     .fetch_optional(pool)
                     .await?;
-            let Some((user_id, csrf_token, created_at, last_seen_at)) = found else { return Ok(None) };
+            let Some((user_id, csrf_token, created_at, last_seen_at)) = found else {
+                return Ok(None);
+            };
             if now - last_seen_at > idle_secs || now - created_at > absolute_secs {
-                sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(&hash).execute(pool).await?;
+                sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                    .bind(&hash)
+                    .execute(pool)
+                    .await?;
                 return Ok(None);
             }
             // Touch at most once a minute: the idle timeout needs no finer grain.
@@ -278,14 +336,20 @@ impl Db {
                     .execute(pool)
                     .await?;
             }
-            let user = sqlx::query_as::<_, UserRow>(USER_BY_ID_SQL).bind(user_id).fetch_one(pool).await?;
+            let user = sqlx::query_as::<_, UserRow>(USER_BY_ID_SQL)
+                .bind(user_id)
+                .fetch_one(pool)
+                .await?;
             Ok(Some(SessionRow { user, csrf_token }))
         })
     }
 
     pub async fn delete_session(&self, token: &str) -> Result<()> {
         on_db!(self, |pool| {
-            sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(token)).execute(pool).await?;
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                .bind(token_hash(token))
+                .execute(pool)
+                .await?;
             Ok(())
         })
     }
@@ -309,7 +373,10 @@ impl Db {
              FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN municipalities m ON m.code = u.municipality_code \
              WHERE t.token_hash = $1";
         on_db!(self, |pool| {
-            Ok(sqlx::query_as::<_, UserRow>(SQL).bind(token_hash(token)).fetch_optional(pool).await?)
+            Ok(sqlx::query_as::<_, UserRow>(SQL)
+                .bind(token_hash(token))
+                .fetch_optional(pool)
+                .await?)
         })
     }
 }

@@ -46,7 +46,6 @@ pub struct NewYouth {
     pub user_id: Option<i64>,
 }
 
-
 /// The tenant and role filter. Placeholders $2..$4 are the visibility.
 macro_rules! youth_sql {
     ($($tail:literal),*) => {
@@ -67,7 +66,6 @@ const GET_SQL: &str = youth_sql!(
     "WHERE y.id = $1 AND y.municipality_code = $2 ",
     "AND (CAST($3 AS BIGINT) IS NULL OR y.created_by = $3) AND (CAST($4 AS BIGINT) IS NULL OR y.user_id = $4)"
 );
-
 
 const SEARCH_NAME_SQL: &str = youth_sql!(
     "WHERE y.municipality_code = $1 ",
@@ -91,11 +89,21 @@ const INSERT_SQL: &str = "INSERT INTO youth (municipality_code, cpr_ciphertext, 
 /// What the access log records for a search: the name text, or only the fact
 /// that a CPR number was searched for (never the number itself).
 fn search_criterion(query: &str, by_cpr: bool) -> String {
-    if by_cpr { "cpr-number".to_string() } else if query.is_empty() { "(all)".to_string() } else { format!("name: {query}") }
+    if by_cpr {
+        "cpr-number".to_string()
+    } else if query.is_empty() {
+        "(all)".to_string()
+    } else {
+        format!("name: {query}")
+    }
 }
 
 fn like_pattern(query: &str) -> String {
-    let escaped = query.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped = query
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     format!("%{escaped}%")
 }
 
@@ -151,10 +159,21 @@ impl Db {
                 (rows, total)
             };
             if visibility.municipality.is_some() {
-                log_access!(&mut *tx, scope, AccessAction::Search, None::<i64>, Some(criterion.as_str()))?;
+                log_access!(
+                    &mut *tx,
+                    scope,
+                    AccessAction::Search,
+                    None::<i64>,
+                    Some(criterion.as_str())
+                )?;
             }
             tx.commit().await?;
-            Ok(YouthPage { rows, total, page, per_page })
+            Ok(YouthPage {
+                rows,
+                total,
+                page,
+                per_page,
+            })
         })
     }
 
@@ -181,17 +200,24 @@ impl Db {
     /// The youth record linked to a youth's own login, if any.
     pub async fn own_youth_id(&self, scope: &Scope) -> Result<Option<i64>> {
         on_db!(self, |pool| {
-            Ok(sqlx::query_scalar("SELECT id FROM youth WHERE user_id = $1 AND municipality_code = $2")
-                .bind(scope.user_id)
-                .bind(scope.municipality)
-                .fetch_optional(pool)
-                .await?)
+            Ok(sqlx::query_scalar(
+                "SELECT id FROM youth WHERE user_id = $1 AND municipality_code = $2",
+            )
+            .bind(scope.user_id)
+            .bind(scope.municipality)
+            .fetch_optional(pool)
+            .await?)
         })
     }
 
     /// Registers a youth in the scope's municipality. A CPR number already
     /// registered anywhere (any municipality) is refused on the `cpr` field.
-    pub async fn create_youth(&self, scope: &Scope, key: &ServerKey, youth: &NewYouth) -> Result<i64> {
+    pub async fn create_youth(
+        &self,
+        scope: &Scope,
+        key: &ServerKey,
+        youth: &NewYouth,
+    ) -> Result<i64> {
         let Some(municipality) = scope.municipality.filter(|_| scope.may_register_youth()) else {
             return Err(Error::NotFound);
         };
@@ -207,7 +233,10 @@ impl Db {
                         .fetch_optional(&mut *tx)
                         .await?;
                 if same_tenant.is_none() {
-                    return Err(Error::Invalid(FieldError::new("consultant_id", Problem::Required)));
+                    return Err(Error::Invalid(FieldError::new(
+                        "consultant_id",
+                        Problem::Required,
+                    )));
                 }
             }
             let id: i64 = sqlx::query_scalar(INSERT_SQL)
@@ -229,7 +258,13 @@ impl Db {
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(|e| unique_violation_as(e, "cpr", Problem::CprAlreadyRegistered))?;
-            log_access!(&mut *tx, scope, AccessAction::Create, Some(id), None::<&str>)?;
+            log_access!(
+                &mut *tx,
+                scope,
+                AccessAction::Create,
+                Some(id),
+                None::<&str>
+            )?;
             tx.commit().await?;
             Ok(id)
         })
@@ -252,7 +287,13 @@ impl Db {
             .fetch_optional(&mut *tx)
             .await?
             .ok_or(Error::NotFound)?;
-            log_access!(&mut *tx, scope, AccessAction::Read, Some(id), Some("cpr-number"))?;
+            log_access!(
+                &mut *tx,
+                scope,
+                AccessAction::Read,
+                Some(id),
+                Some("cpr-number")
+            )?;
             tx.commit().await?;
             key.decrypt_cpr(&stored)
         })

@@ -1,0 +1,194 @@
+# Spire — danske tekster (standardsprog)
+
+skip-to-content = Spring til indhold
+nav-label = Hovedmenu
+logout = Log ud
+switch-language = English
+footer = Spire · ungeprogrammet og dets lodtrækningsforsøg · Adgang til personoplysninger logges.
+
+login-title = Log ind
+login-intro = Log ind med dit brugernavn og din adgangskode.
+field-login = Brugernavn
+field-password = Adgangskode
+login-button = Log ind
+login-failed = Forkert brugernavn eller adgangskode.
+login-blocked = Brugeren er spærret efter tre forkerte forsøg. Prøv igen om et døgn, eller kontakt en administrator.
+
+error-not-found-title = Siden findes ikke
+error-not-found = Vi kan ikke finde det, du leder efter — eller du har ikke adgang til det.
+error-unauthorized-title = Log ind først
+error-unauthorized = Du skal være logget ind for at se dette.
+error-invalid-title = Noget i det indtastede er ikke i orden
+error-invalid = Ret felterne nedenfor og prøv igen.
+error-bad-request = Forespørgslen kunne ikke læses. Genindlæs siden og prøv igen.
+error-internal-title = Der skete en fejl
+error-internal = Der skete en fejl hos os. Intet er gået tabt; prøv igen om lidt. Oplys forespørgsels-id'et, hvis du kontakter support.
+error-request-id = Forespørgsels-id
+error-back-home = Til forsiden
+
+err-required = Skal udfyldes.
+err-too-long = Teksten er for lang.
+err-cpr-format = Skriv CPR-nummeret som DDMMÅÅ-XXXX (10 cifre).
+err-cpr-date = De første seks cifre er ikke en gyldig fødselsdato.
+err-cvr-format = Et CVR-nummer består af 8 cifre.
+err-cvr-checksum = CVR-nummeret findes ikke (kontrolcifferet passer ikke).
+err-email-format = Skriv en e-mailadresse som navn@eksempel.dk.
+err-phone-format = Skriv et telefonnummer med 8 cifre, evt. med +45 foran.
+err-unknown-municipality = Kommunen findes ikke i Spire.
+err-unknown-role = Vælg en af rollerne på listen.
+err-login-taken = Brugernavnet er allerede i brug.
+err-password-too-short = Adgangskoden skal være mindst 12 tegn.
+err-cpr-already-registered = Den unge er allerede registreret i Spire.
+err-cvr-already-registered = Virksomheden er allerede med i kommunens netværk.
+err-login-format = Brug 3–64 tegn: små bogstaver, tal, punktum, bindestreg eller understregning.
+err-role-needs-municipality = Rollen hører til en kommune: vælg kommunen.
+
+nav-home = Forside
+nav-youth = Unge
+nav-youth-new = Registrér ung
+nav-companies = Virksomheder
+nav-access-log = Adgangslog
+nav-my-company = Min virksomhed
+nav-my-record = Mit forløb
+nav-my-access-log = Hvem har set mine data
+nav-overview = Tværkommunalt overblik
+nav-users = Brugere
+
+role-caseworker = Sagsbehandler
+role-consultant = Ungekonsulent
+role-psychologist = Psykolog
+role-team-lead = Teamleder
+role-company-contact = Virksomhedsrepræsentant
+role-youth = Ung
+role-researcher = Forsker
+role-programme-office = Programkontor
+role-admin = Administrator
+caseworker = { role-caseworker }
+consultant = { role-consultant }
+psychologist = { role-psychologist }
+team_lead = { role-team-lead }
+company_contact = { role-company-contact }
+youth = { role-youth }
+researcher = { role-researcher }
+programme_office = { role-programme-office }
+admin = { role-admin }
+
+home-greeting = Hej { $name }
+home-intro-caseworker = Her registrerer du unge i målgruppen og følger dine registreringer.
+home-intro-consultant = Her er de unge og virksomhederne i dit netværk.
+home-intro-psychologist = Her er de unge og virksomhederne i jeres netværk.
+home-intro-team-lead = Overblik over teamet, de unge og virksomhedsnetværket — og hvem der har set hvad.
+home-intro-company-contact = Her er din virksomhed og jeres kontaktpersoner.
+home-intro-youth = Her kan du se dit forløb, og hvem der har set dine oplysninger.
+home-intro-researcher = Tal på tværs af kommunerne, uden personoplysninger.
+home-intro-programme-office = Tal på tværs af kommunerne, uden personoplysninger.
+home-intro-admin = Brugere og opsætning. Du ser ikke personoplysninger som administrator.
+home-my-registrations = unge registreret af dig
+home-youth-in-programme = unge i programmet
+home-my-caseload = unge hos dig
+home-companies = virksomheder i netværket
+home-municipalities = kommuner
+home-users = brugere
+home-team = Teamet
+home-caseload-chart = Unge pr. ungekonsulent
+home-caseload-norm = normering
+
+col-name = Navn
+col-role = Rolle
+col-fte = Årsværk
+col-caseload = Unge
+col-birth-date = Fødselsdato
+col-interests = Interesser
+col-consultant = Ungekonsulent
+col-contacts = Kontaktpersoner
+col-municipality = Kommune
+col-youth = Unge
+col-with-consultant = Med ungekonsulent
+col-companies = Virksomheder
+col-staff = Medarbejdere
+
+youth-list-title = Unge
+youth-search-label = Søg efter navn eller fuldt CPR-nummer
+youth-search-placeholder = fx Ida eller Hansen
+youth-search-hint = En søgning på CPR-nummer sendes aldrig i adresselinjen og logges uden nummeret.
+search-button = Søg
+youth-count = { $n ->
+    [0] Ingen unge fundet
+    [one] 1 ung
+   *[other] { $n } unge
+}
+pager-label = Sider
+pager-prev = Forrige
+pager-next = Næste
+pager-page = Side
+youth-page-intro = Arbejdsidentitet først: hvad den unge kan, vil og har gjort.
+youth-work-identity = Arbejdsidentitet
+youth-facts = Oplysninger
+years = år
+youth-registered = Registreret
+youth-see-access-log = Se hvem der har set den unges oplysninger
+youth-new-intro = Registrér en ung i din kommune. CPR-nummeret gemmes krypteret og vises aldrig igen.
+form-has-errors = Nogle felter skal rettes — se beskederne ved felterne.
+save = Gem
+hint-cpr = DDMMÅÅ-XXXX. Fødselsdato og køn udledes af nummeret.
+hint-tags = Adskil med komma, fx "køkken, cykler, kundeservice".
+field-cpr = CPR-nummer
+field-first-name = Fornavn
+field-last-name = Efternavn
+field-phone = Telefon
+field-email = E-mail
+field-interests = Interesser
+field-strengths = Styrker
+field-gender = Køn
+field-q = Søgning
+field-page = Side
+field-from = Fra
+field-to = Til
+gender-female = Kvinde
+gender-male = Mand
+
+company-list-title = Virksomheder
+company-search-label = Søg efter navn, branche eller CVR
+company-new-title = Tilføj virksomhed
+field-cvr = CVR-nummer
+field-name = Navn
+field-industry = Branche
+field-address = Adresse
+field-title = Stilling
+hint-cvr = 8 cifre, fx 10150817.
+
+access-log-intro = Alle opslag, søgninger, ændringer og udtræk af unges oplysninger i kommunen. Logningen er lovpligtig og kan ikke ændres.
+access-log-extract-title = Adgangslog for { $name }
+access-log-extract-intro = Alle, der har brugt den unges oplysninger — det udtræk, en borger kan bede om.
+access-log-mine-intro = Her kan du se, hvem der har set eller ændret dine oplysninger, hvornår og hvorfor.
+access-log-user = Bruger
+access-log-from = Fra dato
+access-log-to = Til dato
+access-log-time = Tidspunkt
+access-log-action = Handling
+access-log-subject = Hvem eller hvad
+access-log-purpose = Formål
+access-log-request = Forespørgsel
+access-log-empty = Ingen rækker.
+read = Opslag
+search = Søgning
+create = Oprettelse
+update = Ændring
+export = Udtræk
+casework = Sagsarbejde
+supervision = Ledelse og tilsyn
+own_record = Egne oplysninger
+administration = Drift
+
+user-new-title = Opret bruger
+field-display-name = Fulde navn
+field-role = Rolle
+field-municipality-code = Kommune
+hint-login = Små bogstaver, fx ida.roskilde.
+hint-password = Mindst 12 tegn.
+none-cross-municipal = Ingen (tværkommunal rolle)
+user-created = Brugeren { $login } er oprettet.
+
+overview-title = Tværkommunalt overblik
+overview-intro = Antal pr. kommune. Ingen personoplysninger.
+overview-chart = Unge i programmet pr. kommune

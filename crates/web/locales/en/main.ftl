@@ -1,0 +1,194 @@
+# Spire — English texts
+
+skip-to-content = Skip to content
+nav-label = Main menu
+logout = Log out
+switch-language = Dansk
+footer = Spire · the youth programme and its randomised trial · Access to personal data is logged.
+
+login-title = Log in
+login-intro = Log in with your user name and password.
+field-login = User name
+field-password = Password
+login-button = Log in
+login-failed = Wrong user name or password.
+login-blocked = This user is blocked after three wrong attempts. Try again in 24 hours, or contact an administrator.
+
+error-not-found-title = Page not found
+error-not-found = We cannot find what you are looking for — or you do not have access to it.
+error-unauthorized-title = Please log in
+error-unauthorized = You need to be logged in to see this.
+error-invalid-title = Something in what you entered is not right
+error-invalid = Correct the fields below and try again.
+error-bad-request = The request could not be read. Reload the page and try again.
+error-internal-title = Something went wrong
+error-internal = Something went wrong on our side. Nothing was lost; try again shortly. Quote the request id if you contact support.
+error-request-id = Request id
+error-back-home = Back to the home page
+
+err-required = Required.
+err-too-long = The text is too long.
+err-cpr-format = Write the CPR number as DDMMYY-XXXX (10 digits).
+err-cpr-date = The first six digits are not a valid date of birth.
+err-cvr-format = A CVR number has 8 digits.
+err-cvr-checksum = This CVR number does not exist (the check digit does not match).
+err-email-format = Write an e-mail address like name@example.dk.
+err-phone-format = Write a phone number with 8 digits, optionally with +45 in front.
+err-unknown-municipality = This municipality is not in Spire.
+err-unknown-role = Choose one of the roles in the list.
+err-login-taken = This user name is already taken.
+err-password-too-short = The password must be at least 12 characters.
+err-cpr-already-registered = This young person is already registered in Spire.
+err-cvr-already-registered = This company is already in the municipality's network.
+err-login-format = Use 3–64 characters: lower-case letters, digits, dot, dash or underscore.
+err-role-needs-municipality = This role belongs to a municipality: choose it.
+
+nav-home = Home
+nav-youth = Young people
+nav-youth-new = Register a young person
+nav-companies = Companies
+nav-access-log = Access log
+nav-my-company = My company
+nav-my-record = My course
+nav-my-access-log = Who has seen my data
+nav-overview = Cross-municipal overview
+nav-users = Users
+
+role-caseworker = Caseworker
+role-consultant = Youth consultant
+role-psychologist = Psychologist
+role-team-lead = Team lead
+role-company-contact = Company representative
+role-youth = Young person
+role-researcher = Researcher
+role-programme-office = Programme office
+role-admin = Administrator
+caseworker = { role-caseworker }
+consultant = { role-consultant }
+psychologist = { role-psychologist }
+team_lead = { role-team-lead }
+company_contact = { role-company-contact }
+youth = { role-youth }
+researcher = { role-researcher }
+programme_office = { role-programme-office }
+admin = { role-admin }
+
+home-greeting = Hello { $name }
+home-intro-caseworker = Register young people in the target group and follow your registrations.
+home-intro-consultant = The young people and companies of your network.
+home-intro-psychologist = The young people and companies of your network.
+home-intro-team-lead = The team, the young people and the company network at a glance — and who has seen what.
+home-intro-company-contact = Your company and its contact people.
+home-intro-youth = See your course, and who has seen your data.
+home-intro-researcher = Figures across municipalities, without personal data.
+home-intro-programme-office = Figures across municipalities, without personal data.
+home-intro-admin = Users and settings. As an administrator you do not see personal data.
+home-my-registrations = young people registered by you
+home-youth-in-programme = young people in the programme
+home-my-caseload = young people with you
+home-companies = companies in the network
+home-municipalities = municipalities
+home-users = users
+home-team = The team
+home-caseload-chart = Young people per youth consultant
+home-caseload-norm = norm
+
+col-name = Name
+col-role = Role
+col-fte = FTE
+col-caseload = Young people
+col-birth-date = Date of birth
+col-interests = Interests
+col-consultant = Youth consultant
+col-contacts = Contact people
+col-municipality = Municipality
+col-youth = Young people
+col-with-consultant = With a consultant
+col-companies = Companies
+col-staff = Staff
+
+youth-list-title = Young people
+youth-search-label = Search by name or full CPR number
+youth-search-placeholder = e.g. Ida or Hansen
+youth-search-hint = A search by CPR number is never sent in the address bar and is logged without the number.
+search-button = Search
+youth-count = { $n ->
+    [0] No young people found
+    [one] 1 young person
+   *[other] { $n } young people
+}
+pager-label = Pages
+pager-prev = Previous
+pager-next = Next
+pager-page = Page
+youth-page-intro = Work identity first: what the young person can do, wants and has done.
+youth-work-identity = Work identity
+youth-facts = Details
+years = years
+youth-registered = Registered
+youth-see-access-log = See who has seen this young person's data
+youth-new-intro = Register a young person in your municipality. The CPR number is stored encrypted and never shown again.
+form-has-errors = Some fields need correcting — see the messages by the fields.
+save = Save
+hint-cpr = DDMMYY-XXXX. Date of birth and gender are derived from the number.
+hint-tags = Separate with commas, e.g. "kitchen, bicycles, customer service".
+field-cpr = CPR number
+field-first-name = First name
+field-last-name = Last name
+field-phone = Phone
+field-email = E-mail
+field-interests = Interests
+field-strengths = Strengths
+field-gender = Gender
+field-q = Search
+field-page = Page
+field-from = From
+field-to = To
+gender-female = Female
+gender-male = Male
+
+company-list-title = Companies
+company-search-label = Search by name, industry or CVR
+company-new-title = Add a company
+field-cvr = CVR number
+field-name = Name
+field-industry = Industry
+field-address = Address
+field-title = Job title
+hint-cvr = 8 digits, e.g. 10150817.
+
+access-log-intro = Every read, search, change and export of young people's data in the municipality. Logging is required by law and cannot be altered.
+access-log-extract-title = Access log for { $name }
+access-log-extract-intro = Everyone who used this young person's data — the extract a citizen may ask for.
+access-log-mine-intro = See who has looked at or changed your data, when and why.
+access-log-user = User
+access-log-from = From date
+access-log-to = To date
+access-log-time = Time
+access-log-action = Action
+access-log-subject = Whom or what
+access-log-purpose = Purpose
+access-log-request = Request
+access-log-empty = No rows.
+read = Read
+search = Search
+create = Created
+update = Changed
+export = Export
+casework = Casework
+supervision = Management and oversight
+own_record = Own data
+administration = Operations
+
+user-new-title = Create a user
+field-display-name = Full name
+field-role = Role
+field-municipality-code = Municipality
+hint-login = Lower-case, e.g. ida.roskilde.
+hint-password = At least 12 characters.
+none-cross-municipal = None (cross-municipal role)
+user-created = The user { $login } has been created.
+
+overview-title = Cross-municipal overview
+overview-intro = Counts per municipality. No personal data.
+overview-chart = Young people in the programme per municipality

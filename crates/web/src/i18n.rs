@@ -1,0 +1,222 @@
+//! Languages and translation. Danish first, English second; every text a
+//! user reads comes from the Fluent files in `locales/`.
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{Loader, static_loader};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use unic_langid::LanguageIdentifier;
+
+static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "da",
+        // Bidi isolation marks would show up in plain-text and JSON output.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Da,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Da => "da",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "da" | "da-dk" => Some(Lang::Da),
+            "en" | "en-gb" | "en-us" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The best of our languages for an `Accept-Language` header, by q-value;
+    /// Danish when nothing matches.
+    pub fn from_accept_language(header: &str) -> Lang {
+        let mut best: Option<(f32, Lang)> = None;
+        for part in header.split(',') {
+            let mut pieces = part.split(';');
+            let tag = pieces.next().unwrap_or("").trim();
+            let q = pieces
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let primary = tag.split('-').next().unwrap_or("");
+            if let Some(lang) = Lang::from_code(primary) {
+                if best.is_none_or(|(best_q, _)| q > best_q) {
+                    best = Some((q, lang));
+                }
+            }
+        }
+        best.map(|(_, lang)| lang).unwrap_or_default()
+    }
+
+    fn id(self) -> LanguageIdentifier {
+        self.code().parse().expect("static language tags parse")
+    }
+
+    /// The other language, for the switch in the header.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Da => Lang::En,
+            Lang::En => Lang::Da,
+        }
+    }
+}
+
+/// A translator for one language, handed to templates.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Tr {
+    pub lang: Lang,
+}
+
+impl Tr {
+    pub fn new(lang: Lang) -> Tr {
+        Tr { lang }
+    }
+
+    pub fn t(&self, id: &str) -> String {
+        LOCALES.lookup(&self.lang.id(), id)
+    }
+
+    /// A message with named arguments (numbers stay numbers for plural rules).
+    pub fn t_args(&self, id: &str, args: &[(&'static str, Arg)]) -> String {
+        let map: HashMap<Cow<'static, str>, FluentValue> = args
+            .iter()
+            .map(|(name, value)| {
+                let value = match value {
+                    Arg::Text(text) => FluentValue::from(text.clone()),
+                    Arg::Number(n) => FluentValue::from(*n),
+                };
+                (Cow::Borrowed(*name), value)
+            })
+            .collect();
+        LOCALES.lookup_with_args(&self.lang.id(), id, &map)
+    }
+
+    /// `t_args` with one number `n` (for counts with plural forms).
+    pub fn count(&self, id: &str, n: i64) -> String {
+        self.t_args(id, &[("n", Arg::Number(n))])
+    }
+
+    /// A date as people here write it: 29.11.2026.
+    pub fn date(&self, unix_seconds: impl std::borrow::Borrow<i64>) -> String {
+        time::OffsetDateTime::from_unix_timestamp(*unix_seconds.borrow())
+            .map(|t| {
+                let t = copenhagen(t);
+                format!("{:02}.{:02}.{}", t.day(), t.month() as u8, t.year())
+            })
+            .unwrap_or_default()
+    }
+
+    /// A date and time in Copenhagen time: 29.11.2026 14:05.
+    pub fn datetime(&self, unix_seconds: impl std::borrow::Borrow<i64>) -> String {
+        time::OffsetDateTime::from_unix_timestamp(*unix_seconds.borrow())
+            .map(|t| {
+                let t = copenhagen(t);
+                format!(
+                    "{:02}.{:02}.{} {:02}:{:02}",
+                    t.day(),
+                    t.month() as u8,
+                    t.year(),
+                    t.hour(),
+                    t.minute()
+                )
+            })
+            .unwrap_or_default()
+    }
+
+    /// An ISO date (YYYY-MM-DD) shown the Danish way.
+    pub fn iso_date(&self, iso: &str) -> String {
+        let parts: Vec<&str> = iso.split('-').collect();
+        match parts.as_slice() {
+            [y, m, d] => format!("{d}.{m}.{y}"),
+            _ => iso.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Arg {
+    Text(String),
+    Number(i64),
+}
+
+/// Europe/Copenhagen: CET, and CEST from the last Sunday of March 01:00 UTC to
+/// the last Sunday of October 01:00 UTC (EU rule since 1996).
+fn copenhagen(utc: time::OffsetDateTime) -> time::OffsetDateTime {
+    use time::{Date, Month, Time, UtcOffset, Weekday};
+    let last_sunday = |month: Month| {
+        let mut day = Date::from_calendar_date(utc.year(), month, 31)
+            .expect("March and October have 31 days");
+        while day.weekday() != Weekday::Sunday {
+            day = day.previous_day().expect("in range");
+        }
+        day.with_time(Time::from_hms(1, 0, 0).expect("valid"))
+            .assume_utc()
+    };
+    let summer = utc >= last_sunday(Month::March) && utc < last_sunday(Month::October);
+    let offset = UtcOffset::from_hms(if summer { 2 } else { 1 }, 0, 0).expect("valid offset");
+    utc.to_offset(offset)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_prefers_by_quality() {
+        assert_eq!(
+            Lang::from_accept_language("en-GB,en;q=0.9,da;q=0.8"),
+            Lang::En
+        );
+        assert_eq!(
+            Lang::from_accept_language("de-DE,da;q=0.5,en;q=0.4"),
+            Lang::Da
+        );
+        assert_eq!(Lang::from_accept_language("fr"), Lang::Da);
+        assert_eq!(Lang::from_accept_language(""), Lang::Da);
+    }
+
+    #[test]
+    fn every_message_exists_in_both_languages() {
+        let ids = |text: &str| -> std::collections::BTreeSet<String> {
+            text.lines()
+                .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+                .filter_map(|l| l.split_once('=').map(|(id, _)| id.trim().to_string()))
+                .collect()
+        };
+        let da = ids(include_str!("../locales/da/main.ftl"));
+        let en = ids(include_str!("../locales/en/main.ftl"));
+        assert_eq!(
+            da.difference(&en).collect::<Vec<_>>(),
+            Vec::<&String>::new(),
+            "missing in English"
+        );
+        assert_eq!(
+            en.difference(&da).collect::<Vec<_>>(),
+            Vec::<&String>::new(),
+            "missing in Danish"
+        );
+        assert!(da.len() > 50);
+    }
+
+    #[test]
+    fn dates_are_danish_and_in_copenhagen_time() {
+        let tr = Tr::new(Lang::Da);
+        // 2026-07-01 22:30 UTC is 2 July 00:30 in Copenhagen (summer time).
+        assert_eq!(tr.datetime(1_782_945_000), "02.07.2026 00:30");
+        // 2026-01-15 12:00 UTC is 13:00 in winter.
+        assert_eq!(tr.datetime(1_768_478_400), "15.01.2026 13:00");
+        assert_eq!(tr.iso_date("2003-02-01"), "01.02.2003");
+    }
+}
