@@ -308,7 +308,7 @@ impl TrialState {
         stratum: &StratumKey,
     ) -> Result<Allocation, DesignError> {
         let allocation = self.expected(allocator, stratum)?;
-        self.record(allocator, stratum, allocation.position, allocation.arm);
+        self.record(allocator.design().version, stratum, &allocation);
         Ok(allocation)
     }
 
@@ -319,7 +319,17 @@ impl TrialState {
         stratum: &StratumKey,
     ) -> Result<Allocation, DesignError> {
         let design = allocator.design();
-        let marginal_counts: Vec<ArmCounts> = match design.method {
+        allocator.allocate(&AllocationInput {
+            allocation_number: self.allocations,
+            stratum,
+            next_block_slot: self.next_block_slot(design.version, stratum),
+            marginal_counts: &self.marginal_counts_for(design, stratum),
+        })
+    }
+
+    /// The `marginal_counts` input for a subject of `stratum` (empty unless minimisation).
+    pub fn marginal_counts_for(&self, design: &Design, stratum: &StratumKey) -> Vec<ArmCounts> {
+        match design.method {
             Method::Minimisation { .. } => design
                 .factors
                 .iter()
@@ -328,45 +338,32 @@ impl TrialState {
                 })
                 .collect(),
             _ => Vec::new(),
-        };
-        allocator.allocate(&AllocationInput {
-            allocation_number: self.allocations,
-            stratum,
-            next_block_slot: self.next_block_slot(design.version, stratum),
-            marginal_counts: &marginal_counts,
-        })
+        }
     }
 
-    /// Advances the state past an allocation as it was recorded (which may differ from what was
-    /// expected: the verifier then carries on from what the ledger says, so one bad entry gives one
-    /// finding rather than a cascade). A slot already passed never moves the state backwards.
-    pub fn record(
-        &mut self,
-        allocator: &Allocator<'_>,
-        stratum: &StratumKey,
-        position: Position,
-        arm: Arm,
-    ) {
-        let design = allocator.design();
-        self.allocations = self.allocations.max(position.allocation_number + 1);
-        if let Some(slot) = position.block {
-            let block_size = allocator.block(stratum, slot.block_number).len();
-            let next = slot_after(slot, block_size);
-            let entry = self
+    /// Advances the state past an allocation as it was made under `design_version`. The verifier
+    /// records what the ledger says even where it differs from the sequence, so one bad entry gives
+    /// one finding rather than a cascade; a slot already passed never moves the state backwards.
+    pub fn record(&mut self, design_version: u32, stratum: &StratumKey, allocation: &Allocation) {
+        self.allocations = self
+            .allocations
+            .max(allocation.position.allocation_number + 1);
+        if let Some(next) = allocation.next_block_slot {
+            let slot = self
                 .next_slots
-                .entry(design.version)
+                .entry(design_version)
                 .or_default()
                 .entry(stratum.clone())
                 .or_default();
-            *entry = (*entry).max(next);
+            *slot = (*slot).max(next);
         }
         for (factor, level) in stratum.levels() {
             let levels = self.margins.entry(factor.clone()).or_default();
             match levels.get_mut(level) {
-                Some(counts) => counts.add(arm),
+                Some(counts) => counts.add(allocation.arm),
                 None => {
                     let mut counts = ArmCounts::default();
-                    counts.add(arm);
+                    counts.add(allocation.arm);
                     levels.insert(level.clone(), counts);
                 }
             }

@@ -5,6 +5,7 @@
 //!   bounded sampling and the shuffle.
 //! - [`allocate`]: the allocator the store calls inside its transaction and the verifier replays.
 //! - [`leaf`], [`merkle`], [`head`]: the RFC 6962 ledger, its proofs and signed tree heads.
+//! - [`ledger`]: an in-memory ledger for simulations, demo data and tests.
 //! - [`verify`]: recomputes a ledger and reports every finding.
 //!
 //! The byte layouts are in the crate's README; `test-vectors/` pins them.
@@ -15,7 +16,9 @@ pub mod draw;
 mod encoding;
 pub mod head;
 pub mod leaf;
+pub mod ledger;
 pub mod merkle;
+pub mod verify;
 
 pub use allocate::{
     Allocation, AllocationInput, Allocator, ArmCounts, BlockSlot, Position, TrialState,
@@ -28,7 +31,9 @@ pub use draw::{DrawContext, DrawStream, TrialKey};
 pub use encoding::DecodeError;
 pub use head::{HeadSigner, SignedTreeHead, TreeHead};
 pub use leaf::{Entry, EntryKind, LedgerLeaf, SubjectPseudonym, UtcTime};
+pub use ledger::{InMemoryLedger, Made};
 pub use merkle::{Hash, MerkleTree};
+pub use verify::{Finding, LedgerEvidence, LedgerRow, Problem, Revealed, verify_ledger};
 
 pub(crate) fn sha256(bytes: &[u8]) -> [u8; 32] {
     use sha2::Digest;
