@@ -269,9 +269,20 @@ fn imbalance_score(
 #[derive(Clone, Debug, Default)]
 pub struct TrialState {
     allocations: u64,
-    next_slots: HashMap<u32, HashMap<StratumKey, BlockSlot>>,
-    /// factor name → level → counts
-    margins: HashMap<String, HashMap<String, ArmCounts>>,
+    /// Each stratum seen, interned so that recording an allocation hashes its key once.
+    strata: HashMap<StratumKey, usize>,
+    stratum_states: Vec<StratumState>,
+    /// factor name → level → index into `margins`
+    margin_index: HashMap<String, HashMap<String, usize>>,
+    margins: Vec<ArmCounts>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct StratumState {
+    /// Indexes into `TrialState::margins`, one per (factor, level) of the stratum key.
+    margins: Vec<usize>,
+    /// The next block slot under each design version that has allocated in this stratum.
+    next_slots: Vec<(u32, BlockSlot)>,
 }
 
 impl TrialState {
@@ -285,20 +296,21 @@ impl TrialState {
 
     /// The stratum's next block slot under a design version.
     pub fn next_block_slot(&self, design_version: u32, stratum: &StratumKey) -> BlockSlot {
-        self.next_slots
-            .get(&design_version)
-            .and_then(|strata| strata.get(stratum))
-            .copied()
-            .unwrap_or(BlockSlot::FIRST)
+        self.strata
+            .get(stratum)
+            .and_then(|&id| {
+                let slots = &self.stratum_states[id].next_slots;
+                slots.iter().find(|(version, _)| *version == design_version)
+            })
+            .map_or(BlockSlot::FIRST, |&(_, slot)| slot)
     }
 
     /// Arm counts of all allocations so far whose stratum has `level` for `factor`.
     pub fn marginal_counts(&self, factor: &str, level: &str) -> ArmCounts {
-        self.margins
+        self.margin_index
             .get(factor)
             .and_then(|levels| levels.get(level))
-            .copied()
-            .unwrap_or_default()
+            .map_or_else(ArmCounts::default, |&id| self.margins[id])
     }
 
     /// Allocates the next subject of `stratum` and records it.
@@ -348,26 +360,45 @@ impl TrialState {
         self.allocations = self
             .allocations
             .max(allocation.position.allocation_number + 1);
+        let id = self.intern(stratum);
+        let state = &mut self.stratum_states[id];
         if let Some(next) = allocation.next_block_slot {
-            let slot = self
+            match state
                 .next_slots
-                .entry(design_version)
-                .or_default()
-                .entry(stratum.clone())
-                .or_default();
-            *slot = (*slot).max(next);
-        }
-        for (factor, level) in stratum.levels() {
-            let levels = self.margins.entry(factor.clone()).or_default();
-            match levels.get_mut(level) {
-                Some(counts) => counts.add(allocation.arm),
-                None => {
-                    let mut counts = ArmCounts::default();
-                    counts.add(allocation.arm);
-                    levels.insert(level.clone(), counts);
-                }
+                .iter_mut()
+                .find(|(version, _)| *version == design_version)
+            {
+                Some((_, slot)) => *slot = (*slot).max(next),
+                None => state.next_slots.push((design_version, next)),
             }
         }
+        for &margin in &state.margins {
+            self.margins[margin].add(allocation.arm);
+        }
+    }
+
+    fn intern(&mut self, stratum: &StratumKey) -> usize {
+        if let Some(&id) = self.strata.get(stratum) {
+            return id;
+        }
+        let margins = stratum
+            .levels()
+            .iter()
+            .map(|(factor, level)| {
+                let levels = self.margin_index.entry(factor.clone()).or_default();
+                *levels.entry(level.clone()).or_insert_with(|| {
+                    self.margins.push(ArmCounts::default());
+                    self.margins.len() - 1
+                })
+            })
+            .collect();
+        self.stratum_states.push(StratumState {
+            margins,
+            next_slots: Vec::new(),
+        });
+        self.strata
+            .insert(stratum.clone(), self.stratum_states.len() - 1);
+        self.stratum_states.len() - 1
     }
 }
 

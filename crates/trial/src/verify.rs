@@ -282,8 +282,11 @@ pub fn verify_ledger(evidence: &LedgerEvidence<'_>) -> Vec<Finding> {
         leaf_hashes.push(recomputed);
         sequence.check(position as u64, &row.leaf);
     }
+    sequence.check_subjects();
     let tree = MerkleTree::from_leaf_hashes(leaf_hashes);
     check_heads(evidence, &tree, &mut findings);
+    // Entry findings in ledger order, then those about the ledger as a whole.
+    findings.sort_by_key(|finding| finding.ledger_index.unwrap_or(u64::MAX));
     findings
 }
 
@@ -351,8 +354,11 @@ struct SequenceCheck<'a, 'f> {
     previous_time: Option<UtcTime>,
     design_in_force: u32,
     next_allocation_number: u64,
-    /// subject → ledger index of their allocation
-    allocated: HashMap<SubjectPseudonym, u64>,
+    /// (subject, ledger index) of every allocation; checked by sorting once at the end, which is
+    /// faster than a hash map over a million pseudonyms and hashes no untrusted keys.
+    allocated: Vec<(SubjectPseudonym, u64)>,
+    /// (subject, annotated index, ledger index) of every annotation.
+    annotations: Vec<(SubjectPseudonym, u64, u64)>,
     /// Without the key: the last block slot seen per (design version, stratum).
     last_slots: HashMap<u32, HashMap<StratumKey, BlockSlot>>,
     replay: Option<Replay<'a>>,
@@ -399,7 +405,8 @@ impl<'a, 'f> SequenceCheck<'a, 'f> {
             previous_time: None,
             design_in_force: 1,
             next_allocation_number: 0,
-            allocated: HashMap::new(),
+            allocated: Vec::with_capacity(evidence.rows.len()),
+            annotations: Vec::new(),
             last_slots: HashMap::new(),
             replay,
         }
@@ -453,15 +460,40 @@ impl<'a, 'f> SequenceCheck<'a, 'f> {
                 subject,
                 ..
             } => {
-                let annotates_allocation = self.allocated.get(subject) == Some(annotated_index);
-                if !annotates_allocation {
-                    let problem = Problem::AnnotatesNoAllocation {
-                        annotated_index: *annotated_index,
-                    };
-                    self.report(leaf, problem);
-                }
+                self.annotations
+                    .push((*subject, *annotated_index, leaf.ledger_index));
             }
             Entry::Amendment { design_digest } => self.check_amendment(leaf, design_digest),
+        }
+    }
+
+    /// No subject allocated twice; every annotation names an earlier allocation of its subject.
+    fn check_subjects(&mut self) {
+        self.allocated.sort_unstable();
+        let mut first_index = 0;
+        for (i, &(subject, index)) in self.allocated.iter().enumerate() {
+            if i > 0 && self.allocated[i - 1].0 == subject {
+                let problem = Problem::SubjectAllocatedTwice { first_index };
+                self.findings.push(Finding {
+                    ledger_index: Some(index),
+                    problem,
+                });
+            } else {
+                first_index = index;
+            }
+        }
+        for &(subject, annotated_index, index) in &self.annotations {
+            let allocated = self
+                .allocated
+                .binary_search(&(subject, annotated_index))
+                .is_ok();
+            if !allocated || annotated_index >= index {
+                let problem = Problem::AnnotatesNoAllocation { annotated_index };
+                self.findings.push(Finding {
+                    ledger_index: Some(index),
+                    problem,
+                });
+            }
         }
     }
 
@@ -516,11 +548,7 @@ impl<'a, 'f> SequenceCheck<'a, 'f> {
             self.report(leaf, Problem::AllocationNumberReused { expected, found });
         }
         self.next_allocation_number = self.next_allocation_number.max(found + 1);
-        if let Some(&first_index) = self.allocated.get(&subject) {
-            self.report(leaf, Problem::SubjectAllocatedTwice { first_index });
-        } else {
-            self.allocated.insert(subject, leaf.ledger_index);
-        }
+        self.allocated.push((subject, leaf.ledger_index));
         if self.replay.is_some() {
             self.replay_allocation(leaf, stratum, position, arm);
         } else {
@@ -538,7 +566,8 @@ impl<'a, 'f> SequenceCheck<'a, 'f> {
     ) {
         let Some(found) = found else { return };
         let strata = self.last_slots.entry(leaf.design_version).or_default();
-        let previous = strata.get(stratum).copied();
+        let previous_slot = strata.get_mut(stratum);
+        let previous = previous_slot.as_deref().copied();
         let problem = match previous {
             None if found == BlockSlot::FIRST => None,
             None => Some(Problem::BlockSlotSkipped {
@@ -564,8 +593,11 @@ impl<'a, 'f> SequenceCheck<'a, 'f> {
                 })
             }
         };
-        if previous.is_none_or(|previous| found > previous) {
-            strata.insert(stratum.clone(), found);
+        match previous_slot {
+            Some(slot) => *slot = (*slot).max(found),
+            None => {
+                strata.insert(stratum.clone(), found);
+            }
         }
         if let Some(problem) = problem {
             self.report(leaf, problem);
