@@ -1,5 +1,8 @@
 //! The crate's one integration test binary.
 
+mod merkle_oracle;
 mod properties;
 mod support;
+mod vector_compute;
+mod vectors;
 mod verifier;
