@@ -54,3 +54,19 @@ fn the_vectors_cover_every_design_and_entry_kind() {
         assert!(kinds.contains(&kind), "{kind:?} missing");
     }
 }
+
+/// The independent Python re-implementation (written from the README) must agree with the
+/// published file too, so the file cannot drift to whatever the Rust code does.
+#[test]
+fn the_independent_python_oracle_reproduces_the_published_vectors() {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/test-vectors/derivation_oracle.py");
+    match std::process::Command::new("python3").arg(script).output() {
+        Err(_) => println!("python3 not found: the independent derivation oracle was not run"),
+        Ok(output) => assert!(
+            output.status.success(),
+            "derivation_oracle.py failed:\n{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ),
+    }
+}
