@@ -32,7 +32,7 @@ pub use encoding::DecodeError;
 pub use head::{HeadSigner, SignedTreeHead, TreeHead};
 pub use leaf::{Entry, EntryKind, LedgerLeaf, SubjectPseudonym, UtcTime};
 pub use ledger::{InMemoryLedger, Made};
-pub use merkle::{Hash, MerkleTree};
+pub use merkle::{Hash, MerkleFrontier, MerkleTree};
 pub use verify::{Finding, LedgerEvidence, LedgerRow, Problem, Revealed, verify_ledger};
 
 pub(crate) fn sha256(bytes: &[u8]) -> [u8; 32] {

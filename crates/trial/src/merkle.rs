@@ -204,6 +204,67 @@ impl MerkleTree {
     }
 }
 
+/// The right edge of a tree: the roots of its complete subtrees, largest first (one per set bit
+/// of the size). Enough to append and to compute the root in O(log n), so a store can keep it in
+/// one row and sign a new head inside each allocation transaction without reading the log.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MerkleFrontier {
+    size: u64,
+    peaks: Vec<Hash>,
+}
+
+impl MerkleFrontier {
+    pub fn new() -> MerkleFrontier {
+        MerkleFrontier::default()
+    }
+
+    pub fn len(&self) -> u64 {
+        self.size
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.size == 0
+    }
+
+    pub fn push(&mut self, leaf_hash: Hash) {
+        let mut carry = leaf_hash;
+        // Each trailing one bit of the old size is a complete subtree that now pairs up.
+        for _ in 0..self.size.trailing_ones() {
+            let left = self.peaks.pop().expect("one peak per set bit");
+            carry = node_hash(&left, &carry);
+        }
+        self.peaks.push(carry);
+        self.size += 1;
+    }
+
+    pub fn root(&self) -> Hash {
+        let mut peaks = self.peaks.iter().rev();
+        match peaks.next() {
+            None => empty_root(),
+            Some(&last) => peaks.fold(last, |right, left| node_hash(left, &right)),
+        }
+    }
+
+    /// Storage form: size (u64 big-endian) then the peaks, largest first.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = self.size.to_be_bytes().to_vec();
+        for peak in &self.peaks {
+            bytes.extend_from_slice(peak);
+        }
+        bytes
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Option<MerkleFrontier> {
+        let (size, peaks) = bytes.split_at_checked(8)?;
+        let size = u64::from_be_bytes(size.try_into().ok()?);
+        let peaks: Vec<Hash> = peaks
+            .chunks(32)
+            .map(|peak| peak.try_into().ok())
+            .collect::<Option<_>>()?;
+        (peaks.len() == size.count_ones() as usize).then_some(MerkleFrontier { size, peaks })
+    }
+}
+
 /// RFC 9162 §2.1.3.2: does `proof` show leaf `index` with `leaf_hash` in the tree of `size` with `root`?
 pub fn verify_inclusion(
     leaf_hash: &Hash,
@@ -360,6 +421,25 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_frontier_gives_every_root_and_survives_storage() {
+        let all = leaves(130);
+        let mut frontier = MerkleFrontier::new();
+        for n in 0..=130 {
+            assert_eq!(frontier.root(), reference_root(&all[..n]), "size {n}");
+            assert_eq!(
+                MerkleFrontier::from_bytes(&frontier.to_bytes()).as_ref(),
+                Some(&frontier)
+            );
+            if n < 130 {
+                frontier.push(all[n]);
+            }
+        }
+        let mut corrupt = frontier.to_bytes();
+        corrupt.pop();
+        assert_eq!(MerkleFrontier::from_bytes(&corrupt), None);
     }
 
     #[test]

@@ -59,7 +59,10 @@ fn the_vectors_cover_every_design_and_entry_kind() {
 /// published file too, so the file cannot drift to whatever the Rust code does.
 #[test]
 fn the_independent_python_oracle_reproduces_the_published_vectors() {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/test-vectors/derivation_oracle.py");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/test-vectors/derivation_oracle.py"
+    );
     match std::process::Command::new("python3").arg(script).output() {
         Err(_) => println!("python3 not found: the independent derivation oracle was not run"),
         Ok(output) => assert!(
