@@ -6,6 +6,7 @@
 //! - [`allocate`]: the allocator the store calls inside its transaction and the verifier replays.
 //! - [`leaf`], [`merkle`], [`head`]: the RFC 6962 ledger, its proofs and signed tree heads.
 //! - [`ledger`]: an in-memory ledger for simulations, demo data and tests.
+//! - [`predictability`]: how guessable allocations were, for the programme office.
 //! - [`verify`]: recomputes a ledger and reports every finding.
 //!
 //! The byte layouts are in the crate's README; `test-vectors/` pins them.
@@ -18,6 +19,7 @@ pub mod head;
 pub mod leaf;
 pub mod ledger;
 pub mod merkle;
+pub mod predictability;
 pub mod verify;
 
 pub use allocate::{
@@ -33,6 +35,7 @@ pub use head::{HeadSigner, SignedTreeHead, TreeHead};
 pub use leaf::{Entry, EntryKind, LedgerLeaf, SubjectPseudonym, UtcTime};
 pub use ledger::{InMemoryLedger, Made};
 pub use merkle::{Hash, MerkleFrontier, MerkleTree};
+pub use predictability::{Predictability, convergence_predictability};
 pub use verify::{Finding, LedgerEvidence, LedgerRow, Problem, Revealed, verify_ledger};
 
 pub(crate) fn sha256(bytes: &[u8]) -> [u8; 32] {
