@@ -579,10 +579,10 @@ mod tests {
         ];
         let range = |arm| imbalance_score(&design, &weights, Imbalance::Range, &counts, arm);
         let variance = |arm| imbalance_score(&design, &weights, Imbalance::Variance, &counts, arm);
-        assert_eq!((range(Arm::Programme), range(Arm::Control)), (3 + 0, 1 + 2));
+        assert_eq!((range(Arm::Programme), range(Arm::Control)), (3, 1 + 2));
         assert_eq!(
             (variance(Arm::Programme), variance(Arm::Control)),
-            (9 + 0, 1 + 4)
+            (9, 1 + 4)
         );
     }
 }

@@ -367,6 +367,8 @@ struct SequenceCheck<'a, 'f> {
 struct Replay<'a> {
     allocators: HashMap<u32, Allocator<'a>>,
     state: TrialState,
+    /// Versions already reported as unknown: one finding each, not one per allocation.
+    unknown_versions: Vec<u32>,
 }
 
 impl<'a, 'f> SequenceCheck<'a, 'f> {
@@ -397,6 +399,7 @@ impl<'a, 'f> SequenceCheck<'a, 'f> {
             Replay {
                 allocators,
                 state: TrialState::new(),
+                unknown_versions: Vec::new(),
             }
         });
         SequenceCheck {
@@ -614,7 +617,10 @@ impl<'a, 'f> SequenceCheck<'a, 'f> {
         let replay = self.replay.as_mut().expect("replaying");
         let version = leaf.design_version;
         let Some(allocator) = replay.allocators.get(&version).copied() else {
-            self.report(leaf, Problem::DesignVersionUnknown { version });
+            if !replay.unknown_versions.contains(&version) {
+                replay.unknown_versions.push(version);
+                self.report(leaf, Problem::DesignVersionUnknown { version });
+            }
             return;
         };
         let design = allocator.design();

@@ -161,11 +161,11 @@ fn a_re_rolled_arm_is_found_by_the_replay_even_after_the_heads_are_re_signed() {
             time: time(61),
         });
         assert_eq!(
-            verify(&rows, &[head.clone()], None),
+            verify(&rows, std::slice::from_ref(&head), None),
             vec![],
             "without the key the forgery is consistent"
         );
-        let findings = problems(&verify(&rows, &[head], Some(&[design.clone()])));
+        let findings = problems(&verify(&rows, &[head], Some(std::slice::from_ref(&design))));
         assert_eq!(
             findings.first(),
             Some(&(
@@ -383,4 +383,18 @@ fn findings_read_as_one_line_each() {
         )
     );
     assert!(lines.iter().all(|line| !line.contains('\n')));
+}
+
+#[test]
+fn a_missing_design_version_is_reported_once() {
+    let (ledger, heads) = ledger(&blocks_design(), 30);
+    let other_version = Design {
+        version: 2,
+        ..blocks_design()
+    };
+    let findings = problems(&verify(ledger.rows(), &heads, Some(&[other_version])));
+    assert_eq!(
+        findings,
+        vec![(Some(0), Problem::DesignVersionUnknown { version: 1 })]
+    );
 }
