@@ -1,10 +1,11 @@
 //! Verifying a 1,000,000-entry ledger, and the Merkle root of 1,000,000 leaves.
-//! Run: `cargo bench -p spire-trial --bench verify_ledger` (prints medians of 3 runs).
+//! Run: `cargo bench -p spire-trial --bench verify_ledger` (prints medians of 3 runs), for a
+//! stratified-blocks trial and a minimisation trial over 784 strata, with a head signed every 1,000.
 
 use spire_trial::merkle::root;
 use spire_trial::{
-    Allocator, Design, HeadSigner, InMemoryLedger, LedgerEvidence, Made, Revealed, StratumKey,
-    SubjectPseudonym, TrialKey, UtcTime, verify_ledger,
+    Allocator, Design, HeadSigner, Imbalance, InMemoryLedger, LedgerEvidence, Made, Method,
+    Probability, Revealed, StratumKey, SubjectPseudonym, TrialKey, UtcTime, verify_ledger,
 };
 use std::time::{Duration, Instant};
 
@@ -33,10 +34,26 @@ fn time_it<T>(label: &str, mut work: impl FnMut() -> T) -> T {
 }
 
 fn main() {
+    let factors = ["municipality", "readiness", "age_band"];
+    let blocks = Design::stratified_blocks(TRIAL, &factors);
+    let minimisation = Design {
+        method: Method::Minimisation {
+            weights: vec![1, 1, 1],
+            imbalance: Imbalance::Range,
+            preferred_probability: Probability::DEFAULT_PREFERRED,
+        },
+        ..blocks.clone()
+    };
+    for design in [blocks, minimisation] {
+        bench_design(&design);
+    }
+}
+
+fn bench_design(design: &Design) {
+    println!("design {}:", design.method.name());
     let key = TrialKey::from_bytes([42; 32]);
     let signer = HeadSigner::from_seed([7; 32]);
-    let design = Design::stratified_blocks(TRIAL, &["municipality", "readiness", "age_band"]);
-    let allocator = Allocator::new(&key, &design).expect("valid design");
+    let allocator = Allocator::new(&key, design).expect("valid design");
     // 98 municipalities × 4 readiness categories × 2 age bands = 784 strata.
     let strata: Vec<StratumKey> = (0..784u32)
         .map(|s| {
@@ -90,7 +107,7 @@ fn main() {
     }
     let built = start.elapsed();
     println!(
-        "built {ENTRIES} allocations with {} signed heads in {:.3} s ({:.1} µs per allocation incl. leaf and tree append)",
+        "  built {ENTRIES} allocations with {} signed heads in {:.3} s ({:.1} µs per allocation incl. leaf, tree append and signing)",
         heads.len(),
         built.as_secs_f64(),
         built.as_secs_f64() * 1e6 / ENTRIES as f64
@@ -101,7 +118,7 @@ fn main() {
         .iter()
         .map(|row| row.stored_leaf_hash)
         .collect();
-    time_it("Merkle root of 1,000,000 leaf hashes", || {
+    time_it("  Merkle root of 1,000,000 leaf hashes", || {
         root(&leaf_hashes)
     });
 
@@ -113,7 +130,7 @@ fn main() {
         head_public_key: &public_key,
         revealed,
     };
-    let findings = time_it("verify 1,000,000 entries without the key", || {
+    let findings = time_it("  verify 1,000,000 entries without the key", || {
         verify_ledger(&evidence(None))
     });
     assert!(
@@ -127,7 +144,7 @@ fn main() {
         designs: &designs,
     });
     let findings = time_it(
-        "verify 1,000,000 entries with the key (full replay)",
+        "  verify 1,000,000 entries with the key (full replay)",
         || verify_ledger(&evidence(revealed)),
     );
     assert!(

@@ -341,16 +341,23 @@ impl TrialState {
 
     /// The `marginal_counts` input for a subject of `stratum` (empty unless minimisation).
     pub fn marginal_counts_for(&self, design: &Design, stratum: &StratumKey) -> Vec<ArmCounts> {
-        match design.method {
-            Method::Minimisation { .. } => design
-                .factors
-                .iter()
-                .map(|factor| {
-                    self.marginal_counts(factor, stratum.level(factor).unwrap_or_default())
-                })
-                .collect(),
-            _ => Vec::new(),
+        if !matches!(design.method, Method::Minimisation { .. }) {
+            return Vec::new();
         }
+        let known = self.strata.get(stratum).map(|&id| &self.stratum_states[id]);
+        design
+            .factors
+            .iter()
+            .map(|factor| {
+                let position = stratum.levels().iter().position(|(name, _)| name == factor);
+                match (known, position) {
+                    // A stratum seen before has its margins interned: no string hashing.
+                    (Some(state), Some(at)) => self.margins[state.margins[at]],
+                    (_, Some(at)) => self.marginal_counts(factor, &stratum.levels()[at].1),
+                    (_, None) => ArmCounts::default(),
+                }
+            })
+            .collect()
     }
 
     /// Advances the state past an allocation as it was made under `design_version`. The verifier

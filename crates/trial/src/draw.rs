@@ -12,30 +12,44 @@ use std::fmt;
 
 /// The trial's 32-byte secret. Whoever holds it can predict every allocation, so it lives outside
 /// the tables staff can read, and is revealed only at the end of the trial.
-#[derive(Clone, PartialEq, Eq)]
-pub struct TrialKey([u8; 32]);
+#[derive(Clone)]
+pub struct TrialKey {
+    bytes: [u8; 32],
+    /// HMAC-SHA256 with the key already absorbed: each seed then costs only the message's hashing.
+    keyed_mac: Hmac<Sha256>,
+}
 
 impl TrialKey {
     /// Wraps 32 bytes that the caller took from the operating system's CSPRNG.
     pub fn from_bytes(bytes: [u8; 32]) -> TrialKey {
-        TrialKey(bytes)
+        let keyed_mac =
+            <Hmac<Sha256> as Mac>::new_from_slice(&bytes).expect("HMAC takes any key length");
+        TrialKey { bytes, keyed_mac }
     }
 
     /// Parses 64 hexadecimal digits (a revealed key file).
     pub fn from_hex(text: &str) -> Option<TrialKey> {
         let mut bytes = [0u8; 32];
         hex::decode_to_slice(text.trim(), &mut bytes).ok()?;
-        Some(TrialKey(bytes))
+        Some(TrialKey::from_bytes(bytes))
     }
 
     pub fn as_bytes(&self) -> &[u8; 32] {
-        &self.0
+        &self.bytes
     }
 
     pub fn to_hex(&self) -> String {
-        hex::encode(self.0)
+        hex::encode(self.bytes)
     }
 }
+
+impl PartialEq for TrialKey {
+    fn eq(&self, other: &TrialKey) -> bool {
+        self.bytes == other.bytes
+    }
+}
+
+impl Eq for TrialKey {}
 
 impl fmt::Debug for TrialKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -103,8 +117,7 @@ impl DrawContext<'_> {
 
 /// The ChaCha20 key for a context: HMAC-SHA256(trial key, canonical context bytes).
 pub fn stream_seed(key: &TrialKey, context: &DrawContext<'_>) -> [u8; 32] {
-    let mut mac =
-        <Hmac<Sha256> as Mac>::new_from_slice(key.as_bytes()).expect("HMAC takes any key length");
+    let mut mac = key.keyed_mac.clone();
     mac.update(&context.encode());
     mac.finalize().into_bytes().into()
 }
