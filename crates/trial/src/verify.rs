@@ -645,45 +645,31 @@ impl<'a, 'f> SequenceCheck<'a, 'f> {
             marginal_counts: &replay.state.marginal_counts_for(design, stratum),
         };
         let claimed_shape_fits = position.block.is_some() == expected_block.is_some();
-        match allocator.allocate(&input) {
-            Ok(sequence) if claimed_shape_fits => {
-                if sequence.arm != arm {
-                    problems.push(Problem::ArmNotInSequence {
-                        recorded: arm,
-                        sequence: sequence.arm,
-                    });
-                }
-                let recorded = Allocation {
-                    arm,
-                    position,
-                    next_block_slot: sequence.next_block_slot,
-                };
-                replay.state.record(version, stratum, &recorded);
+        let sequence = allocator.allocate(&input);
+        match &sequence {
+            Ok(sequence) if claimed_shape_fits && sequence.arm != arm => {
+                problems.push(Problem::ArmNotInSequence {
+                    recorded: arm,
+                    sequence: sequence.arm,
+                })
             }
-            // The claimed slot does not exist in the sequence; its arm still counts towards the
-            // margins, as it did when the store allocated it.
-            Ok(_) => replay.state.record(
-                version,
-                stratum,
-                &Allocation {
-                    arm,
-                    position,
-                    next_block_slot: None,
-                },
-            ),
-            Err(error) => {
-                replay.state.record(
-                    version,
-                    stratum,
-                    &Allocation {
-                        arm,
-                        position,
-                        next_block_slot: None,
-                    },
-                );
-                problems.push(Problem::NotReplayable { reason: error.0 });
-            }
+            Err(error) => problems.push(Problem::NotReplayable {
+                reason: error.0.clone(),
+            }),
+            Ok(_) => {}
         }
+        // Carry on from what the ledger records. A slot that does not exist in the sequence
+        // moves no block on, but its arm still counts towards the margins, as it did in the store.
+        let next_block_slot = match sequence {
+            Ok(sequence) if claimed_shape_fits => sequence.next_block_slot,
+            _ => None,
+        };
+        let recorded = Allocation {
+            arm,
+            position,
+            next_block_slot,
+        };
+        replay.state.record(version, stratum, &recorded);
         for problem in problems {
             self.report(leaf, problem);
         }
