@@ -2,6 +2,7 @@
 
 mod merkle_oracle;
 mod properties;
+mod store_flow;
 mod support;
 mod vector_compute;
 mod vectors;
