@@ -39,10 +39,9 @@ impl Tables {
                         arm,
                         ..
                     } = &row.leaf.entry
+                        && other.level(factor) == stratum.level(factor)
                     {
-                        if other.level(factor) == stratum.level(factor) {
-                            counts.add(*arm);
-                        }
+                        counts.add(*arm);
                     }
                 }
                 counts
