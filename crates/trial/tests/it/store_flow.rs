@@ -168,7 +168,7 @@ fn a_store_built_on_the_low_level_api_verifies_and_its_receipts_prove_inclusion(
             head_public_key: &signer().public_key(),
             revealed: Some(Revealed {
                 key: &key,
-                designs: &[design.clone()],
+                designs: std::slice::from_ref(&design),
             }),
         });
         assert_eq!(findings, vec![], "{}", design.method.name());
