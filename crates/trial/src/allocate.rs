@@ -104,11 +104,7 @@ impl<'a> Allocator<'a> {
         let allocation_number = input.allocation_number;
         match &self.design.method {
             Method::Complete => {
-                let mut draws = self.allocation_draws(allocation_number);
-                let arm = self
-                    .design
-                    .ratio
-                    .arm_for(draws.below(self.design.ratio.sum()));
+                let arm = self.arm_by_ratio(&mut self.allocation_draws(allocation_number));
                 Ok(Allocation {
                     arm,
                     position: Position {
@@ -152,9 +148,7 @@ impl<'a> Allocator<'a> {
                 let (programme_score, control_score) = (score(Arm::Programme), score(Arm::Control));
                 let mut draws = self.allocation_draws(allocation_number);
                 let arm = if programme_score == control_score {
-                    self.design
-                        .ratio
-                        .arm_for(draws.below(self.design.ratio.sum()))
+                    self.arm_by_ratio(&mut draws)
                 } else {
                     let preferred = if programme_score < control_score {
                         Arm::Programme
@@ -208,6 +202,16 @@ impl<'a> Allocator<'a> {
         }
         draws.shuffle(&mut arms);
         arms
+    }
+
+    /// One draw: programme when `below(r_P + r_C) < r_P`.
+    fn arm_by_ratio(&self, draws: &mut DrawStream) -> Arm {
+        let ratio = self.design.ratio;
+        if draws.below(ratio.sum()) < ratio.programme {
+            Arm::Programme
+        } else {
+            Arm::Control
+        }
     }
 
     fn allocation_draws(&self, allocation_number: u64) -> DrawStream {

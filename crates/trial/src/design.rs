@@ -74,15 +74,6 @@ impl Ratio {
             Arm::Control => self.control,
         }
     }
-
-    /// Picks an arm from a uniform draw in `0..sum()`: the first `programme` values are programme.
-    pub(crate) fn arm_for(self, draw: u32) -> Arm {
-        if draw < self.programme {
-            Arm::Programme
-        } else {
-            Arm::Control
-        }
-    }
 }
 
 /// An exact probability `numerator / denominator`; exact so the canonical document has no floats.
