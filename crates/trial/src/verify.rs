@@ -91,14 +91,19 @@ pub enum Problem {
     AnnotatesNoAllocation {
         annotated_index: u64,
     },
-    /// Block slots must follow one another within a stratum.
+    /// Block slots must follow one another within a stratum. `expected` is known only with the
+    /// key (block sizes are secret); without it the slot is merely not a successor.
     BlockSlotSkipped {
         expected: Option<BlockSlot>,
-        found: Option<BlockSlot>,
+        found: BlockSlot,
     },
     BlockSlotReused {
         expected: Option<BlockSlot>,
-        found: Option<BlockSlot>,
+        found: BlockSlot,
+    },
+    /// A block slot recorded under a design without blocks, or none under a design with them.
+    PositionDoesNotFitDesign {
+        method: &'static str,
     },
     /// The recorded arm is not the committed sequence's arm for the recorded slot.
     ArmNotInSequence {
@@ -156,9 +161,10 @@ impl fmt::Display for Finding {
             Some(index) => write!(f, "index {index}: ")?,
             None => write!(f, "ledger: ")?,
         }
-        let slot = |slot: &Option<BlockSlot>| match slot {
-            Some(s) => format!("block {} place {}", s.block_number, s.offset),
-            None => "no block slot".to_owned(),
+        let slot = |slot: &BlockSlot| format!("block {} place {}", slot.block_number, slot.offset);
+        let expected_slot = |expected: &Option<BlockSlot>| match expected {
+            Some(expected) => format!(" (expected {})", slot(expected)),
+            None => String::new(),
         };
         match &self.problem {
             Problem::IndexGap { expected } => {
@@ -204,20 +210,18 @@ impl fmt::Display for Finding {
                 "annotates index {annotated_index}, which is no earlier allocation of this subject"
             ),
             Problem::BlockSlotSkipped { expected, found } => {
-                write!(
-                    f,
-                    "{} skips slots (expected {})",
-                    slot(found),
-                    slot(expected)
-                )
+                write!(f, "{} skips slots{}", slot(found), expected_slot(expected))
             }
             Problem::BlockSlotReused { expected, found } => {
                 write!(
                     f,
-                    "{} reuses a slot (expected {})",
+                    "{} reuses a slot{}",
                     slot(found),
-                    slot(expected)
+                    expected_slot(expected)
                 )
+            }
+            Problem::PositionDoesNotFitDesign { method } => {
+                write!(f, "its position does not fit the {method} design")
             }
             Problem::ArmNotInSequence { recorded, sequence } => {
                 write!(
@@ -575,11 +579,11 @@ impl<'a, 'f> SequenceCheck<'a, 'f> {
             None if found == BlockSlot::FIRST => None,
             None => Some(Problem::BlockSlotSkipped {
                 expected: Some(BlockSlot::FIRST),
-                found: Some(found),
+                found,
             }),
             Some(previous) if found <= previous => Some(Problem::BlockSlotReused {
                 expected: None,
-                found: Some(found),
+                found,
             }),
             Some(previous) => {
                 let next_place = BlockSlot {
@@ -592,7 +596,7 @@ impl<'a, 'f> SequenceCheck<'a, 'f> {
                 };
                 (found != next_place && found != next_block).then_some(Problem::BlockSlotSkipped {
                     expected: None,
-                    found: Some(found),
+                    found,
                 })
             }
         };
@@ -629,12 +633,23 @@ impl<'a, 'f> SequenceCheck<'a, 'f> {
             _ => None,
         };
         let mut problems = Vec::new();
-        if position.block != expected_block {
-            let (expected, found) = (expected_block, position.block);
-            problems.push(match (expected, found) {
-                (Some(e), Some(f)) if f < e => Problem::BlockSlotReused { expected, found },
-                _ => Problem::BlockSlotSkipped { expected, found },
-            });
+        match (expected_block, position.block) {
+            (Some(expected), Some(found)) if found < expected => {
+                problems.push(Problem::BlockSlotReused {
+                    expected: Some(expected),
+                    found,
+                })
+            }
+            (Some(expected), Some(found)) if found > expected => {
+                problems.push(Problem::BlockSlotSkipped {
+                    expected: Some(expected),
+                    found,
+                })
+            }
+            (Some(_), Some(_)) | (None, None) => {}
+            _ => problems.push(Problem::PositionDoesNotFitDesign {
+                method: design.method.name(),
+            }),
         }
         // The arm is checked against the sequence at the slot the entry claims, so a re-rolled
         // allocation shows even when its slot was also tampered with.

@@ -398,3 +398,24 @@ fn a_missing_design_version_is_reported_once() {
         vec![(Some(0), Problem::DesignVersionUnknown { version: 1 })]
     );
 }
+
+#[test]
+fn a_position_without_a_block_slot_does_not_fit_a_block_design() {
+    let (ledger, heads) = ledger(&blocks_design(), 20);
+    let mut rows = ledger.rows().to_vec();
+    rewrite(&mut rows[7], |leaf| {
+        if let Entry::Allocation { position, .. } = &mut leaf.entry {
+            position.block = None;
+        }
+    });
+    let findings = verify(&rows, &heads, Some(&[blocks_design()]));
+    let at_seven: Vec<String> = findings
+        .iter()
+        .filter(|f| f.ledger_index == Some(7))
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        at_seven,
+        vec!["index 7: its position does not fit the stratified_blocks design"]
+    );
+}
