@@ -37,6 +37,11 @@ impl Arm {
         }
     }
 
+    /// The inverse of `as_str`.
+    pub fn from_name(name: &str) -> Option<Arm> {
+        Arm::ALL.into_iter().find(|arm| arm.as_str() == name)
+    }
+
     pub fn other(self) -> Arm {
         match self {
             Arm::Programme => Arm::Control,
@@ -98,6 +103,22 @@ pub enum Imbalance {
     Range,
     /// The squared difference (proportional to the variance of the two scaled counts).
     Variance,
+}
+
+impl Imbalance {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Imbalance::Range => "range",
+            Imbalance::Variance => "variance",
+        }
+    }
+
+    /// The inverse of `as_str`.
+    pub fn from_name(name: &str) -> Option<Imbalance> {
+        [Imbalance::Range, Imbalance::Variance]
+            .into_iter()
+            .find(|i| i.as_str() == name)
+    }
 }
 
 /// How allocations are drawn.
@@ -504,6 +525,17 @@ mod tests {
             ..blocks.clone()
         };
         vec![blocks, complete, minimisation]
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for arm in Arm::ALL {
+            assert_eq!(Arm::from_name(arm.as_str()), Some(arm));
+            assert_eq!(Arm::from_code(arm.code()), Some(arm));
+        }
+        assert_eq!(Imbalance::from_name("variance"), Some(Imbalance::Variance));
+        assert_eq!(Imbalance::from_name("range"), Some(Imbalance::Range));
+        assert_eq!(Arm::from_name("treatment"), None);
     }
 
     #[test]

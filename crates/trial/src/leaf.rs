@@ -64,6 +64,17 @@ impl EntryKind {
             EntryKind::Amendment => "amendment",
         }
     }
+
+    /// The inverse of `as_str`.
+    pub fn from_name(name: &str) -> Option<EntryKind> {
+        [
+            EntryKind::Allocation,
+            EntryKind::Annotation,
+            EntryKind::Amendment,
+        ]
+        .into_iter()
+        .find(|kind| kind.as_str() == name)
+    }
 }
 
 /// One ledger entry: the fields every entry has plus what its kind records.
@@ -275,7 +286,11 @@ mod tests {
     #[test]
     fn leaves_round_trip_through_their_encoding() {
         for leaf in sample_leaves() {
-            assert_eq!(LedgerLeaf::decode(&leaf.encode()), Ok(leaf));
+            assert_eq!(LedgerLeaf::decode(&leaf.encode()), Ok(leaf.clone()));
+            assert_eq!(
+                EntryKind::from_name(leaf.kind().as_str()),
+                Some(leaf.kind())
+            );
         }
     }
 
