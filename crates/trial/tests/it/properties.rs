@@ -299,3 +299,25 @@ fn leaves_survive_arbitrary_field_values() {
         prop_assert_eq!(spire_trial::LedgerLeaf::decode(&leaf.encode()), Ok(leaf));
     });
 }
+
+proptest! {
+    /// Corrupt bytes from a database are refused, never a panic.
+    #[test]
+    fn decoders_refuse_arbitrary_bytes_without_panicking(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+        let _ = spire_trial::LedgerLeaf::decode(&bytes);
+        let _ = Design::from_canonical_bytes(&bytes);
+        let _ = spire_trial::MerkleFrontier::from_bytes(&bytes);
+    }
+
+    /// Flipping any byte of a valid leaf either fails to decode or decodes to a different leaf.
+    #[test]
+    fn a_flipped_leaf_byte_never_decodes_to_the_same_leaf(at_seed in any::<usize>(), bit in 0u8..8) {
+        let (ledger, _) = ledger(&blocks_design(), 1);
+        let leaf = &ledger.rows()[0].leaf;
+        let mut bytes = leaf.encode();
+        let at = at_seed % bytes.len();
+        bytes[at] ^= 1 << bit;
+        let decoded = spire_trial::LedgerLeaf::decode(&bytes);
+        prop_assert_ne!(decoded.as_ref(), Ok(leaf));
+    }
+}

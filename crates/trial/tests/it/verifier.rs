@@ -419,3 +419,25 @@ fn a_position_without_a_block_slot_does_not_fit_a_block_design() {
         vec!["index 7: its position does not fit the stratified_blocks design"]
     );
 }
+
+#[test]
+fn a_revealed_design_for_another_trial_is_refused() {
+    let (ledger, heads) = ledger(&blocks_design(), 5);
+    let foreign = Design {
+        trial_id: "another-trial".into(),
+        ..blocks_design()
+    };
+    let findings = problems(&verify(ledger.rows(), &heads, Some(&[foreign])));
+    assert!(
+        matches!(
+            findings[0],
+            (Some(0), Problem::DesignVersionUnknown { version: 1 })
+        ),
+        "{findings:?}"
+    );
+    assert!(
+        findings
+            .iter()
+            .any(|(_, p)| matches!(p, Problem::DesignInvalid { version: 1, .. }))
+    );
+}
