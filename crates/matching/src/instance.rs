@@ -1,0 +1,388 @@
+//! The matching problem: preference lists and capacities, validated once, indexed for speed.
+
+use std::fmt;
+use std::ops::Range;
+
+/// A young person, as an index `0..instance.youth_count()`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Youth(pub u32);
+
+/// A company, as an index `0..instance.company_count()`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Company(pub u32);
+
+impl Youth {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl Company {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Marks "this side did not list the other" in the cross-rank tables.
+pub(crate) const UNRANKED: u32 = u32::MAX;
+
+/// Which side of the market a list belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    Youth,
+    Company,
+}
+
+/// Why a set of lists is not a valid instance. Indices refer to the lists as given.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InstanceError {
+    /// `capacities` does not have one entry per company list.
+    CapacityCountMismatch { companies: usize, capacities: usize },
+    /// A list names someone who does not exist on the other side.
+    UnknownEntry { side: Side, owner: u32, entry: u32 },
+    /// A list names the same youth or company twice.
+    RepeatedEntry { side: Side, owner: u32, entry: u32 },
+    /// More youth, companies or list entries than fit in `u32`.
+    TooLarge,
+}
+
+impl Side {
+    /// What an owner on this side is called, and what its list entries are called.
+    fn nouns(self) -> (&'static str, &'static str) {
+        match self {
+            Side::Youth => ("youth", "company"),
+            Side::Company => ("company", "youth"),
+        }
+    }
+}
+
+impl fmt::Display for InstanceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            InstanceError::CapacityCountMismatch {
+                companies,
+                capacities,
+            } => write!(
+                f,
+                "{companies} company lists but {capacities} capacities; need one capacity per company"
+            ),
+            InstanceError::UnknownEntry { side, owner, entry } => {
+                let (owner_kind, entry_kind) = side.nouns();
+                write!(f, "{owner_kind} {owner} lists unknown {entry_kind} {entry}")
+            }
+            InstanceError::RepeatedEntry { side, owner, entry } => {
+                let (owner_kind, entry_kind) = side.nouns();
+                write!(
+                    f,
+                    "{owner_kind} {owner} lists {entry_kind} {entry} more than once"
+                )
+            }
+            InstanceError::TooLarge => f.write_str("instance too large for 32-bit indices"),
+        }
+    }
+}
+
+impl std::error::Error for InstanceError {}
+
+/// Preference lists stored back to back, so 100,000 lists cost two allocations, not 100,000.
+#[derive(Clone, Debug)]
+pub(crate) struct PreferenceLists {
+    starts: Vec<usize>,
+    entries: Vec<u32>,
+}
+
+impl PreferenceLists {
+    fn new(lists: &[Vec<u32>]) -> Self {
+        let mut starts = Vec::with_capacity(lists.len() + 1);
+        let mut entries = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+        starts.push(0);
+        for list in lists {
+            entries.extend_from_slice(list);
+            starts.push(entries.len());
+        }
+        PreferenceLists { starts, entries }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    /// Positions of `owner`'s list in [`Self::entries`]; positions are the key of the cross-rank tables.
+    pub(crate) fn range(&self, owner: usize) -> Range<usize> {
+        self.starts[owner]..self.starts[owner + 1]
+    }
+
+    pub(crate) fn list(&self, owner: usize) -> &[u32] {
+        &self.entries[self.range(owner)]
+    }
+
+    pub(crate) fn entries(&self) -> &[u32] {
+        &self.entries
+    }
+
+    /// Checks every entry exists on the other side and appears once per list, in O(total length).
+    fn validate(&self, side: Side, other_side_len: usize) -> Result<(), InstanceError> {
+        // last_seen_in[x] = 1 + the list that last named x; avoids clearing a set per list.
+        let mut last_seen_in = vec![0u32; other_side_len];
+        for owner in 0..self.len() {
+            let stamp = owner as u32 + 1;
+            for &entry in self.list(owner) {
+                let owner = owner as u32;
+                let Some(seen) = last_seen_in.get_mut(entry as usize) else {
+                    return Err(InstanceError::UnknownEntry { side, owner, entry });
+                };
+                if *seen == stamp {
+                    return Err(InstanceError::RepeatedEntry { side, owner, entry });
+                }
+                *seen = stamp;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A hospital–residents instance: youth rank companies, companies rank youth, companies have places.
+///
+/// Lists are strict and may be incomplete. A pair is *acceptable* only when each lists the other.
+#[derive(Clone, Debug)]
+pub struct Instance {
+    pub(crate) youth_prefs: PreferenceLists,
+    pub(crate) company_prefs: PreferenceLists,
+    pub(crate) capacities: Vec<u32>,
+    /// For each position in `youth_prefs`: where that company ranks this youth (0 = best), or
+    /// [`UNRANKED`]. This replaces a companies × youth rank matrix, which would not fit in memory at
+    /// 100,000 × 10,000.
+    pub(crate) company_rank_at_youth_choice: Vec<u32>,
+    /// For each position in `company_prefs`: where that youth ranks this company, or [`UNRANKED`].
+    pub(crate) youth_rank_at_company_choice: Vec<u32>,
+}
+
+impl Instance {
+    /// `youth_prefs[y]` lists company indices best first; `company_prefs[c]` lists youth indices best
+    /// first; `capacities[c]` is how many youth company `c` can take.
+    pub fn new(
+        youth_prefs: &[Vec<u32>],
+        company_prefs: &[Vec<u32>],
+        capacities: Vec<u32>,
+    ) -> Result<Instance, InstanceError> {
+        if capacities.len() != company_prefs.len() {
+            return Err(InstanceError::CapacityCountMismatch {
+                companies: company_prefs.len(),
+                capacities: capacities.len(),
+            });
+        }
+        let total_entries = youth_prefs
+            .iter()
+            .chain(company_prefs)
+            .map(Vec::len)
+            .sum::<usize>();
+        if youth_prefs.len() >= UNRANKED as usize
+            || company_prefs.len() >= UNRANKED as usize
+            || total_entries >= UNRANKED as usize
+        {
+            return Err(InstanceError::TooLarge);
+        }
+        let youth_prefs = PreferenceLists::new(youth_prefs);
+        let company_prefs = PreferenceLists::new(company_prefs);
+        youth_prefs.validate(Side::Youth, company_prefs.len())?;
+        company_prefs.validate(Side::Company, youth_prefs.len())?;
+        let (company_rank_at_youth_choice, youth_rank_at_company_choice) =
+            cross_ranks(&youth_prefs, &company_prefs);
+        Ok(Instance {
+            youth_prefs,
+            company_prefs,
+            capacities,
+            company_rank_at_youth_choice,
+            youth_rank_at_company_choice,
+        })
+    }
+
+    pub fn youth_count(&self) -> usize {
+        self.youth_prefs.len()
+    }
+
+    pub fn company_count(&self) -> usize {
+        self.company_prefs.len()
+    }
+
+    pub fn youth(&self) -> impl ExactSizeIterator<Item = Youth> + use<> {
+        (0..self.youth_count() as u32).map(Youth)
+    }
+
+    pub fn companies(&self) -> impl ExactSizeIterator<Item = Company> + use<> {
+        (0..self.company_count() as u32).map(Company)
+    }
+
+    /// The companies `youth` ranked, best first.
+    pub fn youth_list(&self, youth: Youth) -> impl ExactSizeIterator<Item = Company> + '_ {
+        self.youth_prefs
+            .list(youth.index())
+            .iter()
+            .map(|&c| Company(c))
+    }
+
+    /// The youth `company` ranked, best first.
+    pub fn company_list(&self, company: Company) -> impl ExactSizeIterator<Item = Youth> + '_ {
+        self.company_prefs
+            .list(company.index())
+            .iter()
+            .map(|&y| Youth(y))
+    }
+
+    pub fn capacity(&self, company: Company) -> u32 {
+        self.capacities[company.index()]
+    }
+
+    /// Where `youth` ranks `company` (0 = first choice), if at all.
+    pub fn youth_rank(&self, youth: Youth, company: Company) -> Option<u32> {
+        self.youth_prefs
+            .list(youth.index())
+            .iter()
+            .position(|&c| c == company.0)
+            .map(|p| p as u32)
+    }
+
+    /// Where `company` ranks `youth` (0 = best), if at all.
+    pub fn company_rank(&self, company: Company, youth: Youth) -> Option<u32> {
+        let range = self.youth_prefs.range(youth.index());
+        let position = self
+            .youth_prefs
+            .list(youth.index())
+            .iter()
+            .position(|&c| c == company.0)?;
+        let rank = self.company_rank_at_youth_choice[range.start + position];
+        (rank != UNRANKED).then_some(rank)
+    }
+
+    /// Both listed each other.
+    pub fn is_acceptable(&self, youth: Youth, company: Company) -> bool {
+        self.company_rank(company, youth).is_some()
+    }
+
+    /// The same instance with `youth`'s list replaced, e.g. to test what a misreport would gain.
+    pub fn with_youth_list(&self, youth: Youth, list: Vec<u32>) -> Result<Instance, InstanceError> {
+        let mut youth_lists: Vec<Vec<u32>> = (0..self.youth_count())
+            .map(|y| self.youth_prefs.list(y).to_vec())
+            .collect();
+        youth_lists[youth.index()] = list;
+        let company_lists: Vec<Vec<u32>> = (0..self.company_count())
+            .map(|c| self.company_prefs.list(c).to_vec())
+            .collect();
+        Instance::new(&youth_lists, &company_lists, self.capacities.clone())
+    }
+}
+
+/// Fills both cross-rank tables in O(total list length): bucket every youth choice by company,
+/// then walk each company's list once with a scratch "rank of youth" array.
+fn cross_ranks(
+    youth_prefs: &PreferenceLists,
+    company_prefs: &PreferenceLists,
+) -> (Vec<u32>, Vec<u32>) {
+    let company_count = company_prefs.len();
+    // Counting sort of youth-choice positions by the company chosen.
+    let mut bucket_starts = vec![0usize; company_count + 1];
+    for &company in youth_prefs.entries() {
+        bucket_starts[company as usize + 1] += 1;
+    }
+    for c in 0..company_count {
+        bucket_starts[c + 1] += bucket_starts[c];
+    }
+    let mut fill = bucket_starts.clone();
+    let mut choosers = vec![(0u32, 0u32); youth_prefs.entries().len()]; // (youth, choice position)
+    for youth in 0..youth_prefs.len() {
+        for position in youth_prefs.range(youth) {
+            let company = youth_prefs.entries()[position] as usize;
+            choosers[fill[company]] = (youth as u32, position as u32);
+            fill[company] += 1;
+        }
+    }
+
+    let mut company_rank_at_youth_choice = vec![UNRANKED; youth_prefs.entries().len()];
+    let mut youth_rank_at_company_choice = vec![UNRANKED; company_prefs.entries().len()];
+    let mut rank_of_youth = vec![UNRANKED; youth_prefs.len()];
+    for company in 0..company_count {
+        let list = company_prefs.list(company);
+        for (rank, &youth) in list.iter().enumerate() {
+            rank_of_youth[youth as usize] = rank as u32;
+        }
+        let company_start = company_prefs.range(company).start;
+        for &(youth, position) in &choosers[bucket_starts[company]..bucket_starts[company + 1]] {
+            let rank = rank_of_youth[youth as usize];
+            company_rank_at_youth_choice[position as usize] = rank;
+            if rank != UNRANKED {
+                let youth_start = youth_prefs.range(youth as usize).start;
+                youth_rank_at_company_choice[company_start + rank as usize] =
+                    position - youth_start as u32;
+            }
+        }
+        for &youth in list {
+            rank_of_youth[youth as usize] = UNRANKED;
+        }
+    }
+    (company_rank_at_youth_choice, youth_rank_at_company_choice)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cross_ranks_agree_with_lists() {
+        let instance = Instance::new(
+            &[vec![1, 0], vec![0], vec![]],
+            &[vec![2, 0], vec![1]],
+            vec![1, 1],
+        )
+        .unwrap();
+        assert_eq!(instance.company_rank(Company(0), Youth(0)), Some(1));
+        assert_eq!(
+            instance.company_rank(Company(1), Youth(0)),
+            None,
+            "company 1 did not list youth 0"
+        );
+        assert_eq!(
+            instance.company_rank(Company(0), Youth(1)),
+            None,
+            "company 0 did not list youth 1"
+        );
+        assert_eq!(instance.youth_rank(Youth(0), Company(0)), Some(1));
+        assert_eq!(
+            instance.youth_rank_at_company_choice,
+            vec![UNRANKED, 1, UNRANKED]
+        );
+    }
+
+    #[test]
+    fn rejects_unknown_and_repeated_entries() {
+        let unknown = Instance::new(&[vec![3]], &[vec![0]], vec![1]).unwrap_err();
+        assert_eq!(
+            unknown,
+            InstanceError::UnknownEntry {
+                side: Side::Youth,
+                owner: 0,
+                entry: 3
+            }
+        );
+        assert_eq!(unknown.to_string(), "youth 0 lists unknown company 3");
+        let repeated = Instance::new(&[vec![0]], &[vec![0, 0]], vec![1]).unwrap_err();
+        assert_eq!(
+            repeated,
+            InstanceError::RepeatedEntry {
+                side: Side::Company,
+                owner: 0,
+                entry: 0
+            }
+        );
+        assert_eq!(
+            repeated.to_string(),
+            "company 0 lists youth 0 more than once"
+        );
+        assert_eq!(
+            Instance::new(&[], &[vec![]], vec![]).unwrap_err(),
+            InstanceError::CapacityCountMismatch {
+                companies: 1,
+                capacities: 0
+            }
+        );
+    }
+}
