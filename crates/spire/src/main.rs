@@ -1,10 +1,16 @@
 //! `spire`: the one binary. Thin: parses arguments and wires the crates together.
 
+mod match_cmd;
+
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "spire", version, about = "Spire: run the youth employment programme and prove whether it works")]
+#[command(
+    name = "spire",
+    version,
+    about = "Spire: run the youth employment programme and prove whether it works"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -14,6 +20,8 @@ struct Cli {
 enum Command {
     /// Print the version.
     Version,
+    /// Match youth with companies (deferred acceptance), or plan an event's rotation.
+    Match(match_cmd::MatchArgs),
 }
 
 fn main() -> ExitCode {
@@ -23,5 +31,6 @@ fn main() -> ExitCode {
             println!("spire {}", env!("CARGO_PKG_VERSION"));
             ExitCode::SUCCESS
         }
+        Command::Match(args) => match_cmd::run(args),
     }
 }

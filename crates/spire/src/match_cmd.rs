@@ -1,0 +1,466 @@
+//! `spire match`: deferred acceptance on a JSON file of rankings, and `spire match plan`: the
+//! event rotation planner. Transfer types live here; the algorithms are in `spire-matching`.
+
+mod plan;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Args, Subcommand, ValueEnum};
+use serde::de::{self, Deserializer, Visitor};
+use serde::ser::Serializer;
+use serde::{Deserialize, Serialize};
+use spire_matching::{Company, Instance, InstanceError, Language, Matching, Side, Youth};
+
+#[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct MatchArgs {
+    #[command(subcommand)]
+    pub command: Option<MatchCommand>,
+    /// Rankings as JSON: {"youth": [{"id", "prefs"}], "companies": [{"id", "capacity", "prefs"}]}.
+    #[arg(long, required = true)]
+    pub input: Option<PathBuf>,
+    /// Where to write the result (default: standard output).
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Which side proposes. Youth-proposing is the programme's mechanism.
+    #[arg(long, value_enum, default_value_t = Proposing::Youth)]
+    pub proposing: Proposing,
+    /// Language of the explanations.
+    #[arg(long, value_enum, default_value_t = Lang::Da)]
+    pub lang: Lang,
+    /// Print how long each step took to standard error.
+    #[arg(long)]
+    pub timings: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MatchCommand {
+    /// Plan an event's rotation (rounds × tables) from interests and industries.
+    Plan(plan::PlanArgs),
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Proposing {
+    Youth,
+    Companies,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Lang {
+    Da,
+    En,
+}
+
+impl From<Lang> for Language {
+    fn from(lang: Lang) -> Language {
+        match lang {
+            Lang::Da => Language::Danish,
+            Lang::En => Language::English,
+        }
+    }
+}
+
+pub fn run(args: MatchArgs) -> ExitCode {
+    let result = match args.command {
+        Some(MatchCommand::Plan(plan_args)) => plan::run(&plan_args),
+        None => run_match(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            error.exit_code()
+        }
+    }
+}
+
+/// Bad input (exit code 2: the caller must fix the file) or a failure to write (exit code 1).
+pub(crate) enum CliError {
+    Input(String),
+    Output(String),
+}
+
+impl CliError {
+    fn exit_code(&self) -> ExitCode {
+        match self {
+            CliError::Input(_) => ExitCode::from(2),
+            CliError::Output(_) => ExitCode::FAILURE,
+        }
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CliError::Input(message) | CliError::Output(message) => f.write_str(message),
+        }
+    }
+}
+
+fn input_error(message: impl Into<String>) -> CliError {
+    CliError::Input(message.into())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared input and output plumbing.
+
+pub(crate) fn read_input(path: &Path) -> Result<String, CliError> {
+    std::fs::read_to_string(path)
+        .map_err(|e| input_error(format!("cannot read {}: {e}", path.display())))
+}
+
+pub(crate) fn parse_json<'a, T: Deserialize<'a>>(
+    path: &Path,
+    text: &'a str,
+) -> Result<T, CliError> {
+    serde_json::from_str(text)
+        .map_err(|e| input_error(format!("{} is not valid input: {e}", path.display())))
+}
+
+/// Writes JSON to `path`, or to standard output when there is none.
+pub(crate) fn write_json(path: Option<&Path>, value: &impl Serialize) -> Result<(), CliError> {
+    let sink: Box<dyn Write> = match path {
+        Some(path) => Box::new(
+            std::fs::File::create(path)
+                .map_err(|e| CliError::Output(format!("cannot create {}: {e}", path.display())))?,
+        ),
+        None => Box::new(io::stdout().lock()),
+    };
+    let mut writer = BufWriter::with_capacity(1 << 20, sink);
+    serde_json::to_writer(&mut writer, value)
+        .map_err(io::Error::from)
+        .and_then(|()| writer.write_all(b"\n"))
+        .and_then(|()| writer.flush())
+        .map_err(|e| CliError::Output(format!("cannot write the result: {e}")))
+}
+
+/// An id from the input, borrowed from the file's text unless it contained escapes.
+#[derive(Debug)]
+pub(crate) struct Id<'a>(pub Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Id<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct IdVisitor;
+        impl<'de> Visitor<'de> for IdVisitor {
+            type Value = Id<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string id")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Id<'de>, E> {
+                Ok(Id(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Id<'de>, E> {
+                Ok(Id(Cow::Owned(v.to_owned())))
+            }
+        }
+        deserializer.deserialize_str(IdVisitor)
+    }
+}
+
+impl Id<'_> {
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// FxHash: ids come from the operator's own file, so a fast non-keyed hash is safe, and at
+/// 100,000 youth × 20 choices the lookups are a large share of the run time.
+#[derive(Default)]
+pub(crate) struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
+        }
+        let mut tail = [0u8; 8];
+        tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(tail) ^ bytes.len() as u64)
+            .wrapping_mul(SEED);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Dense indices for ids, in input order; rejects an id given twice.
+pub(crate) struct IdIndex<'t> {
+    index: HashMap<&'t str, u32, BuildHasherDefault<FxHasher>>,
+}
+
+impl<'t> IdIndex<'t> {
+    pub(crate) fn new(
+        kind: &str,
+        ids: impl ExactSizeIterator<Item = &'t str>,
+    ) -> Result<Self, CliError> {
+        let mut index = HashMap::with_capacity_and_hasher(ids.len(), BuildHasherDefault::default());
+        for (position, id) in ids.enumerate() {
+            if index.insert(id, position as u32).is_some() {
+                return Err(input_error(format!(
+                    "{kind} id \"{id}\" appears more than once"
+                )));
+            }
+        }
+        Ok(IdIndex { index })
+    }
+
+    pub(crate) fn get(&self, id: &str) -> Option<u32> {
+        self.index.get(id).copied()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// `spire match`
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MatchInput<'a> {
+    #[serde(borrow)]
+    youth: Vec<YouthInput<'a>>,
+    #[serde(borrow)]
+    companies: Vec<CompanyInput<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct YouthInput<'a> {
+    #[serde(borrow)]
+    id: Id<'a>,
+    #[serde(borrow)]
+    prefs: Vec<Id<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CompanyInput<'a> {
+    #[serde(borrow)]
+    id: Id<'a>,
+    capacity: i64,
+    #[serde(borrow)]
+    prefs: Vec<Id<'a>>,
+}
+
+#[derive(Serialize)]
+struct MatchOutput<'a> {
+    matches: Vec<PairOutput<'a>>,
+    unmatched_youth: Vec<&'a str>,
+    stable: bool,
+    explanations: InOrder<&'a str, String>,
+}
+
+#[derive(Serialize)]
+struct PairOutput<'a> {
+    youth: &'a str,
+    company: &'a str,
+}
+
+/// A JSON object that keeps the given key order (youth order) instead of sorting.
+pub(crate) struct InOrder<K, V>(pub Vec<(K, V)>);
+
+impl<K: Serialize, V: Serialize> Serialize for InOrder<K, V> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
+
+/// Phase timings for `--timings`.
+struct Stopwatch {
+    enabled: bool,
+    last: Instant,
+    laps: Vec<(&'static str, f64)>,
+}
+
+impl Stopwatch {
+    fn new(enabled: bool) -> Stopwatch {
+        Stopwatch {
+            enabled,
+            last: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, phase: &'static str) {
+        let now = Instant::now();
+        self.laps
+            .push((phase, (now - self.last).as_secs_f64() * 1e3));
+        self.last = now;
+    }
+
+    fn report(&self) {
+        if self.enabled {
+            let laps: Vec<String> = self
+                .laps
+                .iter()
+                .map(|(phase, ms)| format!("{phase} {ms:.1} ms"))
+                .collect();
+            eprintln!("timings: {}", laps.join(", "));
+        }
+    }
+}
+
+fn run_match(args: &MatchArgs) -> Result<(), CliError> {
+    let path = args
+        .input
+        .as_deref()
+        .expect("clap requires --input without a subcommand");
+    let mut stopwatch = Stopwatch::new(args.timings);
+    let text = read_input(path)?;
+    stopwatch.lap("read");
+    let input: MatchInput = parse_json(path, &text)?;
+    stopwatch.lap("parse");
+    let instance = build_instance(&input)?;
+    stopwatch.lap("index");
+    let matching = match args.proposing {
+        Proposing::Youth => spire_matching::youth_proposing(&instance),
+        Proposing::Companies => spire_matching::company_proposing(&instance),
+    };
+    stopwatch.lap("match");
+    let stability = spire_matching::check_stability(&instance, &matching);
+    if let Err(problem) = stability {
+        eprintln!("warning: the matching is not stable: {problem}");
+    }
+    stopwatch.lap("stability");
+    let output = match_output(
+        &input,
+        &instance,
+        &matching,
+        stability.is_ok(),
+        args.lang.into(),
+    );
+    stopwatch.lap("explain");
+    write_json(args.output.as_deref(), &output)?;
+    stopwatch.lap("write");
+    stopwatch.report();
+    Ok(())
+}
+
+fn build_instance(input: &MatchInput) -> Result<Instance, CliError> {
+    let youth_index = IdIndex::new("youth", input.youth.iter().map(|y| y.id.as_str()))?;
+    let company_index = IdIndex::new("company", input.companies.iter().map(|c| c.id.as_str()))?;
+    let youth_prefs = input
+        .youth
+        .iter()
+        .map(|youth| {
+            to_indices(
+                &youth.prefs,
+                &company_index,
+                || format!("youth \"{}\"", youth.id.as_str()),
+                "company",
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let company_prefs = input
+        .companies
+        .iter()
+        .map(|company| {
+            to_indices(
+                &company.prefs,
+                &youth_index,
+                || format!("company \"{}\"", company.id.as_str()),
+                "youth",
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let capacities = input
+        .companies
+        .iter()
+        .map(|company| {
+            u32::try_from(company.capacity).map_err(|_| {
+                let problem = if company.capacity < 0 {
+                    "a negative"
+                } else {
+                    "too large a"
+                };
+                input_error(format!(
+                    "company \"{}\" has {problem} capacity ({})",
+                    company.id.as_str(),
+                    company.capacity
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Instance::new(&youth_prefs, &company_prefs, capacities).map_err(|error| match error {
+        InstanceError::RepeatedEntry {
+            side: Side::Youth,
+            owner,
+            entry,
+        } => input_error(format!(
+            "youth \"{}\" lists company \"{}\" more than once",
+            input.youth[owner as usize].id.as_str(),
+            input.companies[entry as usize].id.as_str()
+        )),
+        InstanceError::RepeatedEntry {
+            side: Side::Company,
+            owner,
+            entry,
+        } => input_error(format!(
+            "company \"{}\" lists youth \"{}\" more than once",
+            input.companies[owner as usize].id.as_str(),
+            input.youth[entry as usize].id.as_str()
+        )),
+        other => input_error(other.to_string()),
+    })
+}
+
+fn to_indices(
+    ids: &[Id],
+    index: &IdIndex,
+    owner: impl Fn() -> String,
+    entry_kind: &str,
+) -> Result<Vec<u32>, CliError> {
+    ids.iter()
+        .map(|id| {
+            index.get(id.as_str()).ok_or_else(|| {
+                input_error(format!(
+                    "{} lists unknown {entry_kind} \"{}\"",
+                    owner(),
+                    id.as_str()
+                ))
+            })
+        })
+        .collect()
+}
+
+fn match_output<'a>(
+    input: &'a MatchInput,
+    instance: &Instance,
+    matching: &Matching,
+    stable: bool,
+    language: Language,
+) -> MatchOutput<'a> {
+    let youth_id = |youth: Youth| input.youth[youth.index()].id.as_str();
+    let company_id = |company: Company| input.companies[company.index()].id.as_str();
+    let explanations = spire_matching::explain_all(instance, matching)
+        .expect("the algorithms produce valid matchings")
+        .into_iter()
+        .map(|explanation| {
+            (
+                youth_id(explanation.youth),
+                explanation.render(language, company_id),
+            )
+        })
+        .collect();
+    MatchOutput {
+        matches: matching
+            .pairs()
+            .map(|(youth, company)| PairOutput {
+                youth: youth_id(youth),
+                company: company_id(company),
+            })
+            .collect(),
+        unmatched_youth: matching.unmatched_youth().map(youth_id).collect(),
+        stable,
+        explanations: InOrder(explanations),
+    }
+}
