@@ -24,7 +24,7 @@ pub fn youth_proposing(instance: &Instance) -> Matching {
         let mut choice = next_choice[youth as usize];
         while choice < end {
             let company = lists.entries()[choice] as usize;
-            let rank = instance.company_rank_at_youth_choice[choice];
+            let rank = instance.company_rank_at_youth_choice(youth, choice);
             choice += 1;
             if rank == UNRANKED {
                 continue; // the company did not list this youth
@@ -48,6 +48,7 @@ pub fn youth_proposing(instance: &Instance) -> Matching {
 /// Included for comparison; it is the worst stable matching for every youth.
 pub fn company_proposing(instance: &Instance) -> Matching {
     let lists = &instance.company_prefs;
+    let youth_rank_at_company_choice = instance.youth_rank_at_company_choice();
     let company_count = instance.company_count();
     let mut next_choice: Vec<usize> = (0..company_count).map(|c| lists.range(c).start).collect();
     let mut held_count = vec![0u32; company_count];
@@ -64,7 +65,7 @@ pub fn company_proposing(instance: &Instance) -> Matching {
             let choice = next_choice[c];
             next_choice[c] += 1;
             let youth = lists.entries()[choice] as usize;
-            let rank = instance.youth_rank_at_company_choice[choice];
+            let rank = youth_rank_at_company_choice[choice];
             if rank == UNRANKED || rank >= held_rank[youth] {
                 continue; // not on the youth's list, or the youth holds a better offer
             }

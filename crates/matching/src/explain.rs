@@ -129,8 +129,10 @@ impl Standings {
                 .iter()
                 .position(|&c| c == company.0)
                 .ok_or(unacceptable)?;
-            let rank = instance.company_rank_at_youth_choice
-                [instance.youth_prefs.range(youth.index()).start + position];
+            let rank = instance.company_rank_at_youth_choice(
+                youth.0,
+                instance.youth_prefs.range(youth.index()).start + position,
+            );
             if rank == UNRANKED {
                 return Err(unacceptable);
             }
@@ -167,9 +169,9 @@ pub(crate) fn better_choices<'a>(
     let better = standings.matched_choice[youth.index()] as usize;
     (range.start..range.start + better)
         .enumerate()
-        .map(|(position, entry)| {
+        .map(move |(position, entry)| {
             let company = Company(instance.youth_prefs.entries()[entry]);
-            let rank = instance.company_rank_at_youth_choice[entry];
+            let rank = instance.company_rank_at_youth_choice(youth.0, entry);
             let capacity = instance.capacity(company);
             let full = standings.matched_count[company.index()] >= capacity;
             let reason = if rank == UNRANKED {

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 /// A young person, as an index `0..instance.youth_count()`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -149,12 +150,10 @@ pub struct Instance {
     pub(crate) youth_prefs: PreferenceLists,
     pub(crate) company_prefs: PreferenceLists,
     pub(crate) capacities: Vec<u32>,
-    /// For each position in `youth_prefs`: where that company ranks this youth (0 = best), or
-    /// [`UNRANKED`]. This replaces a companies × youth rank matrix, which would not fit in memory at
-    /// 100,000 × 10,000.
-    pub(crate) company_rank_at_youth_choice: Vec<u32>,
+    company_ranks: CompanyRanks,
     /// For each position in `company_prefs`: where that youth ranks this company, or [`UNRANKED`].
-    pub(crate) youth_rank_at_company_choice: Vec<u32>,
+    /// Only company-proposing needs it, so the matrix layout builds it on first use.
+    youth_rank_at_company_choice: OnceLock<Vec<u32>>,
 }
 
 impl Instance {
@@ -165,20 +164,33 @@ impl Instance {
         company_prefs: &[Vec<u32>],
         capacities: Vec<u32>,
     ) -> Result<Instance, InstanceError> {
+        // The matrix pays off while it is no larger than the lists themselves, a few times over.
+        let cells = youth_prefs.len().saturating_mul(company_prefs.len());
+        let layout = if cells <= 4 * total_entries(youth_prefs, company_prefs) {
+            Layout::Matrix
+        } else {
+            Layout::Slots
+        };
+        Instance::with_layout(youth_prefs, company_prefs, capacities, layout)
+    }
+
+    /// As [`Instance::new`], with the rank layout chosen by the caller (tests use both). Results
+    /// never depend on the layout; only speed and memory do.
+    pub fn with_layout(
+        youth_prefs: &[Vec<u32>],
+        company_prefs: &[Vec<u32>],
+        capacities: Vec<u32>,
+        layout: Layout,
+    ) -> Result<Instance, InstanceError> {
         if capacities.len() != company_prefs.len() {
             return Err(InstanceError::CapacityCountMismatch {
                 companies: company_prefs.len(),
                 capacities: capacities.len(),
             });
         }
-        let total_entries = youth_prefs
-            .iter()
-            .chain(company_prefs)
-            .map(Vec::len)
-            .sum::<usize>();
         if youth_prefs.len() >= UNRANKED as usize
             || company_prefs.len() >= UNRANKED as usize
-            || total_entries >= UNRANKED as usize
+            || total_entries(youth_prefs, company_prefs) >= UNRANKED as usize
         {
             return Err(InstanceError::TooLarge);
         }
@@ -186,14 +198,70 @@ impl Instance {
         let company_prefs = PreferenceLists::new(company_prefs);
         youth_prefs.validate(Side::Youth, company_prefs.len())?;
         company_prefs.validate(Side::Company, youth_prefs.len())?;
-        let (company_rank_at_youth_choice, youth_rank_at_company_choice) =
-            cross_ranks(&youth_prefs, &company_prefs);
-        Ok(Instance {
+        Ok(Instance::index(
             youth_prefs,
             company_prefs,
             capacities,
-            company_rank_at_youth_choice,
+            layout,
+        ))
+    }
+
+    /// Builds the rank lookups; `new` has validated the lists.
+    fn index(
+        youth_prefs: PreferenceLists,
+        company_prefs: PreferenceLists,
+        capacities: Vec<u32>,
+        layout: Layout,
+    ) -> Instance {
+        let youth_rank_at_company_choice = OnceLock::new();
+        let company_ranks = match layout {
+            Layout::Matrix => CompanyRanks::matrix(youth_prefs.len(), &company_prefs),
+            Layout::Slots => {
+                let (ranks, youth_ranks) = CompanyRanks::slots(&youth_prefs, &company_prefs);
+                youth_rank_at_company_choice.get_or_init(|| youth_ranks);
+                ranks
+            }
+        };
+        Instance {
+            youth_prefs,
+            company_prefs,
+            capacities,
+            company_ranks,
             youth_rank_at_company_choice,
+        }
+    }
+
+    /// Where the company at position `choice` of `youth_prefs` (the list of `youth`) ranks that
+    /// youth, or [`UNRANKED`].
+    #[inline]
+    pub(crate) fn company_rank_at_youth_choice(&self, youth: u32, choice: usize) -> u32 {
+        match &self.company_ranks {
+            CompanyRanks::Matrix { youth_count, rank } => {
+                let company = self.youth_prefs.entries()[choice] as usize;
+                rank[company * youth_count + youth as usize]
+            }
+            CompanyRanks::Slots {
+                choice_slot,
+                rank_by_slot,
+            } => rank_by_slot[choice_slot[choice] as usize],
+        }
+    }
+
+    /// For each position in `company_prefs`: where that youth ranks the company, or [`UNRANKED`].
+    pub(crate) fn youth_rank_at_company_choice(&self) -> &[u32] {
+        self.youth_rank_at_company_choice.get_or_init(|| {
+            let mut youth_ranks = vec![UNRANKED; self.company_prefs.entries().len()];
+            for youth in 0..self.youth_count() {
+                for (position, choice) in self.youth_prefs.range(youth).enumerate() {
+                    let rank = self.company_rank_at_youth_choice(youth as u32, choice);
+                    if rank != UNRANKED {
+                        let company = self.youth_prefs.entries()[choice] as usize;
+                        youth_ranks[self.company_prefs.range(company).start + rank as usize] =
+                            position as u32;
+                    }
+                }
+            }
+            youth_ranks
         })
     }
 
@@ -250,7 +318,7 @@ impl Instance {
             .list(youth.index())
             .iter()
             .position(|&c| c == company.0)?;
-        let rank = self.company_rank_at_youth_choice[range.start + position];
+        let rank = self.company_rank_at_youth_choice(youth.0, range.start + position);
         (rank != UNRANKED).then_some(rank)
     }
 
@@ -272,54 +340,104 @@ impl Instance {
     }
 }
 
-/// Fills both cross-rank tables in O(total list length): bucket every youth choice by company,
-/// then walk each company's list once with a scratch "rank of youth" array.
-fn cross_ranks(
-    youth_prefs: &PreferenceLists,
-    company_prefs: &PreferenceLists,
-) -> (Vec<u32>, Vec<u32>) {
-    let company_count = company_prefs.len();
-    // Counting sort of youth-choice positions by the company chosen.
-    let mut bucket_starts = vec![0usize; company_count + 1];
-    for &company in youth_prefs.entries() {
-        bucket_starts[company as usize + 1] += 1;
-    }
-    for c in 0..company_count {
-        bucket_starts[c + 1] += bucket_starts[c];
-    }
-    let mut fill = bucket_starts.clone();
-    let mut choosers = vec![(0u32, 0u32); youth_prefs.entries().len()]; // (youth, choice position)
-    for youth in 0..youth_prefs.len() {
-        for position in youth_prefs.range(youth) {
-            let company = youth_prefs.entries()[position] as usize;
-            choosers[fill[company]] = (youth as u32, position as u32);
-            fill[company] += 1;
-        }
-    }
+/// How an [`Instance`] stores each company's rank of the youth who chose it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// A companies × youth matrix: fastest when lists are long (2,000 × 200, full lists), but it
+    /// would need 4 GB at 100,000 × 10,000.
+    Matrix,
+    /// The youth's choices regrouped by company: memory in proportion to the lists.
+    Slots,
+}
 
-    let mut company_rank_at_youth_choice = vec![UNRANKED; youth_prefs.entries().len()];
-    let mut youth_rank_at_company_choice = vec![UNRANKED; company_prefs.entries().len()];
-    let mut rank_of_youth = vec![UNRANKED; youth_prefs.len()];
-    for company in 0..company_count {
-        let list = company_prefs.list(company);
-        for (rank, &youth) in list.iter().enumerate() {
-            rank_of_youth[youth as usize] = rank as u32;
-        }
-        let company_start = company_prefs.range(company).start;
-        for &(youth, position) in &choosers[bucket_starts[company]..bucket_starts[company + 1]] {
-            let rank = rank_of_youth[youth as usize];
-            company_rank_at_youth_choice[position as usize] = rank;
-            if rank != UNRANKED {
-                let youth_start = youth_prefs.range(youth as usize).start;
-                youth_rank_at_company_choice[company_start + rank as usize] =
-                    position - youth_start as u32;
+fn total_entries(youth_prefs: &[Vec<u32>], company_prefs: &[Vec<u32>]) -> usize {
+    youth_prefs.iter().chain(company_prefs).map(Vec::len).sum()
+}
+
+/// The rank lookup for each [`Layout`].
+#[derive(Clone, Debug)]
+enum CompanyRanks {
+    /// `rank[company * youth_count + youth]`.
+    Matrix { youth_count: usize, rank: Vec<u32> },
+    /// Each youth choice has a slot; slots are grouped by company, so building touches memory in
+    /// order: `rank_by_slot[choice_slot[choice]]`.
+    Slots {
+        choice_slot: Vec<u32>,
+        rank_by_slot: Vec<u32>,
+    },
+}
+
+impl CompanyRanks {
+    fn matrix(youth_count: usize, company_prefs: &PreferenceLists) -> CompanyRanks {
+        let mut rank = vec![UNRANKED; company_prefs.len() * youth_count];
+        for company in 0..company_prefs.len() {
+            let row = &mut rank[company * youth_count..(company + 1) * youth_count];
+            for (position, &youth) in company_prefs.list(company).iter().enumerate() {
+                row[youth as usize] = position as u32;
             }
         }
-        for &youth in list {
-            rank_of_youth[youth as usize] = UNRANKED;
-        }
+        CompanyRanks::Matrix { youth_count, rank }
     }
-    (company_rank_at_youth_choice, youth_rank_at_company_choice)
+
+    /// Also returns the youth's rank at each company choice, which falls out of the same pass.
+    /// O(total list length): a counting sort groups the youth choices by company, then each
+    /// company's list is walked once with a scratch "rank of youth" array.
+    fn slots(
+        youth_prefs: &PreferenceLists,
+        company_prefs: &PreferenceLists,
+    ) -> (CompanyRanks, Vec<u32>) {
+        let company_count = company_prefs.len();
+        let choice_count = youth_prefs.entries().len();
+        let mut slot_starts = vec![0u32; company_count + 1];
+        for &company in youth_prefs.entries() {
+            slot_starts[company as usize + 1] += 1;
+        }
+        for c in 0..company_count {
+            slot_starts[c + 1] += slot_starts[c];
+        }
+        let mut next_slot = slot_starts.clone();
+        let mut choice_slot = vec![0u32; choice_count];
+        // For each slot: the youth who made the choice and its position in their list.
+        let mut chooser = vec![(0u32, 0u32); choice_count];
+        for youth in 0..youth_prefs.len() {
+            for (position, choice) in youth_prefs.range(youth).enumerate() {
+                let company = youth_prefs.entries()[choice] as usize;
+                let slot = next_slot[company];
+                next_slot[company] += 1;
+                choice_slot[choice] = slot;
+                chooser[slot as usize] = (youth as u32, position as u32);
+            }
+        }
+
+        let mut rank_by_slot = vec![UNRANKED; choice_count];
+        let mut youth_rank_at_company_choice = vec![UNRANKED; company_prefs.entries().len()];
+        let mut rank_of_youth = vec![UNRANKED; youth_prefs.len()];
+        for company in 0..company_count {
+            let list = company_prefs.list(company);
+            for (rank, &youth) in list.iter().enumerate() {
+                rank_of_youth[youth as usize] = rank as u32;
+            }
+            let company_start = company_prefs.range(company).start;
+            let slots = slot_starts[company] as usize..slot_starts[company + 1] as usize;
+            for (slot, &(youth, position)) in slots.clone().zip(&chooser[slots]) {
+                let rank = rank_of_youth[youth as usize];
+                rank_by_slot[slot] = rank;
+                if rank != UNRANKED {
+                    youth_rank_at_company_choice[company_start + rank as usize] = position;
+                }
+            }
+            for &youth in list {
+                rank_of_youth[youth as usize] = UNRANKED;
+            }
+        }
+        (
+            CompanyRanks::Slots {
+                choice_slot,
+                rank_by_slot,
+            },
+            youth_rank_at_company_choice,
+        )
+    }
 }
 
 #[cfg(test)]
@@ -347,8 +465,39 @@ mod tests {
         );
         assert_eq!(instance.youth_rank(Youth(0), Company(0)), Some(1));
         assert_eq!(
-            instance.youth_rank_at_company_choice,
-            vec![UNRANKED, 1, UNRANKED]
+            instance.youth_rank_at_company_choice(),
+            &[UNRANKED, 1, UNRANKED]
+        );
+    }
+
+    /// Both layouts answer every lookup the same, including the lazily built youth ranks.
+    #[test]
+    fn matrix_and_slot_layouts_agree() {
+        let youth_lists = vec![vec![2, 0, 1], vec![1], vec![], vec![0, 2], vec![2, 1]];
+        let company_lists = vec![vec![3, 0, 4], vec![1, 4, 2], vec![0, 3]];
+        let build = |layout| {
+            let youth = PreferenceLists::new(&youth_lists);
+            let companies = PreferenceLists::new(&company_lists);
+            Instance::index(youth, companies, vec![1, 1, 1], layout)
+        };
+        let (matrix, slots) = (build(Layout::Matrix), build(Layout::Slots));
+        assert!(matches!(matrix.company_ranks, CompanyRanks::Matrix { .. }));
+        assert!(matches!(slots.company_ranks, CompanyRanks::Slots { .. }));
+        for youth in 0..youth_lists.len() {
+            for choice in matrix.youth_prefs.range(youth) {
+                assert_eq!(
+                    matrix.company_rank_at_youth_choice(youth as u32, choice),
+                    slots.company_rank_at_youth_choice(youth as u32, choice)
+                );
+            }
+        }
+        assert_eq!(
+            matrix.youth_rank_at_company_choice(),
+            slots.youth_rank_at_company_choice()
+        );
+        assert_eq!(
+            matrix.youth_rank_at_company_choice(),
+            &[0, 1, UNRANKED, 0, 1, UNRANKED, 0, 1]
         );
     }
 

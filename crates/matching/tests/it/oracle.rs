@@ -3,13 +3,16 @@
 //! unique, so the two implementations must agree exactly, youth by youth.
 
 use serde_json::Value;
-use spire_matching::{Company, Instance, check_stability, company_proposing, youth_proposing};
+use spire_matching::{
+    Company, Instance, Layout, check_stability, company_proposing, youth_proposing,
+};
 
 const FIXTURES: &str = include_str!("../oracle/hr_fixtures.json");
 
 struct Case {
     seed: u64,
-    instance: Instance,
+    /// The same instance in each rank layout.
+    instances: [Instance; 2],
     youth_optimal: Vec<Option<Company>>,
     company_optimal: Vec<Option<Company>>,
 }
@@ -49,20 +52,23 @@ fn cases() -> Vec<Case> {
         .unwrap()
         .iter()
         .map(|case| {
-            let capacities = case["capacities"]
+            let capacities: Vec<u32> = case["capacities"]
                 .as_array()
                 .unwrap()
                 .iter()
                 .map(|x| x.as_u64().unwrap() as u32)
                 .collect();
+            let (youth, companies) = (
+                int_lists(&case["youth_prefs"]),
+                int_lists(&case["company_prefs"]),
+            );
+            let instance_in = |layout| {
+                Instance::with_layout(&youth, &companies, capacities.clone(), layout)
+                    .expect("fixture instance is valid")
+            };
             Case {
                 seed: case["seed"].as_u64().unwrap(),
-                instance: Instance::new(
-                    &int_lists(&case["youth_prefs"]),
-                    &int_lists(&case["company_prefs"]),
-                    capacities,
-                )
-                .expect("fixture instance is valid"),
+                instances: [instance_in(Layout::Matrix), instance_in(Layout::Slots)],
                 youth_optimal: assignments(&case["youth_optimal"]),
                 company_optimal: assignments(&case["company_optimal"]),
             }
@@ -78,19 +84,21 @@ fn cases() -> Vec<Case> {
 #[test]
 fn youth_proposing_equals_the_matching_package() {
     for case in cases() {
-        let ours = youth_proposing(&case.instance);
-        assert_eq!(
-            ours.assignments(),
-            &case.youth_optimal[..],
-            "seed {}",
-            case.seed
-        );
-        assert_eq!(
-            check_stability(&case.instance, &ours),
-            Ok(()),
-            "seed {}",
-            case.seed
-        );
+        for instance in &case.instances {
+            let ours = youth_proposing(instance);
+            assert_eq!(
+                ours.assignments(),
+                &case.youth_optimal[..],
+                "seed {}",
+                case.seed
+            );
+            assert_eq!(
+                check_stability(instance, &ours),
+                Ok(()),
+                "seed {}",
+                case.seed
+            );
+        }
     }
 }
 
@@ -98,13 +106,15 @@ fn youth_proposing_equals_the_matching_package() {
 fn company_proposing_equals_the_matching_package() {
     let cases = cases();
     for case in &cases {
-        let ours = company_proposing(&case.instance);
-        assert_eq!(
-            ours.assignments(),
-            &case.company_optimal[..],
-            "seed {}",
-            case.seed
-        );
+        for instance in &case.instances {
+            let ours = company_proposing(instance);
+            assert_eq!(
+                ours.assignments(),
+                &case.company_optimal[..],
+                "seed {}",
+                case.seed
+            );
+        }
     }
     // The comparison is only informative if the two optimal matchings sometimes differ.
     let differing = cases

@@ -6,15 +6,14 @@ use spire_matching::{
     youth_proposing,
 };
 
-use crate::support::{Lists, lists, matched, ranked_subset};
+use crate::support::{LAYOUTS, Lists, lists, matched, ranked_subset};
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
     fn every_result_is_stable(lists in lists(40, 8, 4)) {
-        let instance = lists.instance();
-        for matching in [youth_proposing(&instance), company_proposing(&instance)] {
+        for (instance, matching) in both_sides_in_both_layouts(&lists) {
             prop_assert_eq!(check_stability(&instance, &matching), Ok(()));
             prop_assert!(lists.is_stable(matching.assignments()));
         }
@@ -22,8 +21,7 @@ proptest! {
 
     #[test]
     fn nobody_is_matched_outside_both_lists_or_beyond_capacity(lists in lists(40, 8, 4)) {
-        let instance = lists.instance();
-        for matching in [youth_proposing(&instance), company_proposing(&instance)] {
+        for (_, matching) in both_sides_in_both_layouts(&lists) {
             let mut load = vec![0u32; lists.companies.len()];
             for (youth, company) in matching.pairs() {
                 prop_assert!(lists.youth[youth.index()].contains(&company.0), "on the youth's list");
@@ -78,16 +76,18 @@ proptest! {
     /// company short of its places gets exactly the same youth.
     #[test]
     fn the_same_youth_are_unmatched_whichever_side_proposes(lists in lists(40, 8, 4)) {
-        let instance = lists.instance();
-        let by_youth = youth_proposing(&instance);
-        let by_companies = company_proposing(&instance);
-        prop_assert_eq!(by_youth.unmatched_youth().collect::<Vec<_>>(), by_companies.unmatched_youth().collect::<Vec<_>>());
-        let youth_side = by_youth.youth_by_company(lists.companies.len());
-        let company_side = by_companies.youth_by_company(lists.companies.len());
-        for company in 0..lists.companies.len() {
-            prop_assert_eq!(youth_side[company].len(), company_side[company].len());
-            if (youth_side[company].len() as u32) < lists.capacities[company] {
-                prop_assert_eq!(&youth_side[company], &company_side[company]);
+        for layout in LAYOUTS {
+            let instance = lists.instance_in(layout);
+            let by_youth = youth_proposing(&instance);
+            let by_companies = company_proposing(&instance);
+            prop_assert_eq!(by_youth.unmatched_youth().collect::<Vec<_>>(), by_companies.unmatched_youth().collect::<Vec<_>>());
+            let youth_side = by_youth.youth_by_company(lists.companies.len());
+            let company_side = by_companies.youth_by_company(lists.companies.len());
+            for company in 0..lists.companies.len() {
+                prop_assert_eq!(youth_side[company].len(), company_side[company].len());
+                if (youth_side[company].len() as u32) < lists.capacities[company] {
+                    prop_assert_eq!(&youth_side[company], &company_side[company]);
+                }
             }
         }
     }
@@ -121,6 +121,20 @@ proptest! {
             }
         }
     }
+}
+
+/// Youth- and company-proposing results, each computed in both rank layouts.
+fn both_sides_in_both_layouts(
+    lists: &Lists,
+) -> Vec<(spire_matching::Instance, spire_matching::Matching)> {
+    let mut results = Vec::new();
+    for layout in LAYOUTS {
+        let instance = lists.instance_in(layout);
+        for matching in [youth_proposing(&instance), company_proposing(&instance)] {
+            results.push((instance.clone(), matching));
+        }
+    }
+    results
 }
 
 #[test]

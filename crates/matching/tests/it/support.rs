@@ -3,7 +3,10 @@
 
 use proptest::collection::vec;
 use proptest::prelude::*;
-use spire_matching::{Company, Instance, Matching, Youth};
+use spire_matching::{Company, Instance, Layout, Matching, Youth};
+
+/// Results must not depend on how ranks are stored, so property tests run on both layouts.
+pub const LAYOUTS: [Layout; 2] = [Layout::Matrix, Layout::Slots];
 
 #[derive(Clone, Debug)]
 pub struct Lists {
@@ -16,6 +19,16 @@ impl Lists {
     pub fn instance(&self) -> Instance {
         Instance::new(&self.youth, &self.companies, self.capacities.clone())
             .expect("generated lists are valid")
+    }
+
+    pub fn instance_in(&self, layout: Layout) -> Instance {
+        Instance::with_layout(
+            &self.youth,
+            &self.companies,
+            self.capacities.clone(),
+            layout,
+        )
+        .expect("generated lists are valid")
     }
 
     /// Position of `company` in `youth`'s list; unmatched (`None`) ranks below every listed company.
