@@ -85,36 +85,68 @@ impl fmt::Display for InstanceError {
 
 impl std::error::Error for InstanceError {}
 
-/// Preference lists stored back to back, so 100,000 lists cost two allocations, not 100,000.
-#[derive(Clone, Debug)]
-pub(crate) struct PreferenceLists {
+/// One side's preference lists, best first, stored back to back so that 100,000 lists cost two
+/// allocations, not 100,000. Build with [`PreferenceLists::push`] or from `&[Vec<u32>]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PreferenceLists {
     starts: Vec<usize>,
     entries: Vec<u32>,
 }
 
-impl PreferenceLists {
-    fn new(lists: &[Vec<u32>]) -> Self {
-        let mut starts = Vec::with_capacity(lists.len() + 1);
-        let mut entries = Vec::with_capacity(lists.iter().map(Vec::len).sum());
-        starts.push(0);
-        for list in lists {
-            entries.extend_from_slice(list);
-            starts.push(entries.len());
+impl Default for PreferenceLists {
+    fn default() -> Self {
+        PreferenceLists {
+            starts: vec![0],
+            entries: Vec::new(),
         }
-        PreferenceLists { starts, entries }
+    }
+}
+
+impl From<&[Vec<u32>]> for PreferenceLists {
+    fn from(lists: &[Vec<u32>]) -> Self {
+        let mut flat =
+            PreferenceLists::with_capacity(lists.len(), lists.iter().map(Vec::len).sum());
+        for list in lists {
+            flat.push(list.iter().copied());
+        }
+        flat
+    }
+}
+
+impl PreferenceLists {
+    /// Room for `lists` lists with `entries` entries in all.
+    pub fn with_capacity(lists: usize, entries: usize) -> Self {
+        let mut starts = Vec::with_capacity(lists + 1);
+        starts.push(0);
+        PreferenceLists {
+            starts,
+            entries: Vec::with_capacity(entries),
+        }
     }
 
-    pub(crate) fn len(&self) -> usize {
+    /// Appends the next owner's list.
+    pub fn push(&mut self, list: impl IntoIterator<Item = u32>) {
+        self.entries.extend(list);
+        self.starts.push(self.entries.len());
+    }
+
+    /// Number of lists (owners).
+    pub fn len(&self) -> usize {
         self.starts.len() - 1
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The list of owner `owner`.
+    pub fn list(&self, owner: usize) -> &[u32] {
+        &self.entries[self.range(owner)]
     }
 
     /// Positions of `owner`'s list in [`Self::entries`]; positions are the key of the cross-rank tables.
     pub(crate) fn range(&self, owner: usize) -> Range<usize> {
         self.starts[owner]..self.starts[owner + 1]
-    }
-
-    pub(crate) fn list(&self, owner: usize) -> &[u32] {
-        &self.entries[self.range(owner)]
     }
 
     pub(crate) fn entries(&self) -> &[u32] {
@@ -164,9 +196,18 @@ impl Instance {
         company_prefs: &[Vec<u32>],
         capacities: Vec<u32>,
     ) -> Result<Instance, InstanceError> {
+        Instance::from_lists(youth_prefs.into(), company_prefs.into(), capacities)
+    }
+
+    /// As [`Instance::new`], from lists already stored back to back.
+    pub fn from_lists(
+        youth_prefs: PreferenceLists,
+        company_prefs: PreferenceLists,
+        capacities: Vec<u32>,
+    ) -> Result<Instance, InstanceError> {
         // The matrix pays off while it is no larger than the lists themselves, a few times over.
         let cells = youth_prefs.len().saturating_mul(company_prefs.len());
-        let layout = if cells <= 4 * total_entries(youth_prefs, company_prefs) {
+        let layout = if cells <= 4 * (youth_prefs.entries.len() + company_prefs.entries.len()) {
             Layout::Matrix
         } else {
             Layout::Slots
@@ -174,11 +215,11 @@ impl Instance {
         Instance::with_layout(youth_prefs, company_prefs, capacities, layout)
     }
 
-    /// As [`Instance::new`], with the rank layout chosen by the caller (tests use both). Results
-    /// never depend on the layout; only speed and memory do.
+    /// As [`Instance::from_lists`], with the rank layout chosen by the caller (tests use both).
+    /// Results never depend on the layout; only speed and memory do.
     pub fn with_layout(
-        youth_prefs: &[Vec<u32>],
-        company_prefs: &[Vec<u32>],
+        youth_prefs: PreferenceLists,
+        company_prefs: PreferenceLists,
         capacities: Vec<u32>,
         layout: Layout,
     ) -> Result<Instance, InstanceError> {
@@ -190,12 +231,10 @@ impl Instance {
         }
         if youth_prefs.len() >= UNRANKED as usize
             || company_prefs.len() >= UNRANKED as usize
-            || total_entries(youth_prefs, company_prefs) >= UNRANKED as usize
+            || youth_prefs.entries.len() + company_prefs.entries.len() >= UNRANKED as usize
         {
             return Err(InstanceError::TooLarge);
         }
-        let youth_prefs = PreferenceLists::new(youth_prefs);
-        let company_prefs = PreferenceLists::new(company_prefs);
         youth_prefs.validate(Side::Youth, company_prefs.len())?;
         company_prefs.validate(Side::Company, youth_prefs.len())?;
         Ok(Instance::index(
@@ -329,14 +368,20 @@ impl Instance {
 
     /// The same instance with `youth`'s list replaced, e.g. to test what a misreport would gain.
     pub fn with_youth_list(&self, youth: Youth, list: Vec<u32>) -> Result<Instance, InstanceError> {
-        let mut youth_lists: Vec<Vec<u32>> = (0..self.youth_count())
-            .map(|y| self.youth_prefs.list(y).to_vec())
-            .collect();
-        youth_lists[youth.index()] = list;
-        let company_lists: Vec<Vec<u32>> = (0..self.company_count())
-            .map(|c| self.company_prefs.list(c).to_vec())
-            .collect();
-        Instance::new(&youth_lists, &company_lists, self.capacities.clone())
+        let mut youth_prefs =
+            PreferenceLists::with_capacity(self.youth_count(), self.youth_prefs.entries.len());
+        for y in 0..self.youth_count() {
+            if y == youth.index() {
+                youth_prefs.push(list.iter().copied());
+            } else {
+                youth_prefs.push(self.youth_prefs.list(y).iter().copied());
+            }
+        }
+        Instance::from_lists(
+            youth_prefs,
+            self.company_prefs.clone(),
+            self.capacities.clone(),
+        )
     }
 }
 
@@ -348,10 +393,6 @@ pub enum Layout {
     Matrix,
     /// The youth's choices regrouped by company: memory in proportion to the lists.
     Slots,
-}
-
-fn total_entries(youth_prefs: &[Vec<u32>], company_prefs: &[Vec<u32>]) -> usize {
-    youth_prefs.iter().chain(company_prefs).map(Vec::len).sum()
 }
 
 /// The rank lookup for each [`Layout`].
@@ -476,8 +517,8 @@ mod tests {
         let youth_lists = vec![vec![2, 0, 1], vec![1], vec![], vec![0, 2], vec![2, 1]];
         let company_lists = vec![vec![3, 0, 4], vec![1, 4, 2], vec![0, 3]];
         let build = |layout| {
-            let youth = PreferenceLists::new(&youth_lists);
-            let companies = PreferenceLists::new(&company_lists);
+            let youth = PreferenceLists::from(&youth_lists[..]);
+            let companies = PreferenceLists::from(&company_lists[..]);
             Instance::index(youth, companies, vec![1, 1, 1], layout)
         };
         let (matrix, slots) = (build(Layout::Matrix), build(Layout::Slots));

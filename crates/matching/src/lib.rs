@@ -20,7 +20,7 @@ mod stability;
 
 pub use deferred_acceptance::{company_proposing, youth_proposing};
 pub use explain::{BetterChoice, Explanation, Language, Outcome, Reason, explain, explain_all};
-pub use instance::{Company, Instance, InstanceError, Layout, Side, Youth};
+pub use instance::{Company, Instance, InstanceError, Layout, PreferenceLists, Side, Youth};
 pub use matching::Matching;
 pub use rotation::{
     Meeting, RotationPlan, RotationRequest, Shortfall, ShortfallReason, plan_rotation,

@@ -4,9 +4,7 @@
 mod plan;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -170,54 +168,122 @@ impl Id<'_> {
     }
 }
 
-/// FxHash: ids come from the operator's own file, so a fast non-keyed hash is safe, and at
-/// 100,000 youth × 20 choices the lookups are a large share of the run time.
-#[derive(Default)]
-pub(crate) struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
-        }
-        let mut tail = [0u8; 8];
-        tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-        self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(tail) ^ bytes.len() as u64)
-            .wrapping_mul(SEED);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
 /// Dense indices for ids, in input order; rejects an id given twice.
-pub(crate) struct IdIndex<'t> {
-    index: HashMap<&'t str, u32, BuildHasherDefault<FxHasher>>,
+///
+/// At 100,000 youth × 20 choices the lookups dominate `spire match`. A `HashMap<&str, _>` into
+/// the 36 MB input text costs several cache misses per lookup; here each table slot carries the
+/// id's length and first 8 bytes, so a short id is found with one memory access. Longer ids are
+/// confirmed against a copy of all ids kept back to back. The hash is not keyed: ids come from the
+/// operator's own file.
+pub(crate) struct IdIndex {
+    text: String,
+    /// `ends[i]` is where id `i` ends in `text`.
+    ends: Vec<usize>,
+    slots: Vec<Slot>,
+    mask: usize,
 }
 
-impl<'t> IdIndex<'t> {
-    pub(crate) fn new(
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    /// 0 = empty, otherwise the id's index + 1.
+    index_plus_one: u32,
+    len: u32,
+    prefix: [u8; 8],
+}
+
+impl Slot {
+    fn prefix_of(id: &str) -> [u8; 8] {
+        let mut prefix = [0u8; 8];
+        let n = id.len().min(8);
+        prefix[..n].copy_from_slice(&id.as_bytes()[..n]);
+        prefix
+    }
+}
+
+impl IdIndex {
+    pub(crate) fn new<'t>(
         kind: &str,
         ids: impl ExactSizeIterator<Item = &'t str>,
     ) -> Result<Self, CliError> {
-        let mut index = HashMap::with_capacity_and_hasher(ids.len(), BuildHasherDefault::default());
-        for (position, id) in ids.enumerate() {
-            if index.insert(id, position as u32).is_some() {
-                return Err(input_error(format!(
-                    "{kind} id \"{id}\" appears more than once"
-                )));
-            }
+        let table_size = (2 * ids.len()).next_power_of_two();
+        let mut index = IdIndex {
+            text: String::new(),
+            ends: Vec::with_capacity(ids.len()),
+            slots: vec![Slot::default(); table_size],
+            mask: table_size - 1,
+        };
+        for id in ids {
+            let slot = match index.probe(id) {
+                Ok(_) => {
+                    return Err(input_error(format!(
+                        "{kind} id \"{id}\" appears more than once"
+                    )));
+                }
+                Err(empty_slot) => empty_slot,
+            };
+            index.text.push_str(id);
+            index.ends.push(index.text.len());
+            index.slots[slot] = Slot {
+                index_plus_one: index.ends.len() as u32,
+                len: id.len() as u32,
+                prefix: Slot::prefix_of(id),
+            };
         }
-        Ok(IdIndex { index })
+        Ok(index)
     }
 
     pub(crate) fn get(&self, id: &str) -> Option<u32> {
-        self.index.get(id).copied()
+        self.probe(id).ok()
     }
+
+    fn id(&self, position: usize) -> &str {
+        let start = if position == 0 {
+            0
+        } else {
+            self.ends[position - 1]
+        };
+        &self.text[start..self.ends[position]]
+    }
+
+    /// `Ok(position)` of the id, or `Err(slot)`: the empty slot where it would go.
+    fn probe(&self, id: &str) -> Result<u32, usize> {
+        let prefix = Slot::prefix_of(id);
+        let mut slot = hash(id.as_bytes()) as usize & self.mask;
+        loop {
+            let candidate = self.slots[slot];
+            if candidate.index_plus_one == 0 {
+                return Err(slot);
+            }
+            let position = candidate.index_plus_one - 1;
+            if candidate.len as usize == id.len()
+                && candidate.prefix == prefix
+                && (id.len() <= 8 || self.id(position as usize) == id)
+            {
+                return Ok(position);
+            }
+            slot = (slot + 1) & self.mask;
+        }
+    }
+}
+
+/// FxHash over 8-byte words, then MurmurHash3's avalanche step: the multiply only carries
+/// information upward, and without the avalanche ids sharing their first characters collide.
+fn hash(bytes: &[u8]) -> u64 {
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let mut h = bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        h = (h.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+    let mut tail = [0u8; 8];
+    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    h = (h.rotate_left(5) ^ u64::from_le_bytes(tail)).wrapping_mul(SEED);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -63,8 +63,13 @@ fn cases() -> Vec<Case> {
                 int_lists(&case["company_prefs"]),
             );
             let instance_in = |layout| {
-                Instance::with_layout(&youth, &companies, capacities.clone(), layout)
-                    .expect("fixture instance is valid")
+                Instance::with_layout(
+                    youth[..].into(),
+                    companies[..].into(),
+                    capacities.clone(),
+                    layout,
+                )
+                .expect("fixture instance is valid")
             };
             Case {
                 seed: case["seed"].as_u64().unwrap(),

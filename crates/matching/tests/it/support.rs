@@ -23,8 +23,8 @@ impl Lists {
 
     pub fn instance_in(&self, layout: Layout) -> Instance {
         Instance::with_layout(
-            &self.youth,
-            &self.companies,
+            self.youth[..].into(),
+            self.companies[..].into(),
             self.capacities.clone(),
             layout,
         )
