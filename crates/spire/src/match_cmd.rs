@@ -2,6 +2,7 @@
 //! event rotation planner. Transfer types live here; the algorithms are in `spire-matching`.
 
 mod plan;
+mod rankings;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -14,7 +15,9 @@ use clap::{Args, Subcommand, ValueEnum};
 use serde::de::{self, Deserializer, Visitor};
 use serde::ser::Serializer;
 use serde::{Deserialize, Serialize};
-use spire_matching::{Company, Instance, InstanceError, Language, Matching, Side, Youth};
+use spire_matching::{Company, Instance, Language, Matching, Youth};
+
+use rankings::Rankings;
 
 #[derive(Args, Debug)]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
@@ -109,17 +112,19 @@ fn input_error(message: impl Into<String>) -> CliError {
 // ---------------------------------------------------------------------------------------------
 // Shared input and output plumbing.
 
-pub(crate) fn read_input(path: &Path) -> Result<String, CliError> {
-    std::fs::read_to_string(path)
-        .map_err(|e| input_error(format!("cannot read {}: {e}", path.display())))
+pub(crate) fn read_input(path: &Path) -> Result<Vec<u8>, CliError> {
+    std::fs::read(path).map_err(|e| input_error(format!("cannot read {}: {e}", path.display())))
 }
 
 pub(crate) fn parse_json<'a, T: Deserialize<'a>>(
     path: &Path,
-    text: &'a str,
+    text: &'a [u8],
 ) -> Result<T, CliError> {
-    serde_json::from_str(text)
-        .map_err(|e| input_error(format!("{} is not valid input: {e}", path.display())))
+    serde_json::from_slice(text).map_err(|e| invalid_json(path, e))
+}
+
+fn invalid_json(path: &Path, error: serde_json::Error) -> CliError {
+    input_error(format!("{} is not valid input: {error}", path.display()))
 }
 
 /// Writes JSON to `path`, or to standard output when there is none.
@@ -168,102 +173,132 @@ impl Id<'_> {
     }
 }
 
-/// Dense indices for ids, in input order; rejects an id given twice.
+/// Numbers ids in order of first appearance.
 ///
 /// At 100,000 youth × 20 choices the lookups dominate `spire match`. A `HashMap<&str, _>` into
 /// the 36 MB input text costs several cache misses per lookup; here each table slot carries the
 /// id's length and first 8 bytes, so a short id is found with one memory access. Longer ids are
-/// confirmed against a copy of all ids kept back to back. The hash is not keyed: ids come from the
-/// operator's own file.
-pub(crate) struct IdIndex {
+/// confirmed against a copy of all ids kept back to back. The hash is not keyed: ids come from
+/// the operator's own file.
+pub(crate) struct IdTable {
     text: String,
-    /// `ends[i]` is where id `i` ends in `text`.
+    /// `ends[n]` is where id number `n` ends in `text`.
     ends: Vec<usize>,
     slots: Vec<Slot>,
-    mask: usize,
 }
 
 #[derive(Clone, Copy, Default)]
 struct Slot {
-    /// 0 = empty, otherwise the id's index + 1.
-    index_plus_one: u32,
+    /// 0 = empty, otherwise the id's number + 1.
+    number_plus_one: u32,
     len: u32,
     prefix: [u8; 8],
 }
 
-impl Slot {
-    fn prefix_of(id: &str) -> [u8; 8] {
-        let mut prefix = [0u8; 8];
-        let n = id.len().min(8);
-        prefix[..n].copy_from_slice(&id.as_bytes()[..n]);
-        prefix
+fn prefix_of(id: &str) -> [u8; 8] {
+    let mut prefix = [0u8; 8];
+    let n = id.len().min(8);
+    prefix[..n].copy_from_slice(&id.as_bytes()[..n]);
+    prefix
+}
+
+impl Default for IdTable {
+    fn default() -> Self {
+        IdTable {
+            text: String::new(),
+            ends: Vec::new(),
+            slots: vec![Slot::default(); 16],
+        }
     }
 }
 
-impl IdIndex {
-    pub(crate) fn new<'t>(
-        kind: &str,
-        ids: impl ExactSizeIterator<Item = &'t str>,
-    ) -> Result<Self, CliError> {
-        let table_size = (2 * ids.len()).next_power_of_two();
-        let mut index = IdIndex {
-            text: String::new(),
-            ends: Vec::with_capacity(ids.len()),
-            slots: vec![Slot::default(); table_size],
-            mask: table_size - 1,
-        };
-        for id in ids {
-            let slot = match index.probe(id) {
-                Ok(_) => {
-                    return Err(input_error(format!(
-                        "{kind} id \"{id}\" appears more than once"
-                    )));
-                }
-                Err(empty_slot) => empty_slot,
-            };
-            index.text.push_str(id);
-            index.ends.push(index.text.len());
-            index.slots[slot] = Slot {
-                index_plus_one: index.ends.len() as u32,
-                len: id.len() as u32,
-                prefix: Slot::prefix_of(id),
-            };
-        }
-        Ok(index)
+impl IdTable {
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
     }
 
-    pub(crate) fn get(&self, id: &str) -> Option<u32> {
-        self.probe(id).ok()
-    }
-
-    fn id(&self, position: usize) -> &str {
-        let start = if position == 0 {
+    pub(crate) fn id(&self, number: u32) -> &str {
+        let number = number as usize;
+        let start = if number == 0 {
             0
         } else {
-            self.ends[position - 1]
+            self.ends[number - 1]
         };
-        &self.text[start..self.ends[position]]
+        &self.text[start..self.ends[number]]
     }
 
-    /// `Ok(position)` of the id, or `Err(slot)`: the empty slot where it would go.
-    fn probe(&self, id: &str) -> Result<u32, usize> {
-        let prefix = Slot::prefix_of(id);
-        let mut slot = hash(id.as_bytes()) as usize & self.mask;
-        loop {
-            let candidate = self.slots[slot];
-            if candidate.index_plus_one == 0 {
-                return Err(slot);
+    /// The id's number, and whether it is new.
+    pub(crate) fn intern(&mut self, id: &str) -> (u32, bool) {
+        match self.probe(id) {
+            Ok(number) => (number, false),
+            Err(empty_slot) => {
+                self.text.push_str(id);
+                self.ends.push(self.text.len());
+                let number = self.ends.len() as u32 - 1;
+                self.slots[empty_slot] = Slot {
+                    number_plus_one: number + 1,
+                    len: id.len() as u32,
+                    prefix: prefix_of(id),
+                };
+                // At most three quarters full: probes stay short, and the table small enough
+                // to stay in cache as long as possible.
+                if 4 * self.ends.len() > 3 * self.slots.len() {
+                    self.grow();
+                }
+                (number, true)
             }
-            let position = candidate.index_plus_one - 1;
-            if candidate.len as usize == id.len()
-                && candidate.prefix == prefix
-                && (id.len() <= 8 || self.id(position as usize) == id)
-            {
-                return Ok(position);
-            }
-            slot = (slot + 1) & self.mask;
         }
     }
+
+    fn grow(&mut self) {
+        let doubled = vec![Slot::default(); 2 * self.slots.len()];
+        let old = std::mem::replace(&mut self.slots, doubled);
+        let mask = self.slots.len() - 1;
+        for slot in old.into_iter().filter(|s| s.number_plus_one != 0) {
+            let mut position = hash(self.id(slot.number_plus_one - 1).as_bytes()) as usize & mask;
+            while self.slots[position].number_plus_one != 0 {
+                position = (position + 1) & mask;
+            }
+            self.slots[position] = slot;
+        }
+    }
+
+    /// `Ok(number)` of the id, or `Err(slot)`: the empty slot where it would go.
+    fn probe(&self, id: &str) -> Result<u32, usize> {
+        let prefix = prefix_of(id);
+        let mask = self.slots.len() - 1;
+        let mut position = hash(id.as_bytes()) as usize & mask;
+        loop {
+            let slot = self.slots[position];
+            if slot.number_plus_one == 0 {
+                return Err(position);
+            }
+            let number = slot.number_plus_one - 1;
+            if slot.len as usize == id.len()
+                && slot.prefix == prefix
+                && (id.len() <= 8 || self.id(number) == id)
+            {
+                return Ok(number);
+            }
+            position = (position + 1) & mask;
+        }
+    }
+}
+
+/// Fails on the first id given twice.
+pub(crate) fn reject_repeated_ids<'t>(
+    kind: &str,
+    ids: impl Iterator<Item = &'t str>,
+) -> Result<(), CliError> {
+    let mut seen = IdTable::default();
+    for id in ids {
+        if !seen.intern(id).1 {
+            return Err(input_error(format!(
+                "{kind} id \"{id}\" appears more than once"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// FxHash over 8-byte words, then MurmurHash3's avalanche step: the multiply only carries
@@ -288,34 +323,6 @@ fn hash(bytes: &[u8]) -> u64 {
 
 // ---------------------------------------------------------------------------------------------
 // `spire match`
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct MatchInput<'a> {
-    #[serde(borrow)]
-    youth: Vec<YouthInput<'a>>,
-    #[serde(borrow)]
-    companies: Vec<CompanyInput<'a>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct YouthInput<'a> {
-    #[serde(borrow)]
-    id: Id<'a>,
-    #[serde(borrow)]
-    prefs: Vec<Id<'a>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CompanyInput<'a> {
-    #[serde(borrow)]
-    id: Id<'a>,
-    capacity: i64,
-    #[serde(borrow)]
-    prefs: Vec<Id<'a>>,
-}
 
 #[derive(Serialize)]
 struct MatchOutput<'a> {
@@ -383,9 +390,10 @@ fn run_match(args: &MatchArgs) -> Result<(), CliError> {
     let mut stopwatch = Stopwatch::new(args.timings);
     let text = read_input(path)?;
     stopwatch.lap("read");
-    let input: MatchInput = parse_json(path, &text)?;
+    let rankings = Rankings::parse(&text).map_err(|e| invalid_json(path, e))?;
+    drop(text);
     stopwatch.lap("parse");
-    let instance = build_instance(&input)?;
+    let instance = rankings.to_instance()?;
     stopwatch.lap("index");
     let matching = match args.proposing {
         Proposing::Youth => spire_matching::youth_proposing(&instance),
@@ -398,7 +406,7 @@ fn run_match(args: &MatchArgs) -> Result<(), CliError> {
     }
     stopwatch.lap("stability");
     let output = match_output(
-        &input,
+        &rankings,
         &instance,
         &matching,
         stability.is_ok(),
@@ -411,102 +419,15 @@ fn run_match(args: &MatchArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-fn build_instance(input: &MatchInput) -> Result<Instance, CliError> {
-    let youth_index = IdIndex::new("youth", input.youth.iter().map(|y| y.id.as_str()))?;
-    let company_index = IdIndex::new("company", input.companies.iter().map(|c| c.id.as_str()))?;
-    let youth_prefs = input
-        .youth
-        .iter()
-        .map(|youth| {
-            to_indices(
-                &youth.prefs,
-                &company_index,
-                || format!("youth \"{}\"", youth.id.as_str()),
-                "company",
-            )
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let company_prefs = input
-        .companies
-        .iter()
-        .map(|company| {
-            to_indices(
-                &company.prefs,
-                &youth_index,
-                || format!("company \"{}\"", company.id.as_str()),
-                "youth",
-            )
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let capacities = input
-        .companies
-        .iter()
-        .map(|company| {
-            u32::try_from(company.capacity).map_err(|_| {
-                let problem = if company.capacity < 0 {
-                    "a negative"
-                } else {
-                    "too large a"
-                };
-                input_error(format!(
-                    "company \"{}\" has {problem} capacity ({})",
-                    company.id.as_str(),
-                    company.capacity
-                ))
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    Instance::new(&youth_prefs, &company_prefs, capacities).map_err(|error| match error {
-        InstanceError::RepeatedEntry {
-            side: Side::Youth,
-            owner,
-            entry,
-        } => input_error(format!(
-            "youth \"{}\" lists company \"{}\" more than once",
-            input.youth[owner as usize].id.as_str(),
-            input.companies[entry as usize].id.as_str()
-        )),
-        InstanceError::RepeatedEntry {
-            side: Side::Company,
-            owner,
-            entry,
-        } => input_error(format!(
-            "company \"{}\" lists youth \"{}\" more than once",
-            input.companies[owner as usize].id.as_str(),
-            input.youth[entry as usize].id.as_str()
-        )),
-        other => input_error(other.to_string()),
-    })
-}
-
-fn to_indices(
-    ids: &[Id],
-    index: &IdIndex,
-    owner: impl Fn() -> String,
-    entry_kind: &str,
-) -> Result<Vec<u32>, CliError> {
-    ids.iter()
-        .map(|id| {
-            index.get(id.as_str()).ok_or_else(|| {
-                input_error(format!(
-                    "{} lists unknown {entry_kind} \"{}\"",
-                    owner(),
-                    id.as_str()
-                ))
-            })
-        })
-        .collect()
-}
-
 fn match_output<'a>(
-    input: &'a MatchInput,
+    rankings: &'a Rankings,
     instance: &Instance,
     matching: &Matching,
     stable: bool,
     language: Language,
 ) -> MatchOutput<'a> {
-    let youth_id = |youth: Youth| input.youth[youth.index()].id.as_str();
-    let company_id = |company: Company| input.companies[company.index()].id.as_str();
+    let youth_id = |youth: Youth| rankings.youth.name(youth.index());
+    let company_id = |company: Company| rankings.companies.name(company.index());
     let explanations = spire_matching::explain_all(instance, matching)
         .expect("the algorithms produce valid matchings")
         .into_iter()

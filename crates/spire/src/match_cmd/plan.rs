@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use spire_matching::{RotationPlan, RotationRequest, ShortfallReason, plan_rotation};
 
 use super::{
-    CliError, Id, IdIndex, InOrder, Lang, input_error, parse_json, read_input, write_json,
+    CliError, Id, InOrder, Lang, input_error, parse_json, read_input, reject_repeated_ids,
+    write_json,
 };
 
 #[derive(Args, Debug)]
@@ -120,8 +121,8 @@ fn non_negative(value: i64, what: impl Fn() -> String) -> Result<u32, CliError> 
 }
 
 fn build_request(input: &PlanInput) -> Result<RotationRequest, CliError> {
-    IdIndex::new("youth", input.youth.iter().map(|y| y.id.as_str()))?;
-    IdIndex::new("company", input.companies.iter().map(|c| c.id.as_str()))?;
+    reject_repeated_ids("youth", input.youth.iter().map(|y| y.id.as_str()))?;
+    reject_repeated_ids("company", input.companies.iter().map(|c| c.id.as_str()))?;
     let rounds = non_negative(input.rounds, || "rounds".to_owned())?;
     let meetings_per_youth = match input.meetings_per_youth {
         Some(meetings) => non_negative(meetings, || "meetings_per_youth".to_owned())?,
