@@ -1,5 +1,7 @@
 //! Plain-language explanations: what each youth got, and why not something they ranked higher.
 
+use std::fmt::{self, Write as _};
+
 use crate::instance::{Company, Instance, UNRANKED, Youth};
 use crate::matching::Matching;
 use crate::stability::Instability;
@@ -198,52 +200,63 @@ impl Explanation {
         language: Language,
         company_name: impl Fn(Company) -> &'a str,
     ) -> String {
-        let mut text = match self.outcome {
-            Outcome::Matched { choice, company } => match language {
-                Language::Danish => format!(
+        let mut text = String::with_capacity(128);
+        // Writing to a String cannot fail.
+        let _ = self.write(&mut text, language, &company_name);
+        text
+    }
+
+    fn write<'a>(
+        &self,
+        text: &mut String,
+        language: Language,
+        company_name: &impl Fn(Company) -> &'a str,
+    ) -> fmt::Result {
+        match (self.outcome, language) {
+            (Outcome::Matched { choice, company }, Language::Danish) => {
+                write!(
+                    text,
                     "Du fik dit {} ({}).",
-                    choice_label(language, choice),
+                    ChoiceLabel(language, choice),
                     company_name(company)
-                ),
-                Language::English => {
-                    format!(
-                        "You got your {} ({}).",
-                        choice_label(language, choice),
-                        company_name(company)
-                    )
-                }
-            },
-            Outcome::Unmatched => match language {
-                Language::Danish => "Du blev ikke matchet denne gang.".to_owned(),
-                Language::English => "You were not matched this time.".to_owned(),
-            },
-            Outcome::RankedNoCompanies => match language {
-                Language::Danish => {
-                    "Du prioriterede ingen virksomheder, så du blev ikke matchet.".to_owned()
-                }
-                Language::English => {
-                    "You did not rank any companies, so you were not matched.".to_owned()
-                }
-            },
-        };
-        // One sentence per kind of reason, in the order the youth first meets it down their list.
-        let mut kinds: Vec<ReasonKind> = Vec::new();
-        for choice in &self.better_choices {
-            let kind = ReasonKind::of(choice.reason);
-            if !kinds.contains(&kind) {
-                kinds.push(kind);
+                )?;
+            }
+            (Outcome::Matched { choice, company }, Language::English) => {
+                write!(
+                    text,
+                    "You got your {} ({}).",
+                    ChoiceLabel(language, choice),
+                    company_name(company)
+                )?;
+            }
+            (Outcome::Unmatched, Language::Danish) => {
+                text.push_str("Du blev ikke matchet denne gang.")
+            }
+            (Outcome::Unmatched, Language::English) => {
+                text.push_str("You were not matched this time.")
+            }
+            (Outcome::RankedNoCompanies, Language::Danish) => {
+                text.push_str("Du prioriterede ingen virksomheder, så du blev ikke matchet.");
+            }
+            (Outcome::RankedNoCompanies, Language::English) => {
+                text.push_str("You did not rank any companies, so you were not matched.");
             }
         }
-        for kind in kinds {
-            let group: Vec<&BetterChoice> = self
+        // One sentence per kind of reason, in the order the youth first meets it down their list.
+        let mut written = [false; 4];
+        for first in &self.better_choices {
+            let kind = ReasonKind::of(first.reason);
+            if std::mem::replace(&mut written[kind as usize], true) {
+                continue;
+            }
+            let group = self
                 .better_choices
                 .iter()
-                .filter(|c| ReasonKind::of(c.reason) == kind)
-                .collect();
+                .filter(move |c| ReasonKind::of(c.reason) == kind);
             text.push(' ');
-            text.push_str(&reason_sentence(language, kind, &group, &company_name));
+            write_reason_sentence(text, language, kind, group, company_name)?;
         }
-        text
+        Ok(())
     }
 }
 
@@ -266,122 +279,127 @@ impl ReasonKind {
     }
 }
 
-fn reason_sentence<'a>(
+fn write_reason_sentence<'a, 'c>(
+    text: &mut String,
     language: Language,
     kind: ReasonKind,
-    group: &[&BetterChoice],
+    group: impl Iterator<Item = &'c BetterChoice> + Clone,
     company_name: &impl Fn(Company) -> &'a str,
-) -> String {
-    let single = group.len() == 1;
-    // With several companies filled, each one's places go in its parenthesis.
+) -> fmt::Result {
+    let count = group.clone().count();
+    let single = count == 1;
+    text.push_str(match language {
+        Language::Danish => "Dit ",
+        Language::English => "Your ",
+    });
+    // "1st choice (Acme), 2nd choice (Bolt) and 3rd choice (Core)"; with several companies
+    // filled, each one's places go in its parenthesis.
     let show_places = kind == ReasonKind::FilledByHigherRanked && !single;
-    let labels: Vec<String> = group
-        .iter()
-        .map(|choice| {
-            let name = company_name(choice.company);
-            match choice.reason {
-                Reason::FilledByHigherRanked { places } if show_places => {
-                    format!(
-                        "{} ({name}, {})",
-                        choice_label(language, choice.choice),
-                        places_label(language, places)
-                    )
-                }
-                _ => format!("{} ({name})", choice_label(language, choice.choice)),
-            }
-        })
-        .collect();
-    let subject = join_with_and(language, &labels);
-    let places = match group[0].reason {
-        Reason::FilledByHigherRanked { places } => places,
+    for (i, choice) in group.clone().enumerate() {
+        if i > 0 {
+            text.push_str(match (i + 1 == count, language) {
+                (false, _) => ", ",
+                (true, Language::Danish) => " og ",
+                (true, Language::English) => " and ",
+            });
+        }
+        write!(
+            text,
+            "{} ({}",
+            ChoiceLabel(language, choice.choice),
+            company_name(choice.company)
+        )?;
+        if let (Reason::FilledByHigherRanked { places }, true) = (choice.reason, show_places) {
+            write!(text, ", {}", PlacesLabel(language, places))?;
+        }
+        text.push(')');
+    }
+    let places = match group.clone().next().map(|c| c.reason) {
+        Some(Reason::FilledByHigherRanked { places }) => places,
         _ => 0,
     };
     match (language, kind) {
+        (Language::English, ReasonKind::FilledByHigherRanked) if single && places == 1 => {
+            text.push_str(" filled its only place with young people it ranked higher than you.");
+        }
         (Language::English, ReasonKind::FilledByHigherRanked) if single => {
-            let filled = if places == 1 {
-                "its only place".to_owned()
-            } else {
-                format!("its {places} places")
-            };
-            format!("Your {subject} filled {filled} with young people it ranked higher than you.")
+            write!(
+                text,
+                " filled its {places} places with young people it ranked higher than you."
+            )?;
         }
         (Language::English, ReasonKind::FilledByHigherRanked) => {
-            format!(
-                "Your {subject} filled all their places with young people they ranked higher than you."
-            )
+            text.push_str(
+                " filled all their places with young people they ranked higher than you.",
+            );
         }
         (Language::English, ReasonKind::DidNotWelcome) => {
             let pronoun = if single { "it" } else { "they" };
-            format!("Your {subject} did not say {pronoun} would welcome you.")
+            write!(text, " did not say {pronoun} would welcome you.")?;
         }
-        (Language::English, ReasonKind::NoPlaces) => {
-            format!("Your {subject} had no places this time.")
-        }
+        (Language::English, ReasonKind::NoPlaces) => text.push_str(" had no places this time."),
         (Language::English, ReasonKind::WouldHaveWelcomed) => {
-            format!("Your {subject} would have welcomed you, but the match was set differently.")
+            text.push_str(" would have welcomed you, but the match was set differently.");
+        }
+        (Language::Danish, ReasonKind::FilledByHigherRanked) if single && places == 1 => {
+            text.push_str(" fyldte sin eneste plads med unge, som den havde sat højere end dig.");
         }
         (Language::Danish, ReasonKind::FilledByHigherRanked) if single => {
-            let filled = if places == 1 {
-                "sin eneste plads".to_owned()
-            } else {
-                format!("sine {places} pladser")
-            };
-            format!("Dit {subject} fyldte {filled} med unge, som den havde sat højere end dig.")
+            write!(
+                text,
+                " fyldte sine {places} pladser med unge, som den havde sat højere end dig."
+            )?;
         }
         (Language::Danish, ReasonKind::FilledByHigherRanked) => {
-            format!(
-                "Dit {subject} fyldte alle deres pladser med unge, som de havde sat højere end dig."
-            )
+            text.push_str(" fyldte alle deres pladser med unge, som de havde sat højere end dig.");
         }
         (Language::Danish, ReasonKind::DidNotWelcome) => {
             let pronoun = if single { "den" } else { "de" };
-            format!("Dit {subject} sagde ikke, at {pronoun} ville tage imod dig.")
+            write!(text, " sagde ikke, at {pronoun} ville tage imod dig.")?;
         }
         (Language::Danish, ReasonKind::NoPlaces) => {
-            format!("Dit {subject} havde ingen pladser denne gang.")
+            text.push_str(" havde ingen pladser denne gang.")
         }
         (Language::Danish, ReasonKind::WouldHaveWelcomed) => {
-            format!("Dit {subject} ville have taget imod dig, men matchet blev lagt anderledes.")
+            text.push_str(" ville have taget imod dig, men matchet blev lagt anderledes.");
         }
     }
+    Ok(())
 }
 
 /// "2nd choice" / "2. valg".
-fn choice_label(language: Language, choice: u32) -> String {
-    match language {
-        Language::Danish => format!("{choice}. valg"),
-        Language::English => {
-            let suffix = match (choice % 10, choice % 100) {
-                (_, 11..=13) => "th",
-                (1, _) => "st",
-                (2, _) => "nd",
-                (3, _) => "rd",
-                _ => "th",
-            };
-            format!("{choice}{suffix} choice")
+struct ChoiceLabel(Language, u32);
+
+impl fmt::Display for ChoiceLabel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ChoiceLabel(language, choice) = *self;
+        match language {
+            Language::Danish => write!(f, "{choice}. valg"),
+            Language::English => {
+                let suffix = match (choice % 10, choice % 100) {
+                    (_, 11..=13) => "th",
+                    (1, _) => "st",
+                    (2, _) => "nd",
+                    (3, _) => "rd",
+                    _ => "th",
+                };
+                write!(f, "{choice}{suffix} choice")
+            }
         }
     }
 }
 
-fn places_label(language: Language, places: u32) -> String {
-    match (language, places) {
-        (Language::Danish, 1) => "1 plads".to_owned(),
-        (Language::Danish, n) => format!("{n} pladser"),
-        (Language::English, 1) => "1 place".to_owned(),
-        (Language::English, n) => format!("{n} places"),
-    }
-}
+/// "1 place" / "2 pladser".
+struct PlacesLabel(Language, u32);
 
-/// "a, b and c" / "a, b og c".
-fn join_with_and(language: Language, items: &[String]) -> String {
-    let and = match language {
-        Language::Danish => " og ",
-        Language::English => " and ",
-    };
-    match items {
-        [] => String::new(),
-        [only] => only.clone(),
-        [init @ .., last] => format!("{}{and}{last}", init.join(", ")),
+impl fmt::Display for PlacesLabel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            PlacesLabel(Language::Danish, 1) => f.write_str("1 plads"),
+            PlacesLabel(Language::Danish, n) => write!(f, "{n} pladser"),
+            PlacesLabel(Language::English, 1) => f.write_str("1 place"),
+            PlacesLabel(Language::English, n) => write!(f, "{n} places"),
+        }
     }
 }
 
@@ -487,7 +505,7 @@ mod tests {
     #[test]
     fn english_ordinals() {
         let labels: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 111]
-            .map(|n| choice_label(Language::English, n))
+            .map(|n| ChoiceLabel(Language::English, n).to_string())
             .into();
         assert_eq!(
             labels,
