@@ -112,15 +112,17 @@ fn input_error(message: impl Into<String>) -> CliError {
 // ---------------------------------------------------------------------------------------------
 // Shared input and output plumbing.
 
-pub(crate) fn read_input(path: &Path) -> Result<Vec<u8>, CliError> {
-    std::fs::read(path).map_err(|e| input_error(format!("cannot read {}: {e}", path.display())))
+pub(crate) fn read_input(path: &Path) -> Result<String, CliError> {
+    // Validating UTF-8 once for the whole file is cheaper than string by string while parsing.
+    std::fs::read_to_string(path)
+        .map_err(|e| input_error(format!("cannot read {}: {e}", path.display())))
 }
 
 pub(crate) fn parse_json<'a, T: Deserialize<'a>>(
     path: &Path,
-    text: &'a [u8],
+    text: &'a str,
 ) -> Result<T, CliError> {
-    serde_json::from_slice(text).map_err(|e| invalid_json(path, e))
+    serde_json::from_str(text).map_err(|e| invalid_json(path, e))
 }
 
 fn invalid_json(path: &Path, error: serde_json::Error) -> CliError {

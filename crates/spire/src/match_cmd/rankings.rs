@@ -85,9 +85,9 @@ impl Roster {
 const UNDEFINED: u32 = u32::MAX;
 
 impl Rankings {
-    pub(super) fn parse(text: &[u8]) -> Result<Rankings, serde_json::Error> {
+    pub(super) fn parse(text: &str) -> Result<Rankings, serde_json::Error> {
         let mut rankings = Rankings::default();
-        let mut deserializer = serde_json::Deserializer::from_slice(text);
+        let mut deserializer = serde_json::Deserializer::from_str(text);
         (&mut rankings).deserialize(&mut deserializer)?;
         deserializer.end()?;
         Ok(rankings)
