@@ -453,3 +453,38 @@ fn match_output<'a>(
         explanations: InOrder(explanations),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_table_numbers_ids_in_order_of_first_appearance_through_growth() {
+        let mut table = IdTable::default();
+        // Long ids sharing their first 8 bytes exercise the comparison beyond the inline prefix.
+        let ids: Vec<String> = (0..5_000).map(|i| format!("company-{i:05}")).collect();
+        for (n, id) in ids.iter().enumerate() {
+            assert_eq!(table.intern(id), (n as u32, true));
+        }
+        for (n, id) in ids.iter().enumerate() {
+            assert_eq!(table.intern(id), (n as u32, false), "{id}");
+            assert_eq!(table.id(n as u32), id);
+        }
+        assert_eq!(table.len(), 5_000);
+        assert_eq!(
+            table.intern("company-0000"),
+            (5_000, true),
+            "a prefix of another id is its own id"
+        );
+        assert_eq!(table.intern(""), (5_001, true));
+    }
+
+    #[test]
+    fn rejects_repeated_ids_by_name() {
+        let error = reject_repeated_ids("youth", ["a", "b", "a"].into_iter())
+            .err()
+            .unwrap();
+        assert_eq!(error.to_string(), r#"youth id "a" appears more than once"#);
+        assert!(reject_repeated_ids("youth", ["a", "b"].into_iter()).is_ok());
+    }
+}

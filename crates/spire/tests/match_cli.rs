@@ -267,3 +267,70 @@ fn rejects_bad_event_input() {
         assert_rejected(&["match", "plan"], name, &contents, message);
     }
 }
+
+#[test]
+fn reads_companies_before_youth_and_escaped_ids() {
+    // The same market as HR_SMALL, companies first, one id written with a JSON escape.
+    let reordered = r#"{
+      "companies": [
+        {"prefs": ["y4", "y2", "y1", "y3", "y5"], "capacity": 2, "id": "acme"},
+        {"id": "bolt", "capacity": 1, "prefs": ["y1", "y3", "y4"]},
+        {"id": "core", "capacity": 1, "prefs": ["y5", "y3", "y2", "y1"]}
+      ],
+      "youth": [
+        {"id": "y1", "prefs": ["acme", "bolt", "core"]}, {"id": "y2", "prefs": ["acme", "core"]},
+        {"id": "y3", "prefs": ["bolt", "acme", "core"]}, {"id": "y4", "prefs": ["\u0061cme", "bolt"]},
+        {"id": "y5", "prefs": ["core", "acme"]}, {"id": "y6", "prefs": []}
+      ]
+    }"#;
+    let original = stdout_json(&spire(&[
+        "match",
+        "--input",
+        file("original.json", HR_SMALL).to_str().unwrap(),
+    ]));
+    let reordered = stdout_json(&spire(&[
+        "match",
+        "--input",
+        file("reordered.json", reordered).to_str().unwrap(),
+    ]));
+    assert_eq!(original, reordered);
+}
+
+#[test]
+fn rejects_missing_and_misplaced_fields() {
+    let cases = [
+        (
+            "no_capacity.json",
+            r#"{"youth": [], "companies": [{"id": "c1", "prefs": []}]}"#,
+            "missing field `capacity`",
+        ),
+        (
+            "youth_capacity.json",
+            r#"{"youth": [{"id": "y1", "capacity": 1, "prefs": []}], "companies": []}"#,
+            "unknown field `capacity`",
+        ),
+        (
+            "no_companies.json",
+            r#"{"youth": []}"#,
+            "missing field `companies`",
+        ),
+        (
+            "twice_youth.json",
+            r#"{"youth": [], "youth": [], "companies": []}"#,
+            "duplicate field `youth`",
+        ),
+        (
+            "trailing.json",
+            r#"{"youth": [], "companies": []} []"#,
+            "trailing characters",
+        ),
+        (
+            "number_id.json",
+            r#"{"youth": [{"id": 7, "prefs": []}], "companies": []}"#,
+            "expected a string id",
+        ),
+    ];
+    for (name, contents, message) in cases {
+        assert_rejected(&["match"], name, contents, message);
+    }
+}
