@@ -514,8 +514,8 @@ mod tests {
     /// Both layouts answer every lookup the same, including the lazily built youth ranks.
     #[test]
     fn matrix_and_slot_layouts_agree() {
-        let youth_lists = vec![vec![2, 0, 1], vec![1], vec![], vec![0, 2], vec![2, 1]];
-        let company_lists = vec![vec![3, 0, 4], vec![1, 4, 2], vec![0, 3]];
+        let youth_lists = [vec![2, 0, 1], vec![1], vec![], vec![0, 2], vec![2, 1]];
+        let company_lists = [vec![3, 0, 4], vec![1, 4, 2], vec![0, 3]];
         let build = |layout| {
             let youth = PreferenceLists::from(&youth_lists[..]);
             let companies = PreferenceLists::from(&company_lists[..]);
