@@ -250,7 +250,7 @@ fn rejects_bad_event_input() {
         (
             "event_negative_tables.json",
             EVENT.replace(r#""tables": 2"#, r#""tables": -1"#),
-            "tables of company \"MT Højgaard\"",
+            "tables of company \"MT Højgaard\" must be between 0 and 1000 (got -1)",
         ),
         (
             "event_twice.json",
@@ -261,6 +261,11 @@ fn rejects_bad_event_input() {
             "event_duplicate.json",
             EVENT.replace(r#""id": "Coop""#, r#""id": "Salling""#),
             "company id \"Salling\" appears more than once",
+        ),
+        (
+            "event_rounds.json",
+            EVENT.replace(r#""rounds": 2"#, r#""rounds": 5000"#),
+            "rounds must be between 0 and 1000 (got 5000)",
         ),
     ];
     for (name, contents, message) in cases {

@@ -110,22 +110,27 @@ pub(super) fn run(args: &PlanArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-fn non_negative(value: i64, what: impl Fn() -> String) -> Result<u32, CliError> {
-    u32::try_from(value).map_err(|_| {
-        input_error(format!(
-            "{} must be between 0 and {} (got {value})",
-            what(),
-            u32::MAX
-        ))
-    })
+/// An event has a few rounds and tables; the planner's memory grows with (youth + tables) × rounds,
+/// so absurd numbers are refused rather than attempted.
+const MOST_ROUNDS_OR_TABLES: i64 = 1_000;
+
+fn count(value: i64, what: impl Fn() -> String) -> Result<u32, CliError> {
+    if (0..=MOST_ROUNDS_OR_TABLES).contains(&value) {
+        Ok(value as u32)
+    } else {
+        Err(input_error(format!(
+            "{} must be between 0 and {MOST_ROUNDS_OR_TABLES} (got {value})",
+            what()
+        )))
+    }
 }
 
 fn build_request(input: &PlanInput) -> Result<RotationRequest, CliError> {
     reject_repeated_ids("youth", input.youth.iter().map(|y| y.id.as_str()))?;
     reject_repeated_ids("company", input.companies.iter().map(|c| c.id.as_str()))?;
-    let rounds = non_negative(input.rounds, || "rounds".to_owned())?;
+    let rounds = count(input.rounds, || "rounds".to_owned())?;
     let meetings_per_youth = match input.meetings_per_youth {
-        Some(meetings) => non_negative(meetings, || "meetings_per_youth".to_owned())?,
+        Some(meetings) => count(meetings, || "meetings_per_youth".to_owned())?,
         None => rounds,
     };
     let mut industries = Vec::new();
@@ -157,7 +162,7 @@ fn build_request(input: &PlanInput) -> Result<RotationRequest, CliError> {
         .companies
         .iter()
         .map(|c| {
-            non_negative(c.tables, || {
+            count(c.tables, || {
                 format!("tables of company \"{}\"", c.id.as_str())
             })
         })
