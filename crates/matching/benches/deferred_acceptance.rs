@@ -12,7 +12,8 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use spire_matching::{
-    Instance, Language, check_stability, company_proposing, explain_all, youth_proposing,
+    Instance, Language, RotationRequest, check_stability, company_proposing, explain_all,
+    plan_rotation, youth_proposing,
 };
 
 /// SplitMix64: tiny, deterministic, good enough for benchmark data.
@@ -169,6 +170,33 @@ fn write_json(lists: &Lists, dir: &std::path::Path) {
     println!("wrote {}", path.display());
 }
 
+/// A large event: 200 youth with 1–3 interests among 10 industries, 50 companies with 1–3
+/// industries and 2–4 tables, 6 rounds, 4 meetings each.
+fn report_rotation() {
+    let mut rng = Rng(5);
+    let mut some_industries = |rng: &mut Rng| {
+        let mut industries: Vec<u32> = (0..10).collect();
+        rng.shuffle(&mut industries);
+        industries.truncate(1 + rng.below(3) as usize);
+        industries
+    };
+    let request = RotationRequest {
+        rounds: 6,
+        meetings_per_youth: 4,
+        youth_interests: (0..200).map(|_| some_industries(&mut rng)).collect(),
+        company_industries: (0..50).map(|_| some_industries(&mut rng)).collect(),
+        company_tables: (0..50).map(|_| 2 + rng.below(3)).collect(),
+    };
+    let time = median_of(11, || plan_rotation(&request));
+    let plan = plan_rotation(&request);
+    println!(
+        "rotation_200x50x6      runs  11 | plan {:>8.3} ms | meetings {} | youth short of 4: {}",
+        time.as_secs_f64() * 1e3,
+        plan.meetings.len(),
+        plan.shortfalls.len()
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let json_dir = args
@@ -179,6 +207,7 @@ fn main() {
     report(&full, 51);
     let short = short_lists(100_000, 10_000, 20, 10, 11);
     report(&short, 11);
+    report_rotation();
     if let Some(dir) = json_dir {
         write_json(&full, &dir);
         write_json(&short, &dir);

@@ -83,6 +83,10 @@ fn shared_industries(interests: &[u32], industries: &[u32]) -> u32 {
     interests.iter().filter(|i| industries.contains(i)).count() as u32
 }
 
+/// Plans the event: as many meetings as any plan can hold, load per table as even as possible,
+/// then interest overlap as high as possible. Never fails; what cannot be met is in
+/// [`RotationPlan::shortfalls`]. Memory grows with (youth + tables) × rounds; time is polynomial
+/// (one shortest-path search per meeting), a fraction of a second for a few hundred youth.
 pub fn plan_rotation(request: &RotationRequest) -> RotationPlan {
     let youth_count = request.youth_interests.len();
     let company_count = request.company_industries.len();
