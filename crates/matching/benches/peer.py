@@ -8,7 +8,8 @@ acceptance of the oracle's `da_crosscheck.py`, run on the very files `spire matc
                                           {"matches", "unmatched_youth"} JSON
     peer.py compare FILE --spire BIN [--runs N]
                                           whole-process wall time of `spire match` and of
-                                          `peer.py process`, alternating, medians and ratio
+                                          `peer.py process`, alternating, medians and ratio;
+                                          then checks both print the same matching
 
 Standard library only. See benches/peer.sh for the full side-by-side run.
 """
@@ -17,6 +18,7 @@ import json
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import deque
 
@@ -106,6 +108,17 @@ def compare(path, spire, runs):
     print(f"  spire match          {spire_median:.3f} s   (runs: {', '.join(f'{t:.2f}' for t in spire_times)})")
     print(f"  python peer process  {python_median:.3f} s   (runs: {', '.join(f'{t:.2f}' for t in python_times)})")
     print(f"  spire is {python_median / spire_median:.1f}x faster")
+    # The youth-optimal stable matching is unique, so both must print the same pairs.
+    with tempfile.TemporaryDirectory() as scratch:
+        spire_out, python_out = f"{scratch}/spire.json", f"{scratch}/python.json"
+        subprocess.run([spire, "match", "--input", path, "--output", spire_out], check=True)
+        process(path, python_out)
+        with open(spire_out) as a, open(python_out) as b:
+            ours, theirs = json.load(a), json.load(b)
+    same = ours["matches"] == theirs["matches"] and ours["unmatched_youth"] == theirs["unmatched_youth"]
+    print(f"  identical matchings: {same}")
+    if not same:
+        sys.exit("spire and the Python peer disagree")
 
 
 def main(argv):
