@@ -174,7 +174,7 @@ fn write_json(lists: &Lists, dir: &std::path::Path) {
 /// industries and 2–4 tables, 6 rounds, 4 meetings each.
 fn report_rotation() {
     let mut rng = Rng(5);
-    let mut some_industries = |rng: &mut Rng| {
+    let some_industries = |rng: &mut Rng| {
         let mut industries: Vec<u32> = (0..10).collect();
         rng.shuffle(&mut industries);
         industries.truncate(1 + rng.below(3) as usize);
