@@ -6,11 +6,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(
-    name = "spire",
-    version,
-    about = "Spire: run the youth employment programme and prove whether it works"
-)]
+#[command(name = "spire", version, about = "Spire: run the youth employment programme and prove whether it works")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
