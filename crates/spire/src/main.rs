@@ -1,6 +1,7 @@
 //! `spire`: the one binary. Thin: parses arguments and wires the crates together.
 
 mod demo;
+mod match_cmd;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use spire_domain::Role;
@@ -45,6 +46,8 @@ enum Command {
     /// Manage API bearer tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Match youth with companies (deferred acceptance), or plan an event's rotation.
+    Match(match_cmd::MatchArgs),
 }
 
 #[derive(Args)]
@@ -153,12 +156,17 @@ impl<E: std::fmt::Display> From<E> for Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Pure computations on files need neither logging nor a runtime.
+    let command = match cli.command {
+        Command::Match(args) => return match_cmd::run(args),
+        other => other,
+    };
     init_logging(cli.log_format);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("tokio runtime starts");
-    match runtime.block_on(run(cli.command)) {
+    match runtime.block_on(run(command)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::BadInput(message)) => {
             eprintln!("spire: {message}");
@@ -253,6 +261,7 @@ async fn run(command: Command) -> Result<(), Failure> {
             }
             Ok(())
         }
+        Command::Match(_) => unreachable!("handled before the runtime starts"),
         Command::Token(TokenCommand::Create(args)) => {
             let db = connect(&args.db.db).await?;
             let user = db.user_by_login(&args.user).await.map_err(|e| match e {
