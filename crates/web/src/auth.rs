@@ -87,8 +87,8 @@ pub async fn guard(
         if !origin_matches(&request) {
             return AppError(ErrorKind::BadRequest).into_response();
         }
-        // Public forms (log-in, language) carry no session yet; Origin suffices.
-        if let Some(current) = &user {
+        // Public forms (log-in, language) work without a session; Origin suffices.
+        if let (Some(current), false) = (&user, spec.access == Access::Public) {
             request = match check_csrf(request, &current.csrf).await {
                 Ok(request) => request,
                 Err(response) => return response,

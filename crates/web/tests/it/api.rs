@@ -1,0 +1,195 @@
+//! The JSON API and its OpenAPI document.
+
+use crate::support::{ROSKILDE_CPR, ROSKILDE_YOUTH, TestApp};
+use serde_json::json;
+use spire_web::route_specs;
+
+#[tokio::test]
+async fn the_openapi_document_describes_exactly_the_api_routes() {
+    let app = TestApp::new().await;
+    let document = app
+        .api("GET", "/api/v1/openapi.json", None, None, "da")
+        .await
+        .json();
+    assert_eq!(document["openapi"], "3.1.0");
+    let paths = document["paths"].as_object().unwrap();
+    let api_routes: Vec<_> = route_specs().into_iter().filter(|r| r.api).collect();
+    for route in &api_routes {
+        let method = route.method.as_str().to_lowercase();
+        assert!(
+            paths.get(route.path).and_then(|p| p.get(&method)).is_some(),
+            "{} {} is not in openapi.json",
+            route.method,
+            route.path
+        );
+    }
+    let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
+    assert_eq!(
+        documented,
+        api_routes.len(),
+        "openapi.json documents a route the router does not have"
+    );
+}
+
+#[tokio::test]
+async fn register_and_find_a_youth_through_the_api() {
+    let app = TestApp::new().await;
+    let token = app.token("consultant.roskilde").await;
+    let created = app
+        .api("POST", "/api/v1/youth", Some(&token), Some(json!({ "cpr": "020304-4001", "first_name": "Kim", "last_name": "Berg", "interests": "IT" })), "da")
+        .await;
+    assert_eq!(created.status, 201);
+    let youth = created.json();
+    assert_eq!(
+        (
+            youth["first_name"].as_str(),
+            youth["gender"].as_str(),
+            youth["birth_date"].as_str()
+        ),
+        (Some("Kim"), Some("male"), Some("2004-03-02"))
+    );
+    assert!(
+        youth.get("cpr").is_none(),
+        "the CPR number is never returned"
+    );
+    let list = app
+        .api("GET", "/api/v1/youth?q=berg", Some(&token), None, "da")
+        .await
+        .json();
+    assert_eq!(list["total"], 1);
+    let found = app
+        .api(
+            "POST",
+            "/api/v1/youth/search",
+            Some(&token),
+            Some(json!({ "cpr": ROSKILDE_CPR })),
+            "da",
+        )
+        .await
+        .json();
+    assert_eq!(found["items"][0]["last_name"], ROSKILDE_YOUTH);
+}
+
+#[tokio::test]
+async fn bad_fields_get_messages_in_the_callers_language() {
+    let app = TestApp::new().await;
+    let token = app.token("consultant.roskilde").await;
+    let body = json!({ "cpr": "31020340", "last_name": "B", "email": "x" });
+    let danish = app
+        .api(
+            "POST",
+            "/api/v1/youth",
+            Some(&token),
+            Some(body.clone()),
+            "da",
+        )
+        .await;
+    assert_eq!(danish.status, 422);
+    let fields = &danish.json()["fields"];
+    assert_eq!(
+        fields["cpr"],
+        "Skriv CPR-nummeret som DDMMÅÅ-XXXX (10 cifre)."
+    );
+    assert_eq!(fields["first_name"], "Skal udfyldes.");
+    assert!(fields["email"].as_str().unwrap().contains("e-mailadresse"));
+    let english = app
+        .api(
+            "POST",
+            "/api/v1/youth",
+            Some(&token),
+            Some(body),
+            "en-GB,en;q=0.9",
+        )
+        .await;
+    assert_eq!(english.json()["fields"]["first_name"], "Required.");
+    let company = app
+        .api(
+            "POST",
+            "/api/v1/companies",
+            Some(&token),
+            Some(json!({ "cvr": "10150818", "name": "X", "industry": "Y" })),
+            "en",
+        )
+        .await;
+    assert_eq!(company.status, 422);
+    assert_eq!(
+        company.json()["fields"]["cvr"],
+        "This CVR number does not exist (the check digit does not match)."
+    );
+}
+
+#[tokio::test]
+async fn bad_input_never_causes_a_server_error() {
+    let app = TestApp::new().await;
+    let token = app.token("team_lead.roskilde").await;
+    let browser = app.browser("team_lead.roskilde").await;
+    let api_cases: &[(&str, &str, Option<&str>)] = &[
+        ("POST", "/api/v1/youth", Some("{not json")),
+        ("POST", "/api/v1/youth", Some("[1,2,3]")),
+        (
+            "POST",
+            "/api/v1/youth",
+            Some(r#"{"cpr": 5, "first_name": ["x"]}"#),
+        ),
+        ("POST", "/api/v1/youth/search", Some(r#"{"cpr": "x"}"#)),
+        ("GET", "/api/v1/youth/abc", None),
+        ("GET", "/api/v1/youth/-1", None),
+        ("GET", "/api/v1/youth/99999999999999999999", None),
+        ("GET", "/api/v1/youth?page=0", None),
+        ("GET", "/api/v1/youth?page=abc&per_page=-5", None),
+        ("GET", "/api/v1/access-log?from=2026-13-40", None),
+        ("GET", "/api/v1/nothing-here", None),
+    ];
+    for (method, path, body) in api_cases {
+        let mut request = axum::http::Request::builder()
+            .method(*method)
+            .uri(*path)
+            .header("host", "localhost")
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/json");
+        request = request.header("accept-language", "da");
+        let reply = app
+            .send(
+                request
+                    .body(axum::body::Body::from(body.unwrap_or("").to_string()))
+                    .unwrap(),
+            )
+            .await;
+        assert!(
+            (400..500).contains(&reply.status),
+            "{method} {path} gave {}",
+            reply.status
+        );
+        assert!(
+            reply.json()["error"].is_string(),
+            "{method} {path}: a JSON error"
+        );
+    }
+    for path in [
+        "/youth/abc",
+        "/youth/0",
+        "/youth?page=x",
+        "/companies/xyz",
+        "/access-log?to=no",
+        "/no/such/page",
+    ] {
+        let reply = app.get(path, Some(&browser)).await;
+        assert!(
+            (400..500).contains(&reply.status),
+            "{path} gave {}",
+            reply.status
+        );
+        assert!(
+            reply.body.contains("Forespørgsels-id"),
+            "{path}: a friendly page"
+        );
+    }
+    let garbage = app
+        .post_form(
+            "/youth/new",
+            Some(&browser),
+            &[("cpr", "\u{0}\u{202e}"), ("first_name", &"x".repeat(5000))],
+        )
+        .await;
+    assert_eq!(garbage.status, 422);
+}

@@ -1,0 +1,9 @@
+//! In-process tests of the web application on the real router, with a real
+//! SQLite file (and PostgreSQL where a test says so).
+
+mod api;
+mod matrix;
+mod pages;
+mod privacy;
+mod security;
+mod support;

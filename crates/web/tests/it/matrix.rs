@@ -1,0 +1,212 @@
+//! The authorisation matrix: every route of the router × every role × own and
+//! foreign municipality. A route added without an entry here fails the test.
+
+use crate::support::{ROSKILDE_COMPANY, ROSKILDE_YOUTH, TestApp, login_of};
+use spire_domain::Role;
+use spire_domain::Role::*;
+use spire_web::route_specs;
+
+const ALL: &[Role] = &Role::ALL;
+const YOUTH_READERS: &[Role] = &[Caseworker, Consultant, Psychologist, TeamLead];
+const STAFF: &[Role] = &[Consultant, Psychologist, TeamLead];
+const COMPANY_READERS: &[Role] = &[Consultant, Psychologist, TeamLead, CompanyContact];
+const AGGREGATES: &[Role] = &[ProgrammeOffice, Researcher, Admin];
+
+enum Payload {
+    None,
+    Form(&'static [(&'static str, &'static str)]),
+    /// The user's own login form (for POST /login).
+    OwnLogin,
+    Json(&'static str),
+}
+
+/// Who may use each route on their own municipality's data. Everyone else
+/// must get 404, as if the route did not exist.
+fn matrix() -> Vec<(&'static str, &'static str, &'static [Role], Payload)> {
+    use Payload::*;
+    vec![
+        ("GET", "/", ALL, None),
+        ("GET", "/login", ALL, None),
+        ("POST", "/login", ALL, OwnLogin),
+        ("POST", "/logout", ALL, Form(&[])),
+        (
+            "POST",
+            "/lang",
+            ALL,
+            Form(&[("lang", "en"), ("back", "/home")]),
+        ),
+        ("GET", "/static/{file}", ALL, None),
+        ("GET", "/home", ALL, None),
+        ("GET", "/youth", YOUTH_READERS, None),
+        ("POST", "/youth/search", YOUTH_READERS, Form(&[("q", "")])),
+        ("GET", "/youth/new", YOUTH_READERS, None),
+        (
+            "POST",
+            "/youth/new",
+            YOUTH_READERS,
+            Form(&[("first_name", "")]),
+        ),
+        ("GET", "/youth/{id}", YOUTH_READERS, None),
+        ("GET", "/youth/{id}/access-log", &[TeamLead], None),
+        ("GET", "/me", &[Youth], None),
+        ("GET", "/me/access-log", &[Youth], None),
+        ("GET", "/companies", COMPANY_READERS, None),
+        ("GET", "/companies/new", STAFF, None),
+        ("POST", "/companies/new", STAFF, Form(&[("name", "")])),
+        ("GET", "/companies/{id}", COMPANY_READERS, None),
+        ("GET", "/access-log", &[TeamLead], None),
+        ("GET", "/admin/users", &[Admin], None),
+        ("POST", "/admin/users", &[Admin], Form(&[("login", "")])),
+        ("GET", "/overview", AGGREGATES, None),
+        ("GET", "/api/v1/openapi.json", ALL, None),
+        ("GET", "/api/v1/me", ALL, None),
+        ("GET", "/api/v1/youth", YOUTH_READERS, None),
+        ("POST", "/api/v1/youth", YOUTH_READERS, Json("{}")),
+        (
+            "POST",
+            "/api/v1/youth/search",
+            YOUTH_READERS,
+            Json(r#"{"cpr": "010203-4002"}"#),
+        ),
+        ("GET", "/api/v1/youth/{id}", YOUTH_READERS, None),
+        ("GET", "/api/v1/youth/{id}/access-log", &[TeamLead], None),
+        ("GET", "/api/v1/companies", COMPANY_READERS, None),
+        ("POST", "/api/v1/companies", STAFF, Json("{}")),
+        ("GET", "/api/v1/companies/{id}", COMPANY_READERS, None),
+        ("GET", "/api/v1/access-log", &[TeamLead], None),
+        ("GET", "/api/v1/users", &[Admin], None),
+        ("GET", "/api/v1/overview", AGGREGATES, None),
+    ]
+}
+
+fn concrete(path: &str, app: &TestApp) -> String {
+    let id = if path.contains("companies") {
+        app.roskilde_company
+    } else {
+        app.roskilde_youth
+    };
+    path.replace("{id}", &id.to_string())
+        .replace("{file}", "spire.css")
+}
+
+async fn call(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    payload: &Payload,
+    login: &str,
+) -> crate::support::Reply {
+    let is_api = path.starts_with("/api/");
+    if is_api {
+        let token = app.token(login).await;
+        let body = match payload {
+            Payload::Json(text) => Some(serde_json::from_str(text).unwrap()),
+            _ => None,
+        };
+        return app.api(method, path, Some(&token), body, "da").await;
+    }
+    let browser = app.browser(login).await;
+    match (method, payload) {
+        ("GET", _) => app.get(path, Some(&browser)).await,
+        (_, Payload::Form(fields)) => app.post_form(path, Some(&browser), fields).await,
+        (_, Payload::OwnLogin) => {
+            app.post_form(
+                path,
+                None,
+                &[("login", login), ("password", crate::support::PASSWORD)],
+            )
+            .await
+        }
+        _ => unreachable!("page routes take forms"),
+    }
+}
+
+#[tokio::test]
+async fn every_route_has_a_matrix_entry_and_the_router_enforces_it() {
+    let app = TestApp::new().await;
+    let matrix = matrix();
+    let routes = route_specs();
+    for spec in &routes {
+        assert!(
+            matrix
+                .iter()
+                .any(|(m, p, _, _)| *m == spec.method.as_str() && *p == spec.path),
+            "route {} {} has no entry in the authorisation matrix",
+            spec.method,
+            spec.path
+        );
+    }
+    assert_eq!(
+        matrix.len(),
+        routes.len(),
+        "the matrix names a route the router does not have"
+    );
+
+    let mut checked = 0;
+    for (method, path, allowed, payload) in &matrix {
+        let url = concrete(path, &app);
+        for role in Role::ALL {
+            // Own municipality (Roskilde), or no municipality for cross-municipal roles.
+            let reply = call(&app, method, &url, payload, &login_of(role, "roskilde")).await;
+            if allowed.contains(&role) {
+                assert!(
+                    reply.status < 500
+                        && ![401, 403, 404].contains(&reply.status)
+                        && (reply.location() != "/login" || *path == "/logout"),
+                    "{role} should be able to use {method} {url}, got {} {}",
+                    reply.status,
+                    reply.location()
+                );
+            } else {
+                assert_eq!(reply.status, 404, "{role} must get 404 from {method} {url}");
+            }
+            // The same role in another municipality never sees Roskilde's data.
+            if role.is_municipal() {
+                let foreign = call(&app, method, &url, payload, &login_of(role, "horsens")).await;
+                if path.contains("{id}") {
+                    assert_eq!(
+                        foreign.status, 404,
+                        "Horsens {role} must get 404 from {method} {url}"
+                    );
+                }
+                assert!(
+                    !foreign.body.contains(ROSKILDE_YOUTH)
+                        && !foreign.body.contains(ROSKILDE_COMPANY),
+                    "Horsens {role} saw Roskilde data at {method} {url}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, routes.len() * Role::ALL.len());
+}
+
+#[tokio::test]
+async fn without_credentials_pages_send_to_login_and_the_api_answers_401() {
+    let app = TestApp::new().await;
+    for spec in route_specs() {
+        if spec.access == spire_web::Access::Public {
+            continue;
+        }
+        let url = concrete(spec.path, &app);
+        let reply = if spec.api {
+            app.api(spec.method.as_str(), &url, None, None, "da").await
+        } else if spec.method == "GET" {
+            app.get(&url, None).await
+        } else {
+            app.post_form(&url, None, &[]).await
+        };
+        if spec.api {
+            assert_eq!(reply.status, 401, "{} {}", spec.method, spec.path);
+            assert_eq!(reply.json()["error"], "unauthorized");
+        } else {
+            assert_eq!(
+                (reply.status, reply.location()),
+                (303, "/login"),
+                "{} {}",
+                spec.method,
+                spec.path
+            );
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! Security properties from quality.md: headers, CSRF, sessions.
+
+use crate::support::{PASSWORD, TestApp};
+use axum::body::Body;
+use axum::http::Request;
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = TestApp::new().await;
+    let browser = app.browser("consultant.roskilde").await;
+    for path in ["/login", "/home", "/youth", "/nope", "/api/v1/openapi.json"] {
+        let reply = app.get(path, Some(&browser)).await;
+        let header = |name: &str| {
+            reply
+                .headers
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_string())
+                .unwrap_or_default()
+        };
+        let csp = header("content-security-policy");
+        for directive in [
+            "script-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        ] {
+            assert!(csp.contains(directive), "{path}: CSP lacks {directive}");
+        }
+        assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(header("cache-control"), "no-store", "{path}");
+        assert!(!header("referrer-policy").is_empty(), "{path}");
+        assert_eq!(header("x-request-id").len(), 16, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_change_without_the_csrf_token_or_from_another_origin_is_refused() {
+    let app = TestApp::new().await;
+    let browser = app.browser("caseworker.roskilde").await;
+    let form = "cpr=020304-4001&first_name=Kim&last_name=Berg";
+    let without_token = Request::post("/youth/new")
+        .header("host", "localhost")
+        .header("cookie", &browser.cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(form))
+        .unwrap();
+    assert_eq!(app.send(without_token).await.status, 400);
+    let foreign_origin = Request::post("/youth/new")
+        .header("host", "localhost")
+        .header("origin", "http://evil.example")
+        .header("cookie", &browser.cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(format!("{form}&csrf={}", browser.csrf)))
+        .unwrap();
+    assert_eq!(app.send(foreign_origin).await.status, 400);
+    let lead = app.browser("team_lead.roskilde").await;
+    let page = app.get("/youth?q=Berg", Some(&lead)).await;
+    assert!(!page.body.contains("Kim Berg"), "nothing was created");
+    // The same form with the token is accepted.
+    let reply = app
+        .post_form(
+            "/youth/new",
+            Some(&browser),
+            &[
+                ("cpr", "020304-4001"),
+                ("first_name", "Kim"),
+                ("last_name", "Berg"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, 303);
+}
+
+#[tokio::test]
+async fn login_rotates_the_session_and_logout_ends_it_on_the_server() {
+    let app = TestApp::new().await;
+    let planted = app.browser("consultant.roskilde").await;
+    let request = Request::post("/login")
+        .header("host", "localhost")
+        .header("cookie", &planted.cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(format!(
+            "login=consultant.roskilde&password={}",
+            PASSWORD.replace(' ', "+")
+        )))
+        .unwrap();
+    let reply = app.send(request).await;
+    assert_eq!(reply.status, 303);
+    let new_cookie = reply
+        .headers
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_ne!(new_cookie, planted.cookie);
+    assert_eq!(
+        app.get("/home", Some(&planted)).await.location(),
+        "/login",
+        "the old session is gone"
+    );
+
+    let browser = app.browser("consultant.roskilde").await;
+    assert_eq!(app.get("/home", Some(&browser)).await.status, 200);
+    let out = app.post_form("/logout", Some(&browser), &[]).await;
+    assert_eq!((out.status, out.location()), (303, "/login"));
+    assert_eq!(
+        app.get("/home", Some(&browser)).await.location(),
+        "/login",
+        "the cookie no longer works"
+    );
+}
+
+#[tokio::test]
+async fn an_idle_session_ends() {
+    let (db, _) = spire_store::testing::fresh_sqlite().await.unwrap();
+    let app = TestApp::on(db.clone()).await;
+    let secret = db
+        .create_session(app.users["consultant.roskilde"], None)
+        .await
+        .unwrap();
+    let state = spire_web::AppState::new(
+        db,
+        app.key.clone(),
+        spire_web::WebConfig {
+            idle_timeout_secs: -1,
+            ..Default::default()
+        },
+    );
+    let router = spire_web::router(state);
+    use tower::ServiceExt;
+    let request = Request::get("/home")
+        .header("host", "localhost")
+        .header("cookie", format!("spire_session={}", secret.token))
+        .body(Body::empty())
+        .unwrap();
+    let response = router.oneshot(request).await.unwrap();
+    assert_eq!(response.status(), 303);
+}
+
+#[tokio::test]
+async fn the_vendored_htmx_is_the_published_file() {
+    use sha2::{Digest, Sha256};
+    let app = TestApp::new().await;
+    let reply = app.get("/static/htmx-2.0.11.min.js", None).await;
+    assert_eq!(reply.status, 200);
+    // SHA-256 of htmx.org 2.0.11 dist/htmx.min.js from the npm registry.
+    assert_eq!(
+        hex_digest(Sha256::digest(reply.body.as_bytes()).as_slice()),
+        "d6fdc75f204e6bdefa99b69bf1e6d4ac69b8a364f77929f45c13476b4000f717"
+    );
+}
+
+fn hex_digest(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

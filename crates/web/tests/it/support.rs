@@ -1,0 +1,281 @@
+//! `TestApp`: the real router over a fresh database with a small, known
+//! programme in two municipalities (Roskilde 265 and Horsens 615).
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, Response, header};
+use http_body_util::BodyExt;
+use spire_domain::{Cpr, Cvr, Role};
+use spire_store::{Db, NewCompany, NewUser, NewYouth, Scope, ServerKey};
+use spire_web::{AppState, WebConfig};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "correct horse battery";
+/// CPR numbers used in the fixture; no response or log may ever contain them.
+pub const ROSKILDE_CPR: &str = "010203-4002";
+pub const HORSENS_CPR: &str = "150599-1235";
+pub const ROSKILDE_YOUTH: &str = "Roskildehansen";
+pub const ROSKILDE_COMPANY: &str = "Roskilde Cykler";
+
+pub struct TestApp {
+    pub router: Router,
+    pub db: Db,
+    pub key: ServerKey,
+    pub users: HashMap<String, i64>,
+    pub roskilde_youth: i64,
+    pub horsens_youth: i64,
+    pub roskilde_company: i64,
+    /// Every response body and header the test saw, for the CPR scan.
+    pub seen: Arc<Mutex<Vec<String>>>,
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+/// A logged-in browser: its session cookie and CSRF token.
+#[derive(Clone)]
+pub struct Browser {
+    pub cookie: String,
+    pub csrf: String,
+    pub lang: Option<&'static str>,
+}
+
+/// The login of the fixture user with `role` in `place` ("roskilde", "horsens" or "" for cross-municipal).
+pub fn login_of(role: Role, place: &str) -> String {
+    if role.is_municipal() {
+        format!("{}.{place}", role.code())
+    } else {
+        role.code().to_string()
+    }
+}
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        let (db, _path) = spire_store::testing::fresh_sqlite().await.unwrap();
+        TestApp::on(db).await
+    }
+
+    pub async fn on(db: Db) -> TestApp {
+        let key = ServerKey::from_hex(&ServerKey::generate_hex()).unwrap();
+        db.upsert_municipality(265, "Roskilde").await.unwrap();
+        db.upsert_municipality(615, "Horsens").await.unwrap();
+        let mut users = HashMap::new();
+        let mut companies = HashMap::new();
+        for (code, place) in [(265, "roskilde"), (615, "horsens")] {
+            let lead = db
+                .create_user(&new_user(
+                    &login_of(Role::TeamLead, place),
+                    Role::TeamLead,
+                    Some(code),
+                ))
+                .await
+                .unwrap();
+            let staff = Scope::new(lead, Role::TeamLead, Some(code), "fixture");
+            let name = if code == 265 {
+                ROSKILDE_COMPANY.to_string()
+            } else {
+                "Horsens Tømrer".to_string()
+            };
+            let company = NewCompany {
+                cvr: Cvr::parse("cvr", "10150817").unwrap(),
+                name,
+                industry: "Detail".into(),
+                address: None,
+            };
+            let company_id = db.create_company(&staff, &company).await.unwrap();
+            db.add_company_contact(
+                &staff,
+                company_id,
+                "Per Jensen",
+                Some("Værkfører"),
+                None,
+                None,
+                None,
+            )
+            .await
+            .unwrap();
+            companies.insert(place, company_id);
+            users.insert(login_of(Role::TeamLead, place), lead);
+        }
+        for role in Role::ALL {
+            for (code, place) in [(265, "roskilde"), (615, "horsens")] {
+                let login = login_of(role, place);
+                if users.contains_key(&login) {
+                    continue;
+                }
+                let mut user = new_user(&login, role, role.is_municipal().then_some(code));
+                if role == Role::CompanyContact {
+                    user.company_id = Some(companies[place]);
+                }
+                users.insert(login, db.create_user(&user).await.unwrap());
+            }
+        }
+        let mut youth_ids = Vec::new();
+        for (code, place, cpr, last) in [
+            (265, "roskilde", ROSKILDE_CPR, ROSKILDE_YOUTH),
+            (615, "horsens", HORSENS_CPR, "Horsensen"),
+        ] {
+            let caseworker = Scope::new(
+                users[&login_of(Role::Caseworker, place)],
+                Role::Caseworker,
+                Some(code),
+                "fixture",
+            );
+            let youth = NewYouth {
+                cpr: Cpr::parse("cpr", cpr).unwrap(),
+                first_name: "Ida".into(),
+                last_name: last.into(),
+                phone: None,
+                email: None,
+                interests: "cykler, mad".into(),
+                strengths: "mødestabil".into(),
+                consultant_id: Some(users[&login_of(Role::Consultant, place)]),
+                user_id: Some(users[&login_of(Role::Youth, place)]),
+            };
+            youth_ids.push(db.create_youth(&caseworker, &key, &youth).await.unwrap());
+        }
+        let state = AppState::new(db.clone(), key.clone(), WebConfig::default());
+        TestApp {
+            router: spire_web::router(state),
+            db,
+            key,
+            users,
+            roskilde_youth: youth_ids[0],
+            horsens_youth: youth_ids[1],
+            roskilde_company: companies["roskilde"],
+            seen: Arc::default(),
+        }
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let uri = request.uri().to_string();
+        let response: Response<Body> = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let body = String::from_utf8_lossy(&bytes).to_string();
+        let mut seen = self.seen.lock().unwrap();
+        seen.push(uri);
+        seen.push(format!("{headers:?}"));
+        seen.push(body.clone());
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// A session made directly in the store (fast; the log-in form has its own tests).
+    pub async fn browser(&self, login: &str) -> Browser {
+        let secret = self
+            .db
+            .create_session(self.users[login], None)
+            .await
+            .unwrap();
+        Browser {
+            cookie: format!("spire_session={}", secret.token),
+            csrf: secret.csrf_token,
+            lang: None,
+        }
+    }
+
+    pub async fn token(&self, login: &str) -> String {
+        self.db
+            .create_api_token(self.users[login], "test")
+            .await
+            .unwrap()
+            .0
+    }
+
+    pub async fn get(&self, path: &str, browser: Option<&Browser>) -> Reply {
+        let mut request = Request::get(path).header(header::HOST, "localhost");
+        if let Some(b) = browser {
+            request = request.header(header::COOKIE, cookies(b));
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
+    }
+
+    /// Posts a form as the browser would: same Origin, its CSRF token added.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        browser: Option<&Browser>,
+        fields: &[(&str, &str)],
+    ) -> Reply {
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        if let Some(b) = browser {
+            all.push(("csrf", &b.csrf));
+        }
+        let body = serde_urlencoded::to_string(&all).unwrap();
+        let mut request = Request::post(path)
+            .header(header::HOST, "localhost")
+            .header(header::ORIGIN, "http://localhost")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(b) = browser {
+            request = request.header(header::COOKIE, cookies(b));
+        }
+        self.send(request.body(Body::from(body)).unwrap()).await
+    }
+
+    pub async fn api(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<serde_json::Value>,
+        lang: &str,
+    ) -> Reply {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::HOST, "localhost")
+            .header(header::ACCEPT_LANGUAGE, lang);
+        if let Some(t) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let body = match body {
+            Some(json) => {
+                request = request.header(header::CONTENT_TYPE, "application/json");
+                Body::from(json.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send(request.body(body).unwrap()).await
+    }
+}
+
+fn cookies(browser: &Browser) -> String {
+    match browser.lang {
+        Some(lang) => format!("{}; spire_lang={lang}", browser.cookie),
+        None => browser.cookie.clone(),
+    }
+}
+
+fn new_user(login: &str, role: Role, municipality: Option<i64>) -> NewUser {
+    NewUser {
+        login: login.into(),
+        display_name: format!("Test {login}"),
+        password: PASSWORD.into(),
+        role,
+        municipality_code: municipality,
+        company_id: None,
+    }
+}
