@@ -87,7 +87,9 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
     );
     set(headers, "x-content-type-options", "nosniff");
-    set(headers, "referrer-policy", "no-referrer");
+    // `same-origin`, not `no-referrer`: with no referrer, browsers send `Origin: null`
+    // on form posts, which the CSRF Origin check must refuse.
+    set(headers, "referrer-policy", "same-origin");
     set(headers, "x-frame-options", "DENY");
     set(headers, "cross-origin-opener-policy", "same-origin");
     if !is_static {

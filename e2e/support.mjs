@@ -1,0 +1,63 @@
+// Shared set-up for the browser tests: a fresh demo server and Debian's chromium.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const SPIRE_BIN = process.env.SPIRE_BIN ?? join(here, '..', 'target', 'debug', 'spire');
+export const PASSWORD = 'spire-demo-2026';
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+export const SHOTS = join(here, 'screenshots');
+mkdirSync(SHOTS, { recursive: true });
+
+/** Starts `spire demo` on a free port with a fresh database; resolves to { url, stop }. */
+export async function startDemo() {
+  const dir = mkdtempSync(join(tmpdir(), 'spire-e2e-'));
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const child = spawn(SPIRE_BIN, ['demo', '--db', join(dir, 'demo.db'), '--bind', `127.0.0.1:${port}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if (output.includes('Spire is serving')) break;
+    if (child.exitCode !== null) throw new Error(`spire demo exited:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!output.includes('Spire is serving')) throw new Error(`spire demo did not start:\n${output}`);
+  return { url, output: () => output, stop: () => child.kill('SIGTERM') };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+}
+
+export async function logIn(page, url, login) {
+  await page.goto(`${url}/login`);
+  await page.fill('#login', login);
+  await page.fill('#password', PASSWORD);
+  await Promise.all([page.waitForURL(`${url}/home`), page.click('button[type=submit]')]);
+}
+
+/** Runs axe-core on the page; returns the serious and critical violations. */
+export async function accessibilityProblems(page) {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
