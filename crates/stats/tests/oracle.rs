@@ -1,7 +1,7 @@
 //! Golden tests: every estimate, SE, df, p-value and CI against R estimatr 1.0.0 / pwr / p.adjust
 //! on the fixtures made by `oracle/make_fixtures.R` (tolerance 1e-8 relative; MDE 1e-3).
 
-use spire_stats::{SeType, TrialData, dim, iv, multiple, ols, power};
+use spire_stats::{SeType, TrialData, dim, iv, multiple, ols, power, subgroup};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -90,6 +90,9 @@ fn estimates_match_estimatr() {
         let get = |name: &str| expected.text(name)[row].as_str();
         let number = |name: &str| get(name).parse::<f64>().unwrap();
         let name = get("dataset");
+        if get("call").starts_with("subgroup") {
+            continue; // checked in subgroup_effects_match_estimatr
+        }
         let data = datasets
             .entry(name.to_string())
             .or_insert_with(|| Table::read(oracle_dir().join(format!("data/{name}.csv"))));
@@ -249,4 +252,72 @@ fn adjusted_p_values_match_r_p_adjust() {
             assert_close(column, *a, e, 1e-12);
         }
     }
+}
+
+#[test]
+fn subgroup_effects_match_estimatr() {
+    let expected = Table::read(oracle_dir().join("expected_estimates.csv"));
+    let data = Table::read(oracle_dir().join("data/unbalanced.csv"));
+    let (y, z, x1, strata) = (
+        data.numbers("y"),
+        data.numbers("z"),
+        data.numbers("x1"),
+        data.strata(),
+    );
+    let subgroups: Vec<Option<u32>> = data
+        .numbers("x2")
+        .iter()
+        .map(|v| (!v.is_nan()).then_some(*v as u32))
+        .collect();
+    let covariates: [&[f64]; 1] = [&x1];
+    let trial = TrialData::new(&y, &z)
+        .with_covariates(&covariates)
+        .with_strata(&strata);
+    let analysis = subgroup::subgroup_effects(&trial, &subgroups, SeType::Hc2, 0.05).unwrap();
+    let mut checked = 0;
+    for row in 0..expected.rows {
+        let get = |name: &str| expected.text(name)[row].as_str();
+        let number = |name: &str| get(name).parse::<f64>().unwrap();
+        match get("call") {
+            "subgroup_x2_0" | "subgroup_x2_1" => {
+                let level = if get("call").ends_with('0') { 0 } else { 1 };
+                let effect = &analysis.effects[level];
+                assert_eq!(effect.subgroup, level as u32);
+                assert_eq!(effect.n as f64, number("n"));
+                assert_close(
+                    "subgroup estimate",
+                    effect.effect.estimate,
+                    number("estimate"),
+                    1e-8,
+                );
+                assert_close(
+                    "subgroup std_error",
+                    effect.effect.std_error,
+                    number("std_error"),
+                    1e-8,
+                );
+                assert_close("subgroup df", effect.effect.df, number("df"), 1e-12);
+                assert_close(
+                    "subgroup p_value",
+                    effect.effect.p_value,
+                    number("p_value"),
+                    1e-8,
+                );
+            }
+            "subgroup_interaction" => {
+                let t = number("estimate") / number("std_error");
+                assert_close("interaction F = t²", analysis.interaction_f, t * t, 1e-8);
+                assert_close(
+                    "interaction p",
+                    analysis.interaction_p_value,
+                    number("p_value"),
+                    1e-8,
+                );
+                assert_eq!(analysis.interaction_df, (1.0, number("df")));
+            }
+            _ => continue,
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 3);
 }

@@ -100,6 +100,14 @@ for (name in names(datasets)) {
     f <- as.formula(paste("y ~ z * (", paste(cterms, collapse = "+"), ")"))
     record(name, "lm_lin_fe", "HC2", cv, lm_robust(f, fixed_effects = ~s, data = cc), c("z", cterms, paste0("z:", cterms)))
   }
+  if ("x2" %in% names(d) && all(d$x2 %in% c(0, 1, NA))) {
+    # Subgroups by the binary x2: the effect within each, and the interaction test on all rows.
+    for (level in c(0, 1)) {
+      part <- d[which(d$x2 == level), ]
+      record(name, paste0("subgroup_x2_", level), "HC2", "x1", lm_robust(y ~ z + x1, fixed_effects = ~s, data = part), "z")
+    }
+    record(name, "subgroup_interaction", "HC2", "x1", lm_robust(y ~ z * x2 + x1, fixed_effects = ~s, data = d), "z:x2")
+  }
   if ("d" %in% names(d)) {
     for (se in ses) {
       record(name, "iv_fe", se, "", iv_robust(y ~ d | z, fixed_effects = ~s, data = d, se_type = se), "d")
