@@ -3,8 +3,14 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod stats_cmd;
+
 #[derive(Parser)]
-#[command(name = "spire", version, about = "Spire: run the youth employment programme and prove whether it works")]
+#[command(
+    name = "spire",
+    version,
+    about = "Spire: run the youth employment programme and prove whether it works"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -14,6 +20,8 @@ struct Cli {
 enum Command {
     /// Print the version.
     Version,
+    /// Trial statistics on a CSV file (ITT, IV, balance, power, multiple testing, Lee bounds).
+    Stats(stats_cmd::StatsArgs),
 }
 
 fn main() -> ExitCode {
@@ -23,5 +31,6 @@ fn main() -> ExitCode {
             println!("spire {}", env!("CARGO_PKG_VERSION"));
             ExitCode::SUCCESS
         }
+        Command::Stats(args) => stats_cmd::run(args),
     }
 }
