@@ -154,28 +154,73 @@ pub fn multiple_outcome_test(
     let keeps_model_arm_sizes = options.design == RiDesign::WithinStrata || !prepared.stratified;
     let draws = if prepared.covariates.is_empty() && keeps_model_arm_sizes {
         let model = StratumSumsModel::new(&prepared.treatment, model_groups, options.se)?;
-        let sorted: Vec<Vec<f64>> = demeaned
+        // Rows of the demeaned outcomes, laid out block by block: row i holds unit i's outcomes.
+        let rows: Vec<f64> = sampler
+            .order
             .iter()
-            .map(|y| sampler.order.iter().map(|&i| y[i as usize]).collect())
+            .flat_map(|&i| demeaned.iter().map(move |y| y[i as usize]))
             .collect();
-        let totals: Vec<Vec<(f64, f64)>> = sorted.iter().map(|y| sampler.block_totals(y)).collect();
-        let (sorted, totals, model) = (&sorted, &totals, &model);
-        run_draws(
-            &sampler,
-            options.draws,
-            options.seed,
-            width,
-            options.threads,
-            || {
-                let mut sums = vec![(0.0, 0.0); sampler.blocks.len()];
-                move |draw: &Draw, out: &mut [f64]| {
-                    for (o, y) in sorted.iter().enumerate() {
-                        draw.treated_sums(y, &totals[o], &mut sums);
-                        out[o] = model.statistic(&sums, &totals[o], options.statistic);
+        let totals: Vec<Vec<(f64, f64)>> = (0..width)
+            .map(|o| {
+                let column: Vec<f64> = rows.iter().skip(o).step_by(width).copied().collect();
+                sampler.block_totals(&column)
+            })
+            .collect();
+        let (rows, totals, model, sampler) = (&rows, &totals, &model, &sampler);
+        run_chunks(options.draws, options.seed, width, options.threads, || {
+            let mut working = rows.clone();
+            let mut sums = vec![vec![(0.0, 0.0); sampler.blocks.len()]; width];
+            let mut drawn = vec![(0.0, 0.0); width];
+            let mut picks: Vec<usize> = Vec::new();
+            move |rng: &mut Rng, chunk_start: bool, out: &mut [f64]| {
+                if chunk_start {
+                    working.copy_from_slice(rows);
+                }
+                // Partial Fisher–Yates on the rows themselves, summing the drawn rows as they land.
+                // The swap targets are drawn first so the random numbers pipeline apart from the
+                // memory traffic of the swaps.
+                for (b, block) in sampler.blocks.iter().enumerate() {
+                    picks.clear();
+                    picks.extend(
+                        (0..block.selected).map(|i| i + rng.below((block.len - i) as u32) as usize),
+                    );
+                    let slice =
+                        &mut working[block.start * width..(block.start + block.len) * width];
+                    drawn.fill((0.0, 0.0));
+                    if width == 1 {
+                        let (mut sum, mut squares) = (0.0, 0.0);
+                        for (i, &j) in picks.iter().enumerate() {
+                            let v = slice[j];
+                            slice[j] = slice[i];
+                            slice[i] = v;
+                            sum += v;
+                            squares += v * v;
+                        }
+                        drawn[0] = (sum, squares);
+                    } else {
+                        for (i, &j) in picks.iter().enumerate() {
+                            for o in 0..width {
+                                slice.swap(i * width + o, j * width + o);
+                                let v = slice[i * width + o];
+                                drawn[o].0 += v;
+                                drawn[o].1 += v * v;
+                            }
+                        }
+                    }
+                    for o in 0..width {
+                        let total = totals[o][b];
+                        sums[o][b] = if block.selected_are_treated {
+                            drawn[o]
+                        } else {
+                            (total.0 - drawn[o].0, total.1 - drawn[o].1)
+                        };
                     }
                 }
-            },
-        )
+                for o in 0..width {
+                    out[o] = model.statistic(&sums[o], &totals[o], options.statistic);
+                }
+            }
+        })
     } else {
         let covariate_columns: Vec<Vec<f64>> = prepared
             .covariates
@@ -319,26 +364,61 @@ impl Draw<'_> {
             }
         }
     }
-
-    /// Per block (Σ v, Σ v²) over the drawn treated units, for values in block-sorted order.
-    fn treated_sums(&self, sorted: &[f64], totals: &[(f64, f64)], sums: &mut [(f64, f64)]) {
-        for ((block, sum), total) in self.sampler.blocks.iter().zip(sums.iter_mut()).zip(totals) {
-            let drawn = &self.positions[block.start..block.start + block.selected];
-            let (s, q) = drawn.iter().fold((0.0, 0.0), |(s, q), &p| {
-                let v = sorted[p as usize];
-                (s + v, q + v * v)
-            });
-            *sum = if block.selected_are_treated {
-                (s, q)
-            } else {
-                (total.0 - s, total.1 - q)
-            };
-        }
-    }
 }
 
-/// Run `draws` re-randomisations on all threads; `make_evaluator` builds one evaluator per thread
-/// that writes `width` statistics per draw. Returns draws × width values, row-major.
+/// Run `draws` re-randomisations on all threads. `make_worker` builds one worker per thread,
+/// called as `worker(rng, chunk_start, out)` to make one draw and write `width` statistics; it
+/// must restore its starting layout when `chunk_start` is true, so that each chunk's draws depend
+/// only on (seed, chunk) and not on the number of threads. Returns draws × width, row-major.
+fn run_chunks<F, W>(
+    draws: usize,
+    seed: u64,
+    width: usize,
+    threads: usize,
+    make_worker: F,
+) -> Vec<f64>
+where
+    F: Fn() -> W + Sync,
+    W: FnMut(&mut Rng, bool, &mut [f64]),
+{
+    let chunks = draws.div_ceil(DRAWS_PER_CHUNK);
+    let available = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = if threads == 0 { available } else { threads }.clamp(1, chunks.max(1));
+    let next_chunk = AtomicUsize::new(0);
+    let work = || {
+        let mut worker = make_worker();
+        let mut finished = Vec::new();
+        loop {
+            let chunk = next_chunk.fetch_add(1, Ordering::Relaxed);
+            if chunk >= chunks {
+                break finished;
+            }
+            let mut rng = Rng::for_stream(seed, chunk as u64);
+            let count = DRAWS_PER_CHUNK.min(draws - chunk * DRAWS_PER_CHUNK);
+            let mut values = vec![0.0; count * width];
+            for (index, out) in values.chunks_mut(width).enumerate() {
+                worker(&mut rng, index == 0, out);
+            }
+            finished.push((chunk, values));
+        }
+    };
+    let mut results = vec![0.0; draws * width];
+    let per_thread: Vec<Vec<(usize, Vec<f64>)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(&work)).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("randomisation worker panicked"))
+            .collect()
+    });
+    for (chunk, values) in per_thread.into_iter().flatten() {
+        let start = chunk * DRAWS_PER_CHUNK * width;
+        results[start..start + values.len()].copy_from_slice(&values);
+    }
+    results
+}
+
+/// Draws as explicit assignments: `make_evaluator` builds one evaluator per thread that reads a
+/// [`Draw`] and writes `width` statistics.
 pub(crate) fn run_draws<F, E>(
     sampler: &Sampler,
     draws: usize,
@@ -351,57 +431,30 @@ where
     F: Fn() -> E + Sync,
     E: FnMut(&Draw, &mut [f64]),
 {
-    let chunks = draws.div_ceil(DRAWS_PER_CHUNK);
-    let available = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let threads = if threads == 0 { available } else { threads }.clamp(1, chunks.max(1));
-    let next_chunk = AtomicUsize::new(0);
     let identity: Vec<u32> = (0..sampler.order.len() as u32).collect();
-    let worker = || {
+    let identity = &identity;
+    run_chunks(draws, seed, width, threads, || {
         let mut evaluate = make_evaluator();
         let mut positions = identity.clone();
-        let mut finished = Vec::new();
-        loop {
-            let chunk = next_chunk.fetch_add(1, Ordering::Relaxed);
-            if chunk >= chunks {
-                break finished;
+        move |rng: &mut Rng, chunk_start: bool, out: &mut [f64]| {
+            if chunk_start {
+                positions.copy_from_slice(identity);
             }
-            // Every chunk starts from the same layout so a seed's draws do not depend on threads.
-            positions.copy_from_slice(&identity);
-            let mut rng = Rng::for_stream(seed, chunk as u64);
-            let count = DRAWS_PER_CHUNK.min(draws - chunk * DRAWS_PER_CHUNK);
-            let mut values = vec![0.0; count * width];
-            for out in values.chunks_mut(width) {
-                for block in &sampler.blocks {
-                    let slice = &mut positions[block.start..block.start + block.len];
-                    for i in 0..block.selected {
-                        let j = i + rng.below((block.len - i) as u32) as usize;
-                        slice.swap(i, j);
-                    }
+            for block in &sampler.blocks {
+                let slice = &mut positions[block.start..block.start + block.len];
+                for i in 0..block.selected {
+                    slice.swap(i, i + rng.below((block.len - i) as u32) as usize);
                 }
-                evaluate(
-                    &Draw {
-                        positions: &positions,
-                        sampler,
-                    },
-                    out,
-                );
             }
-            finished.push((chunk, values));
+            evaluate(
+                &Draw {
+                    positions: &positions,
+                    sampler,
+                },
+                out,
+            );
         }
-    };
-    let mut results = vec![0.0; draws * width];
-    let per_thread: Vec<Vec<(usize, Vec<f64>)>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(&worker)).collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("randomisation worker panicked"))
-            .collect()
-    });
-    for (chunk, values) in per_thread.into_iter().flatten() {
-        let start = chunk * DRAWS_PER_CHUNK * width;
-        results[start..start + values.len()].copy_from_slice(&values);
-    }
-    results
+    })
 }
 
 /// y ~ z with absorbed strata when draws keep each stratum's arm sizes: the demeaned treatment
