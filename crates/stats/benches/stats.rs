@@ -2,7 +2,7 @@
 //! `std::time::Instant`; each figure is the median of several runs. Run with
 //! `cargo bench -p spire-stats --bench stats`; `peer.sh` runs R estimatr and numpy alongside.
 
-use spire_stats::ri::{RiDesign, RiOptions, randomization_test};
+use spire_stats::ri::{RiDesign, RiOptions, RiStatistic, randomization_test};
 use spire_stats::{SeType, TrialData, dim, ols};
 use std::time::{Duration, Instant};
 
@@ -24,7 +24,7 @@ fn synthetic_trial(n: usize, strata: u32, seed: u64) -> Trial {
         state ^= state >> 27;
         (state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
     };
-    let mut normal = move |u: &mut dyn FnMut() -> f64| {
+    let normal = move |u: &mut dyn FnMut() -> f64| {
         (-2.0 * u().max(1e-300).ln()).sqrt() * (2.0 * std::f64::consts::PI * u()).cos()
     };
     let s: Vec<Option<u32>> = (0..n)
