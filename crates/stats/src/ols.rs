@@ -138,22 +138,10 @@ pub(crate) fn sandwich(
             *value = column[i];
         }
         let e2 = residuals[i] * residuals[i];
-        let weight = match se {
-            SeType::Hc0 => e2,
-            SeType::Hc1 => e2 * hc1_scale,
-            SeType::Hc2 | SeType::Hc3 => {
-                let leverage = quadratic_form(bread, &row)
-                    + 1.0 / groups.sizes[groups.of_unit[i] as usize] as f64;
-                if leverage >= 1.0 - 1e-10 {
-                    return Err(StatsError::LeverageOne { row: i + 1 });
-                }
-                if se == SeType::Hc2 {
-                    e2 / (1.0 - leverage)
-                } else {
-                    e2 / ((1.0 - leverage) * (1.0 - leverage))
-                }
-            }
-        };
+        let weight = hc_weight(se, e2, hc1_scale, || {
+            quadratic_form(bread, &row) + 1.0 / groups.sizes[groups.of_unit[i] as usize] as f64
+        })
+        .ok_or(StatsError::LeverageOne { row: i + 1 })?;
         for a in 0..k {
             let wa = weight * row[a];
             for b in 0..=a {
@@ -169,7 +157,29 @@ pub(crate) fn sandwich(
     Ok(mat_mul(&mat_mul(bread, &meat, k), bread, k))
 }
 
-fn quadratic_form(matrix: &[f64], v: &[f64]) -> f64 {
+/// The HC weight ω_i of a unit with squared residual `e2`; `leverage` (the full model's h_ii) is
+/// evaluated only for HC2/HC3. `None` when h_ii is 1 and the weight undefined.
+pub(crate) fn hc_weight(
+    se: SeType,
+    e2: f64,
+    hc1_scale: f64,
+    leverage: impl FnOnce() -> f64,
+) -> Option<f64> {
+    match se {
+        SeType::Hc0 => Some(e2),
+        SeType::Hc1 => Some(e2 * hc1_scale),
+        SeType::Hc2 | SeType::Hc3 => {
+            let leverage = leverage();
+            if leverage >= 1.0 - 1e-10 {
+                return None;
+            }
+            let power = if se == SeType::Hc2 { 1 } else { 2 };
+            Some(e2 / (1.0 - leverage).powi(power))
+        }
+    }
+}
+
+pub(crate) fn quadratic_form(matrix: &[f64], v: &[f64]) -> f64 {
     let k = v.len();
     let mut sum = 0.0;
     for i in 0..k {

@@ -9,8 +9,11 @@
 //! units' outcomes (O(treated) per draw); otherwise each draw refits the regression.
 
 use crate::data::{Groups, prepare};
+use crate::linalg::spd_inverse;
 use crate::multiple::romano_wolf;
-use crate::ols::{fit_demeaned, fit_prepared};
+use crate::ols::{
+    cross_product, dot, fit_prepared, hc_weight, quadratic_form, residuals, solve_with,
+};
 use crate::rng::Rng;
 use crate::{SeType, StatsError, TrialData};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -227,7 +230,8 @@ pub fn multiple_outcome_test(
             .iter()
             .map(|c| model_groups.demean(c))
             .collect();
-        let demeaned = &demeaned;
+        let model = PartialledModel::new(model_groups, covariate_columns, &demeaned, options.se)?;
+        let model = &model;
         run_draws(
             &sampler,
             options.draws,
@@ -235,18 +239,10 @@ pub fn multiple_outcome_test(
             width,
             options.threads,
             || {
-                let mut columns: Vec<Vec<f64>> = std::iter::once(vec![0.0; prepared.n()])
-                    .chain(covariate_columns.iter().cloned())
-                    .collect();
                 let mut assignment = vec![0.0; prepared.n()];
                 move |draw: &Draw, out: &mut [f64]| {
                     draw.treatment_into(&mut assignment);
-                    columns[0] = model_groups.demean(&assignment);
-                    for (o, y) in demeaned.iter().enumerate() {
-                        // A draw whose design cannot be fitted (e.g. collinear) counts as not extreme.
-                        out[o] = fit_demeaned(y, &columns, model_groups, options.se)
-                            .map_or(f64::NAN, |fit| statistic_of(&fit, options.statistic));
-                    }
+                    model.statistics(&assignment, options.statistic, out);
                 }
             },
         )
@@ -457,6 +453,92 @@ where
     })
 }
 
+/// y ~ z + x with absorbed strata for any draw. By Frisch–Waugh–Lovell the coefficient of z and
+/// its HC variance need only r, the residual of the demeaned draw on the demeaned covariates, and
+/// the outcomes' residuals on the covariates (fixed across draws): h_ii = h_ii(x) + r_i²/Σr².
+struct PartialledModel<'a> {
+    groups: &'a Groups,
+    covariates: Vec<Vec<f64>>,
+    bread: Vec<f64>,
+    /// Leverage of each unit in the model without z: covariates plus strata.
+    covariate_leverage: Vec<f64>,
+    outcome_residuals: Vec<Vec<f64>>,
+    se: SeType,
+    hc1_scale: f64,
+}
+
+impl<'a> PartialledModel<'a> {
+    fn new(
+        groups: &'a Groups,
+        covariates: Vec<Vec<f64>>,
+        outcomes: &[Vec<f64>],
+        se: SeType,
+    ) -> Result<Self, StatsError> {
+        let k = covariates.len();
+        let bread =
+            spd_inverse(&cross_product(&covariates), k).ok_or(StatsError::SingularDesign)?;
+        let n = groups.of_unit.len();
+        let mut row = vec![0.0; k];
+        let covariate_leverage = (0..n)
+            .map(|i| {
+                row.iter_mut()
+                    .zip(&covariates)
+                    .for_each(|(value, column)| *value = column[i]);
+                quadratic_form(&bread, &row) + 1.0 / groups.sizes[groups.of_unit[i] as usize] as f64
+            })
+            .collect();
+        let outcome_residuals = outcomes
+            .iter()
+            .map(|y| residuals(y, &covariates, &solve_with(&bread, &covariates, y)))
+            .collect();
+        let hc1_scale = n as f64 / (n as f64 - k as f64 - 1.0 - groups.count() as f64);
+        Ok(PartialledModel {
+            groups,
+            covariates,
+            bread,
+            covariate_leverage,
+            outcome_residuals,
+            se,
+            hc1_scale,
+        })
+    }
+
+    /// The statistic of each outcome for one drawn assignment (NaN when it cannot be fitted).
+    fn statistics(&self, assignment: &[f64], statistic: RiStatistic, out: &mut [f64]) {
+        let demeaned = self.groups.demean(assignment);
+        let r = residuals(
+            &demeaned,
+            &self.covariates,
+            &solve_with(&self.bread, &self.covariates, &demeaned),
+        );
+        let sum_r2 = dot(&r, &r);
+        for (value, e) in out.iter_mut().zip(&self.outcome_residuals) {
+            if !(sum_r2 > 1e-12 * dot(&demeaned, &demeaned)) {
+                *value = f64::NAN; // the draw is collinear with the covariates
+                continue;
+            }
+            let beta = dot(&r, e) / sum_r2;
+            if statistic == RiStatistic::Coefficient {
+                *value = beta;
+                continue;
+            }
+            let mut meat = 0.0;
+            for i in 0..r.len() {
+                let residual = e[i] - beta * r[i];
+                let leverage = || self.covariate_leverage[i] + r[i] * r[i] / sum_r2;
+                match hc_weight(self.se, residual * residual, self.hc1_scale, leverage) {
+                    Some(weight) => meat += r[i] * r[i] * weight,
+                    None => {
+                        meat = f64::NAN;
+                        break;
+                    }
+                }
+            }
+            *value = beta / (meat.sqrt() / sum_r2);
+        }
+    }
+}
+
 /// y ~ z with absorbed strata when draws keep each stratum's arm sizes: the demeaned treatment
 /// takes two values per stratum (1 − p_g treated, −p_g control), so the coefficient and its HC
 /// variance follow from the per-stratum sums of the treated units' demeaned outcomes and squares.
@@ -485,16 +567,10 @@ impl StratumSumsModel {
         let n = treatment.len() as f64;
         let hc1_scale = n / (n - 1.0 - groups.count() as f64);
         let weight = |value: f64, size: usize| -> Result<f64, StatsError> {
-            let leverage = value * value / sum_z2 + 1.0 / size as f64;
-            if matches!(se, SeType::Hc2 | SeType::Hc3) && leverage >= 1.0 - 1e-10 {
-                return Err(StatsError::LeverageOne { row: 0 });
-            }
-            Ok(match se {
-                SeType::Hc0 => 1.0,
-                SeType::Hc1 => hc1_scale,
-                SeType::Hc2 => 1.0 / (1.0 - leverage),
-                SeType::Hc3 => 1.0 / ((1.0 - leverage) * (1.0 - leverage)),
+            hc_weight(se, 1.0, hc1_scale, || {
+                value * value / sum_z2 + 1.0 / size as f64
             })
+            .ok_or(StatsError::LeverageOne { row: 0 })
         };
         let strata = shares
             .iter()
@@ -599,6 +675,45 @@ mod tests {
                 "{se:?}: {fast} vs {}",
                 fit.t_stat(0)
             );
+        }
+    }
+
+    #[test]
+    fn partialled_statistic_equals_the_full_refit() {
+        let (y, z, strata) = example();
+        let x: Vec<f64> = (0..y.len())
+            .map(|i| ((i * 13) % 7) as f64 - 0.1 * z[i])
+            .collect();
+        let covariates: [&[f64]; 1] = [&x];
+        let data = TrialData::new(&y, &z)
+            .with_covariates(&covariates)
+            .with_strata(&strata);
+        let prepared = prepare(&data, &[]).unwrap();
+        let groups = &prepared.groups;
+        // An assignment that changes the strata's arm sizes, as complete randomisation would.
+        let drawn: Vec<f64> = (0..y.len())
+            .map(|i| ((i * 7) % 5 < 2) as u8 as f64)
+            .collect();
+        let refit = crate::data::Prepared {
+            treatment: drawn.clone(),
+            ..prepared.clone()
+        };
+        for se in [SeType::Hc0, SeType::Hc1, SeType::Hc2, SeType::Hc3] {
+            let full =
+                fit_prepared(&refit, &[drawn.clone(), prepared.covariates[0].clone()], se).unwrap();
+            let model =
+                PartialledModel::new(groups, vec![groups.demean(&x)], &[groups.demean(&y)], se)
+                    .unwrap();
+            let mut out = [0.0];
+            model.statistics(&drawn, RiStatistic::Studentized, &mut out);
+            assert!(
+                (out[0] - full.t_stat(0)).abs() < 1e-10 * full.t_stat(0).abs(),
+                "{se:?}: {} vs {}",
+                out[0],
+                full.t_stat(0)
+            );
+            model.statistics(&drawn, RiStatistic::Coefficient, &mut out);
+            assert!((out[0] - full.coefficients[0]).abs() < 1e-12 * full.coefficients[0].abs());
         }
     }
 
