@@ -6,7 +6,8 @@
 //! Draws are seeded and split into chunks of 64 with their own random streams, so a seed gives the
 //! same p-value on any number of threads. Without covariates, when the permutation keeps every
 //! absorbed stratum's arm sizes, the statistic is computed from per-stratum sums of the treated
-//! units' outcomes (O(treated) per draw); otherwise each draw refits the regression.
+//! units' outcomes (O(treated) per draw); otherwise by Frisch–Waugh–Lovell from the residual of
+//! the drawn assignment on the covariates (O(N·K) per draw, no refit).
 
 use crate::data::{Groups, prepare};
 use crate::linalg::spd_inverse;

@@ -4,8 +4,6 @@
 
 pub(crate) struct Rng {
     state: [u64; 4],
-    /// The unused upper half of the last 64-bit output: each output serves two 32-bit draws.
-    spare: Option<u32>,
 }
 
 fn splitmix64(state: &mut u64) -> u64 {
@@ -26,7 +24,7 @@ impl Rng {
             splitmix64(&mut mix),
             splitmix64(&mut mix),
         ];
-        Rng { state, spare: None }
+        Rng { state }
     }
 
     #[inline]
@@ -43,29 +41,18 @@ impl Rng {
         result
     }
 
-    #[inline]
-    fn next_u32(&mut self) -> u32 {
-        match self.spare.take() {
-            Some(half) => half,
-            None => {
-                let bits = self.next_u64();
-                self.spare = Some((bits >> 32) as u32);
-                bits as u32
-            }
-        }
-    }
-
     /// Uniform integer in 0..bound (bound > 0), without modulo bias (Lemire 2019).
     #[inline]
     pub fn below(&mut self, bound: u32) -> u32 {
-        let mut product = self.next_u32() as u64 * bound as u64;
-        if (product as u32) < bound {
+        let bound = bound as u64;
+        let mut product = (self.next_u64() as u128) * bound as u128;
+        if (product as u64) < bound {
             let threshold = bound.wrapping_neg() % bound;
-            while (product as u32) < threshold {
-                product = self.next_u32() as u64 * bound as u64;
+            while (product as u64) < threshold {
+                product = (self.next_u64() as u128) * bound as u128;
             }
         }
-        (product >> 32) as u32
+        (product >> 64) as u32
     }
 }
 
