@@ -65,7 +65,7 @@ pub fn lee_bounds(
         n += 1;
     }
     let [(control_units, mut control), (treated_units, mut treated)] = arms;
-    if treated.len() < 1 || control.len() < 1 {
+    if treated.is_empty() || control.is_empty() {
         return Err(StatsError::InvalidArgument(
             "each arm needs at least one observed outcome".into(),
         ));

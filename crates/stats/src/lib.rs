@@ -7,6 +7,9 @@
 //! missing stratum. Rows missing any column an estimator uses are dropped and counted
 //! (`n_dropped`).
 
+// `!(x > limit)` is used on purpose: it also rejects NaN.
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
+
 pub mod balance;
 mod data;
 pub mod dim;

@@ -175,7 +175,7 @@ pub fn multiple_outcome_test(
             let mut working = rows.clone();
             let mut sums = vec![vec![(0.0, 0.0); sampler.blocks.len()]; width];
             let mut drawn = vec![(0.0, 0.0); width];
-            let mut picks: Vec<usize> = Vec::new();
+            let mut picks: Vec<u32> = Vec::new();
             move |rng: &mut Rng, chunk_start: bool, out: &mut [f64]| {
                 if chunk_start {
                     working.copy_from_slice(rows);
@@ -186,7 +186,7 @@ pub fn multiple_outcome_test(
                 for (b, block) in sampler.blocks.iter().enumerate() {
                     picks.clear();
                     picks.extend(
-                        (0..block.selected).map(|i| i + rng.below((block.len - i) as u32) as usize),
+                        (0..block.selected).map(|i| i as u32 + rng.below((block.len - i) as u32)),
                     );
                     let slice =
                         &mut working[block.start * width..(block.start + block.len) * width];
@@ -194,9 +194,8 @@ pub fn multiple_outcome_test(
                     if width == 1 {
                         let (mut sum, mut squares) = (0.0, 0.0);
                         for (i, &j) in picks.iter().enumerate() {
-                            let v = slice[j];
-                            slice[j] = slice[i];
-                            slice[i] = v;
+                            slice.swap(i, j as usize);
+                            let v = slice[i];
                             sum += v;
                             squares += v * v;
                         }
@@ -204,7 +203,7 @@ pub fn multiple_outcome_test(
                     } else {
                         for (i, &j) in picks.iter().enumerate() {
                             for o in 0..width {
-                                slice.swap(i * width + o, j * width + o);
+                                slice.swap(i * width + o, j as usize * width + o);
                                 let v = slice[i * width + o];
                                 drawn[o].0 += v;
                                 drawn[o].1 += v * v;
