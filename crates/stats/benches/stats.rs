@@ -97,6 +97,14 @@ fn main() {
         ri.p_value
     );
 
+    // One thread: the work per core, free of the other core's load.
+    let one_thread = RiOptions {
+        threads: 1,
+        ..options
+    };
+    let (time, _) = median_time(3, || randomization_test(&studentised, &one_thread).unwrap());
+    println!("  the same on 1 thread: median {:.3} s", time.as_secs_f64());
+
     let complete = TrialData::new(&trial.y, &trial.z);
     let options = RiOptions {
         draws: 10_000,
