@@ -175,35 +175,31 @@ pub fn multiple_outcome_test(
             let mut working = rows.clone();
             let mut sums = vec![vec![(0.0, 0.0); sampler.blocks.len()]; width];
             let mut drawn = vec![(0.0, 0.0); width];
-            let mut picks: Vec<u32> = Vec::new();
             move |rng: &mut Rng, chunk_start: bool, out: &mut [f64]| {
                 if chunk_start {
                     working.copy_from_slice(rows);
                 }
-                // Partial Fisher–Yates on the rows themselves, summing the drawn rows as they land.
-                // The swap targets are drawn first so the random numbers pipeline apart from the
-                // memory traffic of the swaps.
+                // Partial Fisher–Yates on the rows themselves, summing the drawn rows as they land
+                // (a tight loop of its own for the common single outcome).
                 for (b, block) in sampler.blocks.iter().enumerate() {
-                    picks.clear();
-                    picks.extend(
-                        (0..block.selected).map(|i| i as u32 + rng.below((block.len - i) as u32)),
-                    );
                     let slice =
                         &mut working[block.start * width..(block.start + block.len) * width];
                     drawn.fill((0.0, 0.0));
                     if width == 1 {
                         let (mut sum, mut squares) = (0.0, 0.0);
-                        for (i, &j) in picks.iter().enumerate() {
-                            slice.swap(i, j as usize);
+                        for i in 0..block.selected {
+                            let j = i + rng.below((block.len - i) as u32) as usize;
+                            slice.swap(i, j);
                             let v = slice[i];
                             sum += v;
                             squares += v * v;
                         }
                         drawn[0] = (sum, squares);
                     } else {
-                        for (i, &j) in picks.iter().enumerate() {
+                        for i in 0..block.selected {
+                            let j = i + rng.below((block.len - i) as u32) as usize;
                             for o in 0..width {
-                                slice.swap(i * width + o, j as usize * width + o);
+                                slice.swap(i * width + o, j * width + o);
                                 let v = slice[i * width + o];
                                 drawn[o].0 += v;
                                 drawn[o].1 += v * v;
