@@ -2,6 +2,7 @@
 
 mod demo;
 mod match_cmd;
+mod stats_cmd;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use spire_domain::Role;
@@ -48,6 +49,8 @@ enum Command {
     Token(TokenCommand),
     /// Match youth with companies (deferred acceptance), or plan an event's rotation.
     Match(match_cmd::MatchArgs),
+    /// Trial analysis on a CSV file: ITT, difference in means, IV, balance, MDE, multiple testing, Lee bounds.
+    Stats(stats_cmd::StatsArgs),
 }
 
 #[derive(Args)]
@@ -159,6 +162,7 @@ fn main() -> ExitCode {
     // Pure computations on files need neither logging nor a runtime.
     let command = match cli.command {
         Command::Match(args) => return match_cmd::run(args),
+        Command::Stats(args) => return stats_cmd::run(args),
         other => other,
     };
     init_logging(cli.log_format);
@@ -261,7 +265,7 @@ async fn run(command: Command) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Command::Match(_) => unreachable!("handled before the runtime starts"),
+        Command::Match(_) | Command::Stats(_) => unreachable!("handled before the runtime starts"),
         Command::Token(TokenCommand::Create(args)) => {
             let db = connect(&args.db.db).await?;
             let user = db.user_by_login(&args.user).await.map_err(|e| match e {
