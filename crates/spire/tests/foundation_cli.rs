@@ -1,0 +1,149 @@
+//! The foundation's command line, run as a user would: the real binary.
+
+use std::process::{Command, Output, Stdio};
+
+fn spire(args: &[&str], password: Option<&str>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_spire"));
+    command.args(args).stdin(Stdio::null());
+    match password {
+        Some(p) => command.env("SPIRE_USER_PASSWORD", p),
+        None => command.env_remove("SPIRE_USER_PASSWORD"),
+    };
+    command.output().expect("spire runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).to_string()
+}
+
+fn temp_db() -> String {
+    let dir = std::env::temp_dir().join(format!(
+        "spire-cli-{}-{}",
+        std::process::id(),
+        rand_suffix()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("spire.db").to_str().unwrap().to_string()
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+}
+
+#[test]
+fn demo_creates_a_programme_and_prints_one_login_per_role() {
+    let db = temp_db();
+    let out = spire(&["demo", "--db", &db, "--no-serve"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    for login in [
+        "sagsbehandler.roskilde",
+        "konsulent.roskilde",
+        "teamleder.roskilde",
+        "ung.roskilde",
+        "forsker",
+        "programkontor",
+        "admin",
+    ] {
+        assert!(stdout.contains(login), "demo does not print {login}");
+    }
+    assert!(stdout.contains("spire-demo-2026"));
+    let list = text(&spire(&["user", "list", "--db", &db], None).stdout);
+    assert!(
+        list.lines()
+            .any(|l| l == "konsulent.roskilde consultant 265")
+    );
+    assert!(
+        list.lines()
+            .any(|l| l == "programkontor programme_office -")
+    );
+    let municipalities: std::collections::BTreeSet<&str> = list
+        .lines()
+        .filter_map(|l| l.split(' ').nth(2))
+        .filter(|m| *m != "-")
+        .collect();
+    assert_eq!(
+        municipalities.into_iter().collect::<Vec<_>>(),
+        vec!["101", "265", "326", "540", "607", "615", "630"]
+    );
+    // Running the demo again keeps the data.
+    let again = spire(&["demo", "--db", &db, "--no-serve"], None);
+    assert!(text(&again.stdout).contains("existing demo database"));
+}
+
+#[test]
+fn user_add_and_token_create_with_clear_errors_and_exit_code_2() {
+    let db = temp_db();
+    assert!(spire(&["migrate", "--db", &db], None).status.success());
+    let add = |login: &str, role: &str, municipality: Option<&str>, password: Option<&str>| {
+        let mut args = vec![
+            "user",
+            "add",
+            "--db",
+            &db,
+            "--login",
+            login,
+            "--name",
+            "Test Person",
+            "--role",
+            role,
+        ];
+        if let Some(m) = municipality {
+            args.extend(["--municipality", m]);
+        }
+        spire(&args, password)
+    };
+    let ok = add("anne.admin", "admin", None, Some("a-long-password"));
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+
+    let cases = [
+        (add("x", "admin", None, Some("a-long-password")), "--login"),
+        (
+            add("bo", "boss", None, Some("a-long-password")),
+            "unknown role",
+        ),
+        (
+            add("bo.bo", "consultant", None, Some("a-long-password")),
+            "--municipality",
+        ),
+        (add("bo.bo", "admin", None, Some("short")), "12 characters"),
+        (add("bo.bo", "admin", None, None), "SPIRE_USER_PASSWORD"),
+        (
+            add("anne.admin", "admin", None, Some("a-long-password")),
+            "already taken",
+        ),
+        (
+            spire(&["token", "create", "--db", &db, "--user", "nobody"], None),
+            "no user",
+        ),
+        (
+            spire(
+                &["serve", "--db", &db, "--key-file", "/nonexistent/key"],
+                None,
+            ),
+            "--key-file",
+        ),
+    ];
+    for (output, expected) in cases {
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{expected}: {}",
+            text(&output.stderr)
+        );
+        let stderr = text(&output.stderr);
+        assert!(stderr.contains(expected), "{expected:?} not in {stderr:?}");
+        assert_eq!(stderr.trim().lines().count(), 1, "one clear line: {stderr}");
+    }
+
+    let token = spire(
+        &["token", "create", "--db", &db, "--user", "anne.admin"],
+        None,
+    );
+    assert!(token.status.success());
+    let token = text(&token.stdout);
+    assert!(token.trim().starts_with("spire_") && token.trim().len() == 38);
+}
