@@ -405,14 +405,75 @@ fn youth_form_fields(tr: Tr, form: &YouthForm, messages: &FieldMessages) -> Vec<
     ]
 }
 
+/// The two pages that create a record share their flow: a form, then either
+/// a redirect to the new record or the form again with messages by the fields.
+struct CreatePage {
+    title_id: &'static str,
+    intro_id: Option<&'static str>,
+    action: &'static str,
+    record_path: &'static str,
+}
+
+const NEW_YOUTH: CreatePage = CreatePage {
+    title_id: "nav-youth-new",
+    intro_id: Some("youth-new-intro"),
+    action: "/youth/new",
+    record_path: "/youth",
+};
+const NEW_COMPANY: CreatePage = CreatePage {
+    title_id: "company-new-title",
+    intro_id: None,
+    action: "/companies/new",
+    record_path: "/companies",
+};
+
+impl CreatePage {
+    fn view(
+        &self,
+        context: &RequestContext,
+        user: &CurrentUser,
+        fields: Vec<FormField>,
+        has_errors: bool,
+    ) -> Response {
+        let tr = Tr::new(context.lang);
+        render(&FormPageView {
+            ctx: page_ctx(context, user, self.action),
+            title: tr.t(self.title_id),
+            intro: self.intro_id.map(|id| tr.t(id)),
+            action: self.action,
+            fields,
+            has_errors,
+        })
+    }
+
+    /// Redirects to the created record, or shows the form again (422) with
+    /// every field's message, built by `fields`.
+    fn outcome(
+        &self,
+        context: &RequestContext,
+        user: &CurrentUser,
+        result: Result<i64, AppError>,
+        fields: impl FnOnce(&FieldMessages) -> Vec<FormField>,
+    ) -> AppResult<Response> {
+        match result {
+            Ok(id) => Ok(Redirect::to(&format!("{}/{id}", self.record_path)).into_response()),
+            Err(AppError(ErrorKind::Invalid(errors))) => {
+                let messages = FieldMessages::from_errors(Tr::new(context.lang), &errors);
+                let page = self.view(context, user, fields(&messages), true);
+                Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            }
+            Err(other) => Err(other),
+        }
+    }
+}
+
 pub async fn youth_new_form(Extension(context): Ctx, Extension(user): User) -> Response {
-    let tr = Tr::new(context.lang);
-    let fields = youth_form_fields(tr, &YouthForm::default(), &FieldMessages::default());
-    render(&YouthNewView {
-        ctx: page_ctx(&context, &user, "/youth/new"),
-        fields,
-        has_errors: false,
-    })
+    let fields = youth_form_fields(
+        Tr::new(context.lang),
+        &YouthForm::default(),
+        &FieldMessages::default(),
+    );
+    NEW_YOUTH.view(&context, &user, fields, false)
 }
 
 pub async fn youth_new_submit(
@@ -421,7 +482,6 @@ pub async fn youth_new_submit(
     Extension(user): User,
     Form(form): Form<YouthForm>,
 ) -> AppResult<Response> {
-    let tr = Tr::new(context.lang);
     let consultant = (user.user.role() == Role::Consultant).then_some(user.user.id);
     let result = match forms::parse_youth(&form, consultant) {
         Ok(new_youth) => state
@@ -431,20 +491,9 @@ pub async fn youth_new_submit(
             .map_err(AppError::from),
         Err(errors) => Err(AppError::invalid(errors)),
     };
-    match result {
-        Ok(id) => Ok(Redirect::to(&format!("/youth/{id}")).into_response()),
-        Err(AppError(ErrorKind::Invalid(errors))) => {
-            let messages = FieldMessages::from_errors(tr, &errors);
-            let fields = youth_form_fields(tr, &form, &messages);
-            let view = YouthNewView {
-                ctx: page_ctx(&context, &user, "/youth/new"),
-                fields,
-                has_errors: true,
-            };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response())
-        }
-        Err(other) => Err(other),
-    }
+    NEW_YOUTH.outcome(&context, &user, result, |messages| {
+        youth_form_fields(Tr::new(context.lang), &form, messages)
+    })
 }
 
 pub async fn youth_access_log(
@@ -574,13 +623,12 @@ fn company_form_fields(tr: Tr, form: &CompanyForm, messages: &FieldMessages) -> 
 }
 
 pub async fn company_new_form(Extension(context): Ctx, Extension(user): User) -> Response {
-    let tr = Tr::new(context.lang);
-    let fields = company_form_fields(tr, &CompanyForm::default(), &FieldMessages::default());
-    render(&CompanyNewView {
-        ctx: page_ctx(&context, &user, "/companies/new"),
-        fields,
-        has_errors: false,
-    })
+    let fields = company_form_fields(
+        Tr::new(context.lang),
+        &CompanyForm::default(),
+        &FieldMessages::default(),
+    );
+    NEW_COMPANY.view(&context, &user, fields, false)
 }
 
 pub async fn company_new_submit(
@@ -589,7 +637,6 @@ pub async fn company_new_submit(
     Extension(user): User,
     Form(form): Form<CompanyForm>,
 ) -> AppResult<Response> {
-    let tr = Tr::new(context.lang);
     let result = match forms::parse_company(&form) {
         Ok(company) => state
             .db()
@@ -598,20 +645,9 @@ pub async fn company_new_submit(
             .map_err(AppError::from),
         Err(errors) => Err(AppError::invalid(errors)),
     };
-    match result {
-        Ok(id) => Ok(Redirect::to(&format!("/companies/{id}")).into_response()),
-        Err(AppError(ErrorKind::Invalid(errors))) => {
-            let messages = FieldMessages::from_errors(tr, &errors);
-            let fields = company_form_fields(tr, &form, &messages);
-            let view = CompanyNewView {
-                ctx: page_ctx(&context, &user, "/companies/new"),
-                fields,
-                has_errors: true,
-            };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response())
-        }
-        Err(other) => Err(other),
-    }
+    NEW_COMPANY.outcome(&context, &user, result, |messages| {
+        company_form_fields(Tr::new(context.lang), &form, messages)
+    })
 }
 
 async fn admin_users_view(

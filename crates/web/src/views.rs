@@ -273,10 +273,14 @@ pub struct YouthForm {
     pub strengths: String,
 }
 
+/// A page with one form that creates something (a youth, a company).
 #[derive(Template)]
-#[template(path = "youth_new.html")]
-pub struct YouthNewView {
+#[template(path = "form_page.html")]
+pub struct FormPageView {
     pub ctx: PageCtx,
+    pub title: String,
+    pub intro: Option<String>,
+    pub action: &'static str,
     pub fields: Vec<FormField>,
     pub has_errors: bool,
 }
@@ -308,14 +312,6 @@ pub struct CompanyForm {
     pub industry: String,
     #[serde(default)]
     pub address: String,
-}
-
-#[derive(Template)]
-#[template(path = "company_new.html")]
-pub struct CompanyNewView {
-    pub ctx: PageCtx,
-    pub fields: Vec<FormField>,
-    pub has_errors: bool,
 }
 
 #[derive(Template)]
