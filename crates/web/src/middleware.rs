@@ -4,7 +4,7 @@
 use crate::error::ErrorKind;
 use crate::i18n::{Lang, Tr};
 use crate::views::{ErrorView, PageCtx, render};
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -74,7 +74,7 @@ pub async fn request_context(mut request: Request, next: Next) -> Response {
     response
 }
 
-pub async fn security_headers(request: Request, next: Next) -> Response {
+pub async fn security_headers(State(tls): State<bool>, request: Request, next: Next) -> Response {
     let is_static = request.uri().path().starts_with("/static/");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
@@ -92,6 +92,13 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     set(headers, "referrer-policy", "same-origin");
     set(headers, "x-frame-options", "DENY");
     set(headers, "cross-origin-opener-policy", "same-origin");
+    if tls {
+        set(
+            headers,
+            "strict-transport-security",
+            "max-age=31536000; includeSubDomains",
+        );
+    }
     if !is_static {
         // Pages and API answers may hold personal data: never cache them.
         set(headers, "cache-control", "no-store");

@@ -249,7 +249,13 @@ fn youth_list_view(
         summary: tr.count("youth-count", page.total),
         prev_href: (page.page > 1).then(|| link(page.page - 1)),
         next_href: (page.page < pages).then(|| link(page.page + 1)),
-        page: page.page,
+        page_label: tr.t_args(
+            "pager-page",
+            &[
+                ("page", Arg::Number(page.page)),
+                ("pages", Arg::Number(pages.max(1))),
+            ],
+        ),
         rows: page.rows,
         error: None,
         may_register,

@@ -272,7 +272,10 @@ pub(crate) fn build(state: AppState) -> Router {
     router
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(middleware::render_errors))
-        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.config().tls,
+            middleware::security_headers,
+        ))
         .layer(axum::middleware::from_fn(middleware::request_context))
         .with_state(state)
 }

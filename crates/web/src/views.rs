@@ -236,7 +236,8 @@ pub struct YouthListView {
     pub q: String,
     pub rows: Vec<YouthRow>,
     pub summary: String,
-    pub page: i64,
+    /// "Side 2 af 3".
+    pub page_label: String,
     pub prev_href: Option<String>,
     pub next_href: Option<String>,
     pub error: Option<String>,

@@ -157,3 +157,41 @@ async fn the_vendored_htmx_is_the_published_file() {
 fn hex_digest(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+#[tokio::test]
+async fn over_tls_cookies_are_secure_host_cookies_and_hsts_is_sent() {
+    use tower::ServiceExt;
+    let (db, _) = spire_store::testing::fresh_sqlite().await.unwrap();
+    let app = TestApp::on(db.clone()).await;
+    let state = spire_web::AppState::new(
+        db,
+        app.key.clone(),
+        spire_web::WebConfig {
+            tls: true,
+            ..Default::default()
+        },
+    );
+    let request = Request::post("/login")
+        .header("host", "spire.example")
+        .header("origin", "https://spire.example")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(format!(
+            "login=consultant.roskilde&password={}",
+            PASSWORD.replace(' ', "+")
+        )))
+        .unwrap();
+    let response = spire_web::router(state).oneshot(request).await.unwrap();
+    assert_eq!(response.status(), 303);
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        cookie.starts_with("__Host-spire_session=")
+            && cookie.contains("; Secure")
+            && cookie.contains("Path=/")
+    );
+    assert!(
+        response.headers()["strict-transport-security"]
+            .to_str()
+            .unwrap()
+            .starts_with("max-age=")
+    );
+}
