@@ -197,6 +197,48 @@ impl Db {
         })
     }
 
+    /// Changes a youth's work-identity portfolio (interests and strengths).
+    /// Staff may edit the youth they see; a youth edits their own (power shift).
+    pub async fn update_youth_portfolio(
+        &self,
+        scope: &Scope,
+        id: i64,
+        interests: &str,
+        strengths: &str,
+    ) -> Result<()> {
+        let visibility = scope.youth_visibility();
+        if visibility.created_by.is_some() {
+            // Caseworkers register youth; the portfolio belongs to the programme.
+            return Err(Error::NotFound);
+        }
+        on_db!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let changed = sqlx::query(
+                "UPDATE youth SET interests = $1, strengths = $2 WHERE id = $3 AND municipality_code = $4 \
+                 AND (CAST($5 AS BIGINT) IS NULL OR user_id = $5)",
+            )
+            .bind(interests)
+            .bind(strengths)
+            .bind(id)
+            .bind(visibility.municipality)
+            .bind(visibility.own_user)
+            .execute(&mut *tx)
+            .await?;
+            if changed.rows_affected() == 0 {
+                return Err(Error::NotFound);
+            }
+            log_access!(
+                &mut *tx,
+                scope,
+                AccessAction::Update,
+                Some(id),
+                Some("portfolio")
+            )?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
     /// The youth record linked to a youth's own login, if any.
     pub async fn own_youth_id(&self, scope: &Scope) -> Result<Option<i64>> {
         on_db!(self, |pool| {

@@ -151,6 +151,24 @@ pub async fn youth_access_log(
     Ok(Json(json!({ "items": entries })))
 }
 
+pub async fn youth_portfolio(
+    State(state): State<AppState>,
+    Extension(context): Ctx,
+    Extension(user): User,
+    Path(id): Path<String>,
+    body: Result<Json<crate::views::PortfolioForm>, JsonRejection>,
+) -> AppResult<Json<Value>> {
+    let Json(form) = body?;
+    let id = forms::path_id(&id)?;
+    let (interests, strengths) = forms::parse_portfolio(&form).map_err(AppError::invalid)?;
+    let scope = user.scope(&context);
+    state
+        .db()
+        .update_youth_portfolio(&scope, id, &interests, &strengths)
+        .await?;
+    Ok(Json(json!(state.db().get_youth(&scope, id).await?)))
+}
+
 pub async fn company_list(
     State(state): State<AppState>,
     Extension(context): Ctx,

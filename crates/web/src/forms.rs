@@ -2,7 +2,7 @@
 //! collecting every field's problem at once so a form can show them all.
 
 use crate::error::{AppError, ErrorKind};
-use crate::views::{CompanyForm, UserForm, YouthForm};
+use crate::views::{CompanyForm, PortfolioForm, UserForm, YouthForm};
 use spire_domain::validation::{optional_email, optional_phone, optional_text, required_text};
 use spire_domain::{Cpr, Cvr, FieldError, Problem, Role};
 use spire_store::{NewCompany, NewUser, NewYouth};
@@ -100,6 +100,23 @@ pub fn parse_youth(
             consultant_id,
             user_id: None,
         }),
+        _ => Err(errors),
+    }
+}
+
+/// Interests and strengths: comma-separated, each list at most 500 characters.
+pub fn parse_portfolio(form: &PortfolioForm) -> Result<(String, String), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let interests = collect(
+        &mut errors,
+        optional_text("interests", &form.interests, 500),
+    );
+    let strengths = collect(
+        &mut errors,
+        optional_text("strengths", &form.strengths, 500),
+    );
+    match (interests, strengths) {
+        (Some(i), Some(s)) => Ok((i.unwrap_or_default(), s.unwrap_or_default())),
         _ => Err(errors),
     }
 }

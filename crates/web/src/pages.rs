@@ -335,11 +335,17 @@ pub async fn youth_page(
     let youth = state.db().get_youth(&user.scope(&context), id).await?;
     let access_log_href =
         (user.user.role() == Role::TeamLead).then(|| format!("/youth/{id}/access-log"));
+    let portfolio_action = user
+        .user
+        .role()
+        .is_programme_staff()
+        .then(|| format!("/youth/{id}/portfolio"));
     Ok(render(&youth_page_view(
         &context,
         &user,
         youth,
         access_log_href,
+        portfolio_action,
         "/youth",
     )))
 }
@@ -349,6 +355,7 @@ fn youth_page_view(
     user: &CurrentUser,
     youth: spire_store::YouthRow,
     access_log_href: Option<String>,
+    portfolio_action: Option<String>,
     path: &str,
 ) -> YouthPageView {
     let tr = Tr::new(context.lang);
@@ -368,6 +375,7 @@ fn youth_page_view(
         strengths: tags(&youth.strengths),
         youth,
         access_log_href,
+        portfolio_action,
     }
 }
 
@@ -388,8 +396,53 @@ pub async fn my_record(
         &user,
         youth,
         Some("/me/access-log".into()),
+        Some("/me/portfolio".into()),
         "/me",
     )))
+}
+
+async fn save_portfolio(
+    state: &AppState,
+    context: &RequestContext,
+    user: &CurrentUser,
+    id: i64,
+    form: &PortfolioForm,
+) -> AppResult<()> {
+    let (interests, strengths) = forms::parse_portfolio(form).map_err(AppError::invalid)?;
+    state
+        .db()
+        .update_youth_portfolio(&user.scope(context), id, &interests, &strengths)
+        .await?;
+    Ok(())
+}
+
+pub async fn youth_portfolio(
+    State(state): State<AppState>,
+    Extension(context): Ctx,
+    Extension(user): User,
+    Path(id): Path<String>,
+    Form(form): Form<PortfolioForm>,
+) -> AppResult<Response> {
+    let id = forms::path_id(&id)?;
+    save_portfolio(&state, &context, &user, id, &form).await?;
+    Ok(Redirect::to(&format!("/youth/{id}")).into_response())
+}
+
+/// A young person edits their own portfolio: what they can do and want.
+pub async fn my_portfolio(
+    State(state): State<AppState>,
+    Extension(context): Ctx,
+    Extension(user): User,
+    Form(form): Form<PortfolioForm>,
+) -> AppResult<Response> {
+    let scope = user.scope(&context);
+    let id = state
+        .db()
+        .own_youth_id(&scope)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    save_portfolio(&state, &context, &user, id, &form).await?;
+    Ok(Redirect::to("/me").into_response())
 }
 
 fn youth_form_fields(tr: Tr, form: &YouthForm, messages: &FieldMessages) -> Vec<FormField> {

@@ -4,7 +4,7 @@
 use crate::{AppState, api, auth, middleware, pages};
 use axum::Router;
 use axum::http::Method;
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, get, post, put};
 use spire_domain::Role;
 
 /// Who may use a route.
@@ -129,12 +129,24 @@ fn table() -> Vec<(RouteSpec, Handler)> {
             Roles(TEAM_LEAD),
             get(pages::youth_access_log),
         ),
+        page(
+            Method::POST,
+            "/youth/{id}/portfolio",
+            Roles(STAFF),
+            post(pages::youth_portfolio),
+        ),
         page(Method::GET, "/me", Roles(YOUTH), get(pages::my_record)),
         page(
             Method::GET,
             "/me/access-log",
             Roles(YOUTH),
             get(pages::my_access_log),
+        ),
+        page(
+            Method::POST,
+            "/me/portfolio",
+            Roles(YOUTH),
+            post(pages::my_portfolio),
         ),
         page(
             Method::GET,
@@ -220,6 +232,12 @@ fn table() -> Vec<(RouteSpec, Handler)> {
             "/api/v1/youth/{id}/access-log",
             Roles(TEAM_LEAD),
             get(api::youth_access_log),
+        ),
+        api(
+            Method::PUT,
+            "/api/v1/youth/{id}/portfolio",
+            Roles(STAFF),
+            put(api::youth_portfolio),
         ),
         api(
             Method::GET,

@@ -254,6 +254,16 @@ pub struct YouthPageView {
     pub interests: Vec<String>,
     pub strengths: Vec<String>,
     pub access_log_href: Option<String>,
+    /// Where the portfolio form posts, for those who may edit it.
+    pub portfolio_action: Option<String>,
+}
+
+#[derive(Default, serde::Deserialize)]
+pub struct PortfolioForm {
+    #[serde(default)]
+    pub interests: String,
+    #[serde(default)]
+    pub strengths: String,
 }
 
 #[derive(Default, serde::Deserialize)]

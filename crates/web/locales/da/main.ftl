@@ -126,6 +126,7 @@ youth-work-identity = Arbejdsidentitet
 youth-facts = Oplysninger
 years = år
 youth-registered = Registreret
+portfolio-edit = Ret interesser og styrker
 youth-see-access-log = Se hvem der har set den unges oplysninger
 youth-new-intro = Registrér en ung i din kommune. CPR-nummeret gemmes krypteret og vises aldrig igen.
 form-has-errors = Nogle felter skal rettes — se beskederne ved felterne.

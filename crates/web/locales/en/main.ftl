@@ -126,6 +126,7 @@ youth-work-identity = Work identity
 youth-facts = Details
 years = years
 youth-registered = Registered
+portfolio-edit = Edit interests and strengths
 youth-see-access-log = See who has seen this young person's data
 youth-new-intro = Register a young person in your municipality. The CPR number is stored encrypted and never shown again.
 form-has-errors = Some fields need correcting — see the messages by the fields.

@@ -339,3 +339,46 @@ async fn the_programme_office_sees_counts_and_a_chart_but_no_names() {
     assert!(page.body.contains("<svg") && page.body.contains("Roskilde (265)"));
     assert!(!page.body.contains(ROSKILDE_YOUTH));
 }
+
+#[tokio::test]
+async fn a_young_person_edits_their_own_portfolio_and_sees_it_logged() {
+    let app = TestApp::new().await;
+    let youth = app.browser("youth.roskilde").await;
+    let page = app.get("/me", Some(&youth)).await;
+    assert!(page.body.contains("Ret interesser og styrker"));
+    let saved = app
+        .post_form(
+            "/me/portfolio",
+            Some(&youth),
+            &[("interests", "lager, truckkort"), ("strengths", "stabil")],
+        )
+        .await;
+    assert_eq!((saved.status, saved.location()), (303, "/me"));
+    let page = app.get("/me", Some(&youth)).await;
+    assert!(page.body.contains("<li>truckkort</li>") && page.body.contains("<li>stabil</li>"));
+    let too_long = "x".repeat(501);
+    let refused = app
+        .post_form(
+            "/me/portfolio",
+            Some(&youth),
+            &[("interests", &too_long), ("strengths", "")],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("Teksten er for lang."));
+    let log = app.get("/me/access-log", Some(&youth)).await;
+    assert!(log.body.contains("Ændring") && log.body.contains("portfolio"));
+    // A consultant edits it on the youth's page.
+    let consultant = app.browser("consultant.roskilde").await;
+    let path = format!("/youth/{}/portfolio", app.roskilde_youth);
+    assert_eq!(
+        app.post_form(
+            &path,
+            Some(&consultant),
+            &[("interests", "køkken"), ("strengths", "")]
+        )
+        .await
+        .status,
+        303
+    );
+}
