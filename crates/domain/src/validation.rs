@@ -20,6 +20,7 @@ pub enum Problem {
     CvrAlreadyRegistered,
     LoginFormat,
     RoleNeedsMunicipality,
+    PageNumber,
 }
 
 impl Problem {
@@ -42,6 +43,7 @@ impl Problem {
             Problem::CvrAlreadyRegistered => "err-cvr-already-registered",
             Problem::LoginFormat => "err-login-format",
             Problem::RoleNeedsMunicipality => "err-role-needs-municipality",
+            Problem::PageNumber => "err-page-number",
         }
     }
 }

@@ -199,7 +199,7 @@ async fn run(command: Command) -> Result<(), Failure> {
     match command {
         Command::Serve(args) => {
             let key = read_key_file(&args.key_file)?;
-            let db = connect(&args.db.db).await?;
+            let db = connect_existing(&args.db.db).await?;
             let config = spire_web::WebConfig {
                 tls: args.tls,
                 idle_timeout_secs: args.idle_timeout_minutes * 60,
@@ -237,7 +237,7 @@ async fn run(command: Command) -> Result<(), Failure> {
                 municipality_code: args.municipality,
                 company_id: None,
             };
-            let db = connect(&args.db.db).await?;
+            let db = connect_existing(&args.db.db).await?;
             match db.create_user(&user).await {
                 Ok(_) => {
                     println!("added {} ({})", user.login, role);
@@ -255,7 +255,7 @@ async fn run(command: Command) -> Result<(), Failure> {
             }
         }
         Command::User(UserCommand::List(args)) => {
-            let db = connect(&args.db).await?;
+            let db = connect_existing(&args.db).await?;
             for user in db.list_users().await? {
                 let municipality = user
                     .municipality_code
@@ -267,7 +267,7 @@ async fn run(command: Command) -> Result<(), Failure> {
         }
         Command::Match(_) | Command::Stats(_) => unreachable!("handled before the runtime starts"),
         Command::Token(TokenCommand::Create(args)) => {
-            let db = connect(&args.db.db).await?;
+            let db = connect_existing(&args.db.db).await?;
             let user = db.user_by_login(&args.user).await.map_err(|e| match e {
                 spire_store::Error::NotFound => {
                     Failure::BadInput(format!("--user: no user with login {:?}", args.user))
@@ -292,6 +292,14 @@ fn describe(problem: spire_domain::Problem) -> &'static str {
         Required => "required",
         _ => "invalid value",
     }
+}
+
+/// Opens a database that must exist already (every command but `migrate` and `demo`).
+async fn connect_existing(target: &str) -> Result<Db, Failure> {
+    Db::connect_existing(target).await.map_err(|e| match e {
+        spire_store::Error::Missing(_) => Failure::BadInput(format!("--db: {e}")),
+        other => Failure::Other(format!("cannot open the database {target}: {other}")),
+    })
 }
 
 async fn connect(target: &str) -> Result<Db, Failure> {

@@ -126,6 +126,20 @@ fn user_add_and_token_create_with_clear_errors_and_exit_code_2() {
             ),
             "--key-file",
         ),
+        (
+            spire(
+                &[
+                    "token",
+                    "create",
+                    "--db",
+                    "/nonexistent/typo.db",
+                    "--user",
+                    "anne.admin",
+                ],
+                None,
+            ),
+            "spire migrate",
+        ),
     ];
     for (output, expected) in cases {
         assert_eq!(

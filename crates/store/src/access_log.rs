@@ -130,7 +130,7 @@ impl Db {
                 scope,
                 AccessAction::Export,
                 Some(youth_id),
-                Some("access-log extract")
+                Some("access-log-extract")
             )?;
             tx.commit().await?;
             Ok(rows)

@@ -86,6 +86,8 @@ pub enum Error {
     UnsafeSettings(String),
     #[error("encryption error")]
     Crypto,
+    #[error("there is no database file at {0}; create it with `spire migrate --db {0}`")]
+    Missing(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -97,6 +99,20 @@ impl Db {
         let db = Db::connect_without_migrations(target).await?;
         migrate::run(&db).await?;
         Ok(db)
+    }
+
+    /// Like `connect`, but a SQLite file must already exist: a typing error
+    /// in a path must not quietly create an empty database.
+    pub async fn connect_existing(target: &str) -> Result<Db> {
+        let is_postgres = target.starts_with("postgres://") || target.starts_with("postgresql://");
+        let path = target
+            .strip_prefix("sqlite://")
+            .or_else(|| target.strip_prefix("sqlite:"))
+            .unwrap_or(target);
+        if !is_postgres && !std::path::Path::new(path).exists() {
+            return Err(Error::Missing(path.to_string()));
+        }
+        Db::connect(target).await
     }
 
     /// Connects without touching the schema (for administration tasks).

@@ -58,11 +58,16 @@ impl NewUser {
         if !login_ok {
             errors.push(FieldError::new("login", Problem::LoginFormat));
         }
-        if self.display_name.trim().is_empty() {
-            errors.push(FieldError::new("display_name", Problem::Required));
+        match self.display_name.trim().chars().count() {
+            0 => errors.push(FieldError::new("display_name", Problem::Required)),
+            n if n > 100 => errors.push(FieldError::new("display_name", Problem::TooLong)),
+            _ => {}
         }
-        if self.password.chars().count() < 12 {
-            errors.push(FieldError::new("password", Problem::PasswordTooShort));
+        match self.password.chars().count() {
+            n if n < 12 => errors.push(FieldError::new("password", Problem::PasswordTooShort)),
+            // argon2 hashes any length; a bound keeps a request from burning CPU.
+            n if n > 1024 => errors.push(FieldError::new("password", Problem::TooLong)),
+            _ => {}
         }
         if self.role.is_municipal() && self.municipality_code.is_none() {
             errors.push(FieldError::new(

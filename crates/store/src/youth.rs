@@ -92,7 +92,7 @@ fn search_criterion(query: &str, by_cpr: bool) -> String {
     if by_cpr {
         "cpr-number".to_string()
     } else if query.is_empty() {
-        "(all)".to_string()
+        "all".to_string()
     } else {
         format!("name: {query}")
     }
@@ -354,6 +354,6 @@ mod tests {
     #[test]
     fn criterion_never_holds_a_cpr_number() {
         assert_eq!(search_criterion("010190-1234", true), "cpr-number");
-        assert_eq!(search_criterion("", false), "(all)");
+        assert_eq!(search_criterion("", false), "all");
     }
 }

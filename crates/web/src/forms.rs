@@ -24,7 +24,7 @@ pub fn page_number(text: Option<&str>) -> Result<i64, AppError> {
             .filter(|p| (1..=100_000).contains(p))
             .ok_or(AppError(ErrorKind::Invalid(vec![FieldError::new(
                 "page",
-                Problem::Required,
+                Problem::PageNumber,
             )]))),
     }
 }
@@ -52,12 +52,20 @@ pub fn parse_youth(
     consultant_id: Option<i64>,
 ) -> Result<NewYouth, Vec<FieldError>> {
     let mut errors = Vec::new();
+    let today = time::OffsetDateTime::now_utc().date();
     let cpr = collect(
         &mut errors,
         if form.cpr.trim().is_empty() {
             Err(FieldError::new("cpr", Problem::Required))
         } else {
-            Cpr::parse("cpr", &form.cpr)
+            // The century rule can place a number in the future (e.g. 010130-4123 is 2030).
+            Cpr::parse("cpr", &form.cpr).and_then(|cpr| {
+                if cpr.birth_date() > today {
+                    Err(FieldError::new("cpr", Problem::CprDate))
+                } else {
+                    Ok(cpr)
+                }
+            })
         },
     );
     let first_name = collect(

@@ -103,6 +103,17 @@ impl Tr {
         LOCALES.lookup_with_args(&self.lang.id(), id, &map)
     }
 
+    /// An access-log criterion as stored (a code, or `name: …` for a name
+    /// search) in words; an unknown code is shown as it is.
+    pub fn criterion(&self, raw: &str) -> String {
+        if let Some(name) = raw.strip_prefix("name: ") {
+            return self.t_args("criterion-name", &[("name", Arg::Text(name.to_string()))]);
+        }
+        LOCALES
+            .try_lookup(&self.lang.id(), &format!("criterion-{raw}"))
+            .unwrap_or_else(|| raw.to_string())
+    }
+
     /// `t_args` with one number `n` (for counts with plural forms).
     pub fn count(&self, id: &str, n: i64) -> String {
         self.t_args(id, &[("n", Arg::Number(n))])

@@ -133,7 +133,7 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
             }),
             other => serde_json::json!({
                 "error": other.code(),
-                "message": tr.t(other.message_id()),
+                "message": tr.t(if matches!(other, ErrorKind::BadRequest) { "error-bad-json" } else { other.message_id() }),
                 "request_id": context.request_id,
             }),
         };

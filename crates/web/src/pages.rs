@@ -152,7 +152,10 @@ pub async fn home(
                 view.chart = Some(bar_chart(
                     &tr.t("home-caseload-chart"),
                     &bars,
-                    Some((CASELOAD_NORM as f64, &tr.t("home-caseload-norm"))),
+                    Some((
+                        CASELOAD_NORM as f64,
+                        &tr.count("home-caseload-norm", CASELOAD_NORM),
+                    )),
                 ));
                 view.team = team
                     .iter()

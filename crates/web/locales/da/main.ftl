@@ -91,7 +91,7 @@ home-municipalities = kommuner
 home-users = brugere
 home-team = Teamet
 home-caseload-chart = Unge pr. ungekonsulent
-home-caseload-norm = normering
+home-caseload-norm = normering { $n }
 
 col-name = Navn
 col-role = Rolle
@@ -158,6 +158,13 @@ field-address = Adresse
 field-title = Stilling
 hint-cvr = 8 cifre, fx 10150817.
 
+criterion-all = alle unge
+criterion-cpr-number = søgning på CPR-nummer
+criterion-access-log-extract = udtræk af adgangsloggen
+criterion-portfolio = interesser og styrker
+criterion-name = navn: { $name }
+err-page-number = Sidetallet skal være et helt tal fra 1 og op.
+error-bad-json = Forespørgslens indhold skal være JSON med felterne, der er beskrevet i /api/v1/openapi.json.
 access-log-intro = Alle opslag, søgninger, ændringer og udtræk af unges oplysninger i kommunen. Logningen er lovpligtig og kan ikke ændres.
 access-log-extract-title = Adgangslog for { $name }
 access-log-extract-intro = Alle, der har brugt den unges oplysninger — det udtræk, en borger kan bede om.

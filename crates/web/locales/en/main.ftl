@@ -91,7 +91,7 @@ home-municipalities = municipalities
 home-users = users
 home-team = The team
 home-caseload-chart = Young people per youth consultant
-home-caseload-norm = norm
+home-caseload-norm = norm { $n }
 
 col-name = Name
 col-role = Role
@@ -158,6 +158,13 @@ field-address = Address
 field-title = Job title
 hint-cvr = 8 digits, e.g. 10150817.
 
+criterion-all = all young people
+criterion-cpr-number = search by CPR number
+criterion-access-log-extract = extract of the access log
+criterion-portfolio = interests and strengths
+criterion-name = name: { $name }
+err-page-number = The page number must be a whole number from 1.
+error-bad-json = The request body must be JSON with the fields described in /api/v1/openapi.json.
 access-log-intro = Every read, search, change and export of young people's data in the municipality. Logging is required by law and cannot be altered.
 access-log-extract-title = Access log for { $name }
 access-log-extract-intro = Everyone who used this young person's data — the extract a citizen may ask for.

@@ -187,6 +187,28 @@ async fn registering_a_youth_shows_every_problem_beside_its_field() {
             .contains("The first six digits are not a valid date of birth.")
     );
 
+    let future = app
+        .post_form(
+            "/youth/new",
+            Some(&browser),
+            &[
+                ("cpr", "010150-5123"),
+                ("first_name", "A"),
+                ("last_name", "B"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        future.status, 422,
+        "a birth date in the future (2050) is refused"
+    );
+    let bad_page = app.get("/youth?page=abc", Some(&browser)).await;
+    assert_eq!(bad_page.status, 422);
+    assert!(
+        bad_page
+            .body
+            .contains("The page number must be a whole number from 1.")
+    );
     let good = [
         ("cpr", "020304-4001"),
         ("first_name", "Kim"),
@@ -276,6 +298,14 @@ async fn the_team_lead_reads_the_access_log_and_a_persons_extract() {
         log.body.contains("Opslag")
             && log.body.contains(ROSKILDE_YOUTH)
             && log.body.contains("Sagsarbejde")
+    );
+    app.get("/youth", Some(&consultant)).await;
+    let searched = app
+        .get("/access-log?user=consultant.roskilde", Some(&lead))
+        .await;
+    assert!(
+        searched.body.contains("alle unge"),
+        "criteria are shown in words, in Danish"
     );
     let bad_date = app.get("/access-log?from=yesterday", Some(&lead)).await;
     assert_eq!(bad_date.status, 422);
@@ -367,7 +397,7 @@ async fn a_young_person_edits_their_own_portfolio_and_sees_it_logged() {
     assert_eq!(refused.status, 422);
     assert!(refused.body.contains("Teksten er for lang."));
     let log = app.get("/me/access-log", Some(&youth)).await;
-    assert!(log.body.contains("Ændring") && log.body.contains("portfolio"));
+    assert!(log.body.contains("Ændring") && log.body.contains("interesser og styrker"));
     // A consultant edits it on the youth's page.
     let consultant = app.browser("consultant.roskilde").await;
     let path = format!("/youth/{}/portfolio", app.roskilde_youth);
