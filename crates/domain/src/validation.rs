@@ -20,6 +20,11 @@ pub enum Problem {
     CvrAlreadyRegistered,
     LoginFormat,
     RoleNeedsMunicipality,
+    UnknownBenefit,
+    UnknownReadiness,
+    UnknownStratumLevel,
+    IdempotencyKeyReused,
+    TrialClosed,
 }
 
 impl Problem {
@@ -42,6 +47,11 @@ impl Problem {
             Problem::CvrAlreadyRegistered => "err-cvr-already-registered",
             Problem::LoginFormat => "err-login-format",
             Problem::RoleNeedsMunicipality => "err-role-needs-municipality",
+            Problem::UnknownBenefit => "err-unknown-benefit",
+            Problem::UnknownReadiness => "err-unknown-readiness",
+            Problem::UnknownStratumLevel => "err-unknown-stratum-level",
+            Problem::IdempotencyKeyReused => "err-idempotency-key-reused",
+            Problem::TrialClosed => "err-trial-closed",
         }
     }
 }

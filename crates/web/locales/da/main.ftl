@@ -192,3 +192,14 @@ user-created = Brugeren { $login } er oprettet.
 overview-title = Tværkommunalt overblik
 overview-intro = Antal pr. kommune. Ingen personoplysninger.
 overview-chart = Unge i programmet pr. kommune
+
+err-unknown-benefit = Vælg en af ydelsestyperne på listen.
+err-unknown-readiness = Vælg en af visitationskategorierne på listen.
+err-unknown-stratum-level = Vælg en af værdierne på listen.
+err-idempotency-key-reused = Denne Idempotency-Key er allerede brugt til en anden ung.
+err-trial-closed = Forsøget er lukket: der lodtrækkes ikke flere.
+trial-reason-too-young = Under forsøgets minimumsalder på visitationsdagen.
+trial-reason-too-old = Over forsøgets maksimumsalder på visitationsdagen.
+trial-reason-benefit-not-covered = Ydelsestypen er ikke omfattet af forsøget.
+trial-reason-has-qualification = Har en erhvervskompetencegivende uddannelse.
+trial-reason-municipality-not-participating = Kommunen deltager ikke i forsøget.

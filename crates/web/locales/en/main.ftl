@@ -192,3 +192,14 @@ user-created = The user { $login } has been created.
 overview-title = Cross-municipal overview
 overview-intro = Counts per municipality. No personal data.
 overview-chart = Young people in the programme per municipality
+
+err-unknown-benefit = Choose one of the benefit types in the list.
+err-unknown-readiness = Choose one of the readiness categories in the list.
+err-unknown-stratum-level = Choose one of the values in the list.
+err-idempotency-key-reused = This Idempotency-Key was already used for another young person.
+err-trial-closed = The trial is closed: no more randomisations.
+trial-reason-too-young = Under the trial's minimum age on the intake date.
+trial-reason-too-old = Over the trial's maximum age on the intake date.
+trial-reason-benefit-not-covered = The benefit type is not covered by the trial.
+trial-reason-has-qualification = Has a labour-market-relevant qualification.
+trial-reason-municipality-not-participating = The municipality does not take part in the trial.
