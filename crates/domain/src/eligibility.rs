@@ -230,10 +230,7 @@ mod tests {
         // Turns 18 on 2026-11-30: one day too young on the 29th.
         let cpr = Cpr::parse("cpr", "301108-4000").unwrap();
         let rules = EligibilityRules::default();
-        assert_eq!(
-            rules.check(&candidate(&cpr)),
-            vec![Ineligibility::TooYoung]
-        );
+        assert_eq!(rules.check(&candidate(&cpr)), vec![Ineligibility::TooYoung]);
         let mut next_day = candidate(&cpr);
         next_day.intake_date = date!(2026 - 11 - 30);
         assert!(rules.check(&next_day).is_empty());
