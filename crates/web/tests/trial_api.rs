@@ -271,3 +271,239 @@ async fn every_trial_api_route_is_documented() {
         );
     }
 }
+
+/// A browser session: the cookie and the CSRF token of the last page.
+struct Session {
+    cookie: String,
+}
+
+async fn log_in(app: &App, login: &str) -> Session {
+    let request = Request::builder()
+        .method("POST")
+        .uri("/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(format!(
+            "login={login}&password=correct+horse+battery"
+        )))
+        .unwrap();
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .expect("logged in")
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    Session { cookie }
+}
+
+async fn page(
+    app: &App,
+    session: &Session,
+    method: &str,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("cookie", &session.cookie)
+        .header("accept-language", "en")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(serde_urlencoded::to_string(form).unwrap()))
+        .unwrap();
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The value of a hidden input in a page.
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} in the page"))
+        + marker.len();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_caseworker_screens_confirms_and_gets_a_receipt_once() {
+    let app = app().await;
+    let session = log_in(&app, "case.roskilde").await;
+    let intake = format!("/trials/{}/intake", app.trial_id);
+    let (status, form_page) = page(&app, &session, "GET", &intake, &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    let csrf = hidden(&form_page, "csrf");
+
+    let old = [
+        ("csrf", csrf.as_str()),
+        ("cpr", "010190-1235"),
+        ("first_name", "Bo"),
+        ("last_name", "Berg"),
+        ("benefit", "kontanthjaelp"),
+        ("readiness", "jobparat"),
+        ("has_qualification", "yes"),
+    ];
+    let (status, refused) = page(&app, &session, "POST", &intake, &old).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(refused.contains("Not eligible for the trial"), "{refused}");
+    assert!(
+        refused.contains("maximum age on the intake date"),
+        "{refused}"
+    );
+    assert!(refused.contains("labour-market-relevant qualification"));
+    assert!(
+        !refused.contains("0101901235") && !refused.contains("010190-1235"),
+        "the CPR number is not echoed"
+    );
+
+    let cpr = eligible_cpr(7);
+    let eligible = [
+        ("csrf", csrf.as_str()),
+        ("cpr", cpr.as_str()),
+        ("first_name", "Ida"),
+        ("last_name", "Hansen"),
+        ("benefit", "uddannelseshjaelp"),
+        ("readiness", "aktivitetsparat"),
+        ("has_qualification", "no"),
+    ];
+    let (status, screened) = page(&app, &session, "POST", &intake, &eligible).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(screened.contains("Eligible for the trial"), "{screened}");
+    assert!(
+        !screened.contains(&cpr),
+        "the CPR number is sealed, not written into the page"
+    );
+    let token = hidden(&screened, "token");
+
+    let confirm = format!("/trials/{}/intake/confirm", app.trial_id);
+    let (status, receipt) = page(
+        &app,
+        &session,
+        "POST",
+        &confirm,
+        &[("csrf", &csrf), ("token", &token)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{receipt}");
+    assert!(receipt.contains("Allocation receipt"));
+    let allocation_id = receipt
+        .split("id=\"allocation-id\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string();
+    let (status, twice) = page(
+        &app,
+        &session,
+        "POST",
+        &confirm,
+        &[("csrf", &csrf), ("token", &token)],
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "a double submit is the same allocation"
+    );
+    assert!(twice.contains(&format!("id=\"allocation-id\">{allocation_id}<")));
+
+    let (status, again) = page(&app, &session, "POST", &intake, &eligible).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(again.contains("Already randomised"), "{again}");
+    let (status, _) = page(
+        &app,
+        &session,
+        "POST",
+        &confirm,
+        &[("csrf", &csrf), ("token", "00ff")],
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "a forged confirmation is refused"
+    );
+    let report = app.db.trial_report(app.trial_id).await.unwrap();
+    assert_eq!(
+        (
+            report.consort.assessed,
+            report.consort.excluded,
+            report.consort.randomised
+        ),
+        (2, 1, 1)
+    );
+}
+
+#[tokio::test]
+async fn the_programme_office_sees_figures_but_never_the_key_or_the_sequence() {
+    let app = app().await;
+    let path = format!("/api/v1/trials/{}/randomizations", app.trial_id);
+    for serial in 0..10 {
+        let (status, _) = call(
+            &app,
+            &app.caseworker,
+            "POST",
+            &path,
+            Some(youth(&eligible_cpr(serial), 265)),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let session = log_in(&app, "office").await;
+    let (status, html) = page(
+        &app,
+        &session,
+        "GET",
+        &format!("/trials/{}", app.trial_id),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let overview = app.db.trial_overview(app.trial_id).await.unwrap();
+    assert!(html.contains(&overview.commitment));
+    assert!(html.contains("<svg") && html.contains("CONSORT flow"));
+    assert!(html.contains("Randomised: 10"));
+    let key = ServerKey::from_hex(&"33".repeat(32)).unwrap();
+    let trial_key = app.db.reveal_trial_key(&key, app.trial_id).await.unwrap();
+    assert!(
+        !html.contains(&trial_key.to_hex()),
+        "the key is never shown"
+    );
+    let evidence = app.db.trial_evidence(app.trial_id).await.unwrap();
+    for row in &evidence.rows {
+        let leaf_hash = hex::encode(row.stored_leaf_hash);
+        assert!(
+            !html.contains(&leaf_hash),
+            "no allocation of the sequence is listed"
+        );
+    }
+    // The caseworker's intake pages are not the office's, and vice versa.
+    let (status, _) = page(
+        &app,
+        &session,
+        "GET",
+        &format!("/trials/{}/intake", app.trial_id),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let caseworker = log_in(&app, "case.roskilde").await;
+    let (status, _) = page(
+        &app,
+        &caseworker,
+        "GET",
+        &format!("/trials/{}", app.trial_id),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
