@@ -1,7 +1,9 @@
 //! `spire`: the one binary. Thin: parses arguments and wires the crates together.
 
 mod demo;
+mod demo_trial;
 mod match_cmd;
+mod trial_cmd;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use spire_domain::Role;
@@ -48,6 +50,9 @@ enum Command {
     Token(TokenCommand),
     /// Match youth with companies (deferred acceptance), or plan an event's rotation.
     Match(match_cmd::MatchArgs),
+    /// The randomised trial: open one from a design file, verify its ledger, print heads and proofs.
+    #[command(subcommand)]
+    Trial(trial_cmd::TrialCommand),
 }
 
 #[derive(Args)]
@@ -262,6 +267,7 @@ async fn run(command: Command) -> Result<(), Failure> {
             Ok(())
         }
         Command::Match(_) => unreachable!("handled before the runtime starts"),
+        Command::Trial(command) => trial_cmd::run(command).await,
         Command::Token(TokenCommand::Create(args)) => {
             let db = connect(&args.db.db).await?;
             let user = db.user_by_login(&args.user).await.map_err(|e| match e {

@@ -1,0 +1,237 @@
+//! `spire trial`: open a trial from a design file, and check its ledger from
+//! the outside (verify, signed head, inclusion proof of one allocation).
+
+mod design_file;
+
+use crate::Failure;
+use clap::{Args, Subcommand};
+use spire_store::Db;
+use spire_trial::TrialKey;
+use std::path::PathBuf;
+
+#[derive(Subcommand)]
+pub enum TrialCommand {
+    /// Open a trial from a design file (see `crates/spire/src/trial_cmd/design_file.rs`) and print its commitment.
+    Create(CreateArgs),
+    /// List the trials: id, public id, status, name.
+    List(DbOnly),
+    /// Recompute every leaf, the Merkle tree and the signed heads; with --key-file also replay every allocation.
+    /// Exit 0 only when everything holds; otherwise one finding a line.
+    Verify(VerifyArgs),
+    /// Print the latest signed tree head.
+    Head(TrialArgs),
+    /// Print an allocation's inclusion proof against the latest signed tree head.
+    Proof(ProofArgs),
+}
+
+#[derive(Args)]
+pub struct DbOnly {
+    /// SQLite file path, or a postgres:// URL.
+    #[arg(long, env = "SPIRE_DB")]
+    db: String,
+}
+
+#[derive(Args)]
+pub struct TrialArgs {
+    #[command(flatten)]
+    db: DbOnly,
+    /// The trial's public id; may be left out when the database holds one trial.
+    #[arg(long)]
+    trial: Option<String>,
+}
+
+#[derive(Args)]
+pub struct CreateArgs {
+    #[command(flatten)]
+    db: DbOnly,
+    /// The server key file (as for `spire serve`): the trial key is stored encrypted under it.
+    #[arg(long, env = "SPIRE_KEY_FILE")]
+    key_file: PathBuf,
+    /// The design file (TOML subset).
+    #[arg(long)]
+    design: PathBuf,
+}
+
+#[derive(Args)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    trial: TrialArgs,
+    /// The revealed trial key (64 hex digits) from `spire trial reveal`: replays every allocation.
+    #[arg(long)]
+    key_file: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct ProofArgs {
+    #[command(flatten)]
+    trial: TrialArgs,
+    /// The allocation id from the receipt.
+    #[arg(long)]
+    allocation: i64,
+}
+
+pub async fn run(command: TrialCommand) -> Result<(), Failure> {
+    match command {
+        TrialCommand::Create(args) => {
+            let text = std::fs::read_to_string(&args.design).map_err(|e| {
+                Failure::BadInput(format!("--design {}: {e}", args.design.display()))
+            })?;
+            let trial = design_file::parse(&text).map_err(|e| {
+                Failure::BadInput(format!("--design {}: {e}", args.design.display()))
+            })?;
+            let key = crate::read_key_file(&args.key_file)?;
+            let db = crate::connect(&args.db.db).await?;
+            let opened = db
+                .create_trial(&key, &trial, None)
+                .await
+                .map_err(|e| match e {
+                    spire_store::Error::InvalidTrial(reason) => Failure::BadInput(reason),
+                    other => other.into(),
+                })?;
+            println!(
+                "opened trial {} ({}), id {}",
+                trial.design.trial_id, trial.name, opened.id
+            );
+            println!("commitment: {}", hex::encode(opened.commitment));
+            println!(
+                "Register the commitment with the trial registry before the first allocation."
+            );
+            Ok(())
+        }
+        TrialCommand::List(args) => {
+            let db = crate::connect(&args.db).await?;
+            for trial in db.list_trials().await? {
+                println!(
+                    "{} {} {} {}",
+                    trial.id, trial.public_id, trial.status, trial.name
+                );
+            }
+            Ok(())
+        }
+        TrialCommand::Verify(args) => {
+            let revealed = args.key_file.as_ref().map(read_trial_key).transpose()?;
+            let (db, trial_id) = open_trial(&args.trial).await?;
+            let evidence = db.trial_evidence(trial_id).await?;
+            let findings = evidence.findings(revealed.as_ref());
+            if findings.is_empty() {
+                println!(
+                    "ok: {} entries and {} signed heads verify{}",
+                    evidence.rows.len(),
+                    evidence.heads.len(),
+                    if revealed.is_some() {
+                        "; every allocation replays from the revealed key"
+                    } else {
+                        ""
+                    }
+                );
+                return Ok(());
+            }
+            for finding in &findings {
+                println!("{finding}");
+            }
+            Err(Failure::Other(format!(
+                "the ledger does not verify: {} finding(s)",
+                findings.len()
+            )))
+        }
+        TrialCommand::Head(args) => {
+            let (db, trial_id) = open_trial(&args).await?;
+            let Some(head) = db.trial_head(trial_id).await? else {
+                println!("the ledger is empty: no head signed yet");
+                return Ok(());
+            };
+            let overview = db.trial_overview(trial_id).await?;
+            println!("trial: {}", head.head.trial_id);
+            println!("tree_size: {}", head.head.size);
+            println!("root: {}", hex::encode(head.head.root));
+            println!(
+                "time: {}.{:09}",
+                head.head.time.unix_seconds, head.head.time.nanos
+            );
+            println!("signature: {}", hex::encode(head.signature));
+            println!("public_key: {}", overview.head_public_key);
+            Ok(())
+        }
+        TrialCommand::Proof(args) => {
+            let (db, trial_id) = open_trial(&args.trial).await?;
+            let proof = db
+                .trial_inclusion_proof(trial_id, args.allocation)
+                .await
+                .map_err(|e| match e {
+                    spire_store::Error::NotFound => Failure::BadInput(format!(
+                        "--allocation {}: no such allocation in this trial",
+                        args.allocation
+                    )),
+                    other => other.into(),
+                })?;
+            let leaf: [u8; 32] = hex::decode(&proof.receipt.leaf_hash)
+                .ok()
+                .and_then(|bytes| bytes.try_into().ok())
+                .ok_or_else(|| Failure::Other("the stored leaf hash is malformed".into()))?;
+            let holds = spire_trial::merkle::verify_inclusion(
+                &leaf,
+                proof.receipt.ledger_index as u64,
+                proof.head.head.size,
+                &proof.path,
+                &proof.head.head.root,
+            );
+            println!("allocation_id: {}", proof.receipt.allocation_id);
+            println!("ledger_index: {}", proof.receipt.ledger_index);
+            println!("leaf_hash: {}", proof.receipt.leaf_hash);
+            println!("tree_size: {}", proof.head.head.size);
+            println!("root: {}", hex::encode(proof.head.head.root));
+            println!("signature: {}", hex::encode(proof.head.signature));
+            for (i, hash) in proof.path.iter().enumerate() {
+                println!("path[{i}]: {}", hex::encode(hash));
+            }
+            if holds {
+                println!("inclusion: verified");
+                Ok(())
+            } else {
+                Err(Failure::Other(
+                    "the inclusion proof does not verify against the signed head".into(),
+                ))
+            }
+        }
+    }
+}
+
+fn read_trial_key(path: &PathBuf) -> Result<TrialKey, Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::BadInput(format!("--key-file {}: {e}", path.display())))?;
+    TrialKey::from_hex(text.trim()).ok_or_else(|| {
+        Failure::BadInput(format!(
+            "--key-file {}: the trial key must be 64 hexadecimal digits",
+            path.display()
+        ))
+    })
+}
+
+/// The database and the trial meant: by public id, or the only one.
+async fn open_trial(args: &TrialArgs) -> Result<(Db, i64), Failure> {
+    let db = crate::connect(&args.db.db).await?;
+    let id = match &args.trial {
+        Some(public_id) => db
+            .trial_id_by_public_id(public_id)
+            .await
+            .map_err(|e| match e {
+                spire_store::Error::NotFound => {
+                    Failure::BadInput(format!("--trial {public_id}: no such trial"))
+                }
+                other => other.into(),
+            })?,
+        None => {
+            let trials = db.list_trials().await?;
+            match trials.as_slice() {
+                [only] => only.id,
+                [] => return Err(Failure::BadInput("the database holds no trial".into())),
+                _ => {
+                    return Err(Failure::BadInput(
+                        "the database holds several trials: name one with --trial ID".into(),
+                    ));
+                }
+            }
+        }
+    };
+    Ok((db, id))
+}
