@@ -25,6 +25,7 @@ pub enum Problem {
     UnknownStratumLevel,
     IdempotencyKeyReused,
     TrialClosed,
+    TakeUpAlreadyRecorded,
 }
 
 impl Problem {
@@ -52,6 +53,7 @@ impl Problem {
             Problem::UnknownStratumLevel => "err-unknown-stratum-level",
             Problem::IdempotencyKeyReused => "err-idempotency-key-reused",
             Problem::TrialClosed => "err-trial-closed",
+            Problem::TakeUpAlreadyRecorded => "err-take-up-already-recorded",
         }
     }
 }

@@ -27,8 +27,8 @@ pub use scope::{Purpose, Scope};
 pub use teams::{NewTeamMember, TeamMemberRow};
 pub use trials::{
     ArmBalance, BUILT_IN_FACTORS, Consort, CustomFactor, InclusionProof, Intake, NewTrial,
-    OpenedTrial, Randomisation, Receipt, ReceiptHead, Screening, TrialEvidence, TrialOverview,
-    TrialReport, TrialSettings, TrialSummary,
+    OpenedTrial, PendingTakeUp, Randomisation, Receipt, ReceiptHead, Screening, TrialEvidence,
+    TrialOverview, TrialReport, TrialSettings, TrialSummary,
 };
 pub use users::{ApiTokenSecret, LoginOutcome, NewUser, SessionRow, SessionSecret, UserRow};
 pub use youth::{NewYouth, YouthPage, YouthRow};

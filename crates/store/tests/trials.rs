@@ -188,6 +188,98 @@ async fn story(db: Db) {
         );
     }
 
+    // Take-up of the offer: programme arm only, own municipality, once.
+    let pending = db.pending_take_up(roskilde, trial_id).await.unwrap();
+    assert!(!pending.is_empty());
+    let accepted = pending[0].allocation_id;
+    let youth_id = db
+        .record_take_up(
+            roskilde,
+            &key,
+            trial_id,
+            accepted,
+            true,
+            time::OffsetDateTime::now_utc().date(),
+        )
+        .await
+        .unwrap();
+    let youth = db
+        .get_youth(
+            roskilde,
+            youth_id.expect("an accepted offer starts a course"),
+        )
+        .await;
+    assert!(youth.is_ok(), "the youth is registered in the municipality");
+    match db
+        .record_take_up(
+            roskilde,
+            &key,
+            trial_id,
+            accepted,
+            false,
+            time::OffsetDateTime::now_utc().date(),
+        )
+        .await
+    {
+        Err(Error::Invalid(e)) => assert_eq!(e.problem, Problem::TakeUpAlreadyRecorded),
+        other => panic!("a second answer must be refused, got {other:?}"),
+    }
+    if let Some(declined) = pending.get(1) {
+        db.record_take_up(
+            roskilde,
+            &key,
+            trial_id,
+            declined.allocation_id,
+            false,
+            time::OffsetDateTime::now_utc().date(),
+        )
+        .await
+        .unwrap();
+    }
+    assert!(matches!(
+        db.record_take_up(
+            horsens,
+            &key,
+            trial_id,
+            accepted,
+            true,
+            time::OffsetDateTime::now_utc().date()
+        )
+        .await,
+        Err(Error::NotFound)
+    ));
+    // A control-arm youth gets no offer to answer.
+    let evidence = db.trial_evidence(trial_id).await.unwrap();
+    let control_index = evidence
+        .rows
+        .iter()
+        .find(|row| match &row.leaf.entry {
+            spire_trial::Entry::Allocation { arm, stratum, .. } => {
+                *arm == spire_trial::Arm::Control && stratum.level("municipality") == Some("265")
+            }
+            _ => false,
+        })
+        .map(|row| row.leaf.ledger_index);
+    if let Some(index) = control_index {
+        let control_id = first.allocation_id + index as i64 - first.ledger_index;
+        assert!(matches!(
+            db.record_take_up(
+                roskilde,
+                &key,
+                trial_id,
+                control_id,
+                true,
+                time::OffsetDateTime::now_utc().date()
+            )
+            .await,
+            Err(Error::NotFound)
+        ));
+    }
+    assert_eq!(
+        db.pending_take_up(roskilde, trial_id).await.unwrap().len(),
+        pending.len().saturating_sub(2)
+    );
+
     let report = db.trial_report(trial_id).await.unwrap();
     let consort = &report.consort;
     assert_eq!(
@@ -207,6 +299,10 @@ async fn story(db: Db) {
         ]
     );
     assert_eq!(report.by_municipality.len(), 2);
+    assert_eq!(
+        (consort.took_up, consort.declined),
+        (1, i64::from(pending.len() > 1))
+    );
     assert!(db.verify_trial(trial_id, None).await.unwrap().is_empty());
     assert_eq!(
         db.verify_trial(trial_id, Some(&revealed)).await.unwrap(),

@@ -289,3 +289,4 @@ readiness-jobparat = Jobparat
 readiness-aabenlyst-uddannelsesparat = Åbenlyst uddannelsesparat
 readiness-uddannelsesparat = Uddannelsesparat
 readiness-aktivitetsparat = Aktivitetsparat
+err-take-up-already-recorded = Svaret på dette tilbud er allerede registreret.

@@ -289,3 +289,4 @@ readiness-jobparat = Job-ready
 readiness-aabenlyst-uddannelsesparat = Obviously education-ready
 readiness-uddannelsesparat = Education-ready
 readiness-aktivitetsparat = Activity-ready
+err-take-up-already-recorded = The take-up of this offer is already recorded.
