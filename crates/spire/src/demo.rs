@@ -24,11 +24,11 @@ const MUNICIPALITIES: &[(i64, &str, &str, usize, usize)] = &[
     (630, "Vejle", "vejle", 3, 48),
 ];
 
-const FEMALE: &[&str] = &[
+pub(crate) const FEMALE: &[&str] = &[
     "Ida", "Emma", "Sofie", "Freja", "Clara", "Laura", "Anna", "Ella", "Maja", "Alberte", "Karla",
     "Josefine", "Mathilde", "Nanna", "Amalie", "Sara", "Aya", "Line", "Cecilie", "Signe",
 ];
-const MALE: &[&str] = &[
+pub(crate) const MALE: &[&str] = &[
     "Noah",
     "William",
     "Oscar",
@@ -50,7 +50,7 @@ const MALE: &[&str] = &[
     "Sebastian",
     "Ahmad",
 ];
-const SURNAMES: &[&str] = &[
+pub(crate) const SURNAMES: &[&str] = &[
     "Nielsen",
     "Jensen",
     "Hansen",
@@ -232,7 +232,7 @@ pub(crate) fn synthetic_cpr(rng: &mut StdRng, female: bool) -> Cpr {
     Cpr::parse("cpr", &text).expect("synthetic CPR numbers are well-formed")
 }
 
-fn pick<'a>(rng: &mut StdRng, items: &'a [&'a str]) -> &'a str {
+pub(crate) fn pick<'a>(rng: &mut StdRng, items: &'a [&'a str]) -> &'a str {
     items.choose(rng).expect("non-empty list")
 }
 

@@ -2,7 +2,7 @@
 //! through the same store path as real intake, across every municipality, so
 //! the trial page, CONSORT and `spire trial verify` have something to show.
 
-use crate::Failure;
+use crate::{Failure, demo};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use spire_domain::{Benefit, Cpr, Readiness};
@@ -42,15 +42,16 @@ pub async fn seed(
         for _ in 0..SCREENINGS_PER_MUNICIPALITY {
             let female = rng.random_bool(0.45);
             let cpr = loop {
-                let cpr = crate::demo::synthetic_cpr(&mut rng, female);
+                let cpr = demo::synthetic_cpr(&mut rng, female);
                 if used_cprs.insert(cpr.expose_digits()) {
                     break cpr;
                 }
             };
+            let first_names = if female { demo::FEMALE } else { demo::MALE };
             let mut intake = Intake {
                 cpr,
-                first_name: "Demo".into(),
-                last_name: format!("Ung {}", used_cprs.len()),
+                first_name: demo::pick(&mut rng, first_names).into(),
+                last_name: demo::pick(&mut rng, demo::SURNAMES).into(),
                 municipality_code: *code,
                 benefit: if rng.random_bool(0.6) {
                     Benefit::Kontanthjaelp
@@ -76,8 +77,21 @@ pub async fn seed(
             }
         }
     }
+    // Most programme offers have been answered; an accepted one starts a course.
+    let mut answered = 0;
+    for (_, scope) in caseworkers {
+        for offer in db.pending_take_up(scope, opened.id).await? {
+            if rng.random_bool(0.3) {
+                continue;
+            }
+            let accepted = rng.random_bool(0.8);
+            db.record_take_up(scope, key, opened.id, offer.allocation_id, accepted, today)
+                .await?;
+            answered += 1;
+        }
+    }
     println!(
-        "  Trial {DEMO_TRIAL_ID}: {allocated} randomised, {excluded} screened out; commitment {}",
+        "  Trial {DEMO_TRIAL_ID}: {allocated} randomised, {excluded} screened out, {answered} offers answered; commitment {}",
         hex::encode(opened.commitment)
     );
     Ok(())

@@ -219,6 +219,18 @@ fn table() -> Vec<(RouteSpec, Handler)> {
             Roles(INTAKE),
             post(trial_pages::intake_confirm),
         ),
+        page(
+            Method::GET,
+            "/trials/{id}/take-up",
+            Roles(INTAKE),
+            get(trial_pages::take_up_list),
+        ),
+        page(
+            Method::POST,
+            "/trials/{id}/take-up",
+            Roles(INTAKE),
+            post(trial_pages::take_up_record),
+        ),
         api(
             Method::GET,
             "/api/v1/openapi.json",

@@ -17,7 +17,9 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
 use serde::{Deserialize, Serialize};
 use spire_domain::{Benefit, Readiness, Role};
-use spire_store::{Consort, Randomisation, Receipt, TrialOverview, TrialReport, TrialSummary};
+use spire_store::{
+    Consort, PendingTakeUp, Randomisation, Receipt, TrialOverview, TrialReport, TrialSummary,
+};
 
 type Ctx = Extension<RequestContext>;
 type User = Extension<CurrentUser>;
@@ -599,6 +601,120 @@ pub async fn intake_confirm(
         }),
     )
         .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "trial_take_up.html")]
+pub struct TrialTakeUpView {
+    pub ctx: PageCtx,
+    pub trial: TrialOverview,
+    pub pending: Vec<PendingTakeUp>,
+    pub today: String,
+    pub message: Option<String>,
+    pub error: Option<String>,
+}
+
+async fn take_up_view(
+    state: &AppState,
+    context: &RequestContext,
+    user: &CurrentUser,
+    trial_id: i64,
+    message: Option<String>,
+    error: Option<String>,
+) -> AppResult<TrialTakeUpView> {
+    let trial = state.db().trial_overview(trial_id).await?;
+    let pending = state
+        .db()
+        .pending_take_up(&user.scope(context), trial_id)
+        .await?;
+    Ok(TrialTakeUpView {
+        ctx: page_ctx(context, user, "/trials"),
+        trial,
+        pending,
+        today: time::OffsetDateTime::now_utc().date().to_string(),
+        message,
+        error,
+    })
+}
+
+/// The programme offers of the caseworker's municipality awaiting an answer.
+pub async fn take_up_list(
+    State(state): State<AppState>,
+    Extension(context): Ctx,
+    Extension(user): User,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let id = forms::path_id(&id)?;
+    Ok(render(
+        &take_up_view(&state, &context, &user, id, None, None).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct TakeUpForm {
+    #[serde(default)]
+    allocation_id: String,
+    #[serde(default)]
+    answer: String,
+    #[serde(default)]
+    decided_on: String,
+}
+
+pub async fn take_up_record(
+    State(state): State<AppState>,
+    Extension(context): Ctx,
+    Extension(user): User,
+    Path(id): Path<String>,
+    Form(form): Form<TakeUpForm>,
+) -> AppResult<Response> {
+    let id = forms::path_id(&id)?;
+    let tr = Tr::new(context.lang);
+    let allocation_id = forms::path_id(&form.allocation_id)?;
+    let accepted = match form.answer.as_str() {
+        "accepted" => true,
+        "declined" => false,
+        _ => return Err(AppError(ErrorKind::BadRequest)),
+    };
+    let decided_on = time::Date::parse(
+        form.decided_on.trim(),
+        &time::format_description::well_known::Iso8601::DATE,
+    )
+    .map_err(|_| {
+        AppError::invalid(vec![spire_domain::FieldError::new(
+            "decided_on",
+            spire_domain::Problem::Required,
+        )])
+    })?;
+    let recorded = state
+        .db()
+        .record_take_up(
+            &user.scope(&context),
+            state.key(),
+            id,
+            allocation_id,
+            accepted,
+            decided_on,
+        )
+        .await;
+    let (status, message, error) = match recorded {
+        Ok(_) => (
+            StatusCode::OK,
+            Some(tr.t(if accepted {
+                "take-up-recorded-accepted"
+            } else {
+                "take-up-recorded-declined"
+            })),
+            None,
+        ),
+        Err(spire_store::Error::Invalid(field)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            Some(tr.t(field.problem.message_id())),
+        ),
+        Err(other) => return Err(other.into()),
+    };
+    let view = take_up_view(&state, &context, &user, id, message, error).await?;
+    Ok((status, render(&view)).into_response())
 }
 
 #[cfg(test)]

@@ -507,3 +507,52 @@ async fn the_programme_office_sees_figures_but_never_the_key_or_the_sequence() {
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_caseworker_records_the_answer_to_a_programme_offer() {
+    let app = app().await;
+    let path = format!("/api/v1/trials/{}/randomizations", app.trial_id);
+    let mut programme = Vec::new();
+    for serial in 20..30 {
+        let (_, receipt) = call(
+            &app,
+            &app.caseworker,
+            "POST",
+            &path,
+            Some(youth(&eligible_cpr(serial), 265)),
+            None,
+        )
+        .await;
+        if receipt["arm"] == "programme" {
+            programme.push(receipt["allocation_id"].as_i64().unwrap());
+        }
+    }
+    assert!(!programme.is_empty());
+    let session = log_in(&app, "case.roskilde").await;
+    let take_up = format!("/trials/{}/take-up", app.trial_id);
+    let (status, list) = page(&app, &session, "GET", &take_up, &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        list.matches("name=\"allocation_id\"").count(),
+        programme.len()
+    );
+    let csrf = hidden(&list, "csrf");
+    let first = programme[0].to_string();
+    let answer = [
+        ("csrf", csrf.as_str()),
+        ("allocation_id", first.as_str()),
+        ("answer", "accepted"),
+        ("decided_on", "2026-11-20"),
+    ];
+    let (status, recorded) = page(&app, &session, "POST", &take_up, &answer).await;
+    assert_eq!(status, StatusCode::OK, "{recorded}");
+    assert!(recorded.contains("course has started"));
+    let (status, _) = page(&app, &session, "POST", &take_up, &answer).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "answered once only"
+    );
+    let report = app.db.trial_report(app.trial_id).await.unwrap();
+    assert_eq!((report.consort.took_up, report.consort.declined), (1, 0));
+}
