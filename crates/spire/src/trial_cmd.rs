@@ -22,6 +22,38 @@ pub enum TrialCommand {
     Head(TrialArgs),
     /// Print an allocation's inclusion proof against the latest signed tree head.
     Proof(ProofArgs),
+    /// Prove that the ledger at an earlier signed size is a prefix of today's: the log was only appended to.
+    Consistency(ConsistencyArgs),
+    /// The two-person reveal at the end of the trial: writes the trial key to a file, logs who, and closes the trial.
+    /// The two passwords are read from standard input, one a line (first, then second).
+    Reveal(RevealArgs),
+}
+
+#[derive(Args)]
+pub struct ConsistencyArgs {
+    #[command(flatten)]
+    trial: TrialArgs,
+    /// The size of an earlier signed tree head (e.g. from a receipt or the trial registry).
+    #[arg(long)]
+    from: u64,
+}
+
+#[derive(Args)]
+pub struct RevealArgs {
+    #[command(flatten)]
+    trial: TrialArgs,
+    /// The server key file (as for `spire serve`).
+    #[arg(long, env = "SPIRE_KEY_FILE")]
+    key_file: PathBuf,
+    /// The first person's login (programme office, researcher or administrator).
+    #[arg(long)]
+    first: String,
+    /// The second person's login: someone else.
+    #[arg(long)]
+    second: String,
+    /// Where to write the key (64 hex digits); an existing file is not overwritten.
+    #[arg(long)]
+    out: PathBuf,
 }
 
 #[derive(Args)]
@@ -152,6 +184,8 @@ pub async fn run(command: TrialCommand) -> Result<(), Failure> {
             println!("public_key: {}", overview.head_public_key);
             Ok(())
         }
+        TrialCommand::Consistency(args) => consistency(args).await,
+        TrialCommand::Reveal(args) => reveal(args).await,
         TrialCommand::Proof(args) => {
             let (db, trial_id) = open_trial(&args.trial).await?;
             let proof = db
@@ -194,6 +228,122 @@ pub async fn run(command: TrialCommand) -> Result<(), Failure> {
             }
         }
     }
+}
+
+async fn consistency(args: ConsistencyArgs) -> Result<(), Failure> {
+    let (db, trial_id) = open_trial(&args.trial).await?;
+    let evidence = db.trial_evidence(trial_id).await?;
+    let old = evidence
+        .heads
+        .iter()
+        .find(|h| h.head.size == args.from)
+        .ok_or_else(|| {
+            Failure::BadInput(format!("--from {}: no signed head of that size", args.from))
+        })?;
+    let new = evidence
+        .heads
+        .last()
+        .expect("the head of --from exists, so there is a last one");
+    let tree = spire_trial::MerkleTree::from_leaf_hashes(
+        evidence
+            .rows
+            .iter()
+            .map(|row| row.stored_leaf_hash)
+            .collect(),
+    );
+    let proof = tree
+        .consistency_proof(old.head.size, new.head.size)
+        .ok_or_else(|| Failure::Other("the ledger is shorter than its latest head".into()))?;
+    println!(
+        "old: size {} root {}",
+        old.head.size,
+        hex::encode(old.head.root)
+    );
+    println!(
+        "new: size {} root {}",
+        new.head.size,
+        hex::encode(new.head.root)
+    );
+    for (i, hash) in proof.iter().enumerate() {
+        println!("proof[{i}]: {}", hex::encode(hash));
+    }
+    let holds = spire_trial::merkle::verify_consistency(
+        old.head.size,
+        new.head.size,
+        &old.head.root,
+        &new.head.root,
+        &proof,
+    ) && old.verify(&evidence.head_public_key)
+        && new.verify(&evidence.head_public_key);
+    if holds {
+        println!("consistency: verified");
+        Ok(())
+    } else {
+        Err(Failure::Other(
+            "the ledger is not an extension of the earlier head".into(),
+        ))
+    }
+}
+
+async fn reveal(args: RevealArgs) -> Result<(), Failure> {
+    let key = crate::read_key_file(&args.key_file)?;
+    let mut passwords = std::io::stdin().lines();
+    let mut password = |who: &str| -> Result<String, Failure> {
+        passwords
+            .next()
+            .transpose()?
+            .ok_or_else(|| Failure::BadInput(format!("give the {who} password on standard input")))
+    };
+    let (first_password, second_password) = (password("first")?, password("second")?);
+    let (db, trial_id) = open_trial(&args.trial).await?;
+    let mut people = Vec::new();
+    for (login, password) in [
+        (&args.first, first_password),
+        (&args.second, second_password),
+    ] {
+        match db
+            .authenticate(login, &password, "cli-trial-reveal")
+            .await?
+        {
+            spire_store::LoginOutcome::Success(user) => people.push(user),
+            _ => {
+                return Err(Failure::BadInput(format!(
+                    "{login}: wrong login or password, or blocked"
+                )));
+            }
+        }
+    }
+    // The file first: a key revealed but not written would be a reveal for nothing.
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&args.out)
+        .map_err(|e| Failure::BadInput(format!("--out {}: {e}", args.out.display())))?;
+    let trial_key = match db
+        .reveal_trial_key(&key, trial_id, &people[0], &people[1])
+        .await
+    {
+        Ok(trial_key) => trial_key,
+        Err(error) => {
+            let _ = std::fs::remove_file(&args.out);
+            return Err(match error {
+                spire_store::Error::Refused(reason) => Failure::BadInput(reason),
+                other => other.into(),
+            });
+        }
+    };
+    std::io::Write::write_all(&mut file, format!("{}\n", trial_key.to_hex()).as_bytes())?;
+    println!(
+        "revealed by {} and {}; the trial is closed; key written to {}",
+        args.first,
+        args.second,
+        args.out.display()
+    );
+    println!(
+        "Replay every allocation: spire trial verify --db … --key-file {}",
+        args.out.display()
+    );
+    Ok(())
 }
 
 fn read_trial_key(path: &PathBuf) -> Result<TrialKey, Failure> {

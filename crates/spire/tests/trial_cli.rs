@@ -21,6 +21,26 @@ fn spire(args: &[&str]) -> Output {
         .expect("spire runs")
 }
 
+fn spire_with_stdin(args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_spire"))
+        .args(args)
+        .env_remove("SPIRE_KEY_FILE")
+        .env_remove("SPIRE_DB")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spire runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
@@ -43,6 +63,21 @@ async fn randomise_some(db_path: &str, count: u32) -> Vec<i64> {
     let db = Db::connect(db_path).await.unwrap();
     let key = ServerKey::from_hex(SERVER_KEY).unwrap();
     db.upsert_municipality(265, "Roskilde").await.unwrap();
+    for (login, role) in [
+        ("office", Role::ProgrammeOffice),
+        ("statistician", Role::Researcher),
+    ] {
+        db.create_user(&NewUser {
+            login: login.into(),
+            display_name: login.into(),
+            password: "correct horse battery".into(),
+            role,
+            municipality_code: None,
+            company_id: None,
+        })
+        .await
+        .unwrap();
+    }
     let user = db
         .create_user(&NewUser {
             login: "case.roskilde".into(),
@@ -153,6 +188,61 @@ async fn create_verify_head_and_proof() {
     let missing = spire(&["trial", "proof", "--db", db, "--allocation", "999"]);
     assert_eq!(missing.status.code(), Some(2));
     assert_eq!(stderr(&missing).lines().count(), 1);
+
+    let consistent = spire(&["trial", "consistency", "--db", db, "--from", "5"]);
+    assert!(consistent.status.success(), "{}", stderr(&consistent));
+    assert!(stdout(&consistent).contains("old: size 5"));
+    assert!(stdout(&consistent).ends_with("consistency: verified\n"));
+    let unknown = spire(&["trial", "consistency", "--db", db, "--from", "99"]);
+    assert_eq!(unknown.status.code(), Some(2));
+
+    // The two-person reveal writes the key; with it, every allocation replays.
+    let key_out = path("revealed.key");
+    let key_out = key_out.to_str().unwrap();
+    let reveal = [
+        "trial",
+        "reveal",
+        "--db",
+        db,
+        "--key-file",
+        key_file,
+        "--first",
+        "office",
+        "--second",
+        "statistician",
+        "--out",
+        key_out,
+    ];
+    let alone = spire_with_stdin(
+        &[
+            "trial",
+            "reveal",
+            "--db",
+            db,
+            "--key-file",
+            key_file,
+            "--first",
+            "office",
+            "--second",
+            "office",
+            "--out",
+            key_out,
+        ],
+        "correct horse battery\ncorrect horse battery\n",
+    );
+    assert_eq!(
+        alone.status.code(),
+        Some(2),
+        "one person cannot reveal alone"
+    );
+    assert!(!std::path::Path::new(key_out).exists());
+    let wrong = spire_with_stdin(&reveal, "correct horse battery\nwrong\n");
+    assert_eq!(wrong.status.code(), Some(2));
+    let revealed = spire_with_stdin(&reveal, "correct horse battery\ncorrect horse battery\n");
+    assert!(revealed.status.success(), "{}", stderr(&revealed));
+    let replayed = spire(&["trial", "verify", "--db", db, "--key-file", key_out]);
+    assert!(replayed.status.success(), "{}", stdout(&replayed));
+    assert!(stdout(&replayed).contains("every allocation replays"));
 
     // Tampering behind the application's back is found, one finding a line.
     let tampered = Db::connect(db).await.unwrap();

@@ -96,6 +96,8 @@ pub enum Error {
     InvalidTrial(String),
     #[error("stored trial data is corrupt: {0}")]
     Corrupt(String),
+    #[error("{0}")]
+    Refused(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -14,7 +14,7 @@ use crate::access_log::{AccessAction, log_access};
 use crate::{BeginWrite, Db, Error, Result, Scope, ServerKey, on_db};
 use serde::{Deserialize, Serialize};
 use spire_domain::eligibility::{Benefit, Candidate, EligibilityRules, Ineligibility, Readiness};
-use spire_domain::{Cpr, FieldError, Problem};
+use spire_domain::{Cpr, FieldError, Problem, Role};
 use spire_trial::{
     Allocator, Arm, ArmCounts, BlockSlot, Design, Entry, EntryKind, HeadSigner, LedgerLeaf,
     LedgerRow, MerkleFrontier, MerkleTree, Method, Position, SignedTreeHead, StratumKey,
@@ -440,6 +440,78 @@ fn now_utc() -> UtcTime {
     }
 }
 
+/// An entry's time: now, but never before the entry preceding it.
+fn entry_time(now: UtcTime, trial: &LockedTrial) -> UtcTime {
+    now.max(UtcTime {
+        unix_seconds: trial.last_unix_seconds,
+        nanos: trial.last_nanos as u32,
+    })
+}
+
+/// A new head over the ledger with one more leaf, signed with the trial's
+/// head key; `frontier` is the stored frontier advanced by that leaf.
+struct NextHead {
+    frontier: MerkleFrontier,
+    signed: SignedTreeHead,
+}
+
+fn next_head(
+    key: &ServerKey,
+    trial: &LockedTrial,
+    leaf_hash: [u8; 32],
+    time: UtcTime,
+) -> Result<NextHead> {
+    let mut frontier = MerkleFrontier::from_bytes(&trial.frontier)
+        .ok_or_else(|| Error::Corrupt("the stored Merkle frontier".into()))?;
+    if frontier.len() != trial.ledger_size as u64 {
+        return Err(Error::Corrupt(
+            "the Merkle frontier does not match the ledger size".into(),
+        ));
+    }
+    frontier.push(leaf_hash);
+    let seed = hash32(
+        &key.decrypt(HEAD_SEED_AAD, &trial.head_seed_ciphertext)?,
+        "the head seed",
+    )?;
+    let signed = HeadSigner::from_seed(seed).sign(TreeHead {
+        trial_id: trial.public_id.clone(),
+        size: frontier.len(),
+        root: frontier.root(),
+        time,
+    });
+    Ok(NextHead { frontier, signed })
+}
+
+/// Stores a new head and advances the trial row past the new entry
+/// (`allocations` is 1 for an allocation, 0 for an annotation).
+macro_rules! store_head {
+    ($tx:expr, $trial_id:expr, $trial:expr, $head:expr, $allocations:expr) => {{
+        let head: &NextHead = $head;
+        let time = head.signed.head.time;
+        sqlx::query(INSERT_HEAD_SQL)
+            .bind($trial_id)
+            .bind(head.signed.head.size as i64)
+            .bind(head.signed.head.root.as_slice())
+            .bind(time.unix_seconds)
+            .bind(i64::from(time.nanos))
+            .bind(head.signed.signature.as_slice())
+            .execute(&mut **$tx)
+            .await?;
+        sqlx::query(
+            "UPDATE trials SET ledger_size = $1, allocation_count = $2, frontier = $3, \
+             last_unix_seconds = $4, last_nanos = $5 WHERE id = $6",
+        )
+        .bind($trial.ledger_size + 1)
+        .bind($trial.allocation_count + $allocations)
+        .bind(head.frontier.to_bytes())
+        .bind(time.unix_seconds)
+        .bind(i64::from(time.nanos))
+        .bind($trial_id)
+        .execute(&mut **$tx)
+        .await?;
+    }};
+}
+
 impl Db {
     /// Opens a trial: a fresh 32-byte key and head-signing seed from the OS,
     /// both stored encrypted under the server key, and the commitment.
@@ -806,12 +878,7 @@ impl Db {
                 })
                 .map_err(|e| Error::Corrupt(e.to_string()))?;
 
-            // The leaf, dated no earlier than the entry before it.
-            let previous = UtcTime {
-                unix_seconds: trial.last_unix_seconds,
-                nanos: trial.last_nanos as u32,
-            };
-            let time = intake_time.max(previous);
+            let time = entry_time(intake_time, &trial);
             let baseline = serde_json::to_string(&Baseline {
                 trial: &trial.public_id,
                 intake_date: intake.intake_date.to_string(),
@@ -908,46 +975,8 @@ impl Db {
                 .await?;
             }
 
-            // The Merkle frontier and a head signed over the new tree.
-            let mut frontier = MerkleFrontier::from_bytes(&trial.frontier)
-                .ok_or_else(|| Error::Corrupt("the stored Merkle frontier".into()))?;
-            if frontier.len() != ledger_index as u64 {
-                return Err(Error::Corrupt(
-                    "the Merkle frontier does not match the ledger size".into(),
-                ));
-            }
-            frontier.push(leaf_hash);
-            let seed = hash32(
-                &key.decrypt(HEAD_SEED_AAD, &trial.head_seed_ciphertext)?,
-                "the head seed",
-            )?;
-            let head = HeadSigner::from_seed(seed).sign(TreeHead {
-                trial_id: trial.public_id.clone(),
-                size: frontier.len(),
-                root: frontier.root(),
-                time,
-            });
-            sqlx::query(INSERT_HEAD_SQL)
-                .bind(trial_id)
-                .bind(head.head.size as i64)
-                .bind(head.head.root.as_slice())
-                .bind(time.unix_seconds)
-                .bind(i64::from(time.nanos))
-                .bind(head.signature.as_slice())
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query(
-                "UPDATE trials SET ledger_size = $1, allocation_count = $2, frontier = $3, \
-                 last_unix_seconds = $4, last_nanos = $5 WHERE id = $6",
-            )
-            .bind(ledger_index + 1)
-            .bind(trial.allocation_count + 1)
-            .bind(frontier.to_bytes())
-            .bind(time.unix_seconds)
-            .bind(i64::from(time.nanos))
-            .bind(trial_id)
-            .execute(&mut *tx)
-            .await?;
+            let head = next_head(key, &trial, leaf_hash, time)?;
+            store_head!(&mut tx, trial_id, &trial, &head, 1);
             if let Some(idempotency_key) = idempotency_key {
                 sqlx::query(
                     "INSERT INTO trial_idempotency (trial_id, user_id, idempotency_key, subject, ledger_index, created_at) \
@@ -977,9 +1006,9 @@ impl Db {
                 stratum: stratum_text,
                 leaf_hash: hex::encode(leaf_hash),
                 tree_head: ReceiptHead {
-                    size: head.head.size as i64,
-                    root: hex::encode(head.head.root),
-                    signature: hex::encode(head.signature),
+                    size: head.signed.head.size as i64,
+                    root: hex::encode(head.signed.head.root),
+                    signature: hex::encode(head.signed.signature),
                     time: time.unix_seconds,
                 },
                 allocated_at: time.unix_seconds,
@@ -1090,8 +1119,12 @@ impl Db {
         Ok(evidence.findings(revealed_key))
     }
 
-    /// The trial key, decrypted: for the reveal at the end of the trial (and tests).
-    pub async fn reveal_trial_key(&self, key: &ServerKey, trial_id: i64) -> Result<TrialKey> {
+    /// The trial key, decrypted: only for the two-person reveal and tests.
+    pub(crate) async fn decrypt_trial_key(
+        &self,
+        key: &ServerKey,
+        trial_id: i64,
+    ) -> Result<TrialKey> {
         let ciphertext: Vec<u8> = on_db!(self, |pool| {
             sqlx::query_scalar("SELECT key_ciphertext FROM trials WHERE id = $1")
                 .bind(trial_id)
@@ -1332,6 +1365,134 @@ impl Db {
             tx.commit().await?;
             Ok(youth_id)
         })
+    }
+}
+
+/// Who may take part in revealing a trial key.
+const REVEALERS: &[Role] = &[Role::ProgrammeOffice, Role::Researcher, Role::Admin];
+
+impl Db {
+    /// Annotates an allocation, e.g. "allocated in error": a new ledger entry
+    /// with the reason, who and when. Nothing is deleted and no slot is freed.
+    /// The programme office annotates. Returns the annotation's ledger index.
+    pub async fn annotate_allocation(
+        &self,
+        scope: &Scope,
+        key: &ServerKey,
+        trial_id: i64,
+        allocation_id: i64,
+        reason: &str,
+    ) -> Result<i64> {
+        if scope.role != Role::ProgrammeOffice {
+            return Err(Error::NotFound);
+        }
+        let reason = spire_domain::validation::required_text("reason", reason, 500)
+            .map_err(Error::Invalid)?;
+        on_db!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let trial = sqlx::query_as::<_, LockedTrial>(LOCK_TRIAL_SQL)
+                .bind(trial_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(Error::NotFound)?;
+            let (annotated_index, subject): (i64, Vec<u8>) = sqlx::query_as(
+                "SELECT ledger_index, subject FROM trial_ledger WHERE trial_id = $1 AND id = $2 AND kind = 'allocation'",
+            )
+            .bind(trial_id)
+            .bind(allocation_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(Error::NotFound)?;
+            let time = entry_time(now_utc(), &trial);
+            let note = serde_json::json!({
+                "reason": reason,
+                "actor": scope.user_id,
+                "unix_seconds": time.unix_seconds,
+            })
+            .to_string();
+            let note_hash = sha256(note.as_bytes());
+            let ledger_index = trial.ledger_size;
+            let leaf = LedgerLeaf {
+                ledger_index: ledger_index as u64,
+                trial_id: trial.public_id.clone(),
+                design_version: trial.design_version as u32,
+                time,
+                actor_id: scope.user_id.to_string(),
+                entry: Entry::Annotation {
+                    annotated_index: annotated_index as u64,
+                    subject: SubjectPseudonym(hash32(&subject, "the subject")?),
+                    note_hash,
+                },
+            };
+            let leaf_hash = leaf.hash();
+            sqlx::query(
+                "INSERT INTO trial_ledger (trial_id, ledger_index, design_version, unix_seconds, nanos, actor_id, kind, \
+                 subject, annotated_index, note_hash, note, leaf_hash) \
+                 VALUES ($1, $2, $3, $4, $5, $6, 'annotation', $7, $8, $9, $10, $11)",
+            )
+            .bind(trial_id)
+            .bind(ledger_index)
+            .bind(trial.design_version)
+            .bind(time.unix_seconds)
+            .bind(i64::from(time.nanos))
+            .bind(&leaf.actor_id)
+            .bind(&subject)
+            .bind(annotated_index)
+            .bind(note_hash.as_slice())
+            .bind(&note)
+            .bind(leaf_hash.as_slice())
+            .execute(&mut *tx)
+            .await?;
+            let head = next_head(key, &trial, leaf_hash, time)?;
+            store_head!(&mut tx, trial_id, &trial, &head, 0);
+            tx.commit().await?;
+            Ok(ledger_index)
+        })
+    }
+
+    /// The two-person reveal at the end of the trial: two different users of
+    /// the programme office, research or administration, both authenticated
+    /// by the caller. Logged, and it closes the trial: once the key is out,
+    /// nobody may be allocated with it.
+    pub async fn reveal_trial_key(
+        &self,
+        key: &ServerKey,
+        trial_id: i64,
+        first: &crate::UserRow,
+        second: &crate::UserRow,
+    ) -> Result<TrialKey> {
+        if first.id == second.id {
+            return Err(Error::Refused(
+                "the reveal needs two different people".into(),
+            ));
+        }
+        if !REVEALERS.contains(&first.role()) || !REVEALERS.contains(&second.role()) {
+            return Err(Error::Refused(
+                "only the programme office, researchers and administrators may reveal the key"
+                    .into(),
+            ));
+        }
+        on_db!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let closed = sqlx::query("UPDATE trials SET status = 'closed' WHERE id = $1")
+                .bind(trial_id)
+                .execute(&mut *tx)
+                .await?;
+            if closed.rows_affected() == 0 {
+                return Err(Error::NotFound);
+            }
+            sqlx::query(
+                "INSERT INTO trial_reveals (trial_id, first_user_id, second_user_id, at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(trial_id)
+            .bind(first.id)
+            .bind(second.id)
+            .bind(crate::now())
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+        });
+        self.decrypt_trial_key(key, trial_id).await
     }
 }
 

@@ -111,7 +111,9 @@ async fn story(db: Db) {
     assert_eq!(trials.len(), 1);
     assert_eq!(trials[0].status, "open");
     let overview = db.trial_overview(trial_id).await.unwrap();
-    let revealed = db.reveal_trial_key(&key, trial_id).await.unwrap();
+    let revealed = spire_store::testing::trial_key(&db, &key, trial_id)
+        .await
+        .unwrap();
     assert_eq!(
         overview.commitment,
         hex::encode(spire_trial::commitment(&revealed, &design)),
@@ -323,6 +325,80 @@ async fn story(db: Db) {
         &proof.head.head.root
     ));
 
+    // "Allocated in error": a new entry, nothing freed; only the programme office annotates.
+    let office_id = db
+        .create_user(&user("office", Role::ProgrammeOffice, None))
+        .await
+        .unwrap();
+    db.create_user(&user("statistician", Role::Researcher, None))
+        .await
+        .unwrap();
+    let office = Scope::new(office_id, Role::ProgrammeOffice, None, "test");
+    assert!(matches!(
+        db.annotate_allocation(roskilde, &key, trial_id, first.allocation_id, "error")
+            .await,
+        Err(Error::NotFound)
+    ));
+    let annotation = db
+        .annotate_allocation(
+            &office,
+            &key,
+            trial_id,
+            first.allocation_id,
+            "allocated in error: registered twice",
+        )
+        .await
+        .unwrap();
+    assert_eq!(annotation, 19);
+    assert_eq!(
+        db.verify_trial(trial_id, Some(&revealed)).await.unwrap(),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        db.trial_report(trial_id).await.unwrap().consort.randomised,
+        19
+    );
+    let next = allocated(
+        db.randomise(roskilde, &key, trial_id, &intake(cpr(40), 265), None)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(next.ledger_index, 20, "the annotation took its own index");
+
+    // The two-person reveal: two different, entitled people; it closes the trial.
+    let office_row = db.user_by_login("office").await.unwrap();
+    let statistician = db.user_by_login("statistician").await.unwrap();
+    let caseworker_row = db.user_by_login("case.265").await.unwrap();
+    assert!(matches!(
+        db.reveal_trial_key(&key, trial_id, &office_row, &office_row)
+            .await,
+        Err(Error::Refused(_))
+    ));
+    assert!(matches!(
+        db.reveal_trial_key(&key, trial_id, &office_row, &caseworker_row)
+            .await,
+        Err(Error::Refused(_))
+    ));
+    let key_out = db
+        .reveal_trial_key(&key, trial_id, &office_row, &statistician)
+        .await
+        .unwrap();
+    assert_eq!(key_out.to_hex(), revealed.to_hex());
+    assert_eq!(db.list_trials().await.unwrap()[0].status, "closed");
+    match db
+        .randomise(roskilde, &key, trial_id, &intake(cpr(41), 265), None)
+        .await
+    {
+        Err(Error::Invalid(e)) => assert_eq!(e.problem, Problem::TrialClosed),
+        other => panic!("a closed trial allocates nobody, got {other:?}"),
+    }
+    assert!(
+        db.verify_trial(trial_id, Some(&revealed))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
     // The database itself refuses to change or remove ledger rows.
     for sql in [
         "UPDATE trial_ledger SET arm = 'programme' WHERE ledger_index = 0",
@@ -373,16 +449,16 @@ async fn story(db: Db) {
     );
     execute(
         &db,
-        "DELETE FROM trial_baselines WHERE ledger_id = (SELECT id FROM trial_ledger WHERE ledger_index = 18)",
+        "DELETE FROM trial_baselines WHERE ledger_id = (SELECT id FROM trial_ledger WHERE ledger_index = 20)",
     )
     .await
     .unwrap();
-    execute(&db, "DELETE FROM trial_ledger WHERE ledger_index = 18")
+    execute(&db, "DELETE FROM trial_ledger WHERE ledger_index = 20")
         .await
         .unwrap();
     let findings = db.verify_trial(trial_id, None).await.unwrap();
     assert!(
-        findings.iter().any(|f| f.contains("18")),
+        findings.iter().any(|f| f.contains("21")),
         "a removed last entry is still covered by a signed head: {findings:?}"
     );
     db.close().await;
@@ -496,7 +572,9 @@ async fn concurrency(db: Db) {
         let row = &evidence.rows[receipt.ledger_index as usize];
         assert_eq!(hex::encode(row.stored_leaf_hash), receipt.leaf_hash);
     }
-    let revealed = db.reveal_trial_key(&key, trial_id).await.unwrap();
+    let revealed = spire_store::testing::trial_key(&db, &key, trial_id)
+        .await
+        .unwrap();
     assert_eq!(evidence.findings(Some(&revealed)), Vec::<String>::new());
     db.close().await;
 }

@@ -56,6 +56,8 @@ CREATE TABLE trial_ledger (
     annotated_index INTEGER,
     note_hash BLOB,
     design_digest BLOB,
+    -- The annotation's text (reason, who, when); its SHA-256 is the leaf's note hash.
+    note TEXT,
     leaf_hash BLOB NOT NULL,
     municipality_code INTEGER,
     UNIQUE (trial_id, ledger_index)
@@ -147,6 +149,16 @@ CREATE TABLE trial_take_up (
     UNIQUE (trial_id, ledger_index)
 ) STRICT;
 
+-- The two-person reveal of the trial key at the end of the trial (it closes the trial).
+CREATE TABLE trial_reveals (
+    id INTEGER PRIMARY KEY,
+    trial_id INTEGER NOT NULL REFERENCES trials(id),
+    first_user_id INTEGER NOT NULL REFERENCES users(id),
+    second_user_id INTEGER NOT NULL REFERENCES users(id),
+    at INTEGER NOT NULL,
+    CHECK (first_user_id <> second_user_id)
+) STRICT;
+
 CREATE TRIGGER trial_ledger_no_update BEFORE UPDATE ON trial_ledger
 BEGIN SELECT RAISE(ABORT, 'trial_ledger is append-only'); END;
 CREATE TRIGGER trial_ledger_no_delete BEFORE DELETE ON trial_ledger
@@ -167,3 +179,7 @@ CREATE TRIGGER trial_screenings_no_update BEFORE UPDATE ON trial_screenings
 BEGIN SELECT RAISE(ABORT, 'trial_screenings is append-only'); END;
 CREATE TRIGGER trial_screenings_no_delete BEFORE DELETE ON trial_screenings
 BEGIN SELECT RAISE(ABORT, 'trial_screenings is append-only'); END;
+CREATE TRIGGER trial_reveals_no_update BEFORE UPDATE ON trial_reveals
+BEGIN SELECT RAISE(ABORT, 'trial_reveals is append-only'); END;
+CREATE TRIGGER trial_reveals_no_delete BEFORE DELETE ON trial_reveals
+BEGIN SELECT RAISE(ABORT, 'trial_reveals is append-only'); END;
