@@ -27,6 +27,29 @@ pub enum TrialCommand {
     /// The two-person reveal at the end of the trial: writes the trial key to a file, logs who, and closes the trial.
     /// The two passwords are read from standard input, one a line (first, then second).
     Reveal(RevealArgs),
+    /// Write the pseudonymised research file for one study (CSV); logged with recipient and purpose.
+    Export(ExportArgs),
+}
+
+#[derive(Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    trial: TrialArgs,
+    /// The server key file (as for `spire serve`): pseudonyms are keyed per study.
+    #[arg(long, env = "SPIRE_KEY_FILE")]
+    key_file: PathBuf,
+    /// The study's name: the same youth gets the same pseudonym within a study only.
+    #[arg(long)]
+    study: String,
+    /// Who receives the file.
+    #[arg(long)]
+    recipient: String,
+    /// What the data is for.
+    #[arg(long)]
+    purpose: String,
+    /// The CSV file to write; an existing file is not overwritten.
+    #[arg(long)]
+    out: PathBuf,
 }
 
 #[derive(Args)]
@@ -186,6 +209,7 @@ pub async fn run(command: TrialCommand) -> Result<(), Failure> {
         }
         TrialCommand::Consistency(args) => consistency(args).await,
         TrialCommand::Reveal(args) => reveal(args).await,
+        TrialCommand::Export(args) => export(args).await,
         TrialCommand::Proof(args) => {
             let (db, trial_id) = open_trial(&args.trial).await?;
             let proof = db
@@ -344,6 +368,70 @@ async fn reveal(args: RevealArgs) -> Result<(), Failure> {
         args.out.display()
     );
     Ok(())
+}
+
+async fn export(args: ExportArgs) -> Result<(), Failure> {
+    let key = crate::read_key_file(&args.key_file)?;
+    let (db, trial_id) = open_trial(&args.trial).await?;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&args.out)
+        .map_err(|e| Failure::BadInput(format!("--out {}: {e}", args.out.display())))?;
+    let rows = match db
+        .export_trial(&key, trial_id, &args.study, &args.recipient, &args.purpose)
+        .await
+    {
+        Ok(rows) => rows,
+        Err(error) => {
+            let _ = std::fs::remove_file(&args.out);
+            return Err(match error {
+                spire_store::Error::Invalid(field) => {
+                    Failure::BadInput(format!("--{}: required", field.field))
+                }
+                other => other.into(),
+            });
+        }
+    };
+    let mut csv = String::from("pseudonym,municipality,stratum,arm,allocated_on");
+    for name in spire_store::EXPORT_COVARIATES {
+        csv.push(',');
+        csv.push_str(name);
+    }
+    csv.push_str(",take_up,annotated\n");
+    for row in &rows {
+        let mut fields = vec![
+            row.pseudonym.clone(),
+            row.municipality_code.to_string(),
+            row.stratum.clone(),
+            row.arm.clone(),
+            row.allocated_on.clone(),
+        ];
+        fields.extend(row.covariates.iter().map(|(_, value)| value.clone()));
+        fields.push(row.take_up.clone());
+        fields.push(if row.annotated { "yes" } else { "no" }.into());
+        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        csv.push_str(&line.join(","));
+        csv.push('\n');
+    }
+    std::io::Write::write_all(&mut file, csv.as_bytes())?;
+    println!(
+        "wrote {} youth to {} for {} ({}); the export is logged",
+        rows.len(),
+        args.out.display(),
+        args.recipient,
+        args.study
+    );
+    Ok(())
+}
+
+/// A CSV field, quoted when it holds a separator, a quote or a line break.
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', ';']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
 }
 
 fn read_trial_key(path: &PathBuf) -> Result<TrialKey, Failure> {

@@ -196,6 +196,40 @@ async fn create_verify_head_and_proof() {
     let unknown = spire(&["trial", "consistency", "--db", db, "--from", "99"]);
     assert_eq!(unknown.status.code(), Some(2));
 
+    let csv = path("export.csv");
+    let csv = csv.to_str().unwrap();
+    let exported = spire(&[
+        "trial",
+        "export",
+        "--db",
+        db,
+        "--key-file",
+        key_file,
+        "--study",
+        "effect",
+        "--recipient",
+        "VIVE",
+        "--purpose",
+        "main analysis",
+        "--out",
+        csv,
+    ]);
+    assert!(exported.status.success(), "{}", stderr(&exported));
+    let text = std::fs::read_to_string(csv).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "pseudonym,municipality,stratum,arm,allocated_on,age,gender,benefit,readiness,has_qualification,intake_date,take_up,annotated"
+        )
+    );
+    assert_eq!(lines.clone().count(), 12);
+    assert!(
+        lines.all(|l| l.contains(",\"municipality=265,age_band=18-24\",")),
+        "{text}"
+    );
+    assert!(!text.contains("010203") && !text.contains("Hansen"));
+
     // The two-person reveal writes the key; with it, every allocation replays.
     let key_out = path("revealed.key");
     let key_out = key_out.to_str().unwrap();

@@ -93,6 +93,21 @@ impl ServerKey {
     }
 }
 
+impl ServerKey {
+    /// A subject's pseudonym for one study: the same youth gets the same
+    /// pseudonym within a study and unlinkable ones across studies.
+    pub fn study_pseudonym(&self, study: &str, subject: &[u8]) -> String {
+        let message = [
+            b"spire/study/v1/".as_slice(),
+            study.as_bytes(),
+            &[0],
+            subject,
+        ]
+        .concat();
+        hex::encode(&derive(&self.lookup_key, &message)[..16])
+    }
+}
+
 fn derive(key: &[u8; 32], message: &[u8]) -> [u8; 32] {
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC accepts any key length");
     mac.update(message);

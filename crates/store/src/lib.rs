@@ -26,9 +26,9 @@ pub use municipalities::{MunicipalityOverview, MunicipalityRow};
 pub use scope::{Purpose, Scope};
 pub use teams::{NewTeamMember, TeamMemberRow};
 pub use trials::{
-    ArmBalance, BUILT_IN_FACTORS, Consort, CustomFactor, InclusionProof, Intake, NewTrial,
-    OpenedTrial, PendingTakeUp, Randomisation, Receipt, ReceiptHead, Screening, TrialEvidence,
-    TrialOverview, TrialReport, TrialSettings, TrialSummary,
+    ArmBalance, BUILT_IN_FACTORS, Consort, CustomFactor, EXPORT_COVARIATES, ExportRow,
+    InclusionProof, Intake, NewTrial, OpenedTrial, PendingTakeUp, Randomisation, Receipt,
+    ReceiptHead, Screening, TrialEvidence, TrialOverview, TrialReport, TrialSettings, TrialSummary,
 };
 pub use users::{ApiTokenSecret, LoginOutcome, NewUser, SessionRow, SessionSecret, UserRow};
 pub use youth::{NewYouth, YouthPage, YouthRow};

@@ -399,6 +399,54 @@ async fn story(db: Db) {
             .is_empty()
     );
 
+    // The research export: per-study pseudonyms, no direct identifiers, logged.
+    let export = db
+        .export_trial(
+            &key,
+            trial_id,
+            "effect-2027",
+            "University of Copenhagen",
+            "main analysis",
+        )
+        .await
+        .unwrap();
+    assert_eq!(export.len(), 20);
+    let again = db
+        .export_trial(
+            &key,
+            trial_id,
+            "effect-2027",
+            "University of Copenhagen",
+            "main analysis",
+        )
+        .await
+        .unwrap();
+    let other_study = db
+        .export_trial(&key, trial_id, "take-up-2027", "VIVE", "take-up study")
+        .await
+        .unwrap();
+    assert_eq!(
+        export[0].pseudonym, again[0].pseudonym,
+        "stable within a study"
+    );
+    assert_ne!(
+        export[0].pseudonym, other_study[0].pseudonym,
+        "unlinkable across studies"
+    );
+    assert!(export[0].annotated && !export[1].annotated);
+    assert_eq!(export.iter().filter(|r| r.take_up == "accepted").count(), 1);
+    let first_cpr = cpr(1).expose_digits();
+    for row in &export {
+        let text = format!("{row:?}");
+        assert!(
+            !text.contains(&first_cpr[..6]) && !text.contains("Hansen") && !text.contains("Ida")
+        );
+    }
+    assert!(matches!(
+        db.export_trial(&key, trial_id, "x", " ", "y").await,
+        Err(Error::Invalid(_))
+    ));
+
     // The database itself refuses to change or remove ledger rows.
     for sql in [
         "UPDATE trial_ledger SET arm = 'programme' WHERE ledger_index = 0",

@@ -159,6 +159,17 @@ CREATE TABLE trial_reveals (
     CHECK (first_user_id <> second_user_id)
 ) STRICT;
 
+-- Every pseudonymised research export: for which study, to whom, why.
+CREATE TABLE trial_exports (
+    id INTEGER PRIMARY KEY,
+    trial_id INTEGER NOT NULL REFERENCES trials(id),
+    study TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    row_count INTEGER NOT NULL,
+    at INTEGER NOT NULL
+) STRICT;
+
 CREATE TRIGGER trial_ledger_no_update BEFORE UPDATE ON trial_ledger
 BEGIN SELECT RAISE(ABORT, 'trial_ledger is append-only'); END;
 CREATE TRIGGER trial_ledger_no_delete BEFORE DELETE ON trial_ledger
@@ -183,3 +194,7 @@ CREATE TRIGGER trial_reveals_no_update BEFORE UPDATE ON trial_reveals
 BEGIN SELECT RAISE(ABORT, 'trial_reveals is append-only'); END;
 CREATE TRIGGER trial_reveals_no_delete BEFORE DELETE ON trial_reveals
 BEGIN SELECT RAISE(ABORT, 'trial_reveals is append-only'); END;
+CREATE TRIGGER trial_exports_no_update BEFORE UPDATE ON trial_exports
+BEGIN SELECT RAISE(ABORT, 'trial_exports is append-only'); END;
+CREATE TRIGGER trial_exports_no_delete BEFORE DELETE ON trial_exports
+BEGIN SELECT RAISE(ABORT, 'trial_exports is append-only'); END;
