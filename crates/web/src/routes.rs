@@ -57,6 +57,8 @@ const AGGREGATES: &[Role] = &[Role::ProgrammeOffice, Role::Researcher, Role::Adm
 const INTAKE: &[Role] = &[Role::Caseworker];
 /// The trial's figures (commitment, CONSORT, balance), never the sequence.
 const TRIAL_OFFICE: &[Role] = &[Role::ProgrammeOffice, Role::Researcher];
+/// Only the programme office annotates allocations ("allocated in error").
+const PROGRAMME_OFFICE: &[Role] = &[Role::ProgrammeOffice];
 const TRIAL_LIST: &[Role] = &[Role::Caseworker, Role::ProgrammeOffice, Role::Researcher];
 
 type Handler = MethodRouter<AppState>;
@@ -200,6 +202,12 @@ fn table() -> Vec<(RouteSpec, Handler)> {
             "/trials/{id}",
             Roles(TRIAL_OFFICE),
             get(trial_pages::trial_page),
+        ),
+        page(
+            Method::POST,
+            "/trials/{id}/annotations",
+            Roles(PROGRAMME_OFFICE),
+            post(trial_pages::annotate),
         ),
         page(
             Method::GET,

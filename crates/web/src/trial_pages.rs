@@ -182,6 +182,8 @@ pub struct TrialPageView {
     pub by_stratum: Vec<BalanceLine>,
     pub by_municipality: Vec<BalanceLine>,
     pub predictability: String,
+    pub may_annotate: bool,
+    pub notice: Notice,
 }
 
 fn balance_lines(
@@ -209,6 +211,21 @@ pub async fn trial_page(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let id = forms::path_id(&id)?;
+    Ok(render(
+        &trial_page_view(&state, &context, &user, id, None).await?,
+    ))
+}
+
+/// Outcome of an annotation, shown above the trial page: (is it an error, text).
+type Notice = Option<(bool, String)>;
+
+async fn trial_page_view(
+    state: &AppState,
+    context: &RequestContext,
+    user: &CurrentUser,
+    id: i64,
+    notice: Notice,
+) -> AppResult<TrialPageView> {
     let tr = Tr::new(context.lang);
     let trial = state.db().trial_overview(id).await?;
     let TrialReport {
@@ -225,8 +242,10 @@ pub async fn trial_page(
         .into_iter()
         .map(|m| (m.code.to_string(), m.name))
         .collect();
-    Ok(render(&TrialPageView {
-        ctx: page_ctx(&context, &user, "/trials"),
+    Ok(TrialPageView {
+        ctx: page_ctx(context, user, "/trials"),
+        may_annotate: user.user.role() == Role::ProgrammeOffice,
+        notice,
         reasons: consort
             .excluded_by_reason
             .iter()
@@ -251,7 +270,62 @@ pub async fn trial_page(
         method_label: tr.t(&format!("trial-method-{}", trial.method)),
         consort,
         trial,
-    }))
+    })
+}
+
+#[derive(Deserialize)]
+pub struct AnnotationForm {
+    #[serde(default)]
+    allocation_id: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// "Allocated in error": the programme office adds an annotation entry to the
+/// ledger. The allocation stays, its slot is never reused.
+pub async fn annotate(
+    State(state): State<AppState>,
+    Extension(context): Ctx,
+    Extension(user): User,
+    Path(id): Path<String>,
+    Form(form): Form<AnnotationForm>,
+) -> AppResult<Response> {
+    let id = forms::path_id(&id)?;
+    let tr = Tr::new(context.lang);
+    let annotated = match form.allocation_id.trim().parse::<i64>() {
+        Ok(allocation_id) => state
+            .db()
+            .annotate_allocation(
+                &user.scope(&context),
+                state.key(),
+                id,
+                allocation_id,
+                &form.reason,
+            )
+            .await
+            .map_err(AppError::from),
+        Err(_) => Err(AppError::not_found()),
+    };
+    let (status, notice) = match annotated {
+        Ok(index) => (
+            StatusCode::OK,
+            (
+                false,
+                tr.t_args("annotation-recorded", &[("index", Arg::Number(index))]),
+            ),
+        ),
+        Err(AppError(ErrorKind::NotFound)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            (true, tr.t("annotation-no-allocation")),
+        ),
+        Err(AppError(ErrorKind::Invalid(errors))) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            (true, tr.t(errors[0].problem.message_id())),
+        ),
+        Err(other) => return Err(other),
+    };
+    let view = trial_page_view(&state, &context, &user, id, Some(notice)).await?;
+    Ok((status, render(&view)).into_response())
 }
 
 /// The screening as the caseworker typed it, from the form.

@@ -446,8 +446,9 @@ async fn a_caseworker_screens_confirms_and_gets_a_receipt_once() {
 async fn the_programme_office_sees_figures_but_never_the_key_or_the_sequence() {
     let app = app().await;
     let path = format!("/api/v1/trials/{}/randomizations", app.trial_id);
+    let mut allocation_ids = Vec::new();
     for serial in 0..10 {
-        let (status, _) = call(
+        let (status, receipt) = call(
             &app,
             &app.caseworker,
             "POST",
@@ -457,6 +458,7 @@ async fn the_programme_office_sees_figures_but_never_the_key_or_the_sequence() {
         )
         .await;
         assert_eq!(status, StatusCode::CREATED);
+        allocation_ids.push(receipt["allocation_id"].as_i64().unwrap());
     }
     let session = log_in(&app, "office").await;
     let (status, html) = page(
@@ -488,6 +490,40 @@ async fn the_programme_office_sees_figures_but_never_the_key_or_the_sequence() {
             "no allocation of the sequence is listed"
         );
     }
+    // "Allocated in error": a new ledger entry, from the office only.
+    let csrf = hidden(&html, "csrf");
+    let annotations = format!("/trials/{}/annotations", app.trial_id);
+    let first_id = allocation_ids[0].to_string();
+    let (status, annotated) = page(
+        &app,
+        &session,
+        "POST",
+        &annotations,
+        &[
+            ("csrf", &csrf),
+            ("allocation_id", &first_id),
+            ("reason", "registered twice"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{annotated}");
+    assert!(annotated.contains("entry 10 of the ledger"), "{annotated}");
+    let (status, _) = page(
+        &app,
+        &session,
+        "POST",
+        &annotations,
+        &[("csrf", &csrf), ("allocation_id", "999"), ("reason", "x")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        app.db
+            .verify_trial(app.trial_id, None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // The caseworker's intake pages are not the office's, and vice versa.
     let (status, _) = page(
         &app,
