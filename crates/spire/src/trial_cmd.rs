@@ -170,7 +170,7 @@ pub async fn run(command: TrialCommand) -> Result<(), Failure> {
             let findings = evidence.findings(revealed.as_ref());
             if findings.is_empty() {
                 println!(
-                    "ok: {} entries and {} signed heads verify{}",
+                    "ok: {} entries verify; {} signed head(s) checked{}",
                     evidence.rows.len(),
                     evidence.heads.len(),
                     if revealed.is_some() {
@@ -191,7 +191,7 @@ pub async fn run(command: TrialCommand) -> Result<(), Failure> {
         }
         TrialCommand::Head(args) => {
             let (db, trial_id) = open_trial(&args).await?;
-            let Some(head) = db.trial_head(trial_id).await? else {
+            let Some(head) = db.trial_head(trial_id, None).await? else {
                 println!("the ledger is empty: no head signed yet");
                 return Ok(());
             };
@@ -256,18 +256,14 @@ pub async fn run(command: TrialCommand) -> Result<(), Failure> {
 
 async fn consistency(args: ConsistencyArgs) -> Result<(), Failure> {
     let (db, trial_id) = open_trial(&args.trial).await?;
+    let missing =
+        || Failure::BadInput(format!("--from {}: no signed head of that size", args.from));
+    let old = db
+        .trial_head(trial_id, Some(args.from))
+        .await?
+        .ok_or_else(missing)?;
+    let new = db.trial_head(trial_id, None).await?.ok_or_else(missing)?;
     let evidence = db.trial_evidence(trial_id).await?;
-    let old = evidence
-        .heads
-        .iter()
-        .find(|h| h.head.size == args.from)
-        .ok_or_else(|| {
-            Failure::BadInput(format!("--from {}: no signed head of that size", args.from))
-        })?;
-    let new = evidence
-        .heads
-        .last()
-        .expect("the head of --from exists, so there is a last one");
     let tree = spire_trial::MerkleTree::from_leaf_hashes(
         evidence
             .rows
