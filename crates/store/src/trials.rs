@@ -985,7 +985,14 @@ impl Db {
                 Arm::Programme => (1i64, 0i64),
                 Arm::Control => (0, 1),
             };
-            for (factor, level) in stratum.levels() {
+            // Margins feed minimisation only; other designs skip the round trips
+            // inside the locked section (balance is counted from the ledger).
+            let margins = if matches!(design.method, Method::Minimisation { .. }) {
+                stratum.levels()
+            } else {
+                &[]
+            };
+            for (factor, level) in margins {
                 sqlx::query(
                     "INSERT INTO trial_margins (trial_id, factor, level, programme, control) VALUES ($1, $2, $3, $4, $5) \
                      ON CONFLICT (trial_id, factor, level) DO UPDATE SET \

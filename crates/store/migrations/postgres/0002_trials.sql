@@ -106,7 +106,8 @@ CREATE TABLE trial_screenings (
 CREATE INDEX trial_screenings_by_trial ON trial_screenings(trial_id, subject);
 
 -- The slot each (design version, stratum) takes next, and the arm counts per
--- factor level (minimisation's margins). Rebuilt from the ledger if in doubt.
+-- factor level (minimisation's margins, kept for minimisation trials).
+-- Both are caches of the ledger.
 CREATE TABLE trial_block_slots (
     trial_id BIGINT NOT NULL REFERENCES trials(id),
     design_version BIGINT NOT NULL,
