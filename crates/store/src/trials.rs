@@ -24,9 +24,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 const TRIAL_KEY_AAD: &[u8] = b"spire/trial-key/v1";
 
-/// On SQLite, ledger writers queue here (first come, first served) instead of
-/// polling for the database lock with SQLite's busy handler, whose growing
-/// sleeps gave the slowest requests a tail of hundreds of milliseconds.
+/// On SQLite, ledger writers of this process queue here, first come first
+/// served, before `BEGIN IMMEDIATE`, instead of polling for the database lock
+/// with SQLite's busy handler, whose growing sleeps gave the slowest requests
+/// a tail of hundreds of milliseconds (p99 450 ms → 90 ms at 16 clients).
+/// PostgreSQL's row lock queues well enough; an extra queue there cost
+/// throughput. The database lock stays what makes allocation correct.
 static SQLITE_LEDGER_WRITERS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 impl Db {
