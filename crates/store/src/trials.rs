@@ -23,6 +23,7 @@ use spire_trial::{
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 const TRIAL_KEY_AAD: &[u8] = b"spire/trial-key/v1";
+const HEAD_SEED_AAD: &[u8] = b"spire/trial-head-seed/v1";
 
 /// On SQLite, ledger writers of this process queue here, first come first
 /// served, before `BEGIN IMMEDIATE`, instead of polling for the database lock
@@ -41,7 +42,6 @@ impl Db {
         }
     }
 }
-const HEAD_SEED_AAD: &[u8] = b"spire/trial-head-seed/v1";
 
 /// Stratification factors Spire derives itself from the screening.
 pub const BUILT_IN_FACTORS: &[&str] =

@@ -743,11 +743,21 @@ pub async fn take_up_record(
 ) -> AppResult<Response> {
     let id = forms::path_id(&id)?;
     let tr = Tr::new(context.lang);
-    let allocation_id = forms::path_id(&form.allocation_id)?;
+    let allocation_id = form.allocation_id.trim().parse::<i64>().map_err(|_| {
+        AppError::invalid(vec![spire_domain::FieldError::new(
+            "allocation_id",
+            spire_domain::Problem::Required,
+        )])
+    })?;
     let accepted = match form.answer.as_str() {
         "accepted" => true,
         "declined" => false,
-        _ => return Err(AppError(ErrorKind::BadRequest)),
+        _ => {
+            return Err(AppError::invalid(vec![spire_domain::FieldError::new(
+                "answer",
+                spire_domain::Problem::Required,
+            )]));
+        }
     };
     let decided_on = time::Date::parse(
         form.decided_on.trim(),

@@ -307,3 +307,5 @@ annotation-button = Føj noten til logbogen
 annotation-recorded = Noten er post { $index } i logbogen.
 annotation-no-allocation = Ingen lodtrækning med det id i dette forsøg.
 field-reason = Begrundelse
+field-allocation-id = Lodtræknings-id
+field-answer = Svar

@@ -307,3 +307,5 @@ annotation-button = Add the annotation to the ledger
 annotation-recorded = The annotation is entry { $index } of the ledger.
 annotation-no-allocation = No allocation with that id in this trial.
 field-reason = Reason
+field-allocation-id = Allocation id
+field-answer = Answer
