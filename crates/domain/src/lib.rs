@@ -5,10 +5,12 @@
 
 pub mod cpr;
 pub mod cvr;
+pub mod eligibility;
 pub mod role;
 pub mod validation;
 
 pub use cpr::{Cpr, Gender};
 pub use cvr::Cvr;
+pub use eligibility::{Benefit, EligibilityRules, Ineligibility, Readiness};
 pub use role::Role;
 pub use validation::{FieldError, Problem};

@@ -21,6 +21,12 @@ pub enum Problem {
     LoginFormat,
     RoleNeedsMunicipality,
     PageNumber,
+    UnknownBenefit,
+    UnknownReadiness,
+    UnknownStratumLevel,
+    IdempotencyKeyReused,
+    TrialClosed,
+    TakeUpAlreadyRecorded,
 }
 
 impl Problem {
@@ -44,6 +50,12 @@ impl Problem {
             Problem::LoginFormat => "err-login-format",
             Problem::RoleNeedsMunicipality => "err-role-needs-municipality",
             Problem::PageNumber => "err-page-number",
+            Problem::UnknownBenefit => "err-unknown-benefit",
+            Problem::UnknownReadiness => "err-unknown-readiness",
+            Problem::UnknownStratumLevel => "err-unknown-stratum-level",
+            Problem::IdempotencyKeyReused => "err-idempotency-key-reused",
+            Problem::TrialClosed => "err-trial-closed",
+            Problem::TakeUpAlreadyRecorded => "err-take-up-already-recorded",
         }
     }
 }

@@ -24,11 +24,11 @@ const MUNICIPALITIES: &[(i64, &str, &str, usize, usize)] = &[
     (630, "Vejle", "vejle", 3, 48),
 ];
 
-const FEMALE: &[&str] = &[
+pub(crate) const FEMALE: &[&str] = &[
     "Ida", "Emma", "Sofie", "Freja", "Clara", "Laura", "Anna", "Ella", "Maja", "Alberte", "Karla",
     "Josefine", "Mathilde", "Nanna", "Amalie", "Sara", "Aya", "Line", "Cecilie", "Signe",
 ];
-const MALE: &[&str] = &[
+pub(crate) const MALE: &[&str] = &[
     "Noah",
     "William",
     "Oscar",
@@ -50,7 +50,7 @@ const MALE: &[&str] = &[
     "Sebastian",
     "Ahmad",
 ];
-const SURNAMES: &[&str] = &[
+pub(crate) const SURNAMES: &[&str] = &[
     "Nielsen",
     "Jensen",
     "Hansen",
@@ -210,7 +210,7 @@ fn demo_user(login: String, name: String, role: Role, municipality: Option<i64>)
 
 /// A synthetic CPR number for someone aged 18–29 today, with a 7th digit
 /// that puts the birth year in the right century.
-fn synthetic_cpr(rng: &mut StdRng, female: bool) -> Cpr {
+pub(crate) fn synthetic_cpr(rng: &mut StdRng, female: bool) -> Cpr {
     let today = time::OffsetDateTime::now_utc().date();
     let age_days = rng.random_range(18 * 365 + 5..30 * 365 - 5);
     let birth = today - time::Duration::days(age_days);
@@ -232,7 +232,7 @@ fn synthetic_cpr(rng: &mut StdRng, female: bool) -> Cpr {
     Cpr::parse("cpr", &text).expect("synthetic CPR numbers are well-formed")
 }
 
-fn pick<'a>(rng: &mut StdRng, items: &'a [&'a str]) -> &'a str {
+pub(crate) fn pick<'a>(rng: &mut StdRng, items: &'a [&'a str]) -> &'a str {
     items.choose(rng).expect("non-empty list")
 }
 
@@ -260,6 +260,7 @@ async fn seed(db: &Db, key: &ServerKey) -> Result<(), Failure> {
     ))
     .await?;
     let mut used_cprs = std::collections::HashSet::new();
+    let mut trial_caseworkers = Vec::new();
     for &(code, name, slug, consultant_count, youth_count) in MUNICIPALITIES {
         db.upsert_municipality(code, name).await?;
         let municipal = |login: &str, display: String, role: Role| {
@@ -409,6 +410,7 @@ async fn seed(db: &Db, key: &ServerKey) -> Result<(), Failure> {
         // The young people: most registered by the caseworker at intake, each
         // with a consultant; the first one has a login of their own.
         let caseworker = Scope::new(caseworker_id, Role::Caseworker, Some(code), "demo");
+        trial_caseworkers.push((code, caseworker.clone()));
         for i in 0..youth_count {
             let female = rng.random_bool(0.45);
             let cpr = loop {
@@ -456,5 +458,5 @@ async fn seed(db: &Db, key: &ServerKey) -> Result<(), Failure> {
             consultant_count
         );
     }
-    Ok(())
+    crate::demo_trial::seed(db, key, &trial_caseworkers, &mut used_cprs).await
 }

@@ -1,8 +1,10 @@
 //! `spire`: the one binary. Thin: parses arguments and wires the crates together.
 
 mod demo;
+mod demo_trial;
 mod match_cmd;
 mod stats_cmd;
+mod trial_cmd;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use spire_domain::Role;
@@ -51,6 +53,9 @@ enum Command {
     Match(match_cmd::MatchArgs),
     /// Trial analysis on a CSV file: ITT, difference in means, IV, balance, MDE, multiple testing, Lee bounds.
     Stats(stats_cmd::StatsArgs),
+    /// The randomised trial: open one from a design file, verify its ledger, print heads and proofs.
+    #[command(subcommand)]
+    Trial(trial_cmd::TrialCommand),
 }
 
 #[derive(Args)]
@@ -269,6 +274,7 @@ async fn run(command: Command) -> Result<(), Failure> {
             Ok(())
         }
         Command::Match(_) | Command::Stats(_) => unreachable!("handled before the runtime starts"),
+        Command::Trial(command) => trial_cmd::run(command).await,
         Command::Token(TokenCommand::Create(args)) => {
             let db = connect_existing(&args.db.db).await?;
             let user = db.user_by_login(&args.user).await.map_err(|e| match e {

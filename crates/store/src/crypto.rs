@@ -48,45 +48,63 @@ impl ServerKey {
     }
 
     pub fn encrypt_cpr(&self, cpr: &spire_domain::Cpr) -> Vec<u8> {
-        let cipher = XChaCha20Poly1305::new((&self.cipher_key).into());
-        let mut nonce = [0u8; NONCE_LEN];
-        rand::rng().fill_bytes(&mut nonce);
-        let digits = cpr.expose_digits();
-        let ciphertext = cipher
-            .encrypt(
-                XNonce::from_slice(&nonce),
-                Payload {
-                    msg: digits.as_bytes(),
-                    aad: CPR_AAD,
-                },
-            )
-            .expect("XChaCha20-Poly1305 encryption of 10 bytes cannot fail");
-        [nonce.as_slice(), &ciphertext].concat()
+        self.encrypt(CPR_AAD, cpr.expose_digits().as_bytes())
     }
 
     pub fn decrypt_cpr(&self, stored: &[u8]) -> Result<spire_domain::Cpr, crate::Error> {
+        let plain = self.decrypt(CPR_AAD, stored)?;
+        let text = String::from_utf8(plain).map_err(|_| crate::Error::Crypto)?;
+        spire_domain::Cpr::parse("cpr", &text).map_err(|_| crate::Error::Crypto)
+    }
+
+    /// Encrypts a secret for one purpose (`aad` names it), with a random nonce in front.
+    pub fn encrypt(&self, aad: &[u8], secret: &[u8]) -> Vec<u8> {
+        let cipher = XChaCha20Poly1305::new((&self.cipher_key).into());
+        let mut nonce = [0u8; NONCE_LEN];
+        rand::rng().fill_bytes(&mut nonce);
+        let ciphertext = cipher
+            .encrypt(XNonce::from_slice(&nonce), Payload { msg: secret, aad })
+            .expect("XChaCha20-Poly1305 encryption of a short secret cannot fail");
+        [nonce.as_slice(), &ciphertext].concat()
+    }
+
+    /// The inverse of `encrypt`, for the same purpose only.
+    pub fn decrypt(&self, aad: &[u8], stored: &[u8]) -> Result<Vec<u8>, crate::Error> {
         if stored.len() <= NONCE_LEN {
             return Err(crate::Error::Crypto);
         }
         let (nonce, ciphertext) = stored.split_at(NONCE_LEN);
         let cipher = XChaCha20Poly1305::new((&self.cipher_key).into());
-        let plain = cipher
+        cipher
             .decrypt(
                 XNonce::from_slice(nonce),
                 Payload {
                     msg: ciphertext,
-                    aad: CPR_AAD,
+                    aad,
                 },
             )
-            .map_err(|_| crate::Error::Crypto)?;
-        let text = String::from_utf8(plain).map_err(|_| crate::Error::Crypto)?;
-        spire_domain::Cpr::parse("cpr", &text).map_err(|_| crate::Error::Crypto)
+            .map_err(|_| crate::Error::Crypto)
     }
 
     /// Keyed hash of the normalised CPR number: finds duplicates across all
     /// municipalities without an unkeyed (brute-forceable) hash.
     pub fn cpr_lookup(&self, cpr: &spire_domain::Cpr) -> Vec<u8> {
         derive(&self.lookup_key, cpr.expose_digits().as_bytes()).to_vec()
+    }
+}
+
+impl ServerKey {
+    /// A subject's pseudonym for one study: the same youth gets the same
+    /// pseudonym within a study and unlinkable ones across studies.
+    pub fn study_pseudonym(&self, study: &str, subject: &[u8]) -> String {
+        let message = [
+            b"spire/study/v1/".as_slice(),
+            study.as_bytes(),
+            &[0],
+            subject,
+        ]
+        .concat();
+        hex::encode(&derive(&self.lookup_key, &message)[..16])
     }
 }
 

@@ -15,6 +15,7 @@ mod scope;
 mod teams;
 #[doc(hidden)]
 pub mod testing;
+mod trials;
 mod users;
 mod youth;
 
@@ -24,6 +25,11 @@ pub use crypto::ServerKey;
 pub use municipalities::{MunicipalityOverview, MunicipalityRow};
 pub use scope::{Purpose, Scope};
 pub use teams::{NewTeamMember, TeamMemberRow};
+pub use trials::{
+    ArmBalance, BUILT_IN_FACTORS, Consort, CustomFactor, EXPORT_COVARIATES, ExportRow,
+    InclusionProof, Intake, NewTrial, OpenedTrial, PendingTakeUp, Randomisation, Receipt,
+    ReceiptHead, Screening, TrialEvidence, TrialOverview, TrialReport, TrialSettings, TrialSummary,
+};
 pub use users::{ApiTokenSecret, LoginOutcome, NewUser, SessionRow, SessionSecret, UserRow};
 pub use youth::{NewYouth, YouthPage, YouthRow};
 
@@ -88,6 +94,12 @@ pub enum Error {
     Crypto,
     #[error("there is no database file at {0}; create it with `spire migrate --db {0}`")]
     Missing(String),
+    #[error("the trial cannot be opened: {0}")]
+    InvalidTrial(String),
+    #[error("stored trial data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("{0}")]
+    Refused(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

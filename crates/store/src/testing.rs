@@ -36,3 +36,12 @@ pub async fn fresh_postgres(test_name: &str) -> Result<Option<Db>> {
         .unwrap_or(&admin_url);
     Ok(Some(Db::connect(&format!("{base}/{name}")).await?))
 }
+
+/// A trial's key without the two-person reveal, for tests that replay allocations.
+pub async fn trial_key(
+    db: &Db,
+    key: &crate::ServerKey,
+    trial_id: i64,
+) -> Result<spire_trial::TrialKey> {
+    db.decrypt_trial_key(key, trial_id).await
+}

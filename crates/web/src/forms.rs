@@ -43,7 +43,7 @@ pub fn date_start(field: &'static str, text: &str) -> Result<Option<i64>, AppErr
 }
 
 /// Keeps the value or records the problem; parsing goes on for other fields.
-fn collect<T>(errors: &mut Vec<FieldError>, result: Result<T, FieldError>) -> Option<T> {
+pub(crate) fn collect<T>(errors: &mut Vec<FieldError>, result: Result<T, FieldError>) -> Option<T> {
     result.map_err(|e| errors.push(e)).ok()
 }
 

@@ -15,6 +15,8 @@ mod middleware;
 mod openapi;
 mod pages;
 mod routes;
+mod trial_api;
+mod trial_pages;
 mod views;
 
 pub use routes::{Access, RouteSpec, route_specs};

@@ -1,7 +1,7 @@
 //! The route table: every route with the roles allowed to use it. Deny by
 //! default: a route is reachable only by the roles it names.
 
-use crate::{AppState, api, auth, middleware, pages};
+use crate::{AppState, api, auth, middleware, pages, trial_api, trial_pages};
 use axum::Router;
 use axum::http::Method;
 use axum::routing::{MethodRouter, get, post, put};
@@ -53,6 +53,13 @@ const TEAM_LEAD: &[Role] = &[Role::TeamLead];
 const YOUTH: &[Role] = &[Role::Youth];
 const ADMIN: &[Role] = &[Role::Admin];
 const AGGREGATES: &[Role] = &[Role::ProgrammeOffice, Role::Researcher, Role::Admin];
+/// Caseworkers screen and randomise at intake; nobody else allocates.
+const INTAKE: &[Role] = &[Role::Caseworker];
+/// The trial's figures (commitment, CONSORT, balance), never the sequence.
+const TRIAL_OFFICE: &[Role] = &[Role::ProgrammeOffice, Role::Researcher];
+/// Only the programme office annotates allocations ("allocated in error").
+const PROGRAMME_OFFICE: &[Role] = &[Role::ProgrammeOffice];
+const TRIAL_LIST: &[Role] = &[Role::Caseworker, Role::ProgrammeOffice, Role::Researcher];
 
 type Handler = MethodRouter<AppState>;
 
@@ -196,6 +203,54 @@ fn table() -> Vec<(RouteSpec, Handler)> {
             Roles(AGGREGATES),
             get(pages::overview),
         ),
+        page(
+            Method::GET,
+            "/trials",
+            Roles(TRIAL_LIST),
+            get(trial_pages::trial_list),
+        ),
+        page(
+            Method::GET,
+            "/trials/{id}",
+            Roles(TRIAL_OFFICE),
+            get(trial_pages::trial_page),
+        ),
+        page(
+            Method::POST,
+            "/trials/{id}/annotations",
+            Roles(PROGRAMME_OFFICE),
+            post(trial_pages::annotate),
+        ),
+        page(
+            Method::GET,
+            "/trials/{id}/intake",
+            Roles(INTAKE),
+            get(trial_pages::intake_form),
+        ),
+        page(
+            Method::POST,
+            "/trials/{id}/intake",
+            Roles(INTAKE),
+            post(trial_pages::intake_screen),
+        ),
+        page(
+            Method::POST,
+            "/trials/{id}/intake/confirm",
+            Roles(INTAKE),
+            post(trial_pages::intake_confirm),
+        ),
+        page(
+            Method::GET,
+            "/trials/{id}/take-up",
+            Roles(INTAKE),
+            get(trial_pages::take_up_list),
+        ),
+        page(
+            Method::POST,
+            "/trials/{id}/take-up",
+            Roles(INTAKE),
+            post(trial_pages::take_up_record),
+        ),
         api(
             Method::GET,
             "/api/v1/openapi.json",
@@ -269,6 +324,18 @@ fn table() -> Vec<(RouteSpec, Handler)> {
             "/api/v1/overview",
             Roles(AGGREGATES),
             get(api::overview),
+        ),
+        api(
+            Method::GET,
+            "/api/v1/trials",
+            Roles(TRIAL_LIST),
+            get(trial_api::trials),
+        ),
+        api(
+            Method::POST,
+            "/api/v1/trials/{id}/randomizations",
+            Roles(INTAKE),
+            post(trial_api::randomise),
         ),
     ]
 }

@@ -56,6 +56,7 @@ impl PageCtx {
                 ("/home", "nav-home"),
                 ("/youth", "nav-youth"),
                 ("/youth/new", "nav-youth-new"),
+                ("/trials", "nav-trials"),
             ],
             Role::Consultant | Role::Psychologist => &[
                 ("/home", "nav-home"),
@@ -74,9 +75,11 @@ impl PageCtx {
                 ("/me", "nav-my-record"),
                 ("/me/access-log", "nav-my-access-log"),
             ],
-            Role::Researcher | Role::ProgrammeOffice => {
-                &[("/home", "nav-home"), ("/overview", "nav-overview")]
-            }
+            Role::Researcher | Role::ProgrammeOffice => &[
+                ("/home", "nav-home"),
+                ("/overview", "nav-overview"),
+                ("/trials", "nav-trials"),
+            ],
             Role::Admin => &[
                 ("/home", "nav-home"),
                 ("/admin/users", "nav-users"),

@@ -27,6 +27,8 @@ pub struct TestApp {
     pub roskilde_youth: i64,
     pub horsens_youth: i64,
     pub roskilde_company: i64,
+    /// An open trial across both municipalities.
+    pub trial: i64,
     /// Every response body and header the test saw, for the CPR scan.
     pub seen: Arc<Mutex<Vec<String>>>,
 }
@@ -152,6 +154,20 @@ impl TestApp {
             };
             youth_ids.push(db.create_youth(&caseworker, &key, &youth).await.unwrap());
         }
+        let trial = db
+            .create_trial(
+                &key,
+                &spire_store::NewTrial {
+                    name: "Spire-forsøget".into(),
+                    target_size: 500,
+                    design: spire_trial::Design::stratified_blocks("spire-test", &["municipality"]),
+                    settings: spire_store::TrialSettings::default(),
+                },
+                None,
+            )
+            .await
+            .unwrap()
+            .id;
         let state = AppState::new(db.clone(), key.clone(), WebConfig::default());
         TestApp {
             router: spire_web::router(state),
@@ -161,6 +177,7 @@ impl TestApp {
             roskilde_youth: youth_ids[0],
             horsens_youth: youth_ids[1],
             roskilde_company: companies["roskilde"],
+            trial,
             seen: Arc::default(),
         }
     }

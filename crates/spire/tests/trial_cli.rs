@@ -1,0 +1,338 @@
+//! `spire trial` as an operator runs it: the real binary on a real SQLite file.
+//! Allocations are made through the store, as `spire serve` makes them.
+
+use spire_domain::{Benefit, Cpr, Readiness, Role};
+use spire_store::{Db, Intake, NewUser, Randomisation, Scope, ServerKey};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("trial_cli-{}-{name}", std::process::id()))
+}
+
+fn spire(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_spire"))
+        .args(args)
+        .env_remove("SPIRE_KEY_FILE")
+        .env_remove("SPIRE_DB")
+        .output()
+        .expect("spire runs")
+}
+
+fn spire_with_stdin(args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_spire"))
+        .args(args)
+        .env_remove("SPIRE_KEY_FILE")
+        .env_remove("SPIRE_DB")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spire runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+const DESIGN: &str = r#"
+id = "cli-trial"
+name = "CLI trial"
+target_size = 100
+method = "stratified_blocks"
+factors = ["municipality", "age_band"]
+"#;
+
+const SERVER_KEY: &str = "4444444444444444444444444444444444444444444444444444444444444444";
+
+async fn randomise_some(db_path: &str, count: u32) -> Vec<i64> {
+    let db = Db::connect(db_path).await.unwrap();
+    let key = ServerKey::from_hex(SERVER_KEY).unwrap();
+    db.upsert_municipality(265, "Roskilde").await.unwrap();
+    for (login, role) in [
+        ("office", Role::ProgrammeOffice),
+        ("statistician", Role::Researcher),
+    ] {
+        db.create_user(&NewUser {
+            login: login.into(),
+            display_name: login.into(),
+            password: "correct horse battery".into(),
+            role,
+            municipality_code: None,
+            company_id: None,
+        })
+        .await
+        .unwrap();
+    }
+    let user = db
+        .create_user(&NewUser {
+            login: "case.roskilde".into(),
+            display_name: "Case".into(),
+            password: "correct horse battery".into(),
+            role: Role::Caseworker,
+            municipality_code: Some(265),
+            company_id: None,
+        })
+        .await
+        .unwrap();
+    let scope = Scope::new(user, Role::Caseworker, Some(265), "cli-test");
+    let trial_id = db.list_trials().await.unwrap()[0].id;
+    let mut ids = Vec::new();
+    for n in 0..count {
+        let intake = Intake {
+            cpr: Cpr::parse("cpr", &format!("0102034{n:03}")).unwrap(),
+            first_name: "Ida".into(),
+            last_name: "Hansen".into(),
+            municipality_code: 265,
+            benefit: Benefit::Kontanthjaelp,
+            readiness: Readiness::Jobparat,
+            has_qualification: false,
+            strata: BTreeMap::new(),
+            intake_date: time::OffsetDateTime::now_utc().date(),
+        };
+        match db
+            .randomise(&scope, &key, trial_id, &intake, None)
+            .await
+            .unwrap()
+        {
+            Randomisation::Allocated(receipt) => ids.push(receipt.allocation_id),
+            other => panic!("{other:?}"),
+        }
+    }
+    db.close().await;
+    ids
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_verify_head_and_proof() {
+    let db = path("trial.db");
+    let db = db.to_str().unwrap();
+    let design = path("design.toml");
+    std::fs::write(&design, DESIGN).unwrap();
+    let key_file = path("server.key");
+    std::fs::write(&key_file, SERVER_KEY).unwrap();
+    let (design, key_file) = (design.to_str().unwrap(), key_file.to_str().unwrap());
+
+    let created = spire(&[
+        "trial",
+        "create",
+        "--db",
+        db,
+        "--key-file",
+        key_file,
+        "--design",
+        design,
+    ]);
+    assert!(created.status.success(), "{}", stderr(&created));
+    let commitment_line = stdout(&created)
+        .lines()
+        .find(|l| l.starts_with("commitment: "))
+        .map(str::to_string)
+        .expect("the commitment is printed");
+    assert_eq!(commitment_line.len(), "commitment: ".len() + 64);
+
+    let again = spire(&[
+        "trial",
+        "create",
+        "--db",
+        db,
+        "--key-file",
+        key_file,
+        "--design",
+        design,
+    ]);
+    assert_eq!(
+        again.status.code(),
+        Some(2),
+        "a second trial with the same id"
+    );
+
+    let empty = spire(&["trial", "verify", "--db", db]);
+    assert!(empty.status.success(), "{}", stdout(&empty));
+
+    let ids = randomise_some(db, 12).await;
+    let verified = spire(&["trial", "verify", "--db", db, "--trial", "cli-trial"]);
+    assert!(verified.status.success(), "{}", stdout(&verified));
+    assert!(stdout(&verified).starts_with("ok: 12 entries verify; 1 signed head(s) checked"));
+
+    let head = spire(&["trial", "head", "--db", db]);
+    assert!(head.status.success());
+    assert!(stdout(&head).contains("tree_size: 12"), "{}", stdout(&head));
+
+    let proof = spire(&[
+        "trial",
+        "proof",
+        "--db",
+        db,
+        "--allocation",
+        &ids[5].to_string(),
+    ]);
+    assert!(proof.status.success(), "{}", stderr(&proof));
+    assert!(stdout(&proof).contains("ledger_index: 5"));
+    assert!(stdout(&proof).ends_with("inclusion: verified\n"));
+
+    let missing = spire(&["trial", "proof", "--db", db, "--allocation", "999"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert_eq!(stderr(&missing).lines().count(), 1);
+
+    let consistent = spire(&["trial", "consistency", "--db", db, "--from", "5"]);
+    assert!(consistent.status.success(), "{}", stderr(&consistent));
+    assert!(stdout(&consistent).contains("old: size 5"));
+    assert!(stdout(&consistent).ends_with("consistency: verified\n"));
+    let unknown = spire(&["trial", "consistency", "--db", db, "--from", "99"]);
+    assert_eq!(unknown.status.code(), Some(2));
+
+    let csv = path("export.csv");
+    let csv = csv.to_str().unwrap();
+    let exported = spire(&[
+        "trial",
+        "export",
+        "--db",
+        db,
+        "--key-file",
+        key_file,
+        "--study",
+        "effect",
+        "--recipient",
+        "VIVE",
+        "--purpose",
+        "main analysis",
+        "--out",
+        csv,
+    ]);
+    assert!(exported.status.success(), "{}", stderr(&exported));
+    let text = std::fs::read_to_string(csv).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "pseudonym,municipality,stratum,arm,allocated_on,age,gender,benefit,readiness,has_qualification,intake_date,take_up,annotated"
+        )
+    );
+    assert_eq!(lines.clone().count(), 12);
+    assert!(
+        lines.all(|l| l.contains(",\"municipality=265,age_band=18-24\",")),
+        "{text}"
+    );
+    assert!(!text.contains("010203") && !text.contains("Hansen"));
+
+    // The two-person reveal writes the key; with it, every allocation replays.
+    let key_out = path("revealed.key");
+    let key_out = key_out.to_str().unwrap();
+    let reveal = [
+        "trial",
+        "reveal",
+        "--db",
+        db,
+        "--key-file",
+        key_file,
+        "--first",
+        "office",
+        "--second",
+        "statistician",
+        "--out",
+        key_out,
+    ];
+    let alone = spire_with_stdin(
+        &[
+            "trial",
+            "reveal",
+            "--db",
+            db,
+            "--key-file",
+            key_file,
+            "--first",
+            "office",
+            "--second",
+            "office",
+            "--out",
+            key_out,
+        ],
+        "correct horse battery\ncorrect horse battery\n",
+    );
+    assert_eq!(
+        alone.status.code(),
+        Some(2),
+        "one person cannot reveal alone"
+    );
+    assert!(!std::path::Path::new(key_out).exists());
+    let wrong = spire_with_stdin(&reveal, "correct horse battery\nwrong\n");
+    assert_eq!(wrong.status.code(), Some(2));
+    let revealed = spire_with_stdin(&reveal, "correct horse battery\ncorrect horse battery\n");
+    assert!(revealed.status.success(), "{}", stderr(&revealed));
+    let replayed = spire(&["trial", "verify", "--db", db, "--key-file", key_out]);
+    assert!(replayed.status.success(), "{}", stdout(&replayed));
+    assert!(stdout(&replayed).contains("every allocation replays"));
+
+    // Tampering behind the application's back is found, one finding a line.
+    let tampered = Db::connect(db).await.unwrap();
+    if let Db::Sqlite(pool) = &tampered {
+        sqlx::raw_sql(
+            "DROP TRIGGER trial_ledger_no_update; \
+             UPDATE trial_ledger SET arm = CASE WHEN arm = 'programme' THEN 'control' ELSE 'programme' END WHERE ledger_index = 4",
+        )
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+    tampered.close().await;
+    let findings = spire(&["trial", "verify", "--db", db]);
+    assert_eq!(findings.status.code(), Some(1));
+    let lines = stdout(&findings);
+    assert!(
+        lines
+            .lines()
+            .all(|l| l.starts_with("index ") || l.starts_with("ledger: ")),
+        "{lines}"
+    );
+    assert!(lines.lines().any(|l| l.starts_with("index 4:")), "{lines}");
+}
+
+#[test]
+fn bad_input_is_one_clear_line_and_exit_2() {
+    let design = path("bad-design.toml");
+    std::fs::write(&design, "id = \"x\"\nmethod = coin\n").unwrap();
+    let key_file = path("bad.key");
+    std::fs::write(&key_file, SERVER_KEY).unwrap();
+    let db = path("bad.db");
+    let output = spire(&[
+        "trial",
+        "create",
+        "--db",
+        db.to_str().unwrap(),
+        "--key-file",
+        key_file.to_str().unwrap(),
+        "--design",
+        design.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stderr(&output).lines().count(), 1, "{}", stderr(&output));
+    assert!(stderr(&output).contains("line 2"), "{}", stderr(&output));
+
+    let short_key = path("short.key");
+    std::fs::write(&short_key, "abcd").unwrap();
+    let output = spire(&[
+        "trial",
+        "verify",
+        "--db",
+        db.to_str().unwrap(),
+        "--key-file",
+        short_key.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("64 hexadecimal digits"));
+}

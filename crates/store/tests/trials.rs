@@ -1,0 +1,740 @@
+//! The trial in the store, on SQLite and (when `SPIRE_TEST_POSTGRES_URL` is
+//! set) PostgreSQL: opening, screening, allocation, duplicates, idempotency,
+//! the append-only guards, tampering, and many concurrent caseworkers.
+
+use spire_domain::{Benefit, Cpr, Ineligibility, Problem, Readiness, Role};
+use spire_store::testing::{fresh_postgres, fresh_sqlite};
+use spire_store::{
+    Db, Error, Intake, NewTrial, NewUser, Randomisation, Receipt, Scope, ServerKey, TrialSettings,
+};
+use spire_trial::Design;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+fn key() -> ServerKey {
+    ServerKey::from_hex(&"22".repeat(32)).unwrap()
+}
+
+fn user(login: &str, role: Role, municipality: Option<i64>) -> NewUser {
+    NewUser {
+        login: login.into(),
+        display_name: format!("Name of {login}"),
+        password: "correct horse battery".into(),
+        role,
+        municipality_code: municipality,
+        company_id: None,
+    }
+}
+
+/// A distinct, valid CPR number for someone aged 19–28 today, for each `n` below 3.5 million.
+fn cpr(n: u32) -> Cpr {
+    let today = time::OffsetDateTime::now_utc().date();
+    let birth = today - time::Duration::days(19 * 365 + i64::from(n % 3500));
+    let seventh = if birth.year() >= 2000 { 4 } else { 1 };
+    let text = format!(
+        "{:02}{:02}{:02}-{}{:03}",
+        birth.day(),
+        birth.month() as u8,
+        birth.year() % 100,
+        seventh,
+        (n / 3500) % 1000
+    );
+    Cpr::parse("cpr", &text).unwrap()
+}
+
+fn intake(cpr: Cpr, municipality: i64) -> Intake {
+    Intake {
+        cpr,
+        first_name: "Ida".into(),
+        last_name: "Hansen".into(),
+        municipality_code: municipality,
+        benefit: Benefit::Kontanthjaelp,
+        readiness: Readiness::Aktivitetsparat,
+        has_qualification: false,
+        strata: BTreeMap::new(),
+        intake_date: time::OffsetDateTime::now_utc().date(),
+    }
+}
+
+struct Setup {
+    trial_id: i64,
+    caseworkers: Vec<Scope>,
+}
+
+async fn setup(db: &Db, design: Design) -> Setup {
+    let mut caseworkers = Vec::new();
+    for (code, name) in [(265, "Roskilde"), (615, "Horsens")] {
+        db.upsert_municipality(code, name).await.unwrap();
+        let login = format!("case.{code}");
+        let id = db
+            .create_user(&user(&login, Role::Caseworker, Some(code)))
+            .await
+            .unwrap();
+        caseworkers.push(Scope::new(id, Role::Caseworker, Some(code), "test"));
+    }
+    let opened = db
+        .create_trial(
+            &key(),
+            &NewTrial {
+                name: "Spire trial".into(),
+                target_size: 1000,
+                design,
+                settings: TrialSettings::default(),
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    Setup {
+        trial_id: opened.id,
+        caseworkers,
+    }
+}
+
+fn allocated(outcome: Randomisation) -> Receipt {
+    match outcome {
+        Randomisation::Allocated(receipt) => receipt,
+        other => panic!("expected a new allocation, got {other:?}"),
+    }
+}
+
+async fn story(db: Db) {
+    let key = key();
+    let design =
+        Design::stratified_blocks("spire-test", &["municipality", "age_band", "readiness"]);
+    let Setup {
+        trial_id,
+        caseworkers,
+    } = setup(&db, design.clone()).await;
+    let (roskilde, horsens) = (&caseworkers[0], &caseworkers[1]);
+    let trials = db.list_trials().await.unwrap();
+    assert_eq!(trials.len(), 1);
+    assert_eq!(trials[0].status, "open");
+    let overview = db.trial_overview(trial_id).await.unwrap();
+    let revealed = spire_store::testing::trial_key(&db, &key, trial_id)
+        .await
+        .unwrap();
+    assert_eq!(
+        overview.commitment,
+        hex::encode(spire_trial::commitment(&revealed, &design)),
+        "the published commitment binds the stored key and design"
+    );
+
+    // Screening an ineligible youth: reasons, logged, nothing allocated.
+    let mut too_old = intake(Cpr::parse("cpr", "010190-1235").unwrap(), 265);
+    too_old.has_qualification = true;
+    let screening = db
+        .screen_for_trial(roskilde, &key, trial_id, &too_old)
+        .await
+        .unwrap();
+    assert_eq!(
+        screening.reasons,
+        vec![Ineligibility::TooOld, Ineligibility::HasQualification]
+    );
+    assert_eq!(
+        db.randomise(roskilde, &key, trial_id, &too_old, None)
+            .await
+            .unwrap(),
+        Randomisation::NotEligible(vec![Ineligibility::TooOld, Ineligibility::HasQualification])
+    );
+
+    // An eligible youth is allocated, once, whoever asks again.
+    let first = allocated(
+        db.randomise(roskilde, &key, trial_id, &intake(cpr(1), 265), Some("k-1"))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(first.ledger_index, 0);
+    assert_eq!(first.tree_head.size, 1);
+    assert!(first.stratum.starts_with("municipality=265,age_band="));
+    assert_eq!(
+        db.randomise(roskilde, &key, trial_id, &intake(cpr(1), 265), Some("k-1"))
+            .await
+            .unwrap(),
+        Randomisation::Replayed(first.clone()),
+        "the same idempotency key gives the same receipt"
+    );
+    assert_eq!(
+        db.randomise(horsens, &key, trial_id, &intake(cpr(1), 615), None)
+            .await
+            .unwrap(),
+        Randomisation::AlreadyRandomised(first.clone()),
+        "a youth randomised in another municipality keeps the original allocation"
+    );
+    let screening = db
+        .screen_for_trial(horsens, &key, trial_id, &intake(cpr(1), 615))
+        .await
+        .unwrap();
+    assert_eq!(screening.existing, Some(first.clone()));
+    match db
+        .randomise(roskilde, &key, trial_id, &intake(cpr(2), 265), Some("k-1"))
+        .await
+    {
+        Err(Error::Invalid(e)) => assert_eq!(e.problem, Problem::IdempotencyKeyReused),
+        other => panic!("a reused key for another youth must be refused, got {other:?}"),
+    }
+    match db
+        .randomise(roskilde, &key, trial_id, &intake(cpr(2), 615), None)
+        .await
+    {
+        Err(Error::Invalid(e)) => assert_eq!(e.field, "municipality_code"),
+        other => panic!("another municipality's youth must be refused, got {other:?}"),
+    }
+    for n in 2..20 {
+        let scope = &caseworkers[(n % 2) as usize];
+        let municipality = if n % 2 == 0 { 265 } else { 615 };
+        allocated(
+            db.randomise(scope, &key, trial_id, &intake(cpr(n), municipality), None)
+                .await
+                .unwrap(),
+        );
+    }
+
+    // Take-up of the offer: programme arm only, own municipality, once.
+    let pending = db.pending_take_up(roskilde, trial_id).await.unwrap();
+    assert!(!pending.is_empty());
+    let accepted = pending[0].allocation_id;
+    let youth_id = db
+        .record_take_up(
+            roskilde,
+            &key,
+            trial_id,
+            accepted,
+            true,
+            time::OffsetDateTime::now_utc().date(),
+        )
+        .await
+        .unwrap();
+    let youth = db
+        .get_youth(
+            roskilde,
+            youth_id.expect("an accepted offer starts a course"),
+        )
+        .await;
+    assert!(youth.is_ok(), "the youth is registered in the municipality");
+    match db
+        .record_take_up(
+            roskilde,
+            &key,
+            trial_id,
+            accepted,
+            false,
+            time::OffsetDateTime::now_utc().date(),
+        )
+        .await
+    {
+        Err(Error::Invalid(e)) => assert_eq!(e.problem, Problem::TakeUpAlreadyRecorded),
+        other => panic!("a second answer must be refused, got {other:?}"),
+    }
+    if let Some(declined) = pending.get(1) {
+        db.record_take_up(
+            roskilde,
+            &key,
+            trial_id,
+            declined.allocation_id,
+            false,
+            time::OffsetDateTime::now_utc().date(),
+        )
+        .await
+        .unwrap();
+    }
+    assert!(matches!(
+        db.record_take_up(
+            horsens,
+            &key,
+            trial_id,
+            accepted,
+            true,
+            time::OffsetDateTime::now_utc().date()
+        )
+        .await,
+        Err(Error::NotFound)
+    ));
+    // A control-arm youth gets no offer to answer.
+    let evidence = db.trial_evidence(trial_id).await.unwrap();
+    let control_index = evidence
+        .rows
+        .iter()
+        .find(|row| match &row.leaf.entry {
+            spire_trial::Entry::Allocation { arm, stratum, .. } => {
+                *arm == spire_trial::Arm::Control && stratum.level("municipality") == Some("265")
+            }
+            _ => false,
+        })
+        .map(|row| row.leaf.ledger_index);
+    if let Some(index) = control_index {
+        let control_id = first.allocation_id + index as i64 - first.ledger_index;
+        assert!(matches!(
+            db.record_take_up(
+                roskilde,
+                &key,
+                trial_id,
+                control_id,
+                true,
+                time::OffsetDateTime::now_utc().date()
+            )
+            .await,
+            Err(Error::NotFound)
+        ));
+    }
+    assert_eq!(
+        db.pending_take_up(roskilde, trial_id).await.unwrap().len(),
+        pending.len().saturating_sub(2)
+    );
+
+    let report = db.trial_report(trial_id).await.unwrap();
+    let consort = &report.consort;
+    assert_eq!(
+        (
+            consort.assessed,
+            consort.excluded,
+            consort.randomised,
+            consort.programme + consort.control
+        ),
+        (20, 1, 19, 19)
+    );
+    assert_eq!(
+        consort.excluded_by_reason,
+        vec![
+            ("too_old".to_string(), 1),
+            ("has_qualification".to_string(), 1)
+        ]
+    );
+    assert_eq!(report.by_municipality.len(), 2);
+    assert_eq!(
+        (consort.took_up, consort.declined),
+        (1, i64::from(pending.len() > 1))
+    );
+    assert!(db.verify_trial(trial_id, None).await.unwrap().is_empty());
+    assert_eq!(
+        db.verify_trial(trial_id, Some(&revealed)).await.unwrap(),
+        Vec::<String>::new()
+    );
+
+    // A receipt's inclusion proof checks against the signed head.
+    let proof = db
+        .trial_inclusion_proof(trial_id, first.allocation_id)
+        .await
+        .unwrap();
+    let leaf: [u8; 32] = hex::decode(&first.leaf_hash).unwrap().try_into().unwrap();
+    assert!(spire_trial::merkle::verify_inclusion(
+        &leaf,
+        0,
+        proof.head.head.size,
+        &proof.path,
+        &proof.head.head.root
+    ));
+
+    // "Allocated in error": a new entry, nothing freed; only the programme office annotates.
+    let office_id = db
+        .create_user(&user("office", Role::ProgrammeOffice, None))
+        .await
+        .unwrap();
+    db.create_user(&user("statistician", Role::Researcher, None))
+        .await
+        .unwrap();
+    let office = Scope::new(office_id, Role::ProgrammeOffice, None, "test");
+    assert!(matches!(
+        db.annotate_allocation(roskilde, &key, trial_id, first.allocation_id, "error")
+            .await,
+        Err(Error::NotFound)
+    ));
+    let annotation = db
+        .annotate_allocation(
+            &office,
+            &key,
+            trial_id,
+            first.allocation_id,
+            "allocated in error: registered twice",
+        )
+        .await
+        .unwrap();
+    assert_eq!(annotation, 19);
+    assert_eq!(
+        db.verify_trial(trial_id, Some(&revealed)).await.unwrap(),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        db.trial_report(trial_id).await.unwrap().consort.randomised,
+        19
+    );
+    let next = allocated(
+        db.randomise(roskilde, &key, trial_id, &intake(cpr(40), 265), None)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(next.ledger_index, 20, "the annotation took its own index");
+
+    // The two-person reveal: two different, entitled people; it closes the trial.
+    let office_row = db.user_by_login("office").await.unwrap();
+    let statistician = db.user_by_login("statistician").await.unwrap();
+    let caseworker_row = db.user_by_login("case.265").await.unwrap();
+    assert!(matches!(
+        db.reveal_trial_key(&key, trial_id, &office_row, &office_row)
+            .await,
+        Err(Error::Refused(_))
+    ));
+    assert!(matches!(
+        db.reveal_trial_key(&key, trial_id, &office_row, &caseworker_row)
+            .await,
+        Err(Error::Refused(_))
+    ));
+    let key_out = db
+        .reveal_trial_key(&key, trial_id, &office_row, &statistician)
+        .await
+        .unwrap();
+    assert_eq!(key_out.to_hex(), revealed.to_hex());
+    assert_eq!(db.list_trials().await.unwrap()[0].status, "closed");
+    match db
+        .randomise(roskilde, &key, trial_id, &intake(cpr(41), 265), None)
+        .await
+    {
+        Err(Error::Invalid(e)) => assert_eq!(e.problem, Problem::TrialClosed),
+        other => panic!("a closed trial allocates nobody, got {other:?}"),
+    }
+    assert!(
+        db.verify_trial(trial_id, Some(&revealed))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // The research export: per-study pseudonyms, no direct identifiers, logged.
+    let export = db
+        .export_trial(
+            &key,
+            trial_id,
+            "effect-2027",
+            "University of Copenhagen",
+            "main analysis",
+        )
+        .await
+        .unwrap();
+    assert_eq!(export.len(), 20);
+    let again = db
+        .export_trial(
+            &key,
+            trial_id,
+            "effect-2027",
+            "University of Copenhagen",
+            "main analysis",
+        )
+        .await
+        .unwrap();
+    let other_study = db
+        .export_trial(&key, trial_id, "take-up-2027", "VIVE", "take-up study")
+        .await
+        .unwrap();
+    assert_eq!(
+        export[0].pseudonym, again[0].pseudonym,
+        "stable within a study"
+    );
+    assert_ne!(
+        export[0].pseudonym, other_study[0].pseudonym,
+        "unlinkable across studies"
+    );
+    assert!(export[0].annotated && !export[1].annotated);
+    assert_eq!(export.iter().filter(|r| r.take_up == "accepted").count(), 1);
+    let first_cpr = cpr(1).expose_digits();
+    for row in &export {
+        let text = format!("{row:?}");
+        assert!(
+            !text.contains(&first_cpr[..6]) && !text.contains("Hansen") && !text.contains("Ida")
+        );
+    }
+    assert!(matches!(
+        db.export_trial(&key, trial_id, "x", " ", "y").await,
+        Err(Error::Invalid(_))
+    ));
+
+    // The database itself refuses to change or remove ledger rows.
+    for sql in [
+        "UPDATE trial_ledger SET arm = 'programme' WHERE ledger_index = 0",
+        "DELETE FROM trial_ledger WHERE ledger_index = 18",
+        "UPDATE trial_heads SET tree_size = 99 WHERE tree_size = 1",
+        "DELETE FROM trial_heads",
+        "DELETE FROM trial_baselines",
+        "UPDATE trial_screenings SET eligible = eligible",
+    ] {
+        assert!(execute(&db, sql).await.is_err(), "{sql} was allowed");
+    }
+
+    // With the guard dropped, a changed arm and a deleted row are reported.
+    match &db {
+        Db::Sqlite(_) => {
+            execute(&db, "DROP TRIGGER trial_ledger_no_update")
+                .await
+                .unwrap();
+            execute(&db, "DROP TRIGGER trial_ledger_no_delete")
+                .await
+                .unwrap();
+            execute(&db, "DROP TRIGGER trial_baselines_no_delete")
+                .await
+                .unwrap();
+        }
+        Db::Postgres(_) => {
+            execute(&db, "DROP TRIGGER trial_ledger_append_only ON trial_ledger")
+                .await
+                .unwrap();
+            execute(
+                &db,
+                "DROP TRIGGER trial_baselines_append_only ON trial_baselines",
+            )
+            .await
+            .unwrap();
+        }
+    }
+    execute(
+        &db,
+        "UPDATE trial_ledger SET arm = CASE WHEN arm = 'programme' THEN 'control' ELSE 'programme' END WHERE ledger_index = 3",
+    )
+    .await
+    .unwrap();
+    let findings = db.verify_trial(trial_id, None).await.unwrap();
+    assert!(
+        findings.iter().any(|f| f.starts_with("index 3:")),
+        "{findings:?}"
+    );
+    execute(
+        &db,
+        "DELETE FROM trial_baselines WHERE ledger_id = (SELECT id FROM trial_ledger WHERE ledger_index = 20)",
+    )
+    .await
+    .unwrap();
+    execute(&db, "DELETE FROM trial_ledger WHERE ledger_index = 20")
+        .await
+        .unwrap();
+    let findings = db.verify_trial(trial_id, None).await.unwrap();
+    assert!(
+        findings.iter().any(|f| f.contains("21")),
+        "a removed last entry is still covered by a signed head: {findings:?}"
+    );
+    db.close().await;
+}
+
+async fn execute(db: &Db, sql: &'static str) -> Result<(), sqlx::Error> {
+    match db {
+        Db::Sqlite(pool) => sqlx::raw_sql(sql).execute(pool).await.map(drop),
+        Db::Postgres(pool) => sqlx::raw_sql(sql).execute(pool).await.map(drop),
+    }
+}
+
+#[tokio::test]
+async fn trial_story_on_sqlite() {
+    let (db, path) = fresh_sqlite().await.unwrap();
+    story(db).await;
+    let _ = std::fs::remove_file(path);
+}
+
+#[tokio::test]
+async fn trial_story_on_postgres() {
+    if let Some(db) = fresh_postgres("trial_story_on_postgres").await.unwrap() {
+        story(db).await;
+    }
+}
+
+const CLIENTS: u32 = 32;
+const REQUESTS_PER_CLIENT: u32 = 200;
+
+/// 32 caseworkers × 200 requests at once: fresh youth, youth another client
+/// already randomised, and retries with the same idempotency key.
+async fn concurrency(db: Db) {
+    let key = key();
+    let design = Design::stratified_blocks("spire-load", &["municipality", "age_band"]);
+    let Setup {
+        trial_id,
+        caseworkers,
+    } = setup(&db, design).await;
+    let db = Arc::new(db);
+    let started = std::time::Instant::now();
+    let mut clients = Vec::new();
+    for client in 0..CLIENTS {
+        let (db, key) = (db.clone(), key.clone());
+        let scope = caseworkers[(client % 2) as usize].clone();
+        let municipality = if client % 2 == 0 { 265 } else { 615 };
+        clients.push(tokio::spawn(async move {
+            let mut seen: Vec<(u32, Randomisation)> = Vec::new();
+            let mut previous: Option<(u32, String)> = None;
+            for request in 0..REQUESTS_PER_CLIENT {
+                let (n, idempotency_key) = match (request % 10, &previous) {
+                    // A retry of the previous request, same key.
+                    (3, Some((n, k))) => (*n, k.clone()),
+                    // A youth some other client randomises too (duplicate CPR).
+                    (7, _) => (1_000_000 + request, format!("{client}-{request}")),
+                    _ => (client * 10_000 + request, format!("{client}-{request}")),
+                };
+                let outcome = db
+                    .randomise(
+                        &scope,
+                        &key,
+                        trial_id,
+                        &intake(cpr(n), municipality),
+                        Some(&idempotency_key),
+                    )
+                    .await
+                    .unwrap();
+                previous = Some((n, idempotency_key));
+                seen.push((n, outcome));
+            }
+            seen
+        }));
+    }
+    let mut receipts_by_youth: HashMap<u32, Receipt> = HashMap::new();
+    let mut new_allocations = 0usize;
+    for client in clients {
+        for (n, outcome) in client.await.unwrap() {
+            let (receipt, is_new) = match outcome {
+                Randomisation::Allocated(r) => (r, true),
+                Randomisation::Replayed(r) | Randomisation::AlreadyRandomised(r) => (r, false),
+                Randomisation::NotEligible(reasons) => panic!("not eligible: {reasons:?}"),
+            };
+            new_allocations += usize::from(is_new);
+            if let Some(earlier) = receipts_by_youth.get(&n) {
+                assert_eq!(
+                    earlier.allocation_id, receipt.allocation_id,
+                    "youth {n} got two allocations"
+                );
+            } else {
+                receipts_by_youth.insert(n, receipt);
+            }
+        }
+    }
+    let elapsed = started.elapsed();
+    println!(
+        "{} on {}: {new_allocations} allocations from {} requests in {elapsed:?}",
+        "concurrency",
+        db.kind(),
+        CLIENTS * REQUESTS_PER_CLIENT
+    );
+    assert_eq!(new_allocations, receipts_by_youth.len());
+    let indexes: HashSet<i64> = receipts_by_youth.values().map(|r| r.ledger_index).collect();
+    assert_eq!(indexes.len(), new_allocations, "two youth share a slot");
+    assert_eq!(
+        indexes,
+        (0..new_allocations as i64).collect(),
+        "the ledger has gaps"
+    );
+    let evidence = db.trial_evidence(trial_id).await.unwrap();
+    assert_eq!(evidence.rows.len(), new_allocations);
+    for receipt in receipts_by_youth.values() {
+        let row = &evidence.rows[receipt.ledger_index as usize];
+        assert_eq!(hex::encode(row.stored_leaf_hash), receipt.leaf_hash);
+    }
+    let revealed = spire_store::testing::trial_key(&db, &key, trial_id)
+        .await
+        .unwrap();
+    assert_eq!(evidence.findings(Some(&revealed)), Vec::<String>::new());
+    db.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_randomisations_on_sqlite() {
+    let (db, path) = fresh_sqlite().await.unwrap();
+    concurrency(db).await;
+    let _ = std::fs::remove_file(path);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_randomisations_on_postgres() {
+    if let Some(db) = fresh_postgres("concurrent_randomisations_on_postgres")
+        .await
+        .unwrap()
+    {
+        concurrency(db).await;
+    }
+}
+
+/// Complete randomisation and minimisation through the store: the pure
+/// verifier replays every allocation from the key, so the stored state the
+/// allocator read (allocation numbers, margins) was right.
+async fn every_design_replays(db: Db) {
+    let key = key();
+    let minimisation = Design {
+        trial_id: "spire-minimisation".into(),
+        version: 1,
+        ratio: spire_trial::Ratio {
+            programme: 2,
+            control: 1,
+        },
+        factors: vec!["municipality".into(), "readiness".into(), "gender".into()],
+        method: spire_trial::Method::Minimisation {
+            weights: vec![2, 1, 1],
+            imbalance: spire_trial::Imbalance::Variance,
+            preferred_probability: spire_trial::Probability::DEFAULT_PREFERRED,
+        },
+    };
+    let Setup {
+        trial_id,
+        caseworkers,
+    } = setup(&db, minimisation).await;
+    let complete = db
+        .create_trial(
+            &key,
+            &NewTrial {
+                name: "Complete".into(),
+                target_size: 100,
+                design: Design {
+                    trial_id: "spire-complete".into(),
+                    version: 1,
+                    ratio: spire_trial::Ratio::EQUAL,
+                    factors: vec!["age_band".into()],
+                    method: spire_trial::Method::Complete,
+                },
+                settings: TrialSettings::default(),
+            },
+            None,
+        )
+        .await
+        .unwrap()
+        .id;
+    for n in 0..60u32 {
+        let (scope, municipality) = if n % 3 == 0 {
+            (&caseworkers[1], 615)
+        } else {
+            (&caseworkers[0], 265)
+        };
+        let mut youth = intake(cpr(n), municipality);
+        youth.readiness = Readiness::ALL[(n % 4) as usize];
+        for trial in [trial_id, complete] {
+            allocated(
+                db.randomise(scope, &key, trial, &youth, None)
+                    .await
+                    .unwrap(),
+            );
+        }
+    }
+    for trial in [trial_id, complete] {
+        let revealed = spire_store::testing::trial_key(&db, &key, trial)
+            .await
+            .unwrap();
+        assert_eq!(
+            db.verify_trial(trial, Some(&revealed)).await.unwrap(),
+            Vec::<String>::new()
+        );
+    }
+    let report = db.trial_report(trial_id).await.unwrap();
+    // 2:1 minimisation keeps the arms near 40:20.
+    assert!(
+        (report.consort.programme - 40).abs() <= 4,
+        "{:?}",
+        report.consort
+    );
+    db.close().await;
+}
+
+#[tokio::test]
+async fn every_design_replays_on_sqlite() {
+    let (db, path) = fresh_sqlite().await.unwrap();
+    every_design_replays(db).await;
+    let _ = std::fs::remove_file(path);
+}
+
+#[tokio::test]
+async fn every_design_replays_on_postgres() {
+    if let Some(db) = fresh_postgres("every_design_replays_on_postgres")
+        .await
+        .unwrap()
+    {
+        every_design_replays(db).await;
+    }
+}

@@ -1,0 +1,596 @@
+//! The trial's API and pages on the real router, in process, with a fresh
+//! SQLite database: the answers issue 3 specifies, and concealment.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use spire_domain::Role;
+use spire_store::testing::fresh_sqlite;
+use spire_store::{Db, NewTrial, NewUser, ServerKey, TrialSettings};
+use spire_web::{AppState, WebConfig, router};
+use tower::ServiceExt;
+
+struct App {
+    router: Router,
+    db: Db,
+    trial_id: i64,
+    caseworker: String,
+    other_caseworker: String,
+    office: String,
+    consultant: String,
+}
+
+async fn app() -> App {
+    let (db, _path) = fresh_sqlite().await.unwrap();
+    let key = ServerKey::from_hex(&"33".repeat(32)).unwrap();
+    db.upsert_municipality(265, "Roskilde").await.unwrap();
+    db.upsert_municipality(615, "Horsens").await.unwrap();
+    let token = async |login: &str, role: Role, municipality: Option<i64>| {
+        let id = db
+            .create_user(&NewUser {
+                login: login.into(),
+                display_name: login.into(),
+                password: "correct horse battery".into(),
+                role,
+                municipality_code: municipality,
+                company_id: None,
+            })
+            .await
+            .unwrap();
+        db.create_api_token(id, "test").await.unwrap().0
+    };
+    let caseworker = token("case.roskilde", Role::Caseworker, Some(265)).await;
+    let other_caseworker = token("case.horsens", Role::Caseworker, Some(615)).await;
+    let office = token("office", Role::ProgrammeOffice, None).await;
+    let consultant = token("ida.roskilde", Role::Consultant, Some(265)).await;
+    let trial_id = db
+        .create_trial(
+            &key,
+            &NewTrial {
+                name: "Spire 2026".into(),
+                target_size: 500,
+                design: spire_trial::Design::stratified_blocks(
+                    "spire-2026",
+                    &["municipality", "age_band"],
+                ),
+                settings: TrialSettings::default(),
+            },
+            None,
+        )
+        .await
+        .unwrap()
+        .id;
+    App {
+        router: router(AppState::new(db.clone(), key, WebConfig::default())),
+        db,
+        trial_id,
+        caseworker,
+        other_caseworker,
+        office,
+        consultant,
+    }
+}
+
+async fn call(
+    app: &App,
+    token: &str,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+    idempotency_key: Option<&str>,
+) -> (StatusCode, Value) {
+    let mut request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("authorization", format!("Bearer {token}"))
+        .header("accept-language", "en");
+    if let Some(key) = idempotency_key {
+        request = request.header("idempotency-key", key);
+    }
+    let request = match body {
+        Some(body) => request
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_string())),
+        None => request.body(Body::empty()),
+    }
+    .unwrap();
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+/// A CPR number of someone 23 years old today.
+fn eligible_cpr(serial: u32) -> String {
+    let birth = time::OffsetDateTime::now_utc().date() - time::Duration::days(23 * 365 + 40);
+    format!(
+        "{:02}{:02}{:02}-{}{:03}",
+        birth.day(),
+        birth.month() as u8,
+        birth.year() % 100,
+        if birth.year() >= 2000 { 4 } else { 1 },
+        serial
+    )
+}
+
+fn youth(cpr: &str, municipality: i64) -> Value {
+    json!({
+        "cpr": cpr, "first_name": "Ida", "last_name": "Hansen", "municipality_code": municipality,
+        "benefit": "kontanthjaelp", "readiness": "aktivitetsparat", "has_qualification": false, "strata": {}
+    })
+}
+
+#[tokio::test]
+async fn randomisation_answers_as_the_issue_specifies() {
+    let app = app().await;
+    let path = format!("/api/v1/trials/{}/randomizations", app.trial_id);
+
+    let (status, list) = call(&app, &app.caseworker, "GET", "/api/v1/trials", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(list["items"][0]["id"], app.trial_id);
+    assert_eq!(list["items"][0]["name"], "Spire 2026");
+    assert_eq!(list["items"][0]["status"], "open");
+
+    let cpr = eligible_cpr(1);
+    let (status, first) = call(
+        &app,
+        &app.caseworker,
+        "POST",
+        &path,
+        Some(youth(&cpr, 265)),
+        Some("abc"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    assert!(["programme", "control"].contains(&first["arm"].as_str().unwrap()));
+    assert_eq!(first["ledger_index"], 0);
+    assert_eq!(first["tree_head"]["size"], 1);
+    for field in ["allocation_id", "stratum", "leaf_hash"] {
+        assert!(!first[field].is_null(), "{field} missing");
+    }
+    assert_eq!(first["tree_head"]["signature"].as_str().unwrap().len(), 128);
+    assert!(
+        !first.to_string().contains(&cpr[..6]),
+        "no CPR in the answer"
+    );
+
+    let (status, again) = call(
+        &app,
+        &app.caseworker,
+        "POST",
+        &path,
+        Some(youth(&cpr, 265)),
+        Some("abc"),
+    )
+    .await;
+    assert_eq!(
+        (status, &again),
+        (StatusCode::CREATED, &first),
+        "same key, same body"
+    );
+
+    let (status, conflict) = call(
+        &app,
+        &app.other_caseworker,
+        "POST",
+        &path,
+        Some(youth(&cpr, 615)),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(conflict["error"], "already_randomised");
+    assert_eq!(conflict["allocation"], first);
+
+    let mut old = youth("010190-1235", 265);
+    old["has_qualification"] = json!(true);
+    let (status, refused) = call(&app, &app.caseworker, "POST", &path, Some(old), None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused["error"], "not_eligible");
+    assert_eq!(refused["reasons"], json!(["too_old", "has_qualification"]));
+
+    let (status, invalid) = call(
+        &app,
+        &app.caseworker,
+        "POST",
+        &path,
+        Some(json!({"cpr": "310299-1234", "benefit": "salary", "has_qualification": false})),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(invalid["error"], "invalid");
+    for field in [
+        "cpr",
+        "first_name",
+        "last_name",
+        "municipality_code",
+        "benefit",
+        "readiness",
+    ] {
+        assert!(invalid["fields"][field].is_string(), "{field}: {invalid}");
+    }
+
+    let (status, _) = call(
+        &app,
+        &app.caseworker,
+        "POST",
+        "/api/v1/trials/999/randomizations",
+        Some(youth(&eligible_cpr(2), 265)),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(
+        app.db
+            .verify_trial(app.trial_id, None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn only_caseworkers_randomise_and_nothing_reveals_the_sequence() {
+    let app = app().await;
+    let path = format!("/api/v1/trials/{}/randomizations", app.trial_id);
+    for token in [&app.office, &app.consultant] {
+        let (status, _) = call(
+            &app,
+            token,
+            "POST",
+            &path,
+            Some(youth(&eligible_cpr(3), 265)),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+    let (status, list) = call(&app, &app.office, "GET", "/api/v1/trials", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = list.to_string();
+    for secret in ["key", "block", "sequence", "frontier", "seed"] {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
+}
+
+#[tokio::test]
+async fn every_trial_api_route_is_documented() {
+    let document: Value =
+        serde_json::from_str(include_str!("../openapi.json")).expect("openapi.json parses");
+    for path in ["/api/v1/trials", "/api/v1/trials/{id}/randomizations"] {
+        assert!(document["paths"][path].is_object(), "{path} undocumented");
+        assert!(
+            spire_web::route_specs().iter().any(|r| r.path == path),
+            "{path} not routed"
+        );
+    }
+}
+
+/// A browser session: the cookie and the CSRF token of the last page.
+struct Session {
+    cookie: String,
+}
+
+async fn log_in(app: &App, login: &str) -> Session {
+    let request = Request::builder()
+        .method("POST")
+        .uri("/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(format!(
+            "login={login}&password=correct+horse+battery"
+        )))
+        .unwrap();
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .expect("logged in")
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    Session { cookie }
+}
+
+async fn page(
+    app: &App,
+    session: &Session,
+    method: &str,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("cookie", &session.cookie)
+        .header("accept-language", "en")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(serde_urlencoded::to_string(form).unwrap()))
+        .unwrap();
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The value of a hidden input in a page.
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} in the page"))
+        + marker.len();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_caseworker_screens_confirms_and_gets_a_receipt_once() {
+    let app = app().await;
+    let session = log_in(&app, "case.roskilde").await;
+    let intake = format!("/trials/{}/intake", app.trial_id);
+    let (status, form_page) = page(&app, &session, "GET", &intake, &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    let csrf = hidden(&form_page, "csrf");
+
+    let old = [
+        ("csrf", csrf.as_str()),
+        ("cpr", "010190-1235"),
+        ("first_name", "Bo"),
+        ("last_name", "Berg"),
+        ("benefit", "kontanthjaelp"),
+        ("readiness", "jobparat"),
+        ("has_qualification", "yes"),
+    ];
+    let (status, refused) = page(&app, &session, "POST", &intake, &old).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(refused.contains("Not eligible for the trial"), "{refused}");
+    assert!(
+        refused.contains("maximum age on the intake date"),
+        "{refused}"
+    );
+    assert!(refused.contains("labour-market-relevant qualification"));
+    assert!(
+        !refused.contains("0101901235") && !refused.contains("010190-1235"),
+        "the CPR number is not echoed"
+    );
+
+    let cpr = eligible_cpr(7);
+    let eligible = [
+        ("csrf", csrf.as_str()),
+        ("cpr", cpr.as_str()),
+        ("first_name", "Ida"),
+        ("last_name", "Hansen"),
+        ("benefit", "uddannelseshjaelp"),
+        ("readiness", "aktivitetsparat"),
+        ("has_qualification", "no"),
+    ];
+    let (status, screened) = page(&app, &session, "POST", &intake, &eligible).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(screened.contains("Eligible for the trial"), "{screened}");
+    assert!(
+        !screened.contains(&cpr),
+        "the CPR number is sealed, not written into the page"
+    );
+    let token = hidden(&screened, "token");
+
+    let confirm = format!("/trials/{}/intake/confirm", app.trial_id);
+    let (status, receipt) = page(
+        &app,
+        &session,
+        "POST",
+        &confirm,
+        &[("csrf", &csrf), ("token", &token)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{receipt}");
+    assert!(receipt.contains("Allocation receipt"));
+    let allocation_id = receipt
+        .split("id=\"allocation-id\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string();
+    let (status, twice) = page(
+        &app,
+        &session,
+        "POST",
+        &confirm,
+        &[("csrf", &csrf), ("token", &token)],
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "a double submit is the same allocation"
+    );
+    assert!(twice.contains(&format!("id=\"allocation-id\">{allocation_id}<")));
+
+    let (status, again) = page(&app, &session, "POST", &intake, &eligible).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(again.contains("Already randomised"), "{again}");
+    let (status, _) = page(
+        &app,
+        &session,
+        "POST",
+        &confirm,
+        &[("csrf", &csrf), ("token", "00ff")],
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "a forged confirmation is refused"
+    );
+    let report = app.db.trial_report(app.trial_id).await.unwrap();
+    assert_eq!(
+        (
+            report.consort.assessed,
+            report.consort.excluded,
+            report.consort.randomised
+        ),
+        (2, 1, 1)
+    );
+}
+
+#[tokio::test]
+async fn the_programme_office_sees_figures_but_never_the_key_or_the_sequence() {
+    let app = app().await;
+    let path = format!("/api/v1/trials/{}/randomizations", app.trial_id);
+    let mut allocation_ids = Vec::new();
+    for serial in 0..10 {
+        let (status, receipt) = call(
+            &app,
+            &app.caseworker,
+            "POST",
+            &path,
+            Some(youth(&eligible_cpr(serial), 265)),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED);
+        allocation_ids.push(receipt["allocation_id"].as_i64().unwrap());
+    }
+    let session = log_in(&app, "office").await;
+    let (status, html) = page(
+        &app,
+        &session,
+        "GET",
+        &format!("/trials/{}", app.trial_id),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let overview = app.db.trial_overview(app.trial_id).await.unwrap();
+    assert!(html.contains(&overview.commitment));
+    assert!(html.contains("<svg") && html.contains("CONSORT flow"));
+    assert!(html.contains("Randomised: 10"));
+    let key = ServerKey::from_hex(&"33".repeat(32)).unwrap();
+    let trial_key = spire_store::testing::trial_key(&app.db, &key, app.trial_id)
+        .await
+        .unwrap();
+    assert!(
+        !html.contains(&trial_key.to_hex()),
+        "the key is never shown"
+    );
+    let evidence = app.db.trial_evidence(app.trial_id).await.unwrap();
+    for row in &evidence.rows {
+        let leaf_hash = hex::encode(row.stored_leaf_hash);
+        assert!(
+            !html.contains(&leaf_hash),
+            "no allocation of the sequence is listed"
+        );
+    }
+    // "Allocated in error": a new ledger entry, from the office only.
+    let csrf = hidden(&html, "csrf");
+    let annotations = format!("/trials/{}/annotations", app.trial_id);
+    let first_id = allocation_ids[0].to_string();
+    let (status, annotated) = page(
+        &app,
+        &session,
+        "POST",
+        &annotations,
+        &[
+            ("csrf", &csrf),
+            ("allocation_id", &first_id),
+            ("reason", "registered twice"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{annotated}");
+    assert!(annotated.contains("entry 10 of the ledger"), "{annotated}");
+    let (status, _) = page(
+        &app,
+        &session,
+        "POST",
+        &annotations,
+        &[("csrf", &csrf), ("allocation_id", "999"), ("reason", "x")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        app.db
+            .verify_trial(app.trial_id, None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // The caseworker's intake pages are not the office's, and vice versa.
+    let (status, _) = page(
+        &app,
+        &session,
+        "GET",
+        &format!("/trials/{}/intake", app.trial_id),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let caseworker = log_in(&app, "case.roskilde").await;
+    let (status, _) = page(
+        &app,
+        &caseworker,
+        "GET",
+        &format!("/trials/{}", app.trial_id),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_caseworker_records_the_answer_to_a_programme_offer() {
+    let app = app().await;
+    let path = format!("/api/v1/trials/{}/randomizations", app.trial_id);
+    let mut programme = Vec::new();
+    for serial in 20..30 {
+        let (_, receipt) = call(
+            &app,
+            &app.caseworker,
+            "POST",
+            &path,
+            Some(youth(&eligible_cpr(serial), 265)),
+            None,
+        )
+        .await;
+        if receipt["arm"] == "programme" {
+            programme.push(receipt["allocation_id"].as_i64().unwrap());
+        }
+    }
+    assert!(!programme.is_empty());
+    let session = log_in(&app, "case.roskilde").await;
+    let take_up = format!("/trials/{}/take-up", app.trial_id);
+    let (status, list) = page(&app, &session, "GET", &take_up, &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        list.matches("name=\"allocation_id\"").count(),
+        programme.len()
+    );
+    let csrf = hidden(&list, "csrf");
+    let first = programme[0].to_string();
+    let answer = [
+        ("csrf", csrf.as_str()),
+        ("allocation_id", first.as_str()),
+        ("answer", "accepted"),
+        ("decided_on", "2026-11-20"),
+    ];
+    let (status, recorded) = page(&app, &session, "POST", &take_up, &answer).await;
+    assert_eq!(status, StatusCode::OK, "{recorded}");
+    assert!(recorded.contains("course has started"));
+    let (status, _) = page(&app, &session, "POST", &take_up, &answer).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "answered once only"
+    );
+    let report = app.db.trial_report(app.trial_id).await.unwrap();
+    assert_eq!((report.consort.took_up, report.consort.declined), (1, 0));
+}
