@@ -13,6 +13,11 @@ use std::path::PathBuf;
 pub enum TrialCommand {
     /// Open a trial from a design file (see `crates/spire/src/trial_cmd/design_file.rs`) and print its commitment.
     Create(CreateArgs),
+    /// Amend the strata of an open trial: the design file (its `id` names the trial) becomes the next
+    /// design version, in force from the next ledger index, recorded as an amendment entry in the ledger.
+    /// Only the design is taken from the file (method, ratio, factors, …); name, target size and
+    /// eligibility stay as the trial was opened, and custom factors must be the trial's own.
+    Amend(AmendArgs),
     /// List the trials: id, public id, status, name.
     List(DbOnly),
     /// Recompute every leaf, the Merkle tree and the signed heads; with --key-file also replay every allocation.
@@ -108,6 +113,21 @@ pub struct CreateArgs {
 }
 
 #[derive(Args)]
+pub struct AmendArgs {
+    #[command(flatten)]
+    db: DbOnly,
+    /// The server key file (as for `spire serve`): the new tree head is signed with the trial's head key.
+    #[arg(long, env = "SPIRE_KEY_FILE")]
+    key_file: PathBuf,
+    /// The amended design file (same format as for `create`).
+    #[arg(long)]
+    design: PathBuf,
+    /// Why the strata change, kept beside the amendment entry.
+    #[arg(long)]
+    reason: Option<String>,
+}
+
+#[derive(Args)]
 pub struct VerifyArgs {
     #[command(flatten)]
     trial: TrialArgs,
@@ -153,6 +173,7 @@ pub async fn run(command: TrialCommand) -> Result<(), Failure> {
             );
             Ok(())
         }
+        TrialCommand::Amend(args) => amend(args).await,
         TrialCommand::List(args) => {
             let db = crate::connect(&args.db).await?;
             for trial in db.list_trials().await? {
@@ -252,6 +273,29 @@ pub async fn run(command: TrialCommand) -> Result<(), Failure> {
             }
         }
     }
+}
+
+async fn amend(args: AmendArgs) -> Result<(), Failure> {
+    let bad_design =
+        |e: String| Failure::BadInput(format!("--design {}: {e}", args.design.display()));
+    let text = std::fs::read_to_string(&args.design).map_err(|e| bad_design(e.to_string()))?;
+    let design = design_file::parse(&text).map_err(bad_design)?.design;
+    let key = crate::read_key_file(&args.key_file)?;
+    let db = crate::connect(&args.db.db).await?;
+    let (version, ledger_index) = db
+        .amend_trial_design(&key, &design, "cli", args.reason.as_deref())
+        .await
+        .map_err(|e| match e {
+            spire_store::Error::InvalidTrial(reason) => bad_design(reason),
+            other => other.into(),
+        })?;
+    println!(
+        "amended trial {}: design version {version}, amendment at ledger index {ledger_index}; \
+         allocations from index {} use it",
+        design.trial_id,
+        ledger_index + 1
+    );
+    Ok(())
 }
 
 async fn consistency(args: ConsistencyArgs) -> Result<(), Failure> {

@@ -336,3 +336,147 @@ fn bad_input_is_one_clear_line_and_exit_2() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("64 hexadecimal digits"));
 }
+
+/// More allocations by the caseworker `randomise_some` made, from CPR serial `from`.
+async fn randomise_more(db_path: &str, from: u32, count: u32) {
+    let db = Db::connect(db_path).await.unwrap();
+    let key = ServerKey::from_hex(SERVER_KEY).unwrap();
+    let user = db.user_by_login("case.roskilde").await.unwrap();
+    let scope = Scope::new(user.id, Role::Caseworker, Some(265), "cli-test");
+    let trial_id = db.list_trials().await.unwrap()[0].id;
+    for n in from..from + count {
+        let intake = Intake {
+            cpr: Cpr::parse("cpr", &format!("0102034{n:03}")).unwrap(),
+            first_name: "Ida".into(),
+            last_name: "Hansen".into(),
+            municipality_code: 265,
+            benefit: Benefit::Kontanthjaelp,
+            readiness: Readiness::Jobparat,
+            has_qualification: false,
+            strata: BTreeMap::new(),
+            intake_date: time::OffsetDateTime::now_utc().date(),
+        };
+        match db
+            .randomise(&scope, &key, trial_id, &intake, None)
+            .await
+            .unwrap()
+        {
+            Randomisation::Allocated(receipt) => {
+                assert!(
+                    receipt.stratum.contains("readiness="),
+                    "{}",
+                    receipt.stratum
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    db.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn amend_then_randomise_and_verify() {
+    let db = path("amend.db");
+    let db = db.to_str().unwrap();
+    let design = path("amend-design.toml");
+    std::fs::write(&design, DESIGN).unwrap();
+    let key_file = path("amend-server.key");
+    std::fs::write(&key_file, SERVER_KEY).unwrap();
+    let (design, key_file) = (design.to_str().unwrap(), key_file.to_str().unwrap());
+    let created = spire(&[
+        "trial",
+        "create",
+        "--db",
+        db,
+        "--key-file",
+        key_file,
+        "--design",
+        design,
+    ]);
+    assert!(created.status.success(), "{}", stderr(&created));
+    randomise_some(db, 4).await;
+
+    let amend = |file: &str| {
+        spire(&[
+            "trial",
+            "amend",
+            "--db",
+            db,
+            "--key-file",
+            key_file,
+            "--design",
+            file,
+            "--reason",
+            "readiness joins the strata",
+        ])
+    };
+    let bad = path("amend-bad.toml");
+    std::fs::write(
+        &bad,
+        DESIGN.replace("factors = [", "ratio = [0, 1]\nfactors = ["),
+    )
+    .unwrap();
+    let refused = amend(bad.to_str().unwrap());
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert_eq!(stderr(&refused).lines().count(), 1, "{}", stderr(&refused));
+
+    let amended = path("amend-v2.toml");
+    std::fs::write(
+        &amended,
+        DESIGN.replace(
+            r#"factors = ["municipality", "age_band"]"#,
+            r#"factors = ["municipality", "age_band", "readiness"]"#,
+        ),
+    )
+    .unwrap();
+    let amended = amended.to_str().unwrap();
+    let done = amend(amended);
+    assert!(done.status.success(), "{}", stderr(&done));
+    assert!(
+        stdout(&done).contains("design version 2, amendment at ledger index 4"),
+        "{}",
+        stdout(&done)
+    );
+    randomise_more(db, 4, 4).await;
+
+    let verified = spire(&["trial", "verify", "--db", db]);
+    assert!(verified.status.success(), "{}", stdout(&verified));
+    assert!(
+        stdout(&verified).contains("ok: 9 entries verify"),
+        "{}",
+        stdout(&verified)
+    );
+
+    let key_out = path("amend-trial.key");
+    let key_out = key_out.to_str().unwrap();
+    let revealed = spire_with_stdin(
+        &[
+            "trial",
+            "reveal",
+            "--db",
+            db,
+            "--key-file",
+            key_file,
+            "--first",
+            "office",
+            "--second",
+            "statistician",
+            "--out",
+            key_out,
+        ],
+        "correct horse battery\ncorrect horse battery\n",
+    );
+    assert!(revealed.status.success(), "{}", stderr(&revealed));
+    let replayed = spire(&["trial", "verify", "--db", db, "--key-file", key_out]);
+    assert!(replayed.status.success(), "{}", stdout(&replayed));
+    assert!(
+        stdout(&replayed).contains("every allocation replays"),
+        "{}",
+        stdout(&replayed)
+    );
+
+    let closed = amend(amended);
+    assert_eq!(closed.status.code(), Some(2), "{}", stderr(&closed));
+    assert_eq!(stderr(&closed).lines().count(), 1, "{}", stderr(&closed));
+    assert!(stderr(&closed).contains("closed"), "{}", stderr(&closed));
+}

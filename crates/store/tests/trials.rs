@@ -738,3 +738,137 @@ async fn every_design_replays_on_postgres() {
         every_design_replays(db).await;
     }
 }
+
+/// A strata amendment: randomise under version 1, amend to version 2 (a
+/// ledger entry with the new design's digest), randomise more under version
+/// 2, and the ledger verifies without and with the revealed key. A closed
+/// trial or an invalid design is refused.
+async fn amendment(db: Db) {
+    let key = key();
+    let design = Design::stratified_blocks("spire-amend", &["municipality", "readiness"]);
+    let Setup {
+        trial_id,
+        caseworkers,
+    } = setup(&db, design.clone()).await;
+    for n in 0..10u32 {
+        let youth = intake(cpr(n), 265);
+        allocated(
+            db.randomise(&caseworkers[0], &key, trial_id, &youth, None)
+                .await
+                .unwrap(),
+        );
+    }
+    // Invalid designs are refused and leave the trial as it was.
+    let bad_ratio = Design {
+        ratio: spire_trial::Ratio {
+            programme: 0,
+            control: 1,
+        },
+        ..design.clone()
+    };
+    let unknown_factor = Design::stratified_blocks("spire-amend", &["municipality", "school"]);
+    let other_trial = Design::stratified_blocks("no-such-trial", &["municipality"]);
+    for bad in [bad_ratio, unknown_factor, other_trial] {
+        match db.amend_trial_design(&key, &bad, "cli", None).await {
+            Err(Error::InvalidTrial(reason)) => assert!(!reason.contains('\n'), "{reason}"),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+    assert_eq!(db.trial_design(trial_id).await.unwrap().version, 1);
+
+    // Amend: the age band joins the strata.
+    let amended =
+        Design::stratified_blocks("spire-amend", &["municipality", "readiness", "age_band"]);
+    let (version, amendment_index) = db
+        .amend_trial_design(&key, &amended, "cli", Some("age band added to the strata"))
+        .await
+        .unwrap();
+    assert_eq!((version, amendment_index), (2, 10));
+    let in_force = db.trial_design(trial_id).await.unwrap();
+    assert_eq!(in_force.version, 2);
+    assert_eq!(in_force.factors, amended.factors);
+    let head = db.trial_head(trial_id, None).await.unwrap().unwrap();
+    assert_eq!(head.head.size, 11, "the amendment has its signed head");
+
+    let mut later = Vec::new();
+    for n in 10..20u32 {
+        let youth = intake(cpr(n), 615);
+        let receipt = allocated(
+            db.randomise(&caseworkers[1], &key, trial_id, &youth, None)
+                .await
+                .unwrap(),
+        );
+        assert!(receipt.stratum.contains("age_band="), "{}", receipt.stratum);
+        later.push(receipt);
+    }
+    assert_eq!(later[0].ledger_index, 11, "no index is skipped or reused");
+
+    let evidence = db.trial_evidence(trial_id).await.unwrap();
+    assert_eq!(evidence.rows.len(), 21);
+    let amendment = &evidence.rows[10].leaf;
+    assert_eq!(amendment.design_version, 2);
+    assert_eq!(
+        amendment.entry,
+        spire_trial::Entry::Amendment {
+            design_digest: Design {
+                version: 2,
+                ..amended.clone()
+            }
+            .digest()
+        }
+    );
+    for (index, row) in evidence.rows.iter().enumerate() {
+        let expected = if index < 10 { 1 } else { 2 };
+        assert_eq!(row.leaf.design_version, expected, "index {index}");
+    }
+    assert_eq!(evidence.designs.len(), 2);
+    assert_eq!(
+        db.verify_trial(trial_id, None).await.unwrap(),
+        Vec::<String>::new()
+    );
+    let revealed = spire_store::testing::trial_key(&db, &key, trial_id)
+        .await
+        .unwrap();
+    assert_eq!(
+        db.verify_trial(trial_id, Some(&revealed)).await.unwrap(),
+        Vec::<String>::new()
+    );
+
+    // After the reveal the trial is closed: no more amendments.
+    for (login, role) in [
+        ("office", Role::ProgrammeOffice),
+        ("statistician", Role::Researcher),
+    ] {
+        db.create_user(&user(login, role, None)).await.unwrap();
+    }
+    let first = db.user_by_login("office").await.unwrap();
+    let second = db.user_by_login("statistician").await.unwrap();
+    let revealed = db
+        .reveal_trial_key(&key, trial_id, &first, &second)
+        .await
+        .unwrap();
+    let again = Design::stratified_blocks("spire-amend", &["municipality"]);
+    match db.amend_trial_design(&key, &again, "cli", None).await {
+        Err(Error::InvalidTrial(reason)) => assert!(reason.contains("closed"), "{reason}"),
+        other => panic!("a closed trial is not amended, got {other:?}"),
+    }
+    assert_eq!(
+        db.verify_trial(trial_id, Some(&revealed)).await.unwrap(),
+        Vec::<String>::new()
+    );
+    db.close().await;
+}
+
+#[tokio::test]
+async fn amendment_on_sqlite() {
+    let (db, path) = fresh_sqlite().await.unwrap();
+    amendment(db).await;
+    let _ = std::fs::remove_file(path);
+}
+
+#[tokio::test]
+async fn amendment_on_postgres() {
+    if let Some(db) = fresh_postgres("amendment_on_postgres").await.unwrap() {
+        amendment(db).await;
+    }
+}
