@@ -239,6 +239,71 @@ impl Db {
         })
     }
 
+    /// Gives a youth a consultant of the same municipality, or none. The team
+    /// lead distributes the caseload; the change is logged as an update.
+    pub async fn assign_consultant(
+        &self,
+        scope: &Scope,
+        id: i64,
+        consultant_id: Option<i64>,
+    ) -> Result<()> {
+        if scope.role != spire_domain::Role::TeamLead {
+            return Err(Error::NotFound);
+        }
+        on_db!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            if let Some(consultant) = consultant_id {
+                let same_tenant: Option<i64> = sqlx::query_scalar(
+                    "SELECT id FROM users WHERE id = $1 AND municipality_code = $2 AND role IN ('consultant', 'psychologist')",
+                )
+                .bind(consultant)
+                .bind(scope.municipality)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if same_tenant.is_none() {
+                    return Err(Error::Invalid(FieldError::new(
+                        "consultant_id",
+                        Problem::UnknownConsultant,
+                    )));
+                }
+            }
+            let changed = sqlx::query(
+                "UPDATE youth SET consultant_id = $1 WHERE id = $2 AND municipality_code = $3",
+            )
+            .bind(consultant_id)
+            .bind(id)
+            .bind(scope.municipality)
+            .execute(&mut *tx)
+            .await?;
+            if changed.rows_affected() == 0 {
+                return Err(Error::NotFound);
+            }
+            log_access!(
+                &mut *tx,
+                scope,
+                AccessAction::Update,
+                Some(id),
+                Some("consultant")
+            )?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// The consultants and psychologists of the scope's municipality, for
+    /// assigning youth (id, name).
+    pub async fn consultants(&self, scope: &Scope) -> Result<Vec<(i64, String)>> {
+        on_db!(self, |pool| {
+            Ok(sqlx::query_as(
+                "SELECT id, display_name FROM users WHERE municipality_code = $1 \
+                 AND role IN ('consultant', 'psychologist') ORDER BY display_name, id",
+            )
+            .bind(scope.municipality)
+            .fetch_all(pool)
+            .await?)
+        })
+    }
+
     /// The youth record linked to a youth's own login, if any.
     pub async fn own_youth_id(&self, scope: &Scope) -> Result<Option<i64>> {
         on_db!(self, |pool| {

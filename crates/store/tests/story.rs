@@ -421,6 +421,40 @@ async fn story(db: Db) {
             .is_empty()
     );
 
+    // The team lead assigns a consultant of the same municipality, and only such.
+    db.assign_consultant(&lead, ali_id, Some(consultant_id))
+        .await
+        .unwrap();
+    assert_eq!(
+        db.get_youth(&lead, ali_id).await.unwrap().consultant_id,
+        Some(consultant_id)
+    );
+    assert_eq!(
+        invalid_field(db.assign_consultant(&lead, ali_id, Some(horsens_id)).await),
+        ("consultant_id", Problem::UnknownConsultant)
+    );
+    assert!(
+        matches!(
+            db.assign_consultant(&roskilde, ali_id, None).await,
+            Err(Error::NotFound)
+        ),
+        "only the team lead"
+    );
+    assert!(matches!(
+        db.assign_consultant(&horsens_lead, ali_id, None).await,
+        Err(Error::NotFound)
+    ));
+    assert_eq!(
+        db.consultants(&lead)
+            .await
+            .unwrap()
+            .iter()
+            .map(|(id, _)| *id)
+            .collect::<Vec<_>>(),
+        vec![consultant_id]
+    );
+    db.assign_consultant(&lead, ali_id, None).await.unwrap();
+
     // The access log is append-only in the database itself.
     let tampering = match &db {
         Db::Sqlite(pool) => sqlx::query("UPDATE access_log SET purpose = 'x'")

@@ -343,14 +343,59 @@ pub async fn youth_page(
         .role()
         .is_programme_staff()
         .then(|| format!("/youth/{id}/portfolio"));
-    Ok(render(&youth_page_view(
+    let mut view = youth_page_view(
         &context,
         &user,
         youth,
         access_log_href,
         portfolio_action,
         "/youth",
-    )))
+    );
+    if user.user.role() == Role::TeamLead {
+        let tr = Tr::new(context.lang);
+        view.consultants = std::iter::once((String::new(), tr.t("consultant-none")))
+            .chain(
+                state
+                    .db()
+                    .consultants(&user.scope(&context))
+                    .await?
+                    .into_iter()
+                    .map(|(id, name)| (id.to_string(), name)),
+            )
+            .collect();
+    }
+    Ok(render(&view))
+}
+
+#[derive(Deserialize)]
+pub struct ConsultantForm {
+    #[serde(default)]
+    consultant_id: String,
+}
+
+/// The team lead gives a youth a consultant (or takes it away).
+pub async fn youth_consultant(
+    State(state): State<AppState>,
+    Extension(context): Ctx,
+    Extension(user): User,
+    Path(id): Path<String>,
+    Form(form): Form<ConsultantForm>,
+) -> AppResult<Response> {
+    let id = forms::path_id(&id)?;
+    let consultant = match form.consultant_id.trim() {
+        "" => None,
+        text => Some(text.parse::<i64>().map_err(|_| {
+            AppError::invalid(vec![spire_domain::FieldError::new(
+                "consultant_id",
+                spire_domain::Problem::UnknownConsultant,
+            )])
+        })?),
+    };
+    state
+        .db()
+        .assign_consultant(&user.scope(&context), id, consultant)
+        .await?;
+    Ok(Redirect::to(&format!("/youth/{id}")).into_response())
 }
 
 fn youth_page_view(
@@ -379,6 +424,7 @@ fn youth_page_view(
         youth,
         access_log_href,
         portfolio_action,
+        consultants: Vec::new(),
     }
 }
 

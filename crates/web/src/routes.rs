@@ -142,6 +142,12 @@ fn table() -> Vec<(RouteSpec, Handler)> {
             Roles(STAFF),
             post(pages::youth_portfolio),
         ),
+        page(
+            Method::POST,
+            "/youth/{id}/consultant",
+            Roles(TEAM_LEAD),
+            post(pages::youth_consultant),
+        ),
         page(Method::GET, "/me", Roles(YOUTH), get(pages::my_record)),
         page(
             Method::GET,

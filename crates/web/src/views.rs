@@ -259,6 +259,8 @@ pub struct YouthPageView {
     pub access_log_href: Option<String>,
     /// Where the portfolio form posts, for those who may edit it.
     pub portfolio_action: Option<String>,
+    /// For the team lead: who the youth can be assigned to (id, name).
+    pub consultants: Vec<(String, String)>,
 }
 
 #[derive(Default, serde::Deserialize)]

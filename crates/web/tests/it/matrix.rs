@@ -50,6 +50,12 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [Role], Payload)> {
         ("GET", "/youth/{id}/access-log", &[TeamLead], None),
         (
             "POST",
+            "/youth/{id}/consultant",
+            &[TeamLead],
+            Form(&[("consultant_id", "")]),
+        ),
+        (
+            "POST",
             "/youth/{id}/portfolio",
             STAFF,
             Form(&[("interests", "IT"), ("strengths", "")]),

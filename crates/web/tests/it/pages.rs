@@ -412,3 +412,56 @@ async fn a_young_person_edits_their_own_portfolio_and_sees_it_logged() {
         303
     );
 }
+
+#[tokio::test]
+async fn the_team_lead_assigns_a_consultant_on_the_youth_page() {
+    let app = TestApp::new().await;
+    let lead = app.browser("team_lead.roskilde").await;
+    let path = format!("/youth/{}", app.roskilde_youth);
+    let page = app.get(&path, Some(&lead)).await;
+    assert!(
+        page.body.contains("Tildel ungekonsulent") && page.body.contains("Ingen ungekonsulent")
+    );
+    let consultant = app.users["consultant.roskilde"].to_string();
+    let assign = format!("{path}/consultant");
+    let foreign = app.users["consultant.horsens"].to_string();
+    let refused = app
+        .post_form(&assign, Some(&lead), &[("consultant_id", foreign.as_str())])
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused
+            .body
+            .contains("Vælg en ungekonsulent eller psykolog fra kommunens team.")
+    );
+    let none = app
+        .post_form(&assign, Some(&lead), &[("consultant_id", "")])
+        .await;
+    assert_eq!((none.status, none.location()), (303, path.as_str()));
+    let token = app.token("team_lead.roskilde").await;
+    let api_path = format!("/api/v1/youth/{}", app.roskilde_youth);
+    let unassigned = app
+        .api("GET", &api_path, Some(&token), None, "da")
+        .await
+        .json();
+    assert!(unassigned["consultant_id"].is_null());
+    app.post_form(
+        &assign,
+        Some(&lead),
+        &[("consultant_id", consultant.as_str())],
+    )
+    .await;
+    let assigned = app
+        .api("GET", &api_path, Some(&token), None, "da")
+        .await
+        .json();
+    assert_eq!(assigned["consultant_id"].to_string(), consultant);
+    let consultant_view = app.browser("consultant.roskilde").await;
+    // A consultant sees the name but cannot reassign.
+    assert!(
+        !app.get(&path, Some(&consultant_view))
+            .await
+            .body
+            .contains("Tildel ungekonsulent")
+    );
+}
