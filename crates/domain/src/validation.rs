@@ -28,6 +28,13 @@ pub enum Problem {
     IdempotencyKeyReused,
     TrialClosed,
     TakeUpAlreadyRecorded,
+    OutcomeName,
+    OutcomeHorizon,
+    OutcomeTwice,
+    UnknownCovariate,
+    OutOfRange,
+    PlanAlreadyLocked,
+    PlanNotLocked,
 }
 
 impl Problem {
@@ -58,6 +65,13 @@ impl Problem {
             Problem::IdempotencyKeyReused => "err-idempotency-key-reused",
             Problem::TrialClosed => "err-trial-closed",
             Problem::TakeUpAlreadyRecorded => "err-take-up-already-recorded",
+            Problem::OutcomeName => "err-outcome-name",
+            Problem::OutcomeHorizon => "err-outcome-horizon",
+            Problem::OutcomeTwice => "err-outcome-twice",
+            Problem::UnknownCovariate => "err-unknown-covariate",
+            Problem::OutOfRange => "err-out-of-range",
+            Problem::PlanAlreadyLocked => "err-plan-already-locked",
+            Problem::PlanNotLocked => "err-plan-not-locked",
         }
     }
 }

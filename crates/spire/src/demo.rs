@@ -245,13 +245,15 @@ async fn seed(db: &Db, key: &ServerKey) -> Result<(), Failure> {
     let mut rng = StdRng::seed_from_u64(2752); // the trial's AEA registry number
     let admin = demo_user("admin".into(), "Anne Admin".into(), Role::Admin, None);
     db.create_user(&admin).await?;
-    db.create_user(&demo_user(
-        "forsker".into(),
-        "Rikke Forsker".into(),
-        Role::Researcher,
-        None,
-    ))
-    .await?;
+    let researcher_id = db
+        .create_user(&demo_user(
+            "forsker".into(),
+            "Rikke Forsker".into(),
+            Role::Researcher,
+            None,
+        ))
+        .await?;
+    let researcher = Scope::new(researcher_id, Role::Researcher, None, "demo");
     db.create_user(&demo_user(
         "programkontor".into(),
         "Peter Programkontor".into(),
@@ -458,5 +460,5 @@ async fn seed(db: &Db, key: &ServerKey) -> Result<(), Failure> {
             consultant_count
         );
     }
-    crate::demo_trial::seed(db, key, &trial_caseworkers, &mut used_cprs).await
+    crate::demo_trial::seed(db, key, &trial_caseworkers, &researcher, &mut used_cprs).await
 }

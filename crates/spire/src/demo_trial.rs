@@ -6,11 +6,16 @@ use crate::{Failure, demo};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use spire_domain::{Benefit, Cpr, Readiness};
+use spire_store::evaluation::plan::{
+    AnalysisPlan, Estimator, Family, FixedEffects, PlannedOutcome,
+};
 use spire_store::{Db, Intake, NewTrial, Randomisation, Scope, ServerKey, TrialSettings};
 use spire_trial::Design;
 use std::collections::{BTreeMap, HashSet};
 
 pub const DEMO_TRIAL_ID: &str = "spire-demo-2026";
+/// The study whose pseudonyms key the demo's outcome file.
+const DEMO_STUDY: &str = "nextwork-evaluation";
 /// Screenings per municipality; about one in eight is not eligible.
 const SCREENINGS_PER_MUNICIPALITY: usize = 40;
 
@@ -19,6 +24,7 @@ pub async fn seed(
     db: &Db,
     key: &ServerKey,
     caseworkers: &[(i64, Scope)],
+    researcher: &Scope,
     used_cprs: &mut HashSet<String>,
 ) -> Result<(), Failure> {
     let mut rng = StdRng::seed_from_u64(2026);
@@ -93,6 +99,84 @@ pub async fn seed(
     println!(
         "  Trial {DEMO_TRIAL_ID}: {allocated} randomised, {excluded} screened out, {answered} offers answered; commitment {}",
         hex::encode(opened.commitment)
+    );
+    seed_evaluation(db, key, researcher, opened.id, &mut rng).await
+}
+
+/// The researcher locks a pre-analysis plan, takes the pseudonymised export
+/// and imports synthetic register outcomes for it (a Danish Excel file: `;`
+/// and decimal commas), so the evaluation page shows a full report. The
+/// outcomes carry a modest effect of taking part and more attrition in the
+/// control arm, so the Lee bounds have something to bound.
+async fn seed_evaluation(
+    db: &Db,
+    key: &ServerKey,
+    researcher: &Scope,
+    trial_id: i64,
+    rng: &mut StdRng,
+) -> Result<(), Failure> {
+    let plan = AnalysisPlan {
+        study: DEMO_STUDY.into(),
+        outcomes: vec![
+            PlannedOutcome {
+                name: "in_work_or_education".into(),
+                horizons_months: vec![6, 12],
+            },
+            PlannedOutcome {
+                name: "weeks_on_benefit".into(),
+                horizons_months: vec![12],
+            },
+        ],
+        covariates: vec!["age".into(), "female".into(), "kontanthjaelp".into()],
+        subgroups: vec!["female".into()],
+        estimator: Estimator::Ols,
+        fixed_effects: FixedEffects::Municipality,
+        family: Family::RomanoWolf,
+        alpha: 0.05,
+        ri_draws: 1999,
+        seed: 2026,
+        target_mde_sd: 0.2,
+    };
+    let locked = db.lock_evaluation_plan(researcher, trial_id, &plan).await?;
+    let rows = db
+        .export_trial(key, trial_id, DEMO_STUDY, "Rikke Forsker", "demo outcomes")
+        .await?;
+    let mut csv = String::from(
+        "pseudonym;in_work_or_education_6m;in_work_or_education_12m;weeks_on_benefit_12m\n",
+    );
+    for row in &rows {
+        let took_part = row.take_up == "accepted";
+        let control = row.arm == "control";
+        let missing = |rng: &mut StdRng, rate: f64| rng.random_bool(rate);
+        let cell = |rng: &mut StdRng, value: f64, decimals: usize| {
+            if missing(rng, if control { 0.12 } else { 0.05 }) {
+                String::new()
+            } else {
+                format!("{value:.decimals$}").replace('.', ",")
+            }
+        };
+        let lift = if took_part { 0.12 } else { 0.0 };
+        let six = f64::from(u8::from(rng.random_bool(0.30 + lift)));
+        let twelve = f64::from(u8::from(rng.random_bool(0.36 + lift)));
+        let weeks: f64 = (30.0 - if took_part { 6.0 } else { 0.0 }
+            + rng.random_range(-14.0_f64..14.0))
+        .clamp(0.0, 52.0);
+        let cells = [cell(rng, six, 0), cell(rng, twelve, 0), cell(rng, weeks, 1)];
+        csv.push_str(&format!("{};{}\n", row.pseudonym, cells.join(";")));
+    }
+    let import = db
+        .import_outcomes(
+            researcher,
+            key,
+            trial_id,
+            "registerudtraek-2026.csv",
+            csv.as_bytes(),
+        )
+        .await?;
+    println!(
+        "  Evaluation: plan {} locked; {} outcome rows imported",
+        &locked.digest[..16],
+        import.row_count
     );
     Ok(())
 }

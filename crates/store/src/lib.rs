@@ -9,6 +9,7 @@
 mod access_log;
 mod companies;
 pub mod crypto;
+pub mod evaluation;
 mod migrate;
 mod municipalities;
 mod scope;
@@ -100,6 +101,9 @@ pub enum Error {
     Corrupt(String),
     #[error("{0}")]
     Refused(String),
+    /// An outcome file was refused; nothing of it was stored.
+    #[error("{0}")]
+    Import(evaluation::outcomes::ImportProblem),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -20,6 +20,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_trials.sql"),
         postgres: include_str!("../migrations/postgres/0002_trials.sql"),
     },
+    Migration {
+        version: 3,
+        sqlite: include_str!("../migrations/sqlite/0003_evaluation.sql"),
+        postgres: include_str!("../migrations/postgres/0003_evaluation.sql"),
+    },
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

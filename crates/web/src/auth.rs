@@ -175,13 +175,32 @@ async fn check_csrf(request: Request, expected: &str) -> Result<Request, Respons
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
+    // A file upload carries the token as a multipart field, in a larger body.
+    let boundary = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::multipart::boundary);
+    let limit = if boundary.is_some() {
+        crate::multipart::MAX_UPLOAD_BYTES
+    } else {
+        MAX_FORM_BYTES
+    };
     let (parts, body) = request.into_parts();
-    let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
+    let bytes = axum::body::to_bytes(body, limit)
         .await
         .map_err(|_| AppError(ErrorKind::BadRequest).into_response())?;
-    let form_token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-        .ok()
-        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "csrf").map(|(_, v)| v));
+    let form_token = match &boundary {
+        Some(boundary) => crate::multipart::parts(&bytes, boundary).and_then(|fields| {
+            fields
+                .into_iter()
+                .find(|f| f.name == "csrf" && f.file_name.is_none())
+                .and_then(|f| String::from_utf8(f.data.to_vec()).ok())
+        }),
+        None => serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+            .ok()
+            .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "csrf").map(|(_, v)| v)),
+    };
     let given = header_token.or(form_token).unwrap_or_default();
     if !constant_time_eq(given.as_bytes(), expected.as_bytes()) {
         return Err(AppError(ErrorKind::BadRequest).into_response());

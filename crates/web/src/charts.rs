@@ -56,6 +56,79 @@ pub fn bar_chart(title: &str, bars: &[(String, f64)], reference: Option<(f64, &s
     svg
 }
 
+/// One row of a forest plot: a label, the estimate and its confidence interval.
+pub struct ForestRow {
+    pub label: String,
+    pub estimate: f64,
+    pub lower: f64,
+    pub upper: f64,
+}
+
+/// A forest plot: each estimate as a point on its confidence interval, with the
+/// line of no effect. `number` formats the axis in the reader's language.
+pub fn forest_plot(title: &str, rows: &[ForestRow], number: &dyn Fn(f64) -> String) -> String {
+    let (label_width, plot_width, row_height) = (230.0, 380.0, 30.0);
+    let height = 50.0 + row_height * rows.len() as f64;
+    let (mut low, mut high) = rows
+        .iter()
+        .filter(|r| r.lower.is_finite() && r.upper.is_finite())
+        .fold((0.0_f64, 0.0_f64), |(lo, hi), r| {
+            (lo.min(r.lower), hi.max(r.upper))
+        });
+    if high - low < 1e-9 {
+        (low, high) = (-1.0, 1.0);
+    }
+    let pad = (high - low) * 0.08;
+    let (low, high) = (low - pad, high + pad);
+    let x = |v: f64| label_width + (v - low) / (high - low) * plot_width;
+    let bottom = 20.0 + row_height * rows.len() as f64;
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart forest\" role=\"img\" viewBox=\"0 0 {w} {height}\" aria-labelledby=\"forest-title\">\
+         <title id=\"forest-title\">{t}</title>\
+         <line x1=\"{zx:.1}\" y1=\"10\" x2=\"{zx:.1}\" y2=\"{bottom}\" stroke=\"#6b7780\" stroke-dasharray=\"4 3\"/>",
+        w = label_width + plot_width + 20.0,
+        t = escape(title),
+        zx = x(0.0),
+    );
+    for i in 0..=4 {
+        let value = low + (high - low) * i as f64 / 4.0;
+        svg.push_str(&format!(
+            "<line x1=\"{px:.1}\" y1=\"{bottom}\" x2=\"{px:.1}\" y2=\"{tick}\" stroke=\"#1d2b36\"/>\
+             <text x=\"{px:.1}\" y=\"{ty}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#1d2b36\">{label}</text>",
+            px = x(value),
+            tick = bottom + 4.0,
+            ty = bottom + 17.0,
+            label = escape(&number(value)),
+        ));
+    }
+    for (i, row) in rows.iter().enumerate() {
+        let y = 20.0 + row_height * i as f64 + row_height / 2.0;
+        svg.push_str(&format!(
+            "<text x=\"{lx}\" y=\"{ty:.1}\" text-anchor=\"end\" font-size=\"13\" fill=\"#1d2b36\">{label}</text>",
+            lx = label_width - 10.0,
+            ty = y + 4.0,
+            label = escape(&row.label),
+        ));
+        if row.estimate.is_finite() && row.lower.is_finite() && row.upper.is_finite() {
+            svg.push_str(&format!(
+                "<g><title>{label}: {e} [{lo}; {hi}]</title>\
+                 <line x1=\"{x1:.1}\" y1=\"{y:.1}\" x2=\"{x2:.1}\" y2=\"{y:.1}\" stroke=\"#2f6f8f\" stroke-width=\"2\"/>\
+                 <rect x=\"{px:.1}\" y=\"{py:.1}\" width=\"10\" height=\"10\" fill=\"#2f6f8f\"/></g>",
+                label = escape(&row.label),
+                e = escape(&number(row.estimate)),
+                lo = escape(&number(row.lower)),
+                hi = escape(&number(row.upper)),
+                x1 = x(row.lower),
+                x2 = x(row.upper),
+                px = x(row.estimate) - 5.0,
+                py = y - 5.0,
+            ));
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 fn format_value(value: f64) -> String {
     if value.fract() == 0.0 {
         format!("{value:.0}")
@@ -67,6 +140,44 @@ fn format_value(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_forest_plot_places_intervals_around_the_line_of_no_effect() {
+        let rows = [
+            ForestRow {
+                label: "Job <6 mdr>".into(),
+                estimate: 0.1,
+                lower: -0.05,
+                upper: 0.25,
+            },
+            ForestRow {
+                label: "Job 12".into(),
+                estimate: f64::NAN,
+                lower: f64::NAN,
+                upper: f64::NAN,
+            },
+        ];
+        let svg = forest_plot("Effekter", &rows, &|v| format!("{v:.2}"));
+        assert!(svg.contains("Job &lt;6 mdr&gt;"));
+        // One interval drawn (the row without an estimate has only its label).
+        assert_eq!(svg.matches("<rect").count(), 1);
+        let attr = |segment: &str, name: &str| -> f64 {
+            let start = segment.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+            segment[start..].split('"').next().unwrap().parse().unwrap()
+        };
+        let zero_line = &svg[svg.find("<line").unwrap()..];
+        let interval = &svg[svg.find("<g>").unwrap()..];
+        let (zero, from, to) = (
+            attr(zero_line, "x1"),
+            attr(interval, "x1"),
+            attr(interval, "x2"),
+        );
+        let point = attr(&interval[interval.find("<rect").unwrap()..], "x") + 5.0;
+        assert!(
+            from < zero && zero < point && point < to,
+            "{from} {zero} {point} {to}"
+        );
+    }
 
     #[test]
     fn bars_are_scaled_and_labels_escaped() {

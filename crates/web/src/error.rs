@@ -10,6 +10,8 @@ pub enum ErrorKind {
     NotFound,
     Unauthorized,
     Invalid(Vec<FieldError>),
+    /// An outcome file was refused: which line or column, and why.
+    ImportRefused(spire_store::evaluation::outcomes::ImportProblem),
     BadRequest,
     Internal,
 }
@@ -19,7 +21,7 @@ impl ErrorKind {
         match self {
             ErrorKind::NotFound => "not_found",
             ErrorKind::Unauthorized => "unauthorized",
-            ErrorKind::Invalid(_) => "invalid",
+            ErrorKind::Invalid(_) | ErrorKind::ImportRefused(_) => "invalid",
             ErrorKind::BadRequest => "bad_request",
             ErrorKind::Internal => "internal",
         }
@@ -29,7 +31,9 @@ impl ErrorKind {
         match self {
             ErrorKind::NotFound => "error-not-found-title",
             ErrorKind::Unauthorized => "error-unauthorized-title",
-            ErrorKind::Invalid(_) | ErrorKind::BadRequest => "error-invalid-title",
+            ErrorKind::Invalid(_) | ErrorKind::ImportRefused(_) | ErrorKind::BadRequest => {
+                "error-invalid-title"
+            }
             ErrorKind::Internal => "error-internal-title",
         }
     }
@@ -38,7 +42,7 @@ impl ErrorKind {
         match self {
             ErrorKind::NotFound => "error-not-found",
             ErrorKind::Unauthorized => "error-unauthorized",
-            ErrorKind::Invalid(_) => "error-invalid",
+            ErrorKind::Invalid(_) | ErrorKind::ImportRefused(_) => "error-invalid",
             ErrorKind::BadRequest => "error-bad-request",
             ErrorKind::Internal => "error-internal",
         }
@@ -48,7 +52,7 @@ impl ErrorKind {
         match self {
             ErrorKind::NotFound => StatusCode::NOT_FOUND,
             ErrorKind::Unauthorized => StatusCode::UNAUTHORIZED,
-            ErrorKind::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorKind::Invalid(_) | ErrorKind::ImportRefused(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorKind::BadRequest => StatusCode::BAD_REQUEST,
             ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -81,6 +85,7 @@ impl From<spire_store::Error> for AppError {
         match err {
             spire_store::Error::NotFound => AppError(ErrorKind::NotFound),
             spire_store::Error::Invalid(field) => AppError(ErrorKind::Invalid(vec![field])),
+            spire_store::Error::Import(problem) => AppError(ErrorKind::ImportRefused(problem)),
             other => {
                 tracing::error!(error = %other, "store error");
                 AppError(ErrorKind::Internal)

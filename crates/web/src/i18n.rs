@@ -146,6 +146,27 @@ impl Tr {
             .unwrap_or_default()
     }
 
+    /// A number with `decimals` places and the language's decimal mark (0,25 in Danish).
+    pub fn number(&self, value: f64, decimals: usize) -> String {
+        if !value.is_finite() {
+            return "–".into();
+        }
+        let text = format!("{value:.decimals$}").replace('-', "−");
+        match self.lang {
+            Lang::Da => text.replace('.', ","),
+            Lang::En => text,
+        }
+    }
+
+    /// A p-value as journals print it: three decimals, or "< 0.001".
+    pub fn p_value(&self, p: f64) -> String {
+        if p.is_finite() && p < 0.001 {
+            format!("< {}", self.number(0.001, 3))
+        } else {
+            self.number(p, 3)
+        }
+    }
+
     /// An ISO date (YYYY-MM-DD) shown the Danish way.
     pub fn iso_date(&self, iso: &str) -> String {
         let parts: Vec<&str> = iso.split('-').collect();

@@ -131,6 +131,11 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
                 "fields": fields.iter().map(|f| (f.field.to_string(), serde_json::Value::String(tr.t(f.problem.message_id())))).collect::<serde_json::Map<_, _>>(),
                 "request_id": context.request_id,
             }),
+            ErrorKind::ImportRefused(problem) => serde_json::json!({
+                "error": "invalid",
+                "fields": { "file": crate::evaluation_pages::import_message(tr, problem) },
+                "request_id": context.request_id,
+            }),
             other => serde_json::json!({
                 "error": other.code(),
                 "message": tr.t(if matches!(other, ErrorKind::BadRequest) { "error-bad-json" } else { other.message_id() }),
@@ -154,6 +159,9 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
                         )
                     })
                     .collect(),
+                ErrorKind::ImportRefused(problem) => {
+                    vec![crate::evaluation_pages::import_message(tr, problem)]
+                }
                 _ => Vec::new(),
             },
             request_id: context.request_id.clone(),

@@ -1,7 +1,7 @@
 //! The route table: every route with the roles allowed to use it. Deny by
 //! default: a route is reachable only by the roles it names.
 
-use crate::{AppState, api, auth, middleware, pages, trial_api, trial_pages};
+use crate::{AppState, api, auth, evaluation_pages, middleware, pages, trial_api, trial_pages};
 use axum::Router;
 use axum::http::Method;
 use axum::routing::{MethodRouter, get, post, put};
@@ -222,6 +222,30 @@ fn table() -> Vec<(RouteSpec, Handler)> {
             get(trial_pages::trial_page),
         ),
         page(
+            Method::GET,
+            "/trials/{id}/evaluation",
+            Roles(TRIAL_OFFICE),
+            get(evaluation_pages::evaluation_page),
+        ),
+        page(
+            Method::GET,
+            "/trials/{id}/evaluation.json",
+            Roles(TRIAL_OFFICE),
+            get(evaluation_pages::evaluation_json),
+        ),
+        page(
+            Method::POST,
+            "/trials/{id}/evaluation/plan",
+            Roles(TRIAL_OFFICE),
+            post(evaluation_pages::lock_plan),
+        ),
+        page(
+            Method::POST,
+            "/trials/{id}/evaluation/outcomes",
+            Roles(TRIAL_OFFICE),
+            post(evaluation_pages::import_outcomes),
+        ),
+        page(
             Method::POST,
             "/trials/{id}/annotations",
             Roles(PROGRAMME_OFFICE),
@@ -342,6 +366,24 @@ fn table() -> Vec<(RouteSpec, Handler)> {
             "/api/v1/trials/{id}/randomizations",
             Roles(INTAKE),
             post(trial_api::randomise),
+        ),
+        api(
+            Method::GET,
+            "/api/v1/trials/{id}/evaluation",
+            Roles(TRIAL_OFFICE),
+            get(evaluation_pages::api_evaluation),
+        ),
+        api(
+            Method::POST,
+            "/api/v1/trials/{id}/evaluation/plan",
+            Roles(TRIAL_OFFICE),
+            post(evaluation_pages::api_lock_plan),
+        ),
+        api(
+            Method::POST,
+            "/api/v1/trials/{id}/evaluation/outcomes",
+            Roles(TRIAL_OFFICE),
+            post(evaluation_pages::api_import_outcomes),
         ),
     ]
 }

@@ -89,6 +89,48 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [Role], Payload)> {
             &[ProgrammeOffice],
             Form(&[]),
         ),
+        (
+            "GET",
+            "/trials/{id}/evaluation",
+            &[ProgrammeOffice, Researcher],
+            None,
+        ),
+        (
+            "GET",
+            "/trials/{id}/evaluation.json",
+            &[ProgrammeOffice, Researcher],
+            None,
+        ),
+        (
+            "POST",
+            "/trials/{id}/evaluation/plan",
+            &[ProgrammeOffice, Researcher],
+            Form(&[("study", "")]),
+        ),
+        (
+            "POST",
+            "/trials/{id}/evaluation/outcomes",
+            &[ProgrammeOffice, Researcher],
+            Form(&[]),
+        ),
+        (
+            "GET",
+            "/api/v1/trials/{id}/evaluation",
+            &[ProgrammeOffice, Researcher],
+            None,
+        ),
+        (
+            "POST",
+            "/api/v1/trials/{id}/evaluation/plan",
+            &[ProgrammeOffice, Researcher],
+            Json("{}"),
+        ),
+        (
+            "POST",
+            "/api/v1/trials/{id}/evaluation/outcomes",
+            &[ProgrammeOffice, Researcher],
+            Json("{}"),
+        ),
         ("GET", "/trials/{id}/intake", &[Caseworker], None),
         ("POST", "/trials/{id}/intake", &[Caseworker], Form(&[])),
         (
