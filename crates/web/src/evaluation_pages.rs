@@ -591,12 +591,14 @@ fn report_view(
                     optional_p(tr, outcome.adjusted_p_value),
                     optional_p(tr, outcome.romano_wolf_p_value),
                 ]);
-                forest_rows.push(ForestRow {
-                    label: label.clone(),
-                    estimate: e.estimate,
-                    lower: e.ci_lower,
-                    upper: e.ci_upper,
-                });
+                if let Some(sd) = outcome.sd_control {
+                    forest_rows.push(ForestRow {
+                        label: label.clone(),
+                        estimate: e.estimate / sd,
+                        lower: e.ci_lower / sd,
+                        upper: e.ci_upper / sd,
+                    });
+                }
                 itt.push(Line { cells, note: None });
             }
             None => itt.push(Line {

@@ -141,6 +141,9 @@ pub struct OutcomeResult {
     pub n_missing: usize,
     pub mean_programme: Option<f64>,
     pub mean_control: Option<f64>,
+    /// The control arm's standard deviation: the unit of the forest plot, so
+    /// outcomes on different scales can be compared.
+    pub sd_control: Option<f64>,
     pub itt: Option<EstimateSummary>,
     pub ri_p_value: Option<f64>,
     /// The plan's family correction (Holm, Bonferroni or BH) over the estimated columns.
@@ -213,6 +216,7 @@ pub fn evaluate(
                 n_missing: 0,
                 mean_programme: None,
                 mean_control: None,
+                sd_control: None,
                 itt: None,
                 ri_p_value: None,
                 adjusted_p_value: None,
@@ -287,6 +291,19 @@ fn mean_where(values: &[f64], treatment: &[f64], arm: f64) -> Option<f64> {
     (!chosen.is_empty()).then(|| chosen.iter().sum::<f64>() / chosen.len() as f64)
 }
 
+fn sd_where(values: &[f64], treatment: &[f64], arm: f64) -> Option<f64> {
+    let chosen: Vec<f64> = values
+        .iter()
+        .zip(treatment)
+        .filter(|(v, t)| !v.is_nan() && **t == arm)
+        .map(|(v, _)| *v)
+        .collect();
+    let n = chosen.len() as f64;
+    let mean = chosen.iter().sum::<f64>() / n;
+    let variance = chosen.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    (chosen.len() > 1 && variance > 0.0).then(|| variance.sqrt())
+}
+
 #[allow(clippy::too_many_arguments)]
 fn estimate_outcome(
     result: &mut OutcomeResult,
@@ -303,6 +320,7 @@ fn estimate_outcome(
     result.n = y.len() - result.n_missing;
     result.mean_programme = mean_where(y, treatment, 1.0);
     result.mean_control = mean_where(y, treatment, 0.0);
+    result.sd_control = sd_where(y, treatment, 0.0);
     let data = TrialData {
         outcome: y,
         treatment,

@@ -348,7 +348,7 @@ evaluation-balance = Balance ved start
 evaluation-balance-joint = Samlet balancetest (randomiseringsinferens): p = { $p }.
 evaluation-itt = Effekten af tilbuddet (ITT)
 evaluation-itt-hint = Forskel mellem programmet og kontrolgruppen blandt alle lodtrukne, med robuste standardfejl (HC2), p-værdi ved randomiseringsinferens og korrigeret for flere udfald.
-evaluation-forest-title = Effekter med 95 %-konfidensintervaller
+evaluation-forest-title = Effekter i kontrolgruppens standardafvigelser med 95 %-konfidensintervaller
 evaluation-not-imported = Endnu ingen data importeret.
 evaluation-not-estimable = Kan ikke beregnes: { $reason }
 evaluation-participation = Effekten af at deltage

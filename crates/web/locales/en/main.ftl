@@ -348,7 +348,7 @@ evaluation-balance = Baseline balance
 evaluation-balance-joint = Joint balance test (randomisation inference): p = { $p }.
 evaluation-itt = Effect of the offer (ITT)
 evaluation-itt-hint = Difference between programme and control among everyone randomised, with robust standard errors (HC2), a randomisation-inference p-value and p-values corrected for several outcomes.
-evaluation-forest-title = Effects with 95 % confidence intervals
+evaluation-forest-title = Effects in control-group standard deviations with 95 % confidence intervals
 evaluation-not-imported = No data imported yet.
 evaluation-not-estimable = Cannot be estimated: { $reason }
 evaluation-participation = Effect of taking part
