@@ -6,9 +6,7 @@ use crate::{Failure, demo};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use spire_domain::{Benefit, Cpr, Readiness};
-use spire_store::evaluation::plan::{
-    AnalysisPlan, Estimator, Family, FixedEffects, PlannedOutcome,
-};
+use spire_store::evaluation::plan::AnalysisPlan;
 use spire_store::{Db, Intake, NewTrial, Randomisation, Scope, ServerKey, TrialSettings};
 use spire_trial::Design;
 use std::collections::{BTreeMap, HashSet};
@@ -115,27 +113,10 @@ async fn seed_evaluation(
     trial_id: i64,
     rng: &mut StdRng,
 ) -> Result<(), Failure> {
+    // The suggested plan, with the demo's study name.
     let plan = AnalysisPlan {
         study: DEMO_STUDY.into(),
-        outcomes: vec![
-            PlannedOutcome {
-                name: "in_work_or_education".into(),
-                horizons_months: vec![6, 12],
-            },
-            PlannedOutcome {
-                name: "weeks_on_benefit".into(),
-                horizons_months: vec![12],
-            },
-        ],
-        covariates: vec!["age".into(), "female".into(), "kontanthjaelp".into()],
-        subgroups: vec!["female".into()],
-        estimator: Estimator::Ols,
-        fixed_effects: FixedEffects::Municipality,
-        family: Family::RomanoWolf,
-        alpha: 0.05,
-        ri_draws: 1999,
-        seed: 2026,
-        target_mde_sd: 0.2,
+        ..AnalysisPlan::suggested()
     };
     let locked = db.lock_evaluation_plan(researcher, trial_id, &plan).await?;
     let rows = db

@@ -9,6 +9,7 @@ use spire_stats::ri::{RiDesign, RiOptions, multiple_outcome_test, randomization_
 use spire_stats::{
     Estimate, SeType, StatsError, TrialData, balance, dim, iv, lee, multiple, ols, power,
 };
+use spire_store::evaluation::outcomes::{CsvText, NotANumber, parse_number};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -528,36 +529,20 @@ struct CsvTable {
 }
 
 impl CsvTable {
+    /// Reads the file with the import's CSV rules (separator, decimal comma, BOM).
     fn read(path: &Path) -> Result<CsvTable, String> {
         let bytes =
             std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let text = String::from_utf8_lossy(&bytes);
-        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-        // Danish Excel writes `;` between fields (and decimal commas); otherwise expect `,`.
-        let first_line = text.lines().next().unwrap_or_default();
-        let separator = if first_line.matches(';').count() > first_line.matches(',').count() {
-            b';'
-        } else {
-            b','
-        };
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(separator)
-            .trim(csv::Trim::All)
-            .from_reader(text.as_bytes());
-        let header: Vec<String> = reader
-            .headers()
-            .map_err(|e| format!("{}: {e}", path.display()))?
-            .iter()
-            .map(str::to_string)
-            .collect();
-        let rows = reader
-            .records()
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = CsvText::parse(&bytes).map_err(|line| {
+            format!(
+                "{}: line {line} does not have as many fields as the header",
+                path.display()
+            )
+        })?;
         Ok(CsvTable {
             path: path.to_path_buf(),
-            header,
-            rows,
+            header: text.header,
+            rows: text.rows,
         })
     }
 
@@ -581,14 +566,9 @@ impl CsvTable {
         self.cells(column)
             .enumerate()
             .map(|(row, cell)| {
-                if cell.is_empty() || cell.eq_ignore_ascii_case("na") {
-                    return Ok(f64::NAN);
-                }
-                cell.replace(',', ".")
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|v| v.is_finite())
-                    .ok_or_else(|| {
+                parse_number(cell)
+                    .map(|value| value.unwrap_or(f64::NAN))
+                    .map_err(|NotANumber| {
                         format!(
                             "non-numeric value `{cell}` in column `{name}`, row {} (line {} of {})",
                             row + 1,

@@ -30,33 +30,6 @@ type Ctx = Extension<RequestContext>;
 type User = Extension<CurrentUser>;
 type Pairs = Vec<(String, String)>;
 
-/// The plan a new trial is offered: the programme's own outcomes, HC2 OLS with
-/// municipality fixed effects, Romano–Wolf over the family.
-fn suggested_plan() -> AnalysisPlan {
-    AnalysisPlan {
-        study: "nextwork-evaluation".into(),
-        outcomes: vec![
-            PlannedOutcome {
-                name: "in_work_or_education".into(),
-                horizons_months: vec![6, 12],
-            },
-            PlannedOutcome {
-                name: "weeks_on_benefit".into(),
-                horizons_months: vec![12],
-            },
-        ],
-        covariates: vec!["age".into(), "female".into(), "kontanthjaelp".into()],
-        subgroups: vec!["female".into()],
-        estimator: Estimator::Ols,
-        fixed_effects: FixedEffects::Municipality,
-        family: Family::RomanoWolf,
-        alpha: 0.05,
-        ri_draws: 1999,
-        seed: 2026,
-        target_mde_sd: 0.2,
-    }
-}
-
 fn values<'a>(pairs: &'a Pairs, key: &str) -> Vec<&'a str> {
     pairs
         .iter()
@@ -133,7 +106,7 @@ fn parse_plan(pairs: &Pairs) -> Result<AnalysisPlan, Vec<FieldError>> {
             errors.push(e)
         }
     };
-    let mut plan = suggested_plan();
+    let mut plan = AnalysisPlan::suggested();
     plan.study = value(pairs, "study").unwrap_or_default().to_string();
     keep(parse_outcomes(value(pairs, "outcomes").unwrap_or_default()).map(|o| plan.outcomes = o));
     plan.covariates = values(pairs, "covariates")
@@ -371,7 +344,7 @@ impl PlanForm {
 
     /// What the user typed, kept when the form comes back with problems.
     fn typed(tr: Tr, pairs: &Pairs) -> PlanForm {
-        let mut form = PlanForm::of(tr, &suggested_plan());
+        let mut form = PlanForm::of(tr, &AnalysisPlan::suggested());
         let text = |key| value(pairs, key).unwrap_or_default().to_string();
         form.study = text("study");
         form.outcomes = text("outcomes");
@@ -784,7 +757,7 @@ async fn page_view(
                 PlanForm::of(tr, &analysis),
             )
         }
-        None => (None, PlanForm::of(tr, &suggested_plan())),
+        None => (None, PlanForm::of(tr, &AnalysisPlan::suggested())),
     };
     Ok(EvaluationView {
         ctx: PageCtx::for_user(tr, user, "/trials"),
@@ -792,7 +765,7 @@ async fn page_view(
         plan: locked.as_ref().map(|l| plan_summary(tr, l)),
         plan_form: match input.typed {
             Some(pairs) => PlanForm::typed(tr, pairs),
-            None => PlanForm::of(tr, &suggested_plan()),
+            None => PlanForm::of(tr, &AnalysisPlan::suggested()),
         },
         explore_form,
         errors: FieldMessages::from_errors(tr, &input.errors),

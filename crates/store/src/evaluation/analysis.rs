@@ -281,27 +281,29 @@ fn fixed_effect_groups(units: &[Unit], fixed_effects: FixedEffects) -> Option<Ve
     Some(units.iter().map(|u| Some(codes[&label(u)])).collect())
 }
 
-fn mean_where(values: &[f64], treatment: &[f64], arm: f64) -> Option<f64> {
-    let chosen: Vec<f64> = values
+/// The observed values of one arm.
+fn arm_values(values: &[f64], treatment: &[f64], arm: f64) -> Vec<f64> {
+    values
         .iter()
         .zip(treatment)
         .filter(|(v, t)| !v.is_nan() && **t == arm)
         .map(|(v, _)| *v)
-        .collect();
-    (!chosen.is_empty()).then(|| chosen.iter().sum::<f64>() / chosen.len() as f64)
+        .collect()
 }
 
-fn sd_where(values: &[f64], treatment: &[f64], arm: f64) -> Option<f64> {
-    let chosen: Vec<f64> = values
-        .iter()
-        .zip(treatment)
-        .filter(|(v, t)| !v.is_nan() && **t == arm)
-        .map(|(v, _)| *v)
-        .collect();
+/// An arm's mean and sample standard deviation (None when it cannot be computed).
+fn arm_mean_sd(values: &[f64], treatment: &[f64], arm: f64) -> (Option<f64>, Option<f64>) {
+    let chosen = arm_values(values, treatment, arm);
     let n = chosen.len() as f64;
+    if chosen.is_empty() {
+        return (None, None);
+    }
     let mean = chosen.iter().sum::<f64>() / n;
     let variance = chosen.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
-    (chosen.len() > 1 && variance > 0.0).then(|| variance.sqrt())
+    (
+        Some(mean),
+        (chosen.len() > 1 && variance > 0.0).then(|| variance.sqrt()),
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -318,9 +320,8 @@ fn estimate_outcome(
 ) {
     result.n_missing = y.iter().filter(|v| v.is_nan()).count();
     result.n = y.len() - result.n_missing;
-    result.mean_programme = mean_where(y, treatment, 1.0);
-    result.mean_control = mean_where(y, treatment, 0.0);
-    result.sd_control = sd_where(y, treatment, 0.0);
+    result.mean_programme = arm_mean_sd(y, treatment, 1.0).0;
+    (result.mean_control, result.sd_control) = arm_mean_sd(y, treatment, 0.0);
     let data = TrialData {
         outcome: y,
         treatment,

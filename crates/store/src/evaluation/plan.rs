@@ -140,6 +140,34 @@ fn valid_name(name: &str) -> bool {
 }
 
 impl AnalysisPlan {
+    /// The plan a new trial is offered: the programme's own outcomes (in work
+    /// or education at 6 and 12 months, weeks on benefit within 12 months),
+    /// HC2 OLS with municipality fixed effects, Romano–Wolf over the family.
+    pub fn suggested() -> AnalysisPlan {
+        AnalysisPlan {
+            study: "nextwork-evaluation".into(),
+            outcomes: vec![
+                PlannedOutcome {
+                    name: "in_work_or_education".into(),
+                    horizons_months: vec![6, 12],
+                },
+                PlannedOutcome {
+                    name: "weeks_on_benefit".into(),
+                    horizons_months: vec![12],
+                },
+            ],
+            covariates: vec!["age".into(), "female".into(), "kontanthjaelp".into()],
+            subgroups: vec!["female".into()],
+            estimator: Estimator::Ols,
+            fixed_effects: FixedEffects::Municipality,
+            family: Family::RomanoWolf,
+            alpha: 0.05,
+            ri_draws: 1999,
+            seed: 2026,
+            target_mde_sd: 0.2,
+        }
+    }
+
     /// The column an outcome file holds for one outcome at one horizon.
     pub fn column(outcome: &str, horizon_months: u32) -> String {
         format!("{outcome}_{horizon_months}m")
