@@ -100,6 +100,7 @@ col-caseload = Unge
 col-birth-date = Fødselsdato
 col-interests = Interesser
 col-consultant = Ungekonsulent
+field-consultant-id = Ungekonsulent
 col-contacts = Kontaktpersoner
 col-municipality = Kommune
 col-youth = Unge

@@ -100,6 +100,7 @@ col-caseload = Young people
 col-birth-date = Date of birth
 col-interests = Interests
 col-consultant = Youth consultant
+field-consultant-id = Youth consultant
 col-contacts = Contact people
 col-municipality = Municipality
 col-youth = Young people

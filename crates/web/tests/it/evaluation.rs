@@ -345,6 +345,16 @@ async fn the_page_locks_a_plan_and_takes_an_uploaded_file_with_its_csrf_token() 
     assert!(reply.body.contains("class=\"chart forest\""));
     assert!(reply.body.contains("udfald.csv"));
 
+    let mut english = browser.clone();
+    english.lang = Some("en");
+    let reply = app.get(&page, Some(&english)).await;
+    assert!(
+        reply
+            .body
+            .contains("This report follows the locked analysis plan")
+    );
+    assert!(reply.body.contains("Effect of taking part"));
+
     let reply = app.get(&format!("{page}.json"), Some(&browser)).await;
     assert_eq!(reply.status, 200);
     assert!(

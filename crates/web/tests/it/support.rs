@@ -189,6 +189,10 @@ impl TestApp {
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         let body = String::from_utf8_lossy(&bytes).to_string();
+        // Every text comes from Fluent: a message id used in code but missing from a file shows here.
+        if let Some(at) = body.find("Unknown localization key") {
+            panic!("{uri}: {}", &body[at..(at + 80).min(body.len())]);
+        }
         let mut seen = self.seen.lock().unwrap();
         seen.push(uri);
         seen.push(format!("{headers:?}"));
