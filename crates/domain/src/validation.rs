@@ -35,6 +35,9 @@ pub enum Problem {
     OutOfRange,
     PlanAlreadyLocked,
     PlanNotLocked,
+    TrialIdFormat,
+    TrialIdTaken,
+    FactorFormat,
 }
 
 impl Problem {
@@ -72,6 +75,9 @@ impl Problem {
             Problem::OutOfRange => "err-out-of-range",
             Problem::PlanAlreadyLocked => "err-plan-already-locked",
             Problem::PlanNotLocked => "err-plan-not-locked",
+            Problem::TrialIdFormat => "err-trial-id-format",
+            Problem::TrialIdTaken => "err-trial-id-taken",
+            Problem::FactorFormat => "err-factor-format",
         }
     }
 }

@@ -30,6 +30,7 @@ pub use trials::{
     ArmBalance, BUILT_IN_FACTORS, Consort, CustomFactor, EXPORT_COVARIATES, ExportRow,
     InclusionProof, Intake, NewTrial, OpenedTrial, PendingTakeUp, Randomisation, Receipt,
     ReceiptHead, Screening, TrialEvidence, TrialOverview, TrialReport, TrialSettings, TrialSummary,
+    is_token,
 };
 pub use users::{ApiTokenSecret, LoginOutcome, NewUser, SessionRow, SessionSecret, UserRow};
 pub use youth::{NewYouth, YouthPage, YouthRow};

@@ -90,8 +90,9 @@ impl Default for TrialSettings {
     }
 }
 
-/// Factor names and levels end up in stratum keys stored as `f=l,f=l`.
-fn is_token(text: &str) -> bool {
+/// A trial id, factor name or level: a-z, 0-9, `_` or `-`, at most 64 bytes
+/// (names and levels end up in stratum keys stored as `f=l,f=l`).
+pub fn is_token(text: &str) -> bool {
     !text.is_empty()
         && text.len() <= 64
         && text

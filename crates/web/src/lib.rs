@@ -19,6 +19,7 @@ mod pages;
 mod routes;
 mod trial_api;
 mod trial_pages;
+mod trial_setup;
 mod views;
 
 pub use routes::{Access, RouteSpec, route_specs};

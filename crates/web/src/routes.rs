@@ -1,7 +1,9 @@
 //! The route table: every route with the roles allowed to use it. Deny by
 //! default: a route is reachable only by the roles it names.
 
-use crate::{AppState, api, auth, evaluation_pages, middleware, pages, trial_api, trial_pages};
+use crate::{
+    AppState, api, auth, evaluation_pages, middleware, pages, trial_api, trial_pages, trial_setup,
+};
 use axum::Router;
 use axum::http::Method;
 use axum::routing::{MethodRouter, get, post, put};
@@ -214,6 +216,18 @@ fn table() -> Vec<(RouteSpec, Handler)> {
             "/trials",
             Roles(TRIAL_LIST),
             get(trial_pages::trial_list),
+        ),
+        page(
+            Method::GET,
+            "/trials/new",
+            Roles(PROGRAMME_OFFICE),
+            get(trial_setup::new_trial_form),
+        ),
+        page(
+            Method::POST,
+            "/trials/new",
+            Roles(PROGRAMME_OFFICE),
+            post(trial_setup::create_trial),
         ),
         page(
             Method::GET,

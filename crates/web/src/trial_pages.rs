@@ -40,6 +40,8 @@ pub struct TrialListView {
     /// Each trial with its status in the user's language.
     pub trials: Vec<(TrialSummary, String)>,
     pub intake: bool,
+    /// The programme office opens trials.
+    pub may_open: bool,
 }
 
 pub async fn trial_list(
@@ -62,6 +64,7 @@ pub async fn trial_list(
         ctx: page_ctx(&context, &user, "/trials"),
         trials,
         intake: user.user.role() == Role::Caseworker,
+        may_open: user.user.role() == Role::ProgrammeOffice,
     }))
 }
 

@@ -8,3 +8,4 @@ mod pages;
 mod privacy;
 mod security;
 mod support;
+mod trial_setup;

@@ -82,6 +82,13 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [Role], Payload)> {
             &[Caseworker, ProgrammeOffice, Researcher],
             None,
         ),
+        ("GET", "/trials/new", &[ProgrammeOffice], None),
+        (
+            "POST",
+            "/trials/new",
+            &[ProgrammeOffice],
+            Form(&[("name", "")]),
+        ),
         ("GET", "/trials/{id}", &[ProgrammeOffice, Researcher], None),
         (
             "POST",
