@@ -265,6 +265,124 @@ pub fn multiple_outcome_test(
     })
 }
 
+/// Several outcomes measured on different units (attrition), tested on shared re-randomisations
+/// of everyone randomised: each draw re-assigns the whole sample by the design, and each
+/// outcome's statistic is recomputed on the units where that outcome was measured (missingness
+/// taken as fixed). Raw p-values and Romano–Wolf come from the same draws, so the adjusted value
+/// is never below the raw one. Rows missing the treatment, a covariate or the stratum are
+/// dropped for every outcome; with no outcome missing this equals [`multiple_outcome_test`].
+pub fn family_test(
+    outcomes: &[&[f64]],
+    treatment: &[f64],
+    covariates: &[&[f64]],
+    strata: Option<&[Option<u32>]>,
+    options: &RiOptions,
+) -> Result<MultipleRiResult, StatsError> {
+    if outcomes.is_empty() || options.draws == 0 {
+        return Err(StatsError::InvalidArgument(
+            "randomisation inference needs an outcome and at least one draw".into(),
+        ));
+    }
+    // The design sample: everyone with a treatment, covariates and stratum (outcomes aside).
+    for found in outcomes.iter().map(|y| y.len()) {
+        if found != treatment.len() {
+            return Err(StatsError::LengthMismatch {
+                expected: treatment.len(),
+                found,
+            });
+        }
+    }
+    let always = vec![0.0; treatment.len()];
+    let design = prepare(
+        &TrialData {
+            outcome: &always,
+            treatment,
+            covariates,
+            strata,
+        },
+        &[],
+    )?;
+    let n = design.n();
+    // Per outcome: the positions (in the design sample) where it was measured, and its model.
+    let observed_at: Vec<Vec<usize>> = outcomes
+        .iter()
+        .map(|y| (0..n).filter(|&i| !y[design.rows[i]].is_nan()).collect())
+        .collect();
+    let groups: Vec<Groups> = observed_at
+        .iter()
+        .map(|at| Groups::from_labels(at.iter().map(|&i| design.groups.of_unit[i])))
+        .collect();
+    let mut models = Vec::with_capacity(outcomes.len());
+    let mut observed = Vec::with_capacity(outcomes.len());
+    for ((y, at), groups) in outcomes.iter().zip(&observed_at).zip(&groups) {
+        let pick = |column: &[f64]| at.iter().map(|&i| column[i]).collect::<Vec<f64>>();
+        let outcome: Vec<f64> = at.iter().map(|&i| y[design.rows[i]]).collect();
+        let covariate_columns: Vec<Vec<f64>> = design
+            .covariates
+            .iter()
+            .map(|c| groups.demean(&pick(c)))
+            .collect();
+        let model = PartialledModel::new(
+            groups,
+            covariate_columns,
+            &[groups.demean(&outcome)],
+            options.se,
+        )?;
+        let mut statistic = [0.0];
+        model.statistics(&pick(&design.treatment), options.statistic, &mut statistic);
+        if !statistic[0].is_finite() {
+            return Err(StatsError::SingularDesign);
+        }
+        observed.push(statistic[0]);
+        models.push(model);
+    }
+    let permutation_blocks = match options.design {
+        RiDesign::WithinStrata => design.groups.clone(),
+        RiDesign::Complete => Groups::single(n),
+    };
+    let sampler = Sampler::new(&design.treatment, &permutation_blocks);
+    let width = outcomes.len();
+    let (models, observed_at) = (&models, &observed_at);
+    let draws = run_draws(
+        &sampler,
+        options.draws,
+        options.seed,
+        width,
+        options.threads,
+        || {
+            let mut assignment = vec![0.0; n];
+            let mut subset = Vec::with_capacity(n);
+            move |draw: &Draw, out: &mut [f64]| {
+                draw.treatment_into(&mut assignment);
+                for (k, (model, at)) in models.iter().zip(observed_at).enumerate() {
+                    subset.clear();
+                    subset.extend(at.iter().map(|&i| assignment[i]));
+                    model.statistics(&subset, options.statistic, &mut out[k..k + 1]);
+                }
+            }
+        },
+    );
+    let draw_rows: Vec<Vec<f64>> = draws.chunks(width).map(|row| row.to_vec()).collect();
+    let p_values = (0..width)
+        .map(|o| {
+            let threshold = observed[o].abs() * (1.0 - TIE_TOLERANCE);
+            let extreme = draw_rows
+                .iter()
+                .filter(|row| row[o].abs() >= threshold)
+                .count();
+            (extreme + 1) as f64 / (options.draws + 1) as f64
+        })
+        .collect();
+    Ok(MultipleRiResult {
+        romano_wolf: romano_wolf(&observed, &draw_rows),
+        observed,
+        p_values,
+        draws: options.draws,
+        n,
+        n_dropped: design.n_dropped,
+    })
+}
+
 fn statistic_of(fit: &crate::ols::RobustFit, statistic: RiStatistic) -> f64 {
     match statistic {
         RiStatistic::Studentized => fit.t_stat(0),
