@@ -38,6 +38,12 @@ pub enum Problem {
     TrialIdFormat,
     TrialIdTaken,
     FactorFormat,
+    AlphaRange,
+    DrawsRange,
+    MdeRange,
+    WholeNumber,
+    NotANumber,
+    ConfirmLock,
 }
 
 impl Problem {
@@ -78,6 +84,12 @@ impl Problem {
             Problem::TrialIdFormat => "err-trial-id-format",
             Problem::TrialIdTaken => "err-trial-id-taken",
             Problem::FactorFormat => "err-factor-format",
+            Problem::AlphaRange => "err-alpha-range",
+            Problem::DrawsRange => "err-draws-range",
+            Problem::MdeRange => "err-mde-range",
+            Problem::WholeNumber => "err-whole-number",
+            Problem::NotANumber => "err-not-a-number",
+            Problem::ConfirmLock => "err-confirm-lock",
         }
     }
 }

@@ -50,6 +50,7 @@ fn cpr(n: u32) -> Cpr {
 
 fn plan() -> AnalysisPlan {
     AnalysisPlan {
+        trial: String::new(),
         study: "store-test".into(),
         outcomes: vec![PlannedOutcome {
             name: "employed".into(),
@@ -169,10 +170,20 @@ async fn story(db: Db) {
         .lock_evaluation_plan(&researcher, trial_id, &plan())
         .await
         .unwrap();
-    assert_eq!(locked.digest, hex::encode(plan().digest()));
+    let bound = AnalysisPlan {
+        trial: "eval-test".into(),
+        ..plan()
+    };
+    assert_eq!(
+        locked.digest,
+        hex::encode(bound.digest()),
+        "the hash binds the trial id"
+    );
+    assert_eq!(locked.plan.trial, "eval-test");
     assert_eq!(locked.locked_by, "Name of forsker");
     assert!(matches!(
-        db.lock_evaluation_plan(&office, trial_id, &plan()).await,
+        db.lock_evaluation_plan(&researcher, trial_id, &plan())
+            .await,
         Err(Error::Invalid(FieldError {
             field: "plan",
             problem: Problem::PlanAlreadyLocked
@@ -250,7 +261,17 @@ async fn story(db: Db) {
         "pseudonym,employed_6m,employed_12m\n{},1,0\n",
         rows[3].pseudonym
     );
-    db.import_outcomes(&office, &key, trial_id, "update.csv", update.as_bytes())
+    // The programme office watches; only researchers lock plans and import.
+    assert!(matches!(
+        db.import_outcomes(&office, &key, trial_id, "update.csv", update.as_bytes())
+            .await,
+        Err(Error::NotFound)
+    ));
+    assert!(matches!(
+        db.lock_evaluation_plan(&office, trial_id, &plan()).await,
+        Err(Error::NotFound)
+    ));
+    db.import_outcomes(&researcher, &key, trial_id, "update.csv", update.as_bytes())
         .await
         .unwrap();
     let data = db.evaluation_data(&researcher, trial_id).await.unwrap();

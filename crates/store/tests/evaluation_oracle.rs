@@ -73,6 +73,7 @@ fn dataset() -> EvaluationData {
 
 fn plan(estimator: Estimator) -> AnalysisPlan {
     AnalysisPlan {
+        trial: String::new(),
         study: "oracle".into(),
         outcomes: vec![
             PlannedOutcome {

@@ -78,8 +78,8 @@ pub fn forest_plot(title: &str, rows: &[ForestRow], number: &dyn Fn(f64) -> Stri
     if high - low < 1e-9 {
         (low, high) = (-1.0, 1.0);
     }
-    let pad = (high - low) * 0.08;
-    let (low, high) = (low - pad, high + pad);
+    let step = nice_step((high - low) / 4.0);
+    let (low, high) = ((low / step).floor() * step, (high / step).ceil() * step);
     let x = |v: f64| label_width + (v - low) / (high - low) * plot_width;
     let bottom = 20.0 + row_height * rows.len() as f64;
     let mut svg = format!(
@@ -90,8 +90,15 @@ pub fn forest_plot(title: &str, rows: &[ForestRow], number: &dyn Fn(f64) -> Stri
         t = escape(title),
         zx = x(0.0),
     );
-    for i in 0..=4 {
-        let value = low + (high - low) * i as f64 / 4.0;
+    // Ticks at round values; 0 is always one of them (the line of no effect).
+    let ticks = ((high - low) / step).round() as i64;
+    for i in 0..=ticks {
+        let value = low + step * i as f64;
+        let value = if value.abs() < step * 1e-9 {
+            0.0
+        } else {
+            value
+        };
         svg.push_str(&format!(
             "<line x1=\"{px:.1}\" y1=\"{bottom}\" x2=\"{px:.1}\" y2=\"{tick}\" stroke=\"#1d2b36\"/>\
              <text x=\"{px:.1}\" y=\"{ty}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#1d2b36\">{label}</text>",
@@ -127,6 +134,22 @@ pub fn forest_plot(title: &str, rows: &[ForestRow], number: &dyn Fn(f64) -> Stri
     }
     svg.push_str("</svg>");
     svg
+}
+
+/// A round step (1, 2 or 5 × 10^k) near `raw`.
+fn nice_step(raw: f64) -> f64 {
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let fraction = raw / magnitude;
+    let nice = if fraction <= 1.0 {
+        1.0
+    } else if fraction <= 2.0 {
+        2.0
+    } else if fraction <= 5.0 {
+        5.0
+    } else {
+        10.0
+    };
+    nice * magnitude
 }
 
 fn format_value(value: f64) -> String {

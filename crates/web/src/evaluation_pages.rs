@@ -79,14 +79,24 @@ fn outcomes_text(outcomes: &[PlannedOutcome]) -> String {
 
 /// A decimal number typed with a point or a comma.
 fn decimal(field: &'static str, text: Option<&str>) -> Result<f64, FieldError> {
-    text.and_then(|t| t.replace(',', ".").parse::<f64>().ok())
-        .filter(|v| v.is_finite())
-        .ok_or(FieldError::new(field, Problem::OutOfRange))
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Err(FieldError::new(field, Problem::Required)),
+        Some(t) => t
+            .replace(',', ".")
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or(FieldError::new(field, Problem::NotANumber)),
+    }
 }
 
 fn whole<T: std::str::FromStr>(field: &'static str, text: Option<&str>) -> Result<T, FieldError> {
-    text.and_then(|t| t.parse::<T>().ok())
-        .ok_or(FieldError::new(field, Problem::OutOfRange))
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Err(FieldError::new(field, Problem::Required)),
+        Some(t) => t
+            .parse::<T>()
+            .map_err(|_| FieldError::new(field, Problem::WholeNumber)),
+    }
 }
 
 fn choice<T>(
@@ -134,10 +144,14 @@ fn parse_plan(pairs: &Pairs) -> Result<AnalysisPlan, Vec<FieldError>> {
     keep(whole("ri_draws", value(pairs, "ri_draws")).map(|v| plan.ri_draws = v));
     keep(whole("seed", value(pairs, "seed")).map(|v| plan.seed = v));
     keep(decimal("target_mde_sd", value(pairs, "target_mde_sd")).map(|v| plan.target_mde_sd = v));
-    if errors.is_empty()
-        && let Err(e) = plan.validate()
-    {
-        errors.push(e);
+    if value(pairs, "confirm") != Some("yes") {
+        errors.push(FieldError::new("confirm", Problem::ConfirmLock));
+    }
+    // The plan's own rules, for the fields that parsed.
+    for problem in plan.problems() {
+        if !errors.iter().any(|e| e.field == problem.field) {
+            errors.push(problem);
+        }
     }
     if errors.is_empty() {
         Ok(plan)
@@ -184,6 +198,42 @@ fn analysis_from_query(plan: &AnalysisPlan, query: Option<&str>) -> Result<Analy
     } else {
         Err(AppError::invalid(errors))
     }
+}
+
+/// Why a number could not be computed, in the reader's language.
+fn problem_text(tr: Tr, problem: &spire_store::evaluation::analysis::Problem) -> String {
+    tr.t(&format!(
+        "evaluation-problem-{}",
+        problem.code.replace('_', "-")
+    ))
+}
+
+/// A deviation's value (codes, comma-separated) in words.
+fn deviation_value(tr: Tr, field: &str, codes: &str) -> String {
+    let prefix = match field {
+        "estimator" => "estimator",
+        "fixed_effects" => "fixed-effects",
+        "family" => "family",
+        "covariates" | "subgroups" => "covariate",
+        _ => {
+            return codes.replace(
+                '.',
+                if tr.lang == crate::i18n::Lang::Da {
+                    ","
+                } else {
+                    "."
+                },
+            );
+        }
+    };
+    if codes.is_empty() {
+        return tr.t("evaluation-none");
+    }
+    codes
+        .split(',')
+        .map(|code| tr.t(&format!("{prefix}-{}", code.replace('_', "-"))))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub(crate) fn import_message(tr: Tr, problem: &ImportProblem) -> String {
@@ -364,6 +414,17 @@ impl PlanForm {
     }
 }
 
+impl ReportView {
+    /// Columns of the ITT table (the family's own column only when it is not Romano–Wolf).
+    pub fn itt_columns(&self) -> usize {
+        if self.adjusted_label.is_some() {
+            11
+        } else {
+            10
+        }
+    }
+}
+
 pub struct PlanSummary {
     pub digest: String,
     pub locked: String,
@@ -395,6 +456,10 @@ pub struct ImportLine {
 }
 
 pub struct ReportView {
+    /// The plan family's correction when it is not Romano–Wolf (shown in its own column).
+    pub adjusted_label: Option<String>,
+    /// Some outcome column was imported more than once: later values replaced earlier ones.
+    pub replaced: Vec<String>,
     pub follows_plan: bool,
     pub deviations: Vec<String>,
     pub recruitment_chart: String,
@@ -414,6 +479,9 @@ pub struct ReportView {
 #[template(path = "evaluation.html")]
 pub struct EvaluationView {
     pub ctx: PageCtx,
+    /// Researchers lock the plan and import outcomes; the programme office reads.
+    pub may_write: bool,
+    pub generated: String,
     pub trial: TrialOverview,
     pub flow: String,
     pub plan: Option<PlanSummary>,
@@ -509,7 +577,10 @@ fn report_view(
         .iter()
         .map(|(month, n)| (month.clone(), *n as f64))
         .collect();
-    let target_label = tr.t("evaluation-target");
+    let target_label = tr.t_args(
+        "evaluation-target",
+        &[("n", Arg::Number(recruitment.target))],
+    );
     let recruitment_chart = bar_chart(
         &tr.t("evaluation-recruitment-chart"),
         &months,
@@ -526,8 +597,11 @@ fn report_view(
                         "field",
                         Arg::Text(tr.t(&format!("field-{}", d.field.replace('_', "-")))),
                     ),
-                    ("planned", Arg::Text(d.planned.clone())),
-                    ("used", Arg::Text(d.used.clone())),
+                    (
+                        "planned",
+                        Arg::Text(deviation_value(tr, d.field, &d.planned)),
+                    ),
+                    ("used", Arg::Text(deviation_value(tr, d.field, &d.used))),
                 ],
             )
         })
@@ -561,9 +635,11 @@ fn report_view(
                     interval(tr, e.ci_lower, e.ci_upper),
                     tr.p_value(e.p_value),
                     optional_p(tr, outcome.ri_p_value),
-                    optional_p(tr, outcome.adjusted_p_value),
-                    optional_p(tr, outcome.romano_wolf_p_value),
                 ]);
+                if report.analysis.family != Family::RomanoWolf {
+                    cells.push(optional_p(tr, outcome.adjusted_p_value));
+                }
+                cells.push(optional_p(tr, outcome.romano_wolf_p_value));
                 if let Some(sd) = outcome.sd_control {
                     forest_rows.push(ForestRow {
                         label: label.clone(),
@@ -576,13 +652,10 @@ fn report_view(
             }
             None => itt.push(Line {
                 cells,
-                note: Some(tr.t_args(
-                    "evaluation-not-estimable",
-                    &[(
-                        "reason",
-                        Arg::Text(outcome.error.clone().unwrap_or_default()),
-                    )],
-                )),
+                note: outcome
+                    .error
+                    .as_ref()
+                    .map(|problem| problem_text(tr, problem)),
             }),
         }
         if let Some(e) = &outcome.participation {
@@ -629,12 +702,7 @@ fn report_view(
                     effect(&s.effect_with),
                     optional_p(tr, s.interaction_p_value),
                 ],
-                note: s.error.as_ref().map(|reason| {
-                    tr.t_args(
-                        "evaluation-not-estimable",
-                        &[("reason", Arg::Text(reason.clone()))],
-                    )
-                }),
+                note: s.error.as_ref().map(|problem| problem_text(tr, problem)),
             });
         }
     }
@@ -654,10 +722,7 @@ fn report_view(
         })
         .collect();
     let balance_note = match (&report.balance.error, report.balance.joint_p_value) {
-        (Some(reason), _) => tr.t_args(
-            "evaluation-not-estimable",
-            &[("reason", Arg::Text(reason.clone()))],
-        ),
+        (Some(problem), _) => problem_text(tr, problem),
         (None, Some(p)) => tr.t_args(
             "evaluation-balance-joint",
             &[("p", Arg::Text(tr.p_value(p)))],
@@ -666,6 +731,13 @@ fn report_view(
     };
     let mde = |m: Option<f64>| m.map_or_else(|| "–".into(), |m| tr.number(m, 3));
     ReportView {
+        adjusted_label: (report.analysis.family != Family::RomanoWolf).then(|| {
+            tr.t(&format!(
+                "family-{}",
+                report.analysis.family.code().replace('_', "-")
+            ))
+        }),
+        replaced: Vec::new(),
         follows_plan: report.follows_plan,
         deviations,
         recruitment_chart,
@@ -715,6 +787,41 @@ fn report_view(
     }
 }
 
+/// Columns imported by more than one file: the newest values are in effect.
+fn replaced_columns(tr: Tr, imports: &[spire_store::evaluation::OutcomeImport]) -> Vec<String> {
+    let mut by_column: std::collections::BTreeMap<
+        &str,
+        Vec<&spire_store::evaluation::OutcomeImport>,
+    > = std::collections::BTreeMap::new();
+    for import in imports {
+        for column in import.columns.split(',') {
+            by_column.entry(column).or_default().push(import);
+        }
+    }
+    by_column
+        .into_iter()
+        .filter(|(_, files)| files.len() > 1)
+        .map(|(column, files)| {
+            let newest = files[files.len() - 1];
+            tr.t_args(
+                "evaluation-replaced",
+                &[
+                    ("column", Arg::Text(column.to_string())),
+                    ("files", Arg::Number(files.len() as i64)),
+                    ("file", Arg::Text(newest.file_name.clone())),
+                    ("when", Arg::Text(tr.datetime(newest.imported_at))),
+                ],
+            )
+        })
+        .collect()
+}
+
+/// `imported=ID` in the query string: the import just made (after the redirect).
+fn imported_id(query: Option<&str>) -> Option<i64> {
+    let pairs: Pairs = serde_urlencoded::from_str(query.unwrap_or_default()).ok()?;
+    value(&pairs, "imported")?.parse().ok()
+}
+
 struct PageInput<'a> {
     query: Option<&'a str>,
     errors: Vec<FieldError>,
@@ -734,10 +841,23 @@ async fn page_view(
     let trial = state.db().trial_overview(trial_id).await?;
     let consort = state.db().trial_report(trial_id).await?.consort;
     let locked = state.db().evaluation_plan(&scope, trial_id).await?;
-    let imports = state
-        .db()
-        .outcome_imports(&scope, trial_id)
-        .await?
+    let raw_imports = state.db().outcome_imports(&scope, trial_id).await?;
+    let replaced = replaced_columns(tr, &raw_imports);
+    let imported_notice = imported_id(input.query).and_then(|id| {
+        raw_imports.iter().find(|i| i.id == id).map(|import| {
+            (
+                false,
+                tr.t_args(
+                    "evaluation-imported",
+                    &[
+                        ("rows", Arg::Number(import.row_count)),
+                        ("columns", Arg::Text(import.columns.replace(',', ", "))),
+                    ],
+                ),
+            )
+        })
+    });
+    let imports = raw_imports
         .into_iter()
         .map(|i| ImportLine {
             sha256: i.file_sha256(),
@@ -752,24 +872,32 @@ async fn page_view(
         Some(locked) => {
             let analysis = analysis_from_query(&locked.plan, input.query)?;
             let report = compute_report(state, &scope, trial_id, locked, analysis.clone()).await?;
-            (
-                Some(report_view(tr, trial_id, &report, input.query)),
-                PlanForm::of(tr, &analysis),
-            )
+            let mut view = report_view(tr, trial_id, &report, input.query);
+            view.replaced = replaced;
+            (Some(view), PlanForm::of(tr, &analysis))
         }
         None => (None, PlanForm::of(tr, &AnalysisPlan::suggested())),
     };
     Ok(EvaluationView {
-        ctx: PageCtx::for_user(tr, user, "/trials"),
+        ctx: PageCtx::for_user(tr, user, &format!("/trials/{trial_id}/evaluation")),
+        may_write: user.user.role() == spire_domain::Role::Researcher,
+        generated: tr.datetime(time::OffsetDateTime::now_utc().unix_timestamp()),
         flow: crate::trial_pages::consort_svg(tr, &consort),
         plan: locked.as_ref().map(|l| plan_summary(tr, l)),
         plan_form: match input.typed {
             Some(pairs) => PlanForm::typed(tr, pairs),
-            None => PlanForm::of(tr, &AnalysisPlan::suggested()),
+            // The study name suggested is the trial's own, never another trial's.
+            None => PlanForm::of(
+                tr,
+                &AnalysisPlan {
+                    study: format!("{}-evaluation", trial.public_id),
+                    ..AnalysisPlan::suggested()
+                },
+            ),
         },
         explore_form,
         errors: FieldMessages::from_errors(tr, &input.errors),
-        notice: input.notice,
+        notice: input.notice.or(imported_notice),
         imports,
         report,
         trial,
@@ -871,19 +999,13 @@ pub async fn import_outcomes(
         ))),
     };
     let (status, notice) = match imported {
-        Ok(import) => (
-            StatusCode::OK,
-            (
-                false,
-                tr.t_args(
-                    "evaluation-imported",
-                    &[
-                        ("rows", Arg::Number(import.row_count)),
-                        ("columns", Arg::Text(import.columns.replace(',', ", "))),
-                    ],
-                ),
-            ),
-        ),
+        // Post/redirect/get: a reload does not import the file again.
+        Ok(import) => {
+            return Ok(
+                Redirect::to(&format!("/trials/{id}/evaluation?imported={}", import.id))
+                    .into_response(),
+            );
+        }
         Err(spire_store::Error::Import(problem)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             (true, import_message(tr, &problem)),

@@ -61,6 +61,8 @@ const INTAKE: &[Role] = &[Role::Caseworker];
 const TRIAL_OFFICE: &[Role] = &[Role::ProgrammeOffice, Role::Researcher];
 /// Only the programme office annotates allocations ("allocated in error").
 const PROGRAMME_OFFICE: &[Role] = &[Role::ProgrammeOffice];
+/// Locking an analysis plan and importing outcomes are the researchers' acts.
+const RESEARCHER: &[Role] = &[Role::Researcher];
 const TRIAL_LIST: &[Role] = &[Role::Caseworker, Role::ProgrammeOffice, Role::Researcher];
 
 type Handler = MethodRouter<AppState>;
@@ -250,13 +252,13 @@ fn table() -> Vec<(RouteSpec, Handler)> {
         page(
             Method::POST,
             "/trials/{id}/evaluation/plan",
-            Roles(TRIAL_OFFICE),
+            Roles(RESEARCHER),
             post(evaluation_pages::lock_plan),
         ),
         page(
             Method::POST,
             "/trials/{id}/evaluation/outcomes",
-            Roles(TRIAL_OFFICE),
+            Roles(RESEARCHER),
             post(evaluation_pages::import_outcomes),
         ),
         page(
@@ -390,13 +392,13 @@ fn table() -> Vec<(RouteSpec, Handler)> {
         api(
             Method::POST,
             "/api/v1/trials/{id}/evaluation/plan",
-            Roles(TRIAL_OFFICE),
+            Roles(RESEARCHER),
             post(evaluation_pages::api_lock_plan),
         ),
         api(
             Method::POST,
             "/api/v1/trials/{id}/evaluation/outcomes",
-            Roles(TRIAL_OFFICE),
+            Roles(RESEARCHER),
             post(evaluation_pages::api_import_outcomes),
         ),
     ]

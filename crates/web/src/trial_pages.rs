@@ -117,6 +117,10 @@ pub fn consort_svg(tr: Tr, consort: &Consort) -> String {
                 count("consort-programme", consort.programme),
                 count("consort-took-up", consort.took_up),
                 count("consort-declined", consort.declined),
+                count(
+                    "consort-no-answer",
+                    consort.programme - consort.took_up - consort.declined,
+                ),
             ],
         },
         FlowBox {

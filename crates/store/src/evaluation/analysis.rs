@@ -9,7 +9,7 @@ use serde::Serialize;
 use spire_stats::balance::{Imbalance, balance_table};
 use spire_stats::multiple::{Adjustment, adjust};
 use spire_stats::power::{PowerDesign, mde_sd, required_n};
-use spire_stats::ri::{RiDesign, RiOptions, multiple_outcome_test, randomization_test};
+use spire_stats::ri::{RiDesign, RiOptions, family_test, randomization_test};
 use spire_stats::{Estimate, SeType, StatsError, TrialData};
 use std::collections::{BTreeMap, HashMap};
 
@@ -52,6 +52,33 @@ pub struct EvaluationData {
     pub target_size: i64,
     /// Imported outcome column → value per unit in `units` order (NaN: missing).
     pub outcomes: HashMap<String, Vec<f64>>,
+}
+
+/// Why something could not be computed: a code the page translates, and the
+/// statistics library's own words for researchers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Problem {
+    pub code: &'static str,
+    pub detail: String,
+}
+
+impl From<StatsError> for Problem {
+    fn from(error: StatsError) -> Problem {
+        let code = match &error {
+            StatsError::TooFewObservations { .. } => "too_few",
+            StatsError::TreatmentConstant | StatsError::TreatmentNotBinary { .. } => "one_arm_only",
+            StatsError::StratumWithOneArm { .. } | StatsError::BlockTooSmall { .. } => {
+                "stratum_one_arm"
+            }
+            StatsError::SingularDesign => "collinear",
+            StatsError::LeverageOne { .. } => "stratum_single_unit",
+            StatsError::LengthMismatch { .. } | StatsError::InvalidArgument(_) => "invalid",
+        };
+        Problem {
+            code,
+            detail: error.to_string(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -107,7 +134,7 @@ pub struct Balance {
     pub lines: Vec<BalanceLine>,
     /// The randomisation-inference p-value of the joint test.
     pub joint_p_value: Option<f64>,
-    pub error: Option<String>,
+    pub error: Option<Problem>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -126,7 +153,7 @@ pub struct SubgroupLine {
     pub effect_without: Option<EstimateSummary>,
     pub effect_with: Option<EstimateSummary>,
     pub interaction_p_value: Option<f64>,
-    pub error: Option<String>,
+    pub error: Option<Problem>,
 }
 
 /// One planned outcome at one horizon.
@@ -154,7 +181,7 @@ pub struct OutcomeResult {
     pub lee_bounds: Option<LeeSummary>,
     pub subgroups: Vec<SubgroupLine>,
     /// Why the ITT could not be estimated.
-    pub error: Option<String>,
+    pub error: Option<Problem>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -237,7 +264,6 @@ pub fn evaluate(
                     strata,
                     &data.units,
                     analysis,
-                    &ri,
                 );
             }
             outcomes.push(result);
@@ -316,7 +342,6 @@ fn estimate_outcome(
     strata: Option<&[Option<u32>]>,
     units: &[Unit],
     analysis: &AnalysisPlan,
-    ri: &RiOptions,
 ) {
     result.n_missing = y.iter().filter(|v| v.is_nan()).count();
     result.n = y.len() - result.n_missing;
@@ -346,18 +371,10 @@ fn estimate_outcome(
     match itt {
         Ok(estimate) => result.itt = Some(estimate.into()),
         Err(error) => {
-            result.error = Some(error.to_string());
+            result.error = Some(error.into());
             return;
         }
     }
-    // The re-randomised statistic is the studentised OLS coefficient (with the
-    // planned covariates unless the estimator is the plain difference in means).
-    let ri_data = if analysis.estimator == Estimator::DifferenceInMeans {
-        unadjusted
-    } else {
-        data
-    };
-    result.ri_p_value = randomization_test(&ri_data, ri).ok().map(|r| r.p_value);
     result.participation = spire_stats::iv::iv_robust(&data, takeup, SE, analysis.alpha)
         .ok()
         .map(|r| r.treatment().into());
@@ -415,15 +432,17 @@ fn estimate_outcome(
                     effect_without: None,
                     effect_with: None,
                     interaction_p_value: None,
-                    error: Some(error.to_string()),
+                    error: Some(error.into()),
                 },
             };
         result.subgroups.push(line);
     }
 }
 
-/// The family correction over every estimated column, and Romano–Wolf on shared
-/// draws (over the units observed on every estimated column).
+/// Randomisation inference over the family of estimated columns: one set of
+/// re-randomisations of everyone randomised, each outcome's studentised
+/// coefficient on its own measured units, so the raw RI p-values and the
+/// Romano–Wolf p-values are coherent. Then the plan's family correction.
 fn adjust_family(
     outcomes: &mut [OutcomeResult],
     data: &EvaluationData,
@@ -443,31 +462,47 @@ fn adjust_family(
         .iter()
         .map(|&i| outcomes[i].itt.as_ref().map_or(1.0, |e| e.p_value))
         .collect();
-    let method = match analysis.family {
-        Family::Bonferroni => Some(Adjustment::Bonferroni),
-        Family::Holm => Some(Adjustment::Holm),
-        Family::BenjaminiHochberg => Some(Adjustment::BenjaminiHochberg),
-        Family::RomanoWolf => None,
-    };
     let columns: Vec<&[f64]> = estimated
         .iter()
         .map(|&i| data.outcomes[&outcomes[i].column].as_slice())
         .collect();
+    // The re-randomised statistic is the studentised OLS coefficient, with the
+    // planned covariates unless the estimator is the plain difference in means.
     let ri_covariates = if analysis.estimator == Estimator::DifferenceInMeans {
         &[][..]
     } else {
         covariates
     };
-    let romano_wolf: Result<Vec<f64>, StatsError> =
-        multiple_outcome_test(&columns, treatment, ri_covariates, strata, ri)
-            .map(|r| r.romano_wolf);
-    let adjusted = match method {
-        Some(method) => adjust(&p_values, method).ok(),
-        None => romano_wolf.as_ref().ok().cloned(),
+    let family = family_test(&columns, treatment, ri_covariates, strata, ri);
+    for (slot, &i) in estimated.iter().enumerate() {
+        match &family {
+            Ok(family) => {
+                outcomes[i].ri_p_value = Some(family.p_values[slot]);
+                outcomes[i].romano_wolf_p_value = Some(family.romano_wolf[slot]);
+            }
+            // One column the joint test cannot take: test each alone, no Romano–Wolf.
+            Err(_) => {
+                let alone = TrialData {
+                    outcome: columns[slot],
+                    treatment,
+                    covariates: ri_covariates,
+                    strata,
+                };
+                outcomes[i].ri_p_value = randomization_test(&alone, ri).ok().map(|r| r.p_value);
+            }
+        }
+    }
+    let adjusted = match analysis.family {
+        Family::Bonferroni => adjust(&p_values, Adjustment::Bonferroni).ok(),
+        Family::Holm => adjust(&p_values, Adjustment::Holm).ok(),
+        Family::BenjaminiHochberg => adjust(&p_values, Adjustment::BenjaminiHochberg).ok(),
+        Family::RomanoWolf => None,
     };
     for (slot, &i) in estimated.iter().enumerate() {
-        outcomes[i].adjusted_p_value = adjusted.as_ref().map(|p| p[slot]);
-        outcomes[i].romano_wolf_p_value = romano_wolf.as_ref().ok().map(|p| p[slot]);
+        outcomes[i].adjusted_p_value = match analysis.family {
+            Family::RomanoWolf => outcomes[i].romano_wolf_p_value,
+            _ => adjusted.as_ref().map(|p| p[slot]),
+        };
     }
 }
 
@@ -564,7 +599,7 @@ fn balance(
         Err(error) => Balance {
             lines: Vec::new(),
             joint_p_value: None,
-            error: Some(error.to_string()),
+            error: Some(error.into()),
         },
     }
 }

@@ -14,11 +14,21 @@ use plan::AnalysisPlan;
 use spire_domain::{FieldError, Problem, Role};
 use std::collections::HashMap;
 
-/// Who evaluates a trial: the researchers and the programme office.
+/// Who reads a trial's evaluation: the researchers and the programme office.
 const EVALUATORS: &[Role] = &[Role::Researcher, Role::ProgrammeOffice];
 
 fn evaluator(scope: &Scope) -> Result<()> {
     if EVALUATORS.contains(&scope.role) {
+        Ok(())
+    } else {
+        Err(Error::NotFound)
+    }
+}
+
+/// Locking the plan and importing outcomes are the researchers' acts; the
+/// programme office watches.
+fn researcher(scope: &Scope) -> Result<()> {
+    if scope.role == Role::Researcher {
         Ok(())
     } else {
         Err(Error::NotFound)
@@ -83,17 +93,21 @@ impl Db {
         trial_id: i64,
         plan: &AnalysisPlan,
     ) -> Result<LockedPlan> {
-        evaluator(scope)?;
+        researcher(scope)?;
         plan.validate().map_err(Error::Invalid)?;
-        let document = plan.canonical_json();
-        let digest = plan.digest();
         on_db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM trials WHERE id = $1")
-                .bind(trial_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            exists.ok_or(Error::NotFound)?;
+            let public_id: Option<String> =
+                sqlx::query_scalar("SELECT public_id FROM trials WHERE id = $1")
+                    .bind(trial_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            // The hash binds the plan to this trial.
+            let plan = AnalysisPlan {
+                trial: public_id.ok_or(Error::NotFound)?,
+                ..plan.clone()
+            };
+            let (document, digest) = (plan.canonical_json(), plan.digest());
             let locked: Option<i64> =
                 sqlx::query_scalar("SELECT trial_id FROM evaluation_plans WHERE trial_id = $1")
                     .bind(trial_id)
@@ -162,6 +176,7 @@ impl Db {
         file_name: &str,
         bytes: &[u8],
     ) -> Result<OutcomeImport> {
+        researcher(scope)?;
         let Some(locked) = self.evaluation_plan(scope, trial_id).await? else {
             return Err(Error::Invalid(FieldError::new(
                 "plan",

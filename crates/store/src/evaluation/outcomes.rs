@@ -8,9 +8,11 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImportProblem {
     Empty,
+    NotText,
+    NoRows,
     Unreadable { line: u64 },
     NoPseudonymColumn,
-    UnknownColumn { column: String },
+    UnknownColumn { column: String, expected: String },
     ColumnTwice { column: String },
     NoOutcomeColumns,
     NotANumber { line: u64, column: String },
@@ -23,13 +25,16 @@ impl ImportProblem {
     pub fn message(&self) -> (&'static str, Vec<(&'static str, String)>) {
         match self {
             ImportProblem::Empty => ("import-empty", vec![]),
+            ImportProblem::NotText => ("import-not-text", vec![]),
+            ImportProblem::NoRows => ("import-no-rows", vec![]),
             ImportProblem::Unreadable { line } => {
                 ("import-unreadable", vec![("line", line.to_string())])
             }
             ImportProblem::NoPseudonymColumn => ("import-no-pseudonym-column", vec![]),
-            ImportProblem::UnknownColumn { column } => {
-                ("import-unknown-column", vec![("column", column.clone())])
-            }
+            ImportProblem::UnknownColumn { column, expected } => (
+                "import-unknown-column",
+                vec![("column", column.clone()), ("expected", expected.clone())],
+            ),
             ImportProblem::ColumnTwice { column } => {
                 ("import-column-twice", vec![("column", column.clone())])
             }
@@ -57,6 +62,11 @@ impl std::fmt::Display for ImportProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ImportProblem::Empty => write!(f, "the file has no header line"),
+            ImportProblem::NotText => write!(
+                f,
+                "the file is not CSV text (save it as CSV, e.g. \"CSV UTF-8\" in Excel)"
+            ),
+            ImportProblem::NoRows => write!(f, "the file has a header but no rows"),
             ImportProblem::Unreadable { line } => {
                 write!(
                     f,
@@ -64,9 +74,9 @@ impl std::fmt::Display for ImportProblem {
                 )
             }
             ImportProblem::NoPseudonymColumn => write!(f, "the file has no `pseudonym` column"),
-            ImportProblem::UnknownColumn { column } => write!(
+            ImportProblem::UnknownColumn { column, expected } => write!(
                 f,
-                "column `{column}` is not an outcome and horizon of the locked plan"
+                "column `{column}` is not an outcome and horizon of the locked plan (expected: {expected})"
             ),
             ImportProblem::ColumnTwice { column } => write!(f, "column `{column}` appears twice"),
             ImportProblem::NoOutcomeColumns => {
@@ -98,7 +108,7 @@ impl CsvText {
     /// Reads the text; `Err(line)` names the first line that is not a CSV row
     /// with as many fields as the header.
     pub fn parse(bytes: &[u8]) -> Result<CsvText, u64> {
-        let text = String::from_utf8_lossy(bytes);
+        let text = decode(bytes);
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
         let first_line = text.lines().next().unwrap_or_default();
         let separator = if first_line.matches(';').count() > first_line.matches(',').count() {
@@ -129,12 +139,50 @@ impl CsvText {
 #[derive(Debug)]
 pub struct NotANumber;
 
-/// A cell as a number: empty or `NA` is missing (`Ok(None)`); a decimal comma is accepted.
+/// UTF-8 text, or else Windows-1252, which Danish Excel writes for "CSV (semikolonsepareret)".
+fn decode(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.into(),
+        Err(_) => bytes
+            .iter()
+            .map(|&b| windows_1252(b))
+            .collect::<String>()
+            .into(),
+    }
+}
+
+fn windows_1252(byte: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
+    ];
+    match byte {
+        0x80..=0x9f => HIGH[usize::from(byte - 0x80)],
+        _ => char::from(byte),
+    }
+}
+
+/// Whether the bytes look like a binary file (a spreadsheet, a picture) rather than text.
+fn is_binary(bytes: &[u8]) -> bool {
+    bytes.iter().take(4096).any(|&b| b == 0)
+        || bytes.starts_with(b"PK\x03\x04")
+        || bytes.starts_with(&[0xd0, 0xcf, 0x11, 0xe0])
+}
+
+/// A cell as a number: empty or `NA` is missing (`Ok(None)`); a decimal comma
+/// is accepted, and with both marks the last one is the decimal mark
+/// (1.234,5 and 1,234.5 are both 1234.5).
 pub fn parse_number(cell: &str) -> Result<Option<f64>, NotANumber> {
     if cell.is_empty() || cell.eq_ignore_ascii_case("na") {
         return Ok(None);
     }
-    cell.replace(',', ".")
+    let normalised = match (cell.rfind(','), cell.rfind('.')) {
+        (Some(comma), Some(point)) if comma > point => cell.replace('.', "").replace(',', "."),
+        (Some(_), Some(_)) => cell.replace(',', ""),
+        _ => cell.replace(',', "."),
+    };
+    normalised
         .parse::<f64>()
         .ok()
         .filter(|v| v.is_finite())
@@ -162,6 +210,9 @@ pub fn read_outcome_file(
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ImportProblem::Empty);
     }
+    if is_binary(bytes) {
+        return Err(ImportProblem::NotText);
+    }
     let table = CsvText::parse(bytes).map_err(|line| ImportProblem::Unreadable { line })?;
     if !table
         .header
@@ -179,7 +230,10 @@ pub fn read_outcome_file(
                 return Err(ImportProblem::ColumnTwice { column: name });
             }
         } else if !planned_columns.contains(&name) {
-            return Err(ImportProblem::UnknownColumn { column: name });
+            return Err(ImportProblem::UnknownColumn {
+                column: name,
+                expected: planned_columns.join(", "),
+            });
         } else if columns.iter().any(|(_, seen)| *seen == name) {
             return Err(ImportProblem::ColumnTwice { column: name });
         } else {
@@ -189,6 +243,9 @@ pub fn read_outcome_file(
     let pseudonym_column = pseudonym_column.ok_or(ImportProblem::NoPseudonymColumn)?;
     if columns.is_empty() {
         return Err(ImportProblem::NoOutcomeColumns);
+    }
+    if table.rows.is_empty() {
+        return Err(ImportProblem::NoRows);
     }
     let mut first_line_of: HashMap<i64, u64> = HashMap::new();
     let mut values = Vec::with_capacity(table.rows.len() * columns.len());
@@ -260,8 +317,11 @@ mod tests {
                 "pseudonym,salary_6m\naa01,1\n",
                 ImportProblem::UnknownColumn {
                     column: "salary_6m".into(),
+                    expected: "employed_6m, employed_12m".into(),
                 },
             ),
+            ("pseudonym;employed_6m\n", ImportProblem::NoRows),
+            ("PK\u{3}\u{4}binary", ImportProblem::NotText),
             (
                 "pseudonym,employed_6m,employed_6m\n",
                 ImportProblem::ColumnTwice {
@@ -294,6 +354,28 @@ mod tests {
         ];
         for (text, expected) in cases {
             assert_eq!(read(text), Err(expected), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_as_people_type_them_and_windows_1252_files() {
+        for (cell, value) in [
+            ("1.234,5", 1234.5),
+            ("1,234.5", 1234.5),
+            ("0,25", 0.25),
+            ("-3", -3.0),
+        ] {
+            assert_eq!(parse_number(cell).unwrap(), Some(value), "{cell}");
+        }
+        assert!(parse_number("12 uger").is_err());
+        // "bemærkning" in Windows-1252: the æ survives, so the unknown column is named legibly.
+        let mut file = b"pseudonym;bem".to_vec();
+        file.push(0xe6);
+        file.extend_from_slice(b"rkning\naa01;1\n");
+        let (columns, pseudonyms) = study();
+        match read_outcome_file(&file, &columns, &pseudonyms) {
+            Err(ImportProblem::UnknownColumn { column, .. }) => assert_eq!(column, "bemærkning"),
+            other => panic!("{other:?}"),
         }
     }
 

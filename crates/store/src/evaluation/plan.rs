@@ -114,6 +114,9 @@ pub struct PlannedOutcome {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AnalysisPlan {
+    /// The trial's public id: set when the plan is locked, so the hash binds plan and trial.
+    #[serde(default)]
+    pub trial: String,
     /// The study whose pseudonyms key the outcome files (as in `spire trial export --study`).
     pub study: String,
     pub outcomes: Vec<PlannedOutcome>,
@@ -145,6 +148,7 @@ impl AnalysisPlan {
     /// HC2 OLS with municipality fixed effects, Romano–Wolf over the family.
     pub fn suggested() -> AnalysisPlan {
         AnalysisPlan {
+            trial: String::new(),
             study: "nextwork-evaluation".into(),
             outcomes: vec![
                 PlannedOutcome {
@@ -187,60 +191,72 @@ impl AnalysisPlan {
 
     /// Checks the plan; the first refused field is named.
     pub fn validate(&self) -> Result<(), FieldError> {
-        let refuse = |field, problem| Err(FieldError::new(field, problem));
+        match self.problems().into_iter().next() {
+            Some(problem) => Err(problem),
+            None => Ok(()),
+        }
+    }
+
+    /// Every refused field, in form order.
+    pub fn problems(&self) -> Vec<FieldError> {
+        let mut found = Vec::new();
+        let mut refuse = |field, problem| found.push(FieldError::new(field, problem));
         let study = self.study.trim();
         if study.is_empty() {
-            return refuse("study", Problem::Required);
+            refuse("study", Problem::Required);
+        } else if study.chars().count() > 200 || study != self.study {
+            refuse("study", Problem::TooLong);
         }
-        if study.chars().count() > 200 || study != self.study {
-            return refuse("study", Problem::TooLong);
-        }
-        if self.outcomes.is_empty() {
-            return refuse("outcomes", Problem::Required);
-        }
-        let mut seen = std::collections::HashSet::new();
-        for outcome in &self.outcomes {
-            if !valid_name(&outcome.name) {
-                return refuse("outcomes", Problem::OutcomeName);
-            }
-            if outcome.horizons_months.is_empty()
-                || outcome.horizons_months.iter().any(|&h| h == 0 || h > 240)
-            {
-                return refuse("outcomes", Problem::OutcomeHorizon);
-            }
-            for &h in &outcome.horizons_months {
-                if !seen.insert(AnalysisPlan::column(&outcome.name, h)) {
-                    return refuse("outcomes", Problem::OutcomeTwice);
-                }
-            }
-        }
-        if seen.len() > 40 {
-            return refuse("outcomes", Problem::TooLong);
+        if let Some(problem) = self.outcome_problem() {
+            refuse("outcomes", problem);
         }
         if self
             .covariates
             .iter()
             .any(|c| !BASELINE_COVARIATES.contains(&c.as_str()))
         {
-            return refuse("covariates", Problem::UnknownCovariate);
+            refuse("covariates", Problem::UnknownCovariate);
         }
         if self
             .subgroups
             .iter()
             .any(|s| !SUBGROUPS.contains(&s.as_str()))
         {
-            return refuse("subgroups", Problem::UnknownCovariate);
+            refuse("subgroups", Problem::UnknownCovariate);
         }
         if !(self.alpha > 0.0 && self.alpha < 0.5) {
-            return refuse("alpha", Problem::OutOfRange);
+            refuse("alpha", Problem::AlphaRange);
         }
         if !(99..=100_000).contains(&self.ri_draws) {
-            return refuse("ri_draws", Problem::OutOfRange);
+            refuse("ri_draws", Problem::DrawsRange);
         }
         if !(self.target_mde_sd > 0.0 && self.target_mde_sd <= 5.0) {
-            return refuse("target_mde_sd", Problem::OutOfRange);
+            refuse("target_mde_sd", Problem::MdeRange);
         }
-        Ok(())
+        found
+    }
+
+    fn outcome_problem(&self) -> Option<Problem> {
+        if self.outcomes.is_empty() {
+            return Some(Problem::Required);
+        }
+        let mut seen = std::collections::HashSet::new();
+        for outcome in &self.outcomes {
+            if !valid_name(&outcome.name) {
+                return Some(Problem::OutcomeName);
+            }
+            if outcome.horizons_months.is_empty()
+                || outcome.horizons_months.iter().any(|&h| h == 0 || h > 240)
+            {
+                return Some(Problem::OutcomeHorizon);
+            }
+            for &h in &outcome.horizons_months {
+                if !seen.insert(AnalysisPlan::column(&outcome.name, h)) {
+                    return Some(Problem::OutcomeTwice);
+                }
+            }
+        }
+        (seen.len() > 40).then_some(Problem::TooLong)
     }
 
     /// The canonical document that is hashed and stored.
@@ -253,8 +269,16 @@ impl AnalysisPlan {
         sha2::Sha256::digest(self.canonical_json().as_bytes()).into()
     }
 
+    /// The covariates the estimator adjusts for (none for the difference in means).
+    pub fn covariates_used(&self) -> &[String] {
+        match self.estimator {
+            Estimator::DifferenceInMeans => &[],
+            Estimator::Ols | Estimator::Lin => &self.covariates,
+        }
+    }
+
     /// What an analysis run with `other`'s settings changes from this plan, one
-    /// line per deviation (English codes; the page translates the field names).
+    /// line per deviation (codes, comma-separated for lists; the page translates them).
     pub fn deviations(&self, other: &AnalysisPlan) -> Vec<Deviation> {
         let mut found = Vec::new();
         let mut differs = |field: &'static str, planned: String, used: String| {
@@ -278,13 +302,13 @@ impl AnalysisPlan {
         );
         differs(
             "covariates",
-            self.covariates.join(", "),
-            other.covariates.join(", "),
+            self.covariates_used().join(","),
+            other.covariates_used().join(","),
         );
         differs(
             "subgroups",
-            self.subgroups.join(", "),
-            other.subgroups.join(", "),
+            self.subgroups.join(","),
+            other.subgroups.join(","),
         );
         differs(
             "family",
@@ -316,6 +340,7 @@ mod tests {
 
     pub(crate) fn plan() -> AnalysisPlan {
         AnalysisPlan {
+            trial: String::new(),
             study: "nextwork-evaluation".into(),
             outcomes: vec![PlannedOutcome {
                 name: "in_work_or_education".into(),
@@ -379,12 +404,12 @@ mod tests {
                 "subgroups",
                 Problem::UnknownCovariate,
             ),
-            (|p| p.alpha = 0.0, "alpha", Problem::OutOfRange),
-            (|p| p.ri_draws = 10, "ri_draws", Problem::OutOfRange),
+            (|p| p.alpha = 0.0, "alpha", Problem::AlphaRange),
+            (|p| p.ri_draws = 10, "ri_draws", Problem::DrawsRange),
             (
                 |p| p.target_mde_sd = f64::NAN,
                 "target_mde_sd",
-                Problem::OutOfRange,
+                Problem::MdeRange,
             ),
         ];
         assert!(plan().validate().is_ok());
@@ -407,7 +432,23 @@ mod tests {
         assert_eq!(found[0].field, "estimator");
         assert_eq!(
             (found[1].planned.as_str(), found[1].used.as_str()),
-            ("age, female", "age")
+            ("age,female", "age")
         );
+        // The difference in means adjusts for nothing: its covariates are no deviation of their own.
+        let mut plain = plan();
+        plain.estimator = Estimator::DifferenceInMeans;
+        let mut plain_other = plain.clone();
+        plain_other.covariates.clear();
+        assert!(plain.deviations(&plain_other).is_empty());
+    }
+
+    #[test]
+    fn every_refused_field_is_named_at_once() {
+        let mut bad = plan();
+        bad.study.clear();
+        bad.alpha = 2.0;
+        bad.outcomes.clear();
+        let fields: Vec<&str> = bad.problems().iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["study", "outcomes", "alpha"]);
     }
 }

@@ -191,6 +191,11 @@ async fn the_api_locks_the_plan_imports_outcomes_and_reports() {
     assert_eq!(reply.json()["file_name"], "register.csv");
 
     let office = app.token("programme_office").await;
+    let reply = post_csv(&app, &office, &format!("{base}/outcomes"), &good).await;
+    assert_eq!(
+        reply.status, 404,
+        "the programme office reads; researchers import"
+    );
     let reply = app.api("GET", &base, Some(&office), None, "en").await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     let report = reply.json();
@@ -287,8 +292,14 @@ async fn the_page_locks_a_plan_and_takes_an_uploaded_file_with_its_csrf_token() 
     assert!(reply.body.contains("Skriv udfaldet som navn: måneder"));
     assert!(reply.body.contains("salary 12"), "what was typed is kept");
 
-    let mut form = form;
+    let mut form = form.to_vec();
     form[1] = ("outcomes", "employed: 6, 12");
+    let reply = app
+        .post_form(&format!("{page}/plan"), Some(&browser), &form)
+        .await;
+    assert_eq!(reply.status, 422, "locking needs the confirmation");
+    assert!(reply.body.contains("Bekræft, at planen er gennemlæst"));
+    form.push(("confirm", "yes"));
     let reply = app
         .post_form(&format!("{page}/plan"), Some(&browser), &form)
         .await;
@@ -336,7 +347,9 @@ async fn the_page_locks_a_plan_and_takes_an_uploaded_file_with_its_csrf_token() 
             .is_empty()
     );
     let reply = app.send(send(Some(browser.csrf.clone()))).await;
-    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.status, 303, "post/redirect/get: {}", reply.body);
+    assert!(reply.location().starts_with(&format!("{page}?imported=")));
+    let reply = app.get(reply.location(), Some(&browser)).await;
     assert!(
         reply.body.contains("60 rækker importeret (employed_6m)"),
         "{}",

@@ -111,13 +111,13 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [Role], Payload)> {
         (
             "POST",
             "/trials/{id}/evaluation/plan",
-            &[ProgrammeOffice, Researcher],
+            &[Researcher],
             Form(&[("study", "")]),
         ),
         (
             "POST",
             "/trials/{id}/evaluation/outcomes",
-            &[ProgrammeOffice, Researcher],
+            &[Researcher],
             Form(&[]),
         ),
         (
@@ -129,13 +129,13 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [Role], Payload)> {
         (
             "POST",
             "/api/v1/trials/{id}/evaluation/plan",
-            &[ProgrammeOffice, Researcher],
+            &[Researcher],
             Json("{}"),
         ),
         (
             "POST",
             "/api/v1/trials/{id}/evaluation/outcomes",
-            &[ProgrammeOffice, Researcher],
+            &[Researcher],
             Json("{}"),
         ),
         ("GET", "/trials/{id}/intake", &[Caseworker], None),
