@@ -195,6 +195,43 @@ impl Db {
         Ok(())
     }
 
+    /// A consistent copy of a SQLite database into a new file, made while the
+    /// server may be writing (`VACUUM INTO` reads one snapshot), then checked
+    /// with `PRAGMA integrity_check`. PostgreSQL is backed up with `pg_dump`.
+    pub async fn backup_sqlite(&self, target: &std::path::Path) -> Result<()> {
+        let Db::Sqlite(pool) = self else {
+            return Err(Error::Refused(
+                "PostgreSQL is backed up with pg_dump (see `spire backup --help`)".into(),
+            ));
+        };
+        if target.exists() {
+            return Err(Error::Refused(format!(
+                "{} exists already; a backup never overwrites a file",
+                target.display()
+            )));
+        }
+        let target_text = target
+            .to_str()
+            .ok_or_else(|| Error::Refused("the backup path must be UTF-8".into()))?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(target_text)
+            .execute(pool)
+            .await?;
+        let copy =
+            SqlitePool::connect_with(SqliteConnectOptions::new().filename(target).read_only(true))
+                .await?;
+        let check: String = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(&copy)
+            .await?;
+        copy.close().await;
+        if check != "ok" {
+            return Err(Error::Corrupt(format!(
+                "the copy fails its integrity check: {check}"
+            )));
+        }
+        Ok(())
+    }
+
     pub fn kind(&self) -> &'static str {
         match self {
             Db::Sqlite(_) => "sqlite",
