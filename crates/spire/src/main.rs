@@ -103,6 +103,9 @@ struct ServeArgs {
     /// Hours after log-in when a session ends regardless.
     #[arg(long, env = "SPIRE_ABSOLUTE_TIMEOUT_HOURS", default_value_t = 12)]
     absolute_timeout_hours: i64,
+    /// Days the access log is kept before the hourly purge removes a row (at least 183).
+    #[arg(long, env = "SPIRE_ACCESS_LOG_RETENTION_DAYS", default_value_t = 183)]
+    access_log_retention_days: i64,
 }
 
 #[derive(Args)]
@@ -232,6 +235,13 @@ async fn run(command: Command) -> Result<(), Failure> {
                 idle_timeout_secs: args.idle_timeout_minutes * 60,
                 absolute_timeout_secs: args.absolute_timeout_hours * 3600,
             };
+            if args.access_log_retention_days < spire_store::MIN_ACCESS_LOG_RETENTION_DAYS {
+                return Err(Failure::BadInput(format!(
+                    "--access-log-retention-days: at least {} days",
+                    spire_store::MIN_ACCESS_LOG_RETENTION_DAYS
+                )));
+            }
+            purge_access_log_hourly(db.clone(), args.access_log_retention_days);
             serve(db, key, config, &args.bind).await
         }
         Command::Migrate(args) => {
@@ -362,6 +372,21 @@ fn read_key_file(path: &Path) -> Result<ServerKey, Failure> {
         .map_err(|e| Failure::BadInput(format!("--key-file {}: {e}", path.display())))?;
     ServerKey::from_hex(&text)
         .map_err(|reason| Failure::BadInput(format!("--key-file {}: {reason}", path.display())))
+}
+
+/// The access log is kept for the retention period, then purged (quality.md).
+fn purge_access_log_hourly(db: Db, retention_days: i64) {
+    tokio::spawn(async move {
+        let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every_hour.tick().await;
+            match db.purge_access_log(retention_days).await {
+                Ok(0) => {}
+                Ok(removed) => tracing::info!(removed, retention_days, "access log purged"),
+                Err(error) => tracing::warn!(%error, "access log purge failed"),
+            }
+        }
+    });
 }
 
 async fn serve(

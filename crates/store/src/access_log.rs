@@ -1,7 +1,7 @@
 //! The access log: every read, search, change and export of a youth's data.
 //! Rows are written inside the transaction that used the data.
 
-use crate::{Db, Result, Scope, on_db};
+use crate::{Db, Error, Result, Scope, on_db};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,3 +153,27 @@ const SEARCH_SQL: &str = "SELECT a.id, a.at, u.login AS user_login, u.display_na
        AND (CAST($4 AS BIGINT) IS NULL OR a.at >= $4) \
        AND (CAST($5 AS BIGINT) IS NULL OR a.at < $5) \
      ORDER BY a.at DESC, a.id DESC LIMIT $6";
+
+/// The shortest retention the database allows: its trigger refuses to delete
+/// access-log rows younger than this.
+pub const MIN_ACCESS_LOG_RETENTION_DAYS: i64 = 183;
+
+impl Db {
+    /// Deletes access-log rows older than `retention_days` (at least 183, which
+    /// the database enforces too); returns how many went.
+    pub async fn purge_access_log(&self, retention_days: i64) -> Result<u64> {
+        if retention_days < MIN_ACCESS_LOG_RETENTION_DAYS {
+            return Err(Error::Refused(format!(
+                "the access log is kept at least {MIN_ACCESS_LOG_RETENTION_DAYS} days"
+            )));
+        }
+        let cutoff = crate::now() - retention_days * 86_400;
+        Ok(on_db!(self, |pool| {
+            sqlx::query("DELETE FROM access_log WHERE at < $1")
+                .bind(cutoff)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        }))
+    }
+}

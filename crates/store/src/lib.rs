@@ -20,7 +20,7 @@ mod trials;
 mod users;
 mod youth;
 
-pub use access_log::{AccessAction, AccessLogEntry, AccessLogQuery};
+pub use access_log::{AccessAction, AccessLogEntry, AccessLogQuery, MIN_ACCESS_LOG_RETENTION_DAYS};
 pub use companies::{CompanyContactRow, CompanyRow, NewCompany};
 pub use crypto::ServerKey;
 pub use municipalities::{MunicipalityOverview, MunicipalityRow};

@@ -489,6 +489,42 @@ async fn story(db: Db) {
             .contains("retention")
     );
 
+    // The hourly purge removes rows past the retention period, and only those.
+    let ancient = spire_store::now() - 200 * 86_400;
+    let insert_old = "INSERT INTO access_log (at, user_id, municipality_code, action, youth_id, criterion, purpose, request_id) \
+         VALUES ($1, $2, 265, 'read', NULL, NULL, 'test', 'req-old')";
+    match &db {
+        Db::Sqlite(pool) => sqlx::query(insert_old)
+            .bind(ancient)
+            .bind(lead_id)
+            .execute(pool)
+            .await
+            .map(drop),
+        Db::Postgres(pool) => sqlx::query(insert_old)
+            .bind(ancient)
+            .bind(lead_id)
+            .execute(pool)
+            .await
+            .map(drop),
+    }
+    .unwrap();
+    let before = db.access_log_for_youth(&lead, ida_id).await.unwrap().len();
+    assert!(
+        matches!(db.purge_access_log(30).await, Err(Error::Refused(_))),
+        "never below 183 days"
+    );
+    assert_eq!(
+        db.purge_access_log(183).await.unwrap(),
+        1,
+        "only the 200-day-old row"
+    );
+    assert_eq!(db.purge_access_log(183).await.unwrap(), 0);
+    assert_eq!(
+        db.access_log_for_youth(&lead, ida_id).await.unwrap().len(),
+        before + 1,
+        "young rows stay"
+    );
+
     // Companies and contacts, tenant-scoped; CVR unique per municipality.
     let company = NewCompany {
         cvr: Cvr::parse("cvr", "10150817").unwrap(),
