@@ -76,3 +76,23 @@ test('a caseworker screens, randomises once, and a second attempt shows the orig
   await page.screenshot({ path: join(SHOTS, 'trial-already-randomised-da.png'), fullPage: true });
   await context.close();
 });
+
+test('the programme office opens a new trial and sees the commitment to register', async () => {
+  const context = await browser.newContext({ locale: 'da-DK', bypassCSP: true });
+  const page = await context.newPage();
+  await logIn(page, server.url, 'programkontor');
+  await page.goto(`${server.url}/trials`);
+  await Promise.all([page.waitForURL(/\/trials\/new$/), page.click('a[href="/trials/new"]')]);
+  assert.deepEqual(await accessibilityProblems(page), []);
+  await page.fill('#name', 'NExTWORK 2027');
+  await page.fill('#public_id', 'Ugyldigt id!');
+  await Promise.all([page.waitForLoadState('load'), page.click('#open-trial')]);
+  assert.match(await page.locator('.field.invalid').first().innerText(), /små bogstaver/);
+  await page.fill('#public_id', 'nextwork-2027');
+  await page.fill('#custom_factors', 'skole: ingen, startet');
+  await Promise.all([page.waitForURL(/\/trials\/\d+$/), page.click('#open-trial')]);
+  assert.match((await page.locator('#commitment').innerText()).trim(), /^[0-9a-f]{64}$/);
+  assert.match(await page.locator('main').innerText(), /skole/);
+  await page.screenshot({ path: join(SHOTS, 'trial-opened-da.png'), fullPage: true });
+  await context.close();
+});
