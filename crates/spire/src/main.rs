@@ -103,6 +103,10 @@ struct ServeArgs {
     /// Hours after log-in when a session ends regardless.
     #[arg(long, env = "SPIRE_ABSOLUTE_TIMEOUT_HOURS", default_value_t = 12)]
     absolute_timeout_hours: i64,
+    /// Staff log in with a one-time code from an authenticator app as well as the
+    /// password (RFC 6238); they set it up at their first log-in. `false` turns it off.
+    #[arg(long, env = "SPIRE_REQUIRE_TWO_FACTOR", default_value_t = true, action = clap::ArgAction::Set)]
+    require_two_factor: bool,
     /// Days the access log is kept before the hourly purge removes a row (at least 183).
     #[arg(long, env = "SPIRE_ACCESS_LOG_RETENTION_DAYS", default_value_t = 183)]
     access_log_retention_days: i64,
@@ -130,6 +134,17 @@ enum UserCommand {
     Add(UserAddArgs),
     /// List users, one a line: login role municipality_code ("-" for cross-municipal roles).
     List(DbArg),
+    /// Turn a user's two-factor log-in off (a lost phone); they set it up again at the next log-in.
+    ResetTwoFactor(ResetTwoFactorArgs),
+}
+
+#[derive(Args)]
+struct ResetTwoFactorArgs {
+    #[command(flatten)]
+    db: DbArg,
+    /// The user's login.
+    #[arg(long)]
+    login: String,
 }
 
 #[derive(Args)]
@@ -234,6 +249,7 @@ async fn run(command: Command) -> Result<(), Failure> {
                 tls: args.tls,
                 idle_timeout_secs: args.idle_timeout_minutes * 60,
                 absolute_timeout_secs: args.absolute_timeout_hours * 3600,
+                require_two_factor: args.require_two_factor,
             };
             if args.access_log_retention_days < spire_store::MIN_ACCESS_LOG_RETENTION_DAYS {
                 return Err(Failure::BadInput(format!(
@@ -319,6 +335,20 @@ async fn run(command: Command) -> Result<(), Failure> {
                 println!("{} {} {}", user.login, user.role, municipality);
             }
             Ok(())
+        }
+        Command::User(UserCommand::ResetTwoFactor(args)) => {
+            let db = connect_existing(&args.db.db).await?;
+            match db.reset_totp(&args.login).await {
+                Ok(()) => {
+                    println!("two-factor log-in reset for {}", args.login);
+                    Ok(())
+                }
+                Err(spire_store::Error::NotFound) => Err(Failure::BadInput(format!(
+                    "--login: no user {}",
+                    args.login
+                ))),
+                Err(other) => Err(other.into()),
+            }
         }
         Command::Match(_) | Command::Stats(_) => unreachable!("handled before the runtime starts"),
         Command::Trial(command) => trial_cmd::run(command).await,

@@ -1,7 +1,7 @@
 //! The access log: every read, search, change and export of a youth's data.
 //! Rows are written inside the transaction that used the data.
 
-use crate::{Db, Error, Result, Scope, on_db};
+use crate::{BeginWrite, Db, Error, Result, Scope, on_db};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,7 +110,7 @@ impl Db {
         }
         let visibility = scope.youth_visibility();
         on_db!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let visible: Option<i64> = sqlx::query_scalar(crate::youth::VISIBLE_ID_SQL)
                 .bind(youth_id)
                 .bind(visibility.municipality)

@@ -16,6 +16,7 @@ mod scope;
 mod teams;
 #[doc(hidden)]
 pub mod testing;
+pub mod totp;
 mod trials;
 mod users;
 mod youth;
@@ -32,7 +33,9 @@ pub use trials::{
     ReceiptHead, Screening, TrialEvidence, TrialOverview, TrialReport, TrialSettings, TrialSummary,
     is_token,
 };
-pub use users::{ApiTokenSecret, LoginOutcome, NewUser, SessionRow, SessionSecret, UserRow};
+pub use users::{
+    ApiTokenSecret, CodeOutcome, LoginOutcome, NewUser, SessionRow, SessionSecret, UserRow,
+};
 pub use youth::{NewYouth, YouthPage, YouthRow};
 
 use sqlx::postgres::{PgPool, PgPoolOptions};

@@ -25,6 +25,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_evaluation.sql"),
         postgres: include_str!("../migrations/postgres/0003_evaluation.sql"),
     },
+    Migration {
+        version: 4,
+        sqlite: include_str!("../migrations/sqlite/0004_two_factor.sql"),
+        postgres: include_str!("../migrations/postgres/0004_two_factor.sql"),
+    },
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

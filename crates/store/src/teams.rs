@@ -1,6 +1,6 @@
 //! Teams of consultants and psychologists, with each member's FTE and caseload.
 
-use crate::{Db, Error, Result, Scope, on_db};
+use crate::{BeginWrite, Db, Error, Result, Scope, on_db};
 use serde::Serialize;
 
 #[derive(Debug, Clone)]
@@ -29,7 +29,7 @@ impl Db {
         members: &[NewTeamMember],
     ) -> Result<i64> {
         on_db!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO teams (municipality_code, name) VALUES ($1, $2) RETURNING id",
             )

@@ -4,7 +4,7 @@
 //! values, stored only as SHA-256 hashes, so a copy of the database cannot be
 //! used to log in.
 
-use crate::crypto::{random_token, token_hash};
+use crate::crypto::{ServerKey, random_token, token_hash};
 use crate::{BeginWrite, Db, Error, Result, on_db, unique_violation_as};
 use argon2::Argon2;
 use argon2::password_hash::{
@@ -26,6 +26,8 @@ pub struct UserRow {
     pub municipality_code: Option<i64>,
     pub municipality_name: Option<String>,
     pub company_id: Option<i64>,
+    /// Logs in with a second factor (TOTP).
+    pub totp_enabled: bool,
 }
 
 impl UserRow {
@@ -99,6 +101,8 @@ pub struct SessionSecret {
 pub struct SessionRow {
     pub user: UserRow,
     pub csrf_token: String,
+    /// The password was right but the one-time code is still to come.
+    pub second_factor_pending: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -107,7 +111,8 @@ pub struct ApiTokenSecret(pub String);
 macro_rules! user_sql {
     ($tail:literal) => {
         concat!(
-            "SELECT u.id, u.login, u.display_name, u.role, u.municipality_code, m.name AS municipality_name, u.company_id \
+            "SELECT u.id, u.login, u.display_name, u.role, u.municipality_code, m.name AS municipality_name, u.company_id, \
+             (u.totp_enabled_at IS NOT NULL) AS totp_enabled \
              FROM users u LEFT JOIN municipalities m ON m.code = u.municipality_code ",
             $tail
         )
@@ -281,6 +286,25 @@ impl Db {
         user_id: i64,
         previous_token: Option<&str>,
     ) -> Result<SessionSecret> {
+        self.insert_session(user_id, previous_token, false).await
+    }
+
+    /// A session after the password, waiting for the one-time code: it reaches
+    /// nothing but the code page.
+    pub async fn create_pending_session(
+        &self,
+        user_id: i64,
+        previous_token: Option<&str>,
+    ) -> Result<SessionSecret> {
+        self.insert_session(user_id, previous_token, true).await
+    }
+
+    async fn insert_session(
+        &self,
+        user_id: i64,
+        previous_token: Option<&str>,
+        second_factor_pending: bool,
+    ) -> Result<SessionSecret> {
         let secret = SessionSecret {
             token: random_token(),
             csrf_token: random_token(),
@@ -294,12 +318,14 @@ impl Db {
                     .execute(&mut *tx)
                     .await?;
             }
-            sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5)")
+            sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, second_factor_pending) \
+                 VALUES ($1, $2, $3, $4, $5, $6)")
                 .bind(token_hash(&secret.token))
                 .bind(user_id)
                 .bind(&secret.csrf_token)
                 .bind(now)
                 .bind(now)
+                .bind(second_factor_pending)
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
@@ -318,12 +344,14 @@ impl Db {
         let hash = token_hash(token);
         let now = crate::now();
         on_db!(self, |pool| {
-            let found: Option<(i64, String, i64, i64)> =
-                sqlx::query_as("SELECT user_id, csrf_token, created_at, last_seen_at FROM sessions WHERE token_hash = $1")
+            let found: Option<(i64, String, i64, i64, bool)> =
+                sqlx::query_as("SELECT user_id, csrf_token, created_at, last_seen_at, second_factor_pending FROM sessions WHERE token_hash = $1")
                     .bind(&hash)
                     .fetch_optional(pool)
                     .await?;
-            let Some((user_id, csrf_token, created_at, last_seen_at)) = found else {
+            let Some((user_id, csrf_token, created_at, last_seen_at, second_factor_pending)) =
+                found
+            else {
                 return Ok(None);
             };
             if now - last_seen_at > idle_secs || now - created_at > absolute_secs {
@@ -345,7 +373,11 @@ impl Db {
                 .bind(user_id)
                 .fetch_one(pool)
                 .await?;
-            Ok(Some(SessionRow { user, csrf_token }))
+            Ok(Some(SessionRow {
+                user,
+                csrf_token,
+                second_factor_pending,
+            }))
         })
     }
 
@@ -374,7 +406,8 @@ impl Db {
     }
 
     pub async fn user_for_api_token(&self, token: &str) -> Result<Option<UserRow>> {
-        const SQL: &str = "SELECT u.id, u.login, u.display_name, u.role, u.municipality_code, m.name AS municipality_name, u.company_id \
+        const SQL: &str = "SELECT u.id, u.login, u.display_name, u.role, u.municipality_code, m.name AS municipality_name, u.company_id, \
+             (u.totp_enabled_at IS NOT NULL) AS totp_enabled \
              FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN municipalities m ON m.code = u.municipality_code \
              WHERE t.token_hash = $1";
         on_db!(self, |pool| {
@@ -387,3 +420,143 @@ impl Db {
 }
 
 const USER_BY_ID_SQL: &str = user_sql!("WHERE u.id = $1");
+
+/// Why a one-time code was not accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeOutcome {
+    Accepted,
+    Wrong,
+    /// Too many failures (password or code) within the window.
+    Blocked,
+}
+
+const TOTP_AAD: &[u8] = b"spire/totp-secret/v1";
+
+impl Db {
+    /// A fresh TOTP secret for a user who has none in use yet, stored
+    /// encrypted; it is in use only after [`Db::confirm_totp`] sees a code.
+    pub async fn start_totp_enrolment(
+        &self,
+        key: &ServerKey,
+        user_id: i64,
+    ) -> Result<[u8; crate::totp::SECRET_BYTES]> {
+        let mut secret = [0u8; crate::totp::SECRET_BYTES];
+        rand::RngCore::fill_bytes(&mut rand::rng(), &mut secret);
+        let changed = on_db!(self, |pool| {
+            sqlx::query(
+                "UPDATE users SET totp_secret = $1, totp_last_step = NULL WHERE id = $2 AND totp_enabled_at IS NULL",
+            )
+            .bind(key.encrypt(TOTP_AAD, &secret))
+            .bind(user_id)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        if changed == 0 {
+            return Err(Error::Refused("two-factor log-in is already in use".into()));
+        }
+        Ok(secret)
+    }
+
+    /// The secret being enrolled (not yet in use), to show its QR code again.
+    pub async fn pending_totp_secret(
+        &self,
+        key: &ServerKey,
+        user_id: i64,
+    ) -> Result<Option<Vec<u8>>> {
+        let stored: Option<Vec<u8>> = on_db!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT totp_secret FROM users WHERE id = $1 AND totp_enabled_at IS NULL",
+            )
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await?
+            .flatten()
+        });
+        stored
+            .map(|sealed| key.decrypt(TOTP_AAD, &sealed))
+            .transpose()
+    }
+
+    /// Checks a code against the user's secret: the enrolment one (`enrolling`)
+    /// or the one in use. A right code is used up (no replay) and, when
+    /// enrolling, puts the secret in use; a wrong one counts toward the block.
+    pub async fn check_totp(
+        &self,
+        key: &ServerKey,
+        user_id: i64,
+        code: &str,
+        enrolling: bool,
+    ) -> Result<CodeOutcome> {
+        let now = crate::now();
+        on_db!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let row: Option<(Option<Vec<u8>>, Option<i64>, Option<i64>, i64, Option<i64>)> = sqlx::query_as(
+                "SELECT totp_secret, totp_enabled_at, totp_last_step, failed_logins, last_failed_at FROM users WHERE id = $1",
+            )
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let (Some(sealed), enabled_at, last_step, failed, last_failed) =
+                row.ok_or(Error::NotFound)?
+            else {
+                return Err(Error::NotFound);
+            };
+            if enabled_at.is_some() == enrolling {
+                return Err(Error::NotFound);
+            }
+            if failed >= MAX_FAILED_LOGINS
+                && last_failed.is_some_and(|at| now - at < FAILED_LOGIN_WINDOW_SECS)
+            {
+                return Ok(CodeOutcome::Blocked);
+            }
+            let secret = key.decrypt(TOTP_AAD, &sealed)?;
+            let outcome = match crate::totp::matching_step(&secret, code, now, last_step) {
+                Some(step) => {
+                    sqlx::query(
+                        "UPDATE users SET totp_last_step = $1, failed_logins = 0, last_failed_at = NULL, \
+                         totp_enabled_at = COALESCE(totp_enabled_at, $2) WHERE id = $3",
+                    )
+                    .bind(step)
+                    .bind(now)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                    CodeOutcome::Accepted
+                }
+                None => {
+                    sqlx::query(
+                        "UPDATE users SET failed_logins = CASE WHEN last_failed_at IS NULL OR last_failed_at < $1 THEN 1 ELSE failed_logins + 1 END, \
+                         last_failed_at = $2 WHERE id = $3",
+                    )
+                    .bind(now - FAILED_LOGIN_WINDOW_SECS)
+                    .bind(now)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                    CodeOutcome::Wrong
+                }
+            };
+            tx.commit().await?;
+            Ok(outcome)
+        })
+    }
+
+    /// Turns two-factor log-in off for a user (an administrator's action, e.g. a lost phone).
+    pub async fn reset_totp(&self, login: &str) -> Result<()> {
+        let changed = on_db!(self, |pool| {
+            sqlx::query(
+                "UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL WHERE login = $1",
+            )
+            .bind(login)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        if changed == 0 {
+            Err(Error::NotFound)
+        } else {
+            Ok(())
+        }
+    }
+}

@@ -125,7 +125,7 @@ impl Db {
         let cpr = Cpr::parse("q", query).ok();
         let criterion = search_criterion(query, cpr.is_some());
         on_db!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let (rows, total) = if let Some(cpr) = &cpr {
                 let rows = sqlx::query_as::<_, YouthRow>(SEARCH_CPR_SQL)
                     .bind(visibility.municipality)
@@ -182,7 +182,7 @@ impl Db {
     pub async fn get_youth(&self, scope: &Scope, id: i64) -> Result<YouthRow> {
         let visibility = scope.youth_visibility();
         on_db!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let row = sqlx::query_as::<_, YouthRow>(GET_SQL)
                 .bind(id)
                 .bind(visibility.municipality)
@@ -382,7 +382,7 @@ impl Db {
     pub async fn reveal_youth_cpr(&self, scope: &Scope, key: &ServerKey, id: i64) -> Result<Cpr> {
         let visibility = scope.youth_visibility();
         on_db!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let stored: Vec<u8> = sqlx::query_scalar(
                 "SELECT y.cpr_ciphertext FROM youth y WHERE y.id = $1 AND y.municipality_code = $2 \
                  AND (CAST($3 AS BIGINT) IS NULL OR y.created_by = $3) AND (CAST($4 AS BIGINT) IS NULL OR y.user_id = $4)",

@@ -180,6 +180,54 @@ async fn story(db: Db) {
             .is_none(),
         "an expired session is gone"
     );
+    // Two-factor log-in: a secret, a code that puts it in use once, a session
+    // that waits for the code, an administrator's reset.
+    let server_key = spire_store::ServerKey::from_hex(&"5a".repeat(32)).unwrap();
+    let secret = db
+        .start_totp_enrolment(&server_key, consultant_id)
+        .await
+        .unwrap();
+    assert_eq!(
+        db.pending_totp_secret(&server_key, consultant_id)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(secret.as_slice())
+    );
+    let code = spire_store::totp::code_at(&secret, spire_store::now());
+    assert_eq!(
+        db.check_totp(&server_key, consultant_id, &code, true)
+            .await
+            .unwrap(),
+        spire_store::CodeOutcome::Accepted
+    );
+    assert_eq!(
+        db.check_totp(&server_key, consultant_id, &code, false)
+            .await
+            .unwrap(),
+        spire_store::CodeOutcome::Wrong,
+        "a code is used once"
+    );
+    assert!(
+        db.start_totp_enrolment(&server_key, consultant_id)
+            .await
+            .is_err(),
+        "already in use"
+    );
+    let waiting = db
+        .create_pending_session(consultant_id, None)
+        .await
+        .unwrap();
+    let row = db
+        .session(&waiting.token, 1800, 43200)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(row.second_factor_pending && row.user.totp_enabled);
+    db.reset_totp(&row.user.login).await.unwrap();
+    db.unblock_user(&row.user.login).await.unwrap();
+    db.delete_session(&waiting.token).await.unwrap();
+
     let third = db.create_session(consultant_id, None).await.unwrap();
     db.delete_session(&third.token).await.unwrap();
     assert!(

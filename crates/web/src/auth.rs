@@ -55,7 +55,9 @@ pub async fn guard(
 ) -> Response {
     // Copy the credentials out first: a borrowed request cannot be held across an await.
     let user = if spec.api {
-        bearer_user(&state, bearer_token(&request)).await
+        bearer_user(&state, bearer_token(&request))
+            .await
+            .map(|user| (user, false))
     } else {
         session_user(
             &state,
@@ -63,10 +65,38 @@ pub async fn guard(
         )
         .await
     };
-    let user = match user {
-        Ok(user) => user,
+    let (user, pending) = match user {
+        Ok(found) => found,
         Err(err) => return err.into_response(),
     };
+    // A session waiting for its one-time code reaches only the code page (and
+    // public pages); the code page takes nothing else.
+    match (pending, spec.access == Access::SecondFactor) {
+        (true, false) if spec.access != Access::Public => {
+            return Redirect::to("/login/code").into_response();
+        }
+        (false, true) => {
+            return Redirect::to(if user.is_some() { "/home" } else { "/login" }).into_response();
+        }
+        _ => {}
+    }
+    let user = if pending && spec.access == Access::Public {
+        None
+    } else {
+        user
+    };
+    // Staff must set up two-factor log-in first, when the server requires it.
+    if let Some(current) = &user
+        && state.config().require_two_factor
+        && !spec.api
+        && needs_second_factor(current.user.role())
+        && !current.user.totp_enabled
+        && !matches!(spec.access, Access::Public)
+        && spec.path != crate::routes::TWO_FACTOR_PAGE
+        && spec.path != "/logout"
+    {
+        return Redirect::to(crate::routes::TWO_FACTOR_PAGE).into_response();
+    }
     match (&spec.access, &user) {
         (Access::Public, _) => {}
         (_, None) if spec.api => {
@@ -101,11 +131,22 @@ pub async fn guard(
     next.run(request).await
 }
 
+/// Staff log in with a second factor; young people and company contacts need not.
+pub fn needs_second_factor(role: spire_domain::Role) -> bool {
+    !matches!(
+        role,
+        spire_domain::Role::Youth | spire_domain::Role::CompanyContact
+    )
+}
+
+/// The session's user, and whether the session still waits for its one-time code.
 async fn session_user(
     state: &AppState,
     token: Option<String>,
-) -> Result<Option<CurrentUser>, AppError> {
-    let Some(token) = token else { return Ok(None) };
+) -> Result<(Option<CurrentUser>, bool), AppError> {
+    let Some(token) = token else {
+        return Ok((None, false));
+    };
     let config = state.config();
     let session = state
         .db()
@@ -115,10 +156,14 @@ async fn session_user(
             config.absolute_timeout_secs,
         )
         .await?;
-    Ok(session.map(|s| CurrentUser {
-        user: s.user,
-        csrf: s.csrf_token,
-    }))
+    let pending = session.as_ref().is_some_and(|s| s.second_factor_pending);
+    Ok((
+        session.map(|s| CurrentUser {
+            user: s.user,
+            csrf: s.csrf_token,
+        }),
+        pending,
+    ))
 }
 
 fn bearer_token(request: &Request) -> Option<String> {
@@ -218,7 +263,8 @@ pub async fn login_page(
     request: Request,
 ) -> Response {
     let token = cookie(&request, session_cookie_name(&state)).map(str::to_string);
-    if session_user(&state, token).await.ok().flatten().is_some() {
+    // A complete session goes home; one waiting for its code may start over.
+    if let Ok((Some(_), false)) = session_user(&state, token).await {
         return Redirect::to("/home").into_response();
     }
     let tr = Tr::new(context.lang);
@@ -260,27 +306,38 @@ pub async fn login_submit(
         .authenticate(&login, &form.password, &context.request_id)
         .await?
     {
+        LoginOutcome::Success(user) if user.totp_enabled => {
+            let secret = state
+                .db()
+                .create_pending_session(user.id, previous.as_deref())
+                .await?;
+            Ok(with_session_cookie(&state, &secret.token, "/login/code"))
+        }
         LoginOutcome::Success(user) => {
             let secret = state
                 .db()
                 .create_session(user.id, previous.as_deref())
                 .await?;
-            let secure = if state.config().tls { "; Secure" } else { "" };
-            let cookie = format!(
-                "{}={}; Path=/; HttpOnly; SameSite=Lax{secure}",
-                session_cookie_name(&state),
-                secret.token
-            );
-            let mut response = Redirect::to("/home").into_response();
-            response.headers_mut().insert(
-                header::SET_COOKIE,
-                HeaderValue::from_str(&cookie).expect("hex token"),
-            );
-            Ok(response)
+            Ok(with_session_cookie(&state, &secret.token, "/home"))
         }
         LoginOutcome::WrongCredentials => Ok(failed(StatusCode::UNAUTHORIZED, "login-failed")),
         LoginOutcome::Blocked => Ok(failed(StatusCode::TOO_MANY_REQUESTS, "login-blocked")),
     }
+}
+
+/// A redirect that sets the session cookie.
+pub(crate) fn with_session_cookie(state: &AppState, token: &str, to: &str) -> Response {
+    let secure = if state.config().tls { "; Secure" } else { "" };
+    let cookie = format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax{secure}",
+        session_cookie_name(state),
+    );
+    let mut response = Redirect::to(to).into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&cookie).expect("hex token"),
+    );
+    response
 }
 
 pub async fn logout(State(state): State<AppState>, request: Request) -> Result<Response, AppError> {

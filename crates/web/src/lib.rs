@@ -20,6 +20,7 @@ mod routes;
 mod trial_api;
 mod trial_pages;
 mod trial_setup;
+mod two_factor;
 mod views;
 
 pub use routes::{Access, RouteSpec, route_specs};
@@ -36,6 +37,8 @@ pub struct WebConfig {
     pub tls: bool,
     pub idle_timeout_secs: i64,
     pub absolute_timeout_secs: i64,
+    /// Staff must log in with a one-time code (TOTP) as well as the password.
+    pub require_two_factor: bool,
 }
 
 impl Default for WebConfig {
@@ -44,6 +47,7 @@ impl Default for WebConfig {
             tls: false,
             idle_timeout_secs: 30 * 60,
             absolute_timeout_secs: 12 * 3600,
+            require_two_factor: false,
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::{
     AppState, api, auth, evaluation_pages, middleware, pages, trial_api, trial_pages, trial_setup,
+    two_factor,
 };
 use axum::Router;
 use axum::http::Method;
@@ -18,12 +19,18 @@ pub enum Access {
     AnyUser,
     /// Only these roles; everyone else gets 404, as if the route did not exist.
     Roles(&'static [Role]),
+    /// A session whose password was right and whose one-time code is still to
+    /// come (the code page); no other route takes such a session.
+    SecondFactor,
 }
+
+/// Where a staff member without two-factor log-in is sent when it is required.
+pub const TWO_FACTOR_PAGE: &str = "/account/two-factor";
 
 impl Access {
     pub fn allows(self, role: Role) -> bool {
         match self {
-            Access::Public | Access::AnyUser => true,
+            Access::Public | Access::AnyUser | Access::SecondFactor => true,
             Access::Roles(roles) => roles.contains(&role),
         }
     }
@@ -96,6 +103,30 @@ fn table() -> Vec<(RouteSpec, Handler)> {
         page(Method::GET, "/login", Public, get(auth::login_page)),
         page(Method::POST, "/login", Public, post(auth::login_submit)),
         page(Method::POST, "/logout", AnyUser, post(auth::logout)),
+        page(
+            Method::GET,
+            "/login/code",
+            SecondFactor,
+            get(two_factor::code_page),
+        ),
+        page(
+            Method::POST,
+            "/login/code",
+            SecondFactor,
+            post(two_factor::code_submit),
+        ),
+        page(
+            Method::GET,
+            TWO_FACTOR_PAGE,
+            AnyUser,
+            get(two_factor::enrolment_page),
+        ),
+        page(
+            Method::POST,
+            TWO_FACTOR_PAGE,
+            AnyUser,
+            post(two_factor::enrolment_submit),
+        ),
         page(Method::POST, "/lang", Public, post(pages::switch_language)),
         page(
             Method::GET,

@@ -9,3 +9,4 @@ mod privacy;
 mod security;
 mod support;
 mod trial_setup;
+mod two_factor;

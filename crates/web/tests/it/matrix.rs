@@ -36,6 +36,17 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [Role], Payload)> {
             Form(&[("lang", "en"), ("back", "/home")]),
         ),
         ("GET", "/static/{file}", ALL, None),
+        // A complete session is sent on from the code page (to /home); the
+        // half-done sessions it serves are tested in two_factor.rs.
+        ("GET", "/login/code", ALL, None),
+        ("POST", "/login/code", ALL, Form(&[("code", "000000")])),
+        ("GET", "/account/two-factor", ALL, None),
+        (
+            "POST",
+            "/account/two-factor",
+            ALL,
+            Form(&[("code", "000000")]),
+        ),
         ("GET", "/home", ALL, None),
         ("GET", "/youth", YOUTH_READERS, None),
         ("POST", "/youth/search", YOUTH_READERS, Form(&[("q", "")])),
