@@ -57,7 +57,9 @@ test('a caseworker screens, randomises once, and a second attempt shows the orig
   await page.goto(intakeUrl);
   await screen(page, cpr, { firstName: 'Emma' });
   assert.match(await page.locator('#screening-result').innerText(), /I målgruppen/);
-  assert.equal(await page.inputValue('#cpr'), '', 'the CPR number is not written back into the page');
+  assert.equal(await page.locator('#cpr').count(), 0, 'the form is not offered again: what is confirmed is what was screened');
+  assert.match(await page.locator('#eligible-summary').innerText(), /Emma Browsertest/);
+  assert.ok(!(await page.content()).includes(cpr), 'the CPR number is not written back into the page');
   assert.deepEqual(await accessibilityProblems(page), []);
   await Promise.all([page.waitForLoadState('load'), page.click('#confirm-randomisation')]);
   const receipt = await page.locator('#receipt').innerText();

@@ -44,6 +44,11 @@ pub enum Problem {
     WholeNumber,
     NotANumber,
     ConfirmLock,
+    DateInFuture,
+    DateBeforeAllocation,
+    AgeRange,
+    TargetRange,
+    RatioRange,
 }
 
 impl Problem {
@@ -90,6 +95,11 @@ impl Problem {
             Problem::WholeNumber => "err-whole-number",
             Problem::NotANumber => "err-not-a-number",
             Problem::ConfirmLock => "err-confirm-lock",
+            Problem::DateInFuture => "err-date-in-future",
+            Problem::DateBeforeAllocation => "err-date-before-allocation",
+            Problem::AgeRange => "err-age-range",
+            Problem::TargetRange => "err-target-range",
+            Problem::RatioRange => "err-ratio-range",
         }
     }
 }

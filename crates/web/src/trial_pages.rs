@@ -50,22 +50,70 @@ pub async fn trial_list(
     Extension(user): User,
 ) -> AppResult<Response> {
     let tr = Tr::new(context.lang);
-    let trials = state
-        .db()
-        .list_trials()
-        .await?
-        .into_iter()
-        .map(|t| {
-            let status = tr.t(&format!("trial-status-{}", t.status));
-            (t, status)
-        })
-        .collect();
+    let mut trials = Vec::new();
+    for t in state.db().list_trials().await? {
+        // A caseworker sees the trials their municipality takes part in.
+        if let Some(code) = user
+            .user
+            .municipality_code
+            .filter(|_| user.user.role() == Role::Caseworker)
+        {
+            let settings = state.db().trial_overview(t.id).await?.settings;
+            if !settings.municipalities.is_empty() && !settings.municipalities.contains(&code) {
+                continue;
+            }
+        }
+        let status = tr.t(&format!("trial-status-{}", t.status));
+        trials.push((t, status));
+    }
     Ok(render(&TrialListView {
         ctx: page_ctx(&context, &user, "/trials"),
         trials,
         intake: user.user.role() == Role::Caseworker,
         may_open: user.user.role() == Role::ProgrammeOffice,
     }))
+}
+
+/// A stratum key as stored (`municipality=265,age_band=18-24,…`) in words:
+/// "Roskilde · 18–24 år · Åbenlyst uddannelsesparat". Own fields keep their levels.
+pub fn stratum_label(
+    tr: Tr,
+    stratum: &str,
+    municipalities: &std::collections::HashMap<String, String>,
+) -> String {
+    stratum
+        .split(',')
+        .filter(|part| !part.is_empty())
+        .map(|part| match part.split_once('=') {
+            Some(("municipality", code)) => municipalities
+                .get(code)
+                .cloned()
+                .unwrap_or_else(|| code.to_string()),
+            Some(("age_band", band)) => tr.t_args(
+                "stratum-age-band",
+                &[("band", Arg::Text(band.replace('-', "–")))],
+            ),
+            Some(("readiness", code)) => tr.t(&format!("readiness-{}", code.replace('_', "-"))),
+            Some(("benefit", code)) => tr.t(&format!("benefit-{}", code.replace('_', "-"))),
+            Some(("gender", code)) => tr.t(&format!("gender-{code}")),
+            Some((name, level)) => format!("{}: {level}", name.replace(['_', '-'], " ")),
+            None => part.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// Municipality names by code, for labels.
+async fn municipality_names(
+    state: &AppState,
+) -> AppResult<std::collections::HashMap<String, String>> {
+    Ok(state
+        .db()
+        .list_municipalities()
+        .await?
+        .into_iter()
+        .map(|m| (m.code.to_string(), m.name))
+        .collect())
 }
 
 /// One box of the CONSORT flow diagram.
@@ -98,7 +146,10 @@ pub fn consort_svg(tr: Tr, consort: &Consort) -> String {
         FlowBox {
             x: 205.0,
             y: 10.0,
-            lines: vec![count("consort-assessed", consort.assessed)],
+            lines: vec![
+                count("consort-assessed", consort.assessed),
+                count("consort-eligible-waiting", consort.eligible_not_randomised),
+            ],
         },
         FlowBox {
             x: 400.0,
@@ -207,8 +258,8 @@ fn balance_lines(
         .collect()
 }
 
-fn percent(share: f64) -> String {
-    format!("{:.1} %", share * 100.0)
+fn percent(tr: Tr, share: f64) -> String {
+    format!("{} %", tr.number(share * 100.0, 1))
 }
 
 pub async fn trial_page(
@@ -259,7 +310,7 @@ async fn trial_page_view(
             .map(|(code, n)| (tr.t(&format!("consort-reason-{code}")), *n))
             .collect(),
         flow: consort_svg(tr, &consort),
-        by_stratum: balance_lines(&by_stratum, |s| s.replace(',', ", ")),
+        by_stratum: balance_lines(&by_stratum, |s| stratum_label(tr, s, &names)),
         by_municipality: balance_lines(&by_municipality, |code| {
             names
                 .get(code)
@@ -269,8 +320,8 @@ async fn trial_page_view(
         predictability: tr.t_args(
             "trial-predictability-text",
             &[
-                ("share", Arg::Text(percent(predictability_share))),
-                ("chance", Arg::Text(percent(predictability_chance))),
+                ("share", Arg::Text(percent(tr, predictability_share))),
+                ("chance", Arg::Text(percent(tr, predictability_chance))),
             ],
         ),
         status_label: tr.t(&format!("trial-status-{}", trial.status)),
@@ -368,9 +419,19 @@ pub enum ScreeningResult {
     Eligible {
         stratum: String,
         token: String,
+        /// What will be randomised, read-only: name, age, benefit, readiness, qualification.
+        summary: Vec<(String, String)>,
     },
     /// The original allocation and its arm in the user's language.
     AlreadyRandomised(Receipt, String),
+}
+
+impl TrialIntakeView {
+    /// Eligible and waiting for confirmation: the form is not offered again,
+    /// so what is confirmed is what was screened.
+    pub fn eligible(&self) -> bool {
+        matches!(self.result, Some(ScreeningResult::Eligible { .. }))
+    }
 }
 
 #[derive(Template)]
@@ -390,6 +451,7 @@ pub struct TrialReceiptView {
     pub trial: TrialOverview,
     pub receipt: Receipt,
     pub arm_label: String,
+    pub stratum_label: String,
     /// Shown again for a youth randomised before: not a new allocation.
     pub original: bool,
 }
@@ -426,12 +488,11 @@ fn intake_fields(
             .required()
             .autocomplete("family-name"),
         FormField::new(tr, "benefit", "select", &form.benefit, messages)
+            .required()
             .options(options(tr, &benefits, "benefit-")),
-        FormField::new(tr, "readiness", "select", &form.readiness, messages).options(options(
-            tr,
-            &readiness,
-            "readiness-",
-        )),
+        FormField::new(tr, "readiness", "select", &form.readiness, messages)
+            .required()
+            .options(options(tr, &readiness, "readiness-")),
         FormField::new(
             tr,
             "has_qualification",
@@ -439,6 +500,7 @@ fn intake_fields(
             &form.has_qualification,
             messages,
         )
+        .required()
         .options(vec![
             (String::new(), tr.t("choose")),
             ("no".into(), tr.t("answer-no")),
@@ -579,9 +641,36 @@ pub async fn intake_screen(
                     strata: strata.clone(),
                 };
                 let bytes = serde_json::to_vec(&sealed).expect("the screening serialises");
+                let names = municipality_names(&state).await?;
+                let age = parse_intake(&fields)
+                    .map(|intake| intake.cpr.age_on(intake.intake_date).to_string())
+                    .unwrap_or_default();
                 ScreeningResult::Eligible {
-                    stratum: screening.stratum.replace(',', ", "),
+                    stratum: stratum_label(tr, &screening.stratum, &names),
                     token: hex::encode(state.key().encrypt(CONFIRMATION_AAD, &bytes)),
+                    summary: vec![
+                        (
+                            tr.t("col-name"),
+                            format!("{} {}", form.first_name.trim(), form.last_name.trim()),
+                        ),
+                        (tr.t("field-age"), age),
+                        (
+                            tr.t("field-benefit"),
+                            tr.t(&format!("benefit-{}", form.benefit.replace('_', "-"))),
+                        ),
+                        (
+                            tr.t("field-readiness"),
+                            tr.t(&format!("readiness-{}", form.readiness.replace('_', "-"))),
+                        ),
+                        (
+                            tr.t("field-has-qualification"),
+                            tr.t(if form.has_qualification == "yes" {
+                                "answer-yes"
+                            } else {
+                                "answer-no"
+                            }),
+                        ),
+                    ],
                 }
             };
             (StatusCode::OK, FieldMessages::default(), Some(result))
@@ -676,6 +765,7 @@ pub async fn intake_confirm(
         render(&TrialReceiptView {
             ctx: page_ctx(&context, &user, "/trials"),
             arm_label: tr.t(&format!("arm-{}", receipt.arm)),
+            stratum_label: stratum_label(tr, &receipt.stratum, &municipality_names(&state).await?),
             trial,
             receipt,
             original,
@@ -776,6 +866,40 @@ pub async fn take_up_record(
             spire_domain::Problem::Required,
         )])
     })?;
+    // The answer is given on or after the allocation, and not in the future.
+    let pending = state
+        .db()
+        .pending_take_up(&user.scope(&context), id)
+        .await?;
+    let offer = pending.iter().find(|p| p.allocation_id == allocation_id);
+    let today = time::OffsetDateTime::now_utc().date();
+    let allocated_on = offer.and_then(|p| {
+        time::OffsetDateTime::from_unix_timestamp(p.allocated_at)
+            .ok()
+            .map(|t| t.date())
+    });
+    let date_problem = if decided_on > today {
+        Some(spire_domain::Problem::DateInFuture)
+    } else if allocated_on.is_some_and(|allocated| decided_on < allocated) {
+        Some(spire_domain::Problem::DateBeforeAllocation)
+    } else {
+        None
+    };
+    if let Some(problem) = date_problem {
+        let view = take_up_view(
+            &state,
+            &context,
+            &user,
+            id,
+            None,
+            Some(tr.t(problem.message_id())),
+        )
+        .await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response());
+    }
+    let who = offer
+        .map(|p| format!("{} {}", p.first_name, p.last_name))
+        .unwrap_or_default();
     let recorded = state
         .db()
         .record_take_up(
@@ -790,11 +914,14 @@ pub async fn take_up_record(
     let (status, message, error) = match recorded {
         Ok(_) => (
             StatusCode::OK,
-            Some(tr.t(if accepted {
-                "take-up-recorded-accepted"
-            } else {
-                "take-up-recorded-declined"
-            })),
+            Some(tr.t_args(
+                if accepted {
+                    "take-up-recorded-accepted"
+                } else {
+                    "take-up-recorded-declined"
+                },
+                &[("name", Arg::Text(who))],
+            )),
             None,
         ),
         Err(spire_store::Error::Invalid(field)) => (

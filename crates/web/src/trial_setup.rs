@@ -114,19 +114,21 @@ fn parse_trial(pairs: &Pairs, known_municipalities: &[i64]) -> Result<NewTrial, 
             .filter(|n| range.contains(n))
     };
     let target_size = number("target_size", 1..=1_000_000);
-    if target_size.is_none() {
-        refuse("target_size", Problem::OutOfRange);
+    if value(pairs, "target_size").is_empty() {
+        refuse("target_size", Problem::Required);
+    } else if target_size.is_none() {
+        refuse("target_size", Problem::TargetRange);
     }
     let ratio = (
         number("ratio_programme", 1..=10),
         number("ratio_control", 1..=10),
     );
     if ratio.0.is_none() || ratio.1.is_none() {
-        refuse("ratio", Problem::OutOfRange);
+        refuse("ratio", Problem::RatioRange);
     }
     let (min_age, max_age) = (number("min_age", 15..=40), number("max_age", 15..=40));
     if min_age.is_none() || max_age.is_none() || min_age > max_age {
-        refuse("age", Problem::OutOfRange);
+        refuse("age", Problem::AgeRange);
     }
     let benefits = values(pairs, "benefits");
     if benefits.is_empty() {

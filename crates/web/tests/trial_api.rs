@@ -576,15 +576,37 @@ async fn a_caseworker_records_the_answer_to_a_programme_offer() {
     );
     let csrf = hidden(&list, "csrf");
     let first = programme[0].to_string();
-    let answer = [
-        ("csrf", csrf.as_str()),
-        ("allocation_id", first.as_str()),
-        ("answer", "accepted"),
-        ("decided_on", "2026-11-20"),
-    ];
+    let today = time::OffsetDateTime::now_utc().date();
+    let answer_on = |date: String| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("allocation_id", first.clone()),
+            ("answer", "accepted".to_string()),
+            ("decided_on", date),
+        ]
+    };
+    // Not in the future, and not before the allocation.
+    for (date, message) in [
+        (
+            (today + time::Duration::days(1)).to_string(),
+            "The date is in the future.",
+        ),
+        (
+            (today - time::Duration::days(30)).to_string(),
+            "The date is before the allocation.",
+        ),
+    ] {
+        let owned = answer_on(date);
+        let pairs: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (status, refused) = page(&app, &session, "POST", &take_up, &pairs).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.contains(message), "{message}");
+    }
+    let owned = answer_on(today.to_string());
+    let answer: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let (status, recorded) = page(&app, &session, "POST", &take_up, &answer).await;
     assert_eq!(status, StatusCode::OK, "{recorded}");
-    assert!(recorded.contains("course has started"));
+    assert!(recorded.contains("accepted the offer, and the programme has started"));
     let (status, _) = page(&app, &session, "POST", &take_up, &answer).await;
     assert_eq!(
         status,

@@ -49,7 +49,8 @@ async fn the_programme_office_opens_a_trial_and_sees_its_commitment() {
     assert_eq!(reply.status, 422);
     for message in [
         "Brug kun små bogstaver, tal, - og _",
-        "Værdien er uden for det tilladte område",
+        "Skriv to hele tal mellem 15 og 40",
+        "Skriv to hele tal mellem 1 og 10",
         "Skriv ét felt pr. linje som navn: niveau, niveau",
     ] {
         assert!(reply.body.contains(message), "missing: {message}");
