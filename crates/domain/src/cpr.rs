@@ -219,3 +219,34 @@ mod tests {
         }
     }
 }
+
+/// Whether free text holds something that parses as a CPR number (ten digits,
+/// with or without the dash), so it can be refused before it is stored for good.
+pub fn contains_cpr(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    (0..bytes.len()).any(|start| {
+        let boundary = |i: usize| i >= bytes.len() || !bytes[i].is_ascii_digit();
+        if start > 0 && bytes[start - 1].is_ascii_digit() {
+            return false;
+        }
+        [10, 11].iter().any(|&len| {
+            start + len <= bytes.len()
+                && boundary(start + len)
+                && Cpr::parse("text", &text[start..start + len]).is_ok()
+        })
+    })
+}
+
+#[cfg(test)]
+mod free_text_tests {
+    use super::contains_cpr;
+
+    #[test]
+    fn cpr_numbers_are_found_in_free_text() {
+        assert!(contains_cpr("fejl: 010304-4123 var forkert"));
+        assert!(contains_cpr("0103044123"));
+        assert!(!contains_cpr("allokering 231, ledger 230"));
+        assert!(!contains_cpr("telefon 12345678"));
+        assert!(!contains_cpr("123456789012"), "part of a longer number");
+    }
+}

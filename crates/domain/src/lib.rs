@@ -9,7 +9,7 @@ pub mod eligibility;
 pub mod role;
 pub mod validation;
 
-pub use cpr::{Cpr, Gender};
+pub use cpr::{Cpr, Gender, contains_cpr};
 pub use cvr::Cvr;
 pub use eligibility::{Benefit, EligibilityRules, Ineligibility, Readiness};
 pub use role::Role;

@@ -49,6 +49,7 @@ pub enum Problem {
     AgeRange,
     TargetRange,
     RatioRange,
+    ContainsCpr,
 }
 
 impl Problem {
@@ -100,6 +101,7 @@ impl Problem {
             Problem::AgeRange => "err-age-range",
             Problem::TargetRange => "err-target-range",
             Problem::RatioRange => "err-ratio-range",
+            Problem::ContainsCpr => "err-contains-cpr",
         }
     }
 }

@@ -350,7 +350,17 @@ pub async fn annotate(
 ) -> AppResult<Response> {
     let id = forms::path_id(&id)?;
     let tr = Tr::new(context.lang);
+    let field_error =
+        |field, problem| AppError::invalid(vec![spire_domain::FieldError::new(field, problem)]);
+    // The reason goes into the permanent ledger: never a CPR number.
     let annotated = match form.allocation_id.trim().parse::<i64>() {
+        _ if form.allocation_id.trim().is_empty() => Err(field_error(
+            "allocation_id",
+            spire_domain::Problem::Required,
+        )),
+        _ if spire_domain::contains_cpr(&form.reason) => {
+            Err(field_error("reason", spire_domain::Problem::ContainsCpr))
+        }
         Ok(allocation_id) => state
             .db()
             .annotate_allocation(
@@ -378,7 +388,14 @@ pub async fn annotate(
         ),
         Err(AppError(ErrorKind::Invalid(errors))) => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            (true, tr.t(errors[0].problem.message_id())),
+            (
+                true,
+                format!(
+                    "{}: {}",
+                    tr.t(&format!("field-{}", errors[0].field.replace('_', "-"))),
+                    tr.t(errors[0].problem.message_id())
+                ),
+            ),
         ),
         Err(other) => return Err(other),
     };

@@ -517,6 +517,47 @@ async fn the_programme_office_sees_figures_but_never_the_key_or_the_sequence() {
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The reason is kept for good in the ledger: a CPR number in it is refused.
+    let (status, refused) = page(
+        &app,
+        &session,
+        "POST",
+        &annotations,
+        &[
+            ("csrf", &csrf),
+            ("allocation_id", &first_id),
+            ("reason", "mix-up with 010304-4123"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.contains("must not contain a CPR number"),
+        "{refused}"
+    );
+    assert!(!refused.contains("010304-4123"));
+    let (status, refused) = page(
+        &app,
+        &session,
+        "POST",
+        &annotations,
+        &[("csrf", &csrf), ("allocation_id", ""), ("reason", "x")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.contains("Allocation id:"),
+        "the empty field is named"
+    );
+    assert_eq!(
+        app.db
+            .trial_overview(app.trial_id)
+            .await
+            .unwrap()
+            .ledger_size,
+        11,
+        "nothing added"
+    );
     assert!(
         app.db
             .verify_trial(app.trial_id, None)

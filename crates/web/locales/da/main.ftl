@@ -513,3 +513,4 @@ err-date-before-allocation = Datoen ligger før lodtrækningen.
 err-age-range = Skriv to hele tal mellem 15 og 40, hvor Fra er højst Til.
 err-target-range = Skriv et helt tal mellem 1 og 1.000.000.
 err-ratio-range = Skriv to hele tal mellem 1 og 10, fx 1 : 1 eller 2 : 1.
+err-contains-cpr = Teksten må ikke indeholde et CPR-nummer: den gemmes for altid i forsøgets log.

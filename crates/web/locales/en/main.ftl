@@ -513,3 +513,4 @@ err-date-before-allocation = The date is before the allocation.
 err-age-range = Enter two whole numbers between 15 and 40, with From at most To.
 err-target-range = Enter a whole number between 1 and 1,000,000.
 err-ratio-range = Enter two whole numbers between 1 and 10, e.g. 1 : 1 or 2 : 1.
+err-contains-cpr = The text must not contain a CPR number: it is kept for good in the trial's ledger.
