@@ -244,6 +244,25 @@ pub fn multiple_outcome_test(
         )
     };
 
+    Ok(summarise_draws(
+        observed,
+        &draws,
+        options.draws,
+        prepared.n(),
+        prepared.n_dropped,
+    ))
+}
+
+/// Raw p-values p = (#{|T*| ≥ |T_obs|} + 1)/(draws + 1) and Romano–Wolf from
+/// draws × outcomes statistics (row-major).
+fn summarise_draws(
+    observed: Vec<f64>,
+    draws: &[f64],
+    draw_count: usize,
+    n: usize,
+    n_dropped: usize,
+) -> MultipleRiResult {
+    let width = observed.len();
     let draw_rows: Vec<Vec<f64>> = draws.chunks(width).map(|row| row.to_vec()).collect();
     let p_values = (0..width)
         .map(|o| {
@@ -252,17 +271,17 @@ pub fn multiple_outcome_test(
                 .iter()
                 .filter(|row| row[o].abs() >= threshold)
                 .count();
-            (extreme + 1) as f64 / (options.draws + 1) as f64
+            (extreme + 1) as f64 / (draw_count + 1) as f64
         })
         .collect();
-    Ok(MultipleRiResult {
+    MultipleRiResult {
         romano_wolf: romano_wolf(&observed, &draw_rows),
         observed,
         p_values,
-        draws: options.draws,
-        n: prepared.n(),
-        n_dropped: prepared.n_dropped,
-    })
+        draws: draw_count,
+        n,
+        n_dropped,
+    }
 }
 
 /// Several outcomes measured on different units (attrition), tested on shared re-randomisations
@@ -362,25 +381,13 @@ pub fn family_test(
             }
         },
     );
-    let draw_rows: Vec<Vec<f64>> = draws.chunks(width).map(|row| row.to_vec()).collect();
-    let p_values = (0..width)
-        .map(|o| {
-            let threshold = observed[o].abs() * (1.0 - TIE_TOLERANCE);
-            let extreme = draw_rows
-                .iter()
-                .filter(|row| row[o].abs() >= threshold)
-                .count();
-            (extreme + 1) as f64 / (options.draws + 1) as f64
-        })
-        .collect();
-    Ok(MultipleRiResult {
-        romano_wolf: romano_wolf(&observed, &draw_rows),
+    Ok(summarise_draws(
         observed,
-        p_values,
-        draws: options.draws,
+        &draws,
+        options.draws,
         n,
-        n_dropped: design.n_dropped,
-    })
+        design.n_dropped,
+    ))
 }
 
 fn statistic_of(fit: &crate::ols::RobustFit, statistic: RiStatistic) -> f64 {

@@ -237,16 +237,12 @@ impl Db {
                             .await?;
                         LoginOutcome::Success(user)
                     } else {
-                        // Failures older than the window start a fresh count.
-                        sqlx::query(
-                            "UPDATE users SET failed_logins = CASE WHEN last_failed_at IS NULL OR last_failed_at < $1 THEN 1 ELSE failed_logins + 1 END, \
-                             last_failed_at = $2 WHERE id = $3",
-                        )
-                        .bind(now - FAILED_LOGIN_WINDOW_SECS)
-                        .bind(now)
-                        .bind(id)
-                        .execute(pool)
-                        .await?;
+                        sqlx::query(RECORD_FAILURE_SQL)
+                            .bind(now - FAILED_LOGIN_WINDOW_SECS)
+                            .bind(now)
+                            .bind(id)
+                            .execute(pool)
+                            .await?;
                         LoginOutcome::WrongCredentials
                     }
                 }
@@ -419,6 +415,12 @@ impl Db {
     }
 }
 
+/// One more failed log-in (password or one-time code); failures older than
+/// the window start a fresh count.
+const RECORD_FAILURE_SQL: &str = "UPDATE users SET failed_logins = \
+     CASE WHEN last_failed_at IS NULL OR last_failed_at < $1 THEN 1 ELSE failed_logins + 1 END, \
+     last_failed_at = $2 WHERE id = $3";
+
 const USER_BY_ID_SQL: &str = user_sql!("WHERE u.id = $1");
 
 /// Why a one-time code was not accepted.
@@ -525,15 +527,12 @@ impl Db {
                     CodeOutcome::Accepted
                 }
                 None => {
-                    sqlx::query(
-                        "UPDATE users SET failed_logins = CASE WHEN last_failed_at IS NULL OR last_failed_at < $1 THEN 1 ELSE failed_logins + 1 END, \
-                         last_failed_at = $2 WHERE id = $3",
-                    )
-                    .bind(now - FAILED_LOGIN_WINDOW_SECS)
-                    .bind(now)
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await?;
+                    sqlx::query(RECORD_FAILURE_SQL)
+                        .bind(now - FAILED_LOGIN_WINDOW_SECS)
+                        .bind(now)
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await?;
                     CodeOutcome::Wrong
                 }
             };
