@@ -2,6 +2,7 @@
 //! the outside (verify, signed head, inclusion proof of one allocation).
 
 mod design_file;
+mod evaluation;
 
 use crate::Failure;
 use clap::{Args, Subcommand};
@@ -34,6 +35,12 @@ pub enum TrialCommand {
     Reveal(RevealArgs),
     /// Write the pseudonymised research file for one study (CSV); logged with recipient and purpose.
     Export(ExportArgs),
+    /// Lock the pre-analysis plan (JSON) as a researcher; prints its SHA-256.
+    Plan(evaluation::PlanArgs),
+    /// Import an outcome file (CSV keyed by the study pseudonym) as a researcher.
+    Outcomes(evaluation::OutcomesArgs),
+    /// Print the evaluation report under the locked plan as JSON.
+    Evaluation(evaluation::ReportArgs),
 }
 
 #[derive(Args)]
@@ -231,6 +238,9 @@ pub async fn run(command: TrialCommand) -> Result<(), Failure> {
         TrialCommand::Consistency(args) => consistency(args).await,
         TrialCommand::Reveal(args) => reveal(args).await,
         TrialCommand::Export(args) => export(args).await,
+        TrialCommand::Plan(args) => evaluation::plan(args).await,
+        TrialCommand::Outcomes(args) => evaluation::outcomes(args).await,
+        TrialCommand::Evaluation(args) => evaluation::report(args).await,
         TrialCommand::Proof(args) => {
             let (db, trial_id) = open_trial(&args.trial).await?;
             let proof = db
