@@ -465,6 +465,8 @@ pub struct ReportView {
     pub recruitment_chart: String,
     pub recruitment_text: String,
     pub mde_text: String,
+    /// The MDE in percentage points for the first yes/no outcome (empty when there is none).
+    pub mde_points: String,
     pub balance: Vec<Line>,
     pub balance_note: String,
     pub itt: Vec<Line>,
@@ -501,10 +503,6 @@ fn outcome_label(tr: Tr, outcome: &str, months: u32) -> String {
             ("months", Arg::Number(months as i64)),
         ],
     )
-}
-
-fn interval(tr: Tr, lower: f64, upper: f64) -> String {
-    format!("[{}; {}]", tr.number(lower, 3), tr.number(upper, 3))
 }
 
 fn optional_p(tr: Tr, p: Option<f64>) -> String {
@@ -620,7 +618,32 @@ fn report_view(
             });
             continue;
         }
-        let mean = |m: Option<f64>| m.map_or_else(|| "–".into(), |m| tr.number(m, 3));
+        // A yes/no outcome reads as shares and percentage points; others in their own unit.
+        let binary = outcome.binary;
+        let mean = |m: Option<f64>| {
+            m.map_or_else(
+                || "–".into(),
+                |m| {
+                    if binary {
+                        format!("{} %", tr.number(m * 100.0, 1))
+                    } else {
+                        tr.number(m, 2)
+                    }
+                },
+            )
+        };
+        let effect = |v: f64| {
+            if binary {
+                tr.t_args(
+                    "evaluation-pp",
+                    &[("value", Arg::Text(tr.number(v * 100.0, 1)))],
+                )
+            } else {
+                tr.number(v, 2)
+            }
+        };
+        let effect_interval =
+            |lower: f64, upper: f64| format!("[{}; {}]", effect(lower), effect(upper));
         let mut cells = vec![
             label.clone(),
             outcome.n.to_string(),
@@ -631,8 +654,8 @@ fn report_view(
         match &outcome.itt {
             Some(e) => {
                 cells.extend([
-                    tr.number(e.estimate, 3),
-                    interval(tr, e.ci_lower, e.ci_upper),
+                    effect(e.estimate),
+                    effect_interval(e.ci_lower, e.ci_upper),
                     tr.p_value(e.p_value),
                     optional_p(tr, outcome.ri_p_value),
                 ]);
@@ -662,8 +685,8 @@ fn report_view(
             participation.push(Line {
                 cells: vec![
                     label.clone(),
-                    tr.number(e.estimate, 3),
-                    interval(tr, e.ci_lower, e.ci_upper),
+                    effect(e.estimate),
+                    effect_interval(e.ci_lower, e.ci_upper),
                     tr.p_value(e.p_value),
                 ],
                 note: None,
@@ -676,20 +699,20 @@ fn report_view(
                     format!("{} %", tr.number(b.observed_share_programme * 100.0, 1)),
                     format!("{} %", tr.number(b.observed_share_control * 100.0, 1)),
                     format!("{} %", tr.number(b.trimming_share * 100.0, 1)),
-                    interval(tr, b.lower, b.upper),
+                    effect_interval(b.lower, b.upper),
                 ],
                 note: None,
             });
         }
         for s in &outcome.subgroups {
-            let effect = |e: &Option<spire_store::evaluation::analysis::EstimateSummary>| {
+            let with_interval = |e: &Option<spire_store::evaluation::analysis::EstimateSummary>| {
                 e.as_ref().map_or_else(
                     || "–".into(),
                     |e| {
                         format!(
                             "{} {}",
-                            tr.number(e.estimate, 3),
-                            interval(tr, e.ci_lower, e.ci_upper)
+                            effect(e.estimate),
+                            effect_interval(e.ci_lower, e.ci_upper)
                         )
                     },
                 )
@@ -698,8 +721,8 @@ fn report_view(
                 cells: vec![
                     label.clone(),
                     tr.t(&format!("covariate-{}", s.subgroup.replace('_', "-"))),
-                    effect(&s.effect_without),
-                    effect(&s.effect_with),
+                    with_interval(&s.effect_without),
+                    with_interval(&s.effect_with),
                     optional_p(tr, s.interaction_p_value),
                 ],
                 note: s.error.as_ref().map(|problem| problem_text(tr, problem)),
@@ -730,6 +753,31 @@ fn report_view(
         (None, None) => String::new(),
     };
     let mde = |m: Option<f64>| m.map_or_else(|| "–".into(), |m| tr.number(m, 3));
+    // For a manager: the MDE of the first yes/no outcome in percentage points,
+    // at its control-group share p (one SD of a share is sqrt(p(1 − p))).
+    let mde_in_points = report
+        .outcomes
+        .iter()
+        .find(|o| o.binary && o.mean_control.is_some_and(|p| p > 0.0 && p < 1.0))
+        .zip(recruitment.mde_sd_now)
+        .map(|(outcome, mde_sd)| {
+            let p = outcome.mean_control.unwrap_or_default();
+            tr.t_args(
+                "evaluation-mde-pp",
+                &[
+                    (
+                        "outcome",
+                        Arg::Text(outcome_label(tr, &outcome.outcome, outcome.horizon_months)),
+                    ),
+                    ("share", Arg::Text(format!("{} %", tr.number(p * 100.0, 0)))),
+                    (
+                        "points",
+                        Arg::Text(tr.number(mde_sd * (p * (1.0 - p)).sqrt() * 100.0, 1)),
+                    ),
+                ],
+            )
+        })
+        .unwrap_or_default();
     ReportView {
         adjusted_label: (report.analysis.family != Family::RomanoWolf).then(|| {
             tr.t(&format!(
@@ -750,6 +798,7 @@ fn report_view(
                 ("control", Arg::Number(recruitment.control as i64)),
             ],
         ),
+        mde_points: mde_in_points,
         mde_text: tr.t_args(
             "evaluation-mde-text",
             &[

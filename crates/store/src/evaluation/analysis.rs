@@ -168,6 +168,8 @@ pub struct OutcomeResult {
     pub n_missing: usize,
     pub mean_programme: Option<f64>,
     pub mean_control: Option<f64>,
+    /// Every measured value is 0 or 1 (a share: effects read as percentage points).
+    pub binary: bool,
     /// The control arm's standard deviation: the unit of the forest plot, so
     /// outcomes on different scales can be compared.
     pub sd_control: Option<f64>,
@@ -243,6 +245,7 @@ pub fn evaluate(
                 n_missing: 0,
                 mean_programme: None,
                 mean_control: None,
+                binary: false,
                 sd_control: None,
                 itt: None,
                 ri_p_value: None,
@@ -347,6 +350,7 @@ fn estimate_outcome(
     result.n = y.len() - result.n_missing;
     result.mean_programme = arm_mean_sd(y, treatment, 1.0).0;
     (result.mean_control, result.sd_control) = arm_mean_sd(y, treatment, 0.0);
+    result.binary = y.iter().all(|v| v.is_nan() || *v == 0.0 || *v == 1.0);
     let data = TrialData {
         outcome: y,
         treatment,

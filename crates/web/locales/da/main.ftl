@@ -348,7 +348,7 @@ evaluation-mde-text = Mindste påviselige effekt (80 % styrke) ved dagens antal:
 evaluation-balance = Balance ved start
 evaluation-balance-joint = Samlet balancetest (randomiseringsinferens): p = { $p }.
 evaluation-itt = Effekten af tilbuddet (ITT)
-evaluation-itt-hint = Forskel mellem programmet og kontrolgruppen blandt alle lodtrukne, med robuste standardfejl (HC2), p-værdi ved randomiseringsinferens og korrigeret for flere udfald.
+evaluation-itt-hint = Forskel mellem programmet og kontrolgruppen blandt alle lodtrukne, med robuste standardfejl (HC2), p-værdi ved randomiseringsinferens og korrigeret for flere udfald. Ja/nej-udfald vises som andele, og effekten i procentpoint (pp).
 evaluation-forest-title = Effekter i kontrolgruppens standardafvigelser med 95 %-konfidensintervaller
 evaluation-not-imported = Endnu ingen data importeret.
 evaluation-participation = Effekten af at deltage
@@ -514,3 +514,5 @@ err-age-range = Skriv to hele tal mellem 15 og 40, hvor Fra er højst Til.
 err-target-range = Skriv et helt tal mellem 1 og 1.000.000.
 err-ratio-range = Skriv to hele tal mellem 1 og 10, fx 1 : 1 eller 2 : 1.
 err-contains-cpr = Teksten må ikke indeholde et CPR-nummer: den gemmes for altid i forsøgets log.
+evaluation-pp = { $value } pp
+evaluation-mde-pp = For { $outcome } (kontrolgruppen: { $share }) svarer det i dag til { $points } procentpoint.

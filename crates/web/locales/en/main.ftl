@@ -348,7 +348,7 @@ evaluation-mde-text = Minimum detectable effect (80 % power) at today's number: 
 evaluation-balance = Baseline balance
 evaluation-balance-joint = Joint balance test (randomisation inference): p = { $p }.
 evaluation-itt = Effect of the offer (ITT)
-evaluation-itt-hint = Difference between programme and control among everyone randomised, with robust standard errors (HC2), a randomisation-inference p-value and p-values corrected for several outcomes.
+evaluation-itt-hint = Difference between programme and control among everyone randomised, with robust standard errors (HC2), a randomisation-inference p-value and p-values corrected for several outcomes. Yes/no outcomes are shown as shares, and their effects in percentage points (pp).
 evaluation-forest-title = Effects in control-group standard deviations with 95 % confidence intervals
 evaluation-not-imported = No data imported yet.
 evaluation-participation = Effect of taking part
@@ -514,3 +514,5 @@ err-age-range = Enter two whole numbers between 15 and 40, with From at most To.
 err-target-range = Enter a whole number between 1 and 1,000,000.
 err-ratio-range = Enter two whole numbers between 1 and 10, e.g. 1 : 1 or 2 : 1.
 err-contains-cpr = The text must not contain a CPR number: it is kept for good in the trial's ledger.
+evaluation-pp = { $value } pp
+evaluation-mde-pp = For { $outcome } (control group: { $share }) that is { $points } percentage points today.
