@@ -8,7 +8,9 @@
 //! sign the new head, commit — and only then answer. The trial row lock
 //! serialises allocations of a trial on both databases (SQLite: `BEGIN
 //! IMMEDIATE`; PostgreSQL: the row lock of the first `UPDATE`), so slots are
-//! never shared or skipped.
+//! never shared or skipped. Requests that arrive while a trial's transaction
+//! is in flight share the next one (group commit, `batch.rs`): one lock and
+//! one commit for all of them, each with its own answer, entry and head.
 
 use crate::access_log::{AccessAction, log_access};
 use crate::{BeginWrite, Db, Error, Result, Scope, ServerKey, on_db};
@@ -21,6 +23,8 @@ use spire_trial::{
     SubjectPseudonym, TreeHead, TrialKey, UtcTime,
 };
 use std::collections::{BTreeMap, HashMap, HashSet};
+
+mod batch;
 
 const TRIAL_KEY_AAD: &[u8] = b"spire/trial-key/v1";
 const HEAD_SEED_AAD: &[u8] = b"spire/trial-head-seed/v1";
@@ -368,6 +372,12 @@ const HEADS_TO_VERIFY_SQL: &str = "SELECT tree_size, root, unix_seconds, nanos, 
 const INSERT_HEAD_SQL: &str = "INSERT INTO trial_heads (trial_id, tree_size, root, unix_seconds, nanos, signature) \
      VALUES ($1, $2, $3, $4, $5, $6)";
 
+const UPDATE_TRIAL_HEAD_SQL: &str = "UPDATE trials SET ledger_size = $1, allocation_count = $2, frontier = $3, \
+     last_unix_seconds = $4, last_nanos = $5 WHERE id = $6";
+
+const INSERT_BASELINE_SQL: &str = "INSERT INTO trial_baselines (ledger_id, trial_id, subject, cpr_ciphertext, first_name, \
+     last_name, municipality_code, baseline, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+
 /// The frozen baseline: what the youth's outcome is compared against. Its
 /// SHA-256 goes into the leaf; no name or CPR number is in it.
 #[derive(Serialize)]
@@ -524,18 +534,15 @@ macro_rules! store_head {
             .bind(head.signed.signature.as_slice())
             .execute(&mut **$tx)
             .await?;
-        sqlx::query(
-            "UPDATE trials SET ledger_size = $1, allocation_count = $2, frontier = $3, \
-             last_unix_seconds = $4, last_nanos = $5 WHERE id = $6",
-        )
-        .bind($trial.ledger_size + 1)
-        .bind($trial.allocation_count + $allocations)
-        .bind(head.frontier.to_bytes())
-        .bind(time.unix_seconds)
-        .bind(i64::from(time.nanos))
-        .bind($trial_id)
-        .execute(&mut **$tx)
-        .await?;
+        sqlx::query(UPDATE_TRIAL_HEAD_SQL)
+            .bind($trial.ledger_size + 1)
+            .bind($trial.allocation_count + $allocations)
+            .bind(head.frontier.to_bytes())
+            .bind(time.unix_seconds)
+            .bind(i64::from(time.nanos))
+            .bind($trial_id)
+            .execute(&mut **$tx)
+            .await?;
     }};
 }
 
@@ -754,301 +761,16 @@ impl Db {
                 Problem::TooLong,
             )));
         }
-        let _queued = self.queue_ledger_writer().await;
-        let intake_time = now_utc();
-        on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
-            let trial = sqlx::query_as::<_, LockedTrial>(LOCK_TRIAL_SQL)
-                .bind(trial_id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(Error::NotFound)?;
-            if let Some(idempotency_key) = idempotency_key {
-                let earlier: Option<(Vec<u8>, i64)> = sqlx::query_as(
-                    "SELECT subject, ledger_index FROM trial_idempotency \
-                     WHERE trial_id = $1 AND user_id = $2 AND idempotency_key = $3",
-                )
-                .bind(trial_id)
-                .bind(scope.user_id)
-                .bind(idempotency_key)
-                .fetch_optional(&mut *tx)
-                .await?;
-                if let Some((earlier_subject, ledger_index)) = earlier {
-                    if earlier_subject != subject_bytes {
-                        return Err(Error::Invalid(FieldError::new(
-                            "idempotency_key",
-                            Problem::IdempotencyKeyReused,
-                        )));
-                    }
-                    let receipt = sqlx::query_as::<_, ReceiptRow>(RECEIPT_BY_INDEX_SQL)
-                        .bind(trial_id)
-                        .bind(ledger_index)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                    tx.commit().await?;
-                    return Ok(Randomisation::Replayed(receipt.into()));
-                }
-            }
-            let settings = settings_of(&trial.settings)?;
-            let document: Vec<u8> = sqlx::query_scalar(
-                "SELECT document FROM trial_designs WHERE trial_id = $1 AND version = $2",
-            )
-            .bind(trial_id)
-            .bind(trial.design_version)
-            .fetch_one(&mut *tx)
-            .await?;
-            let design = Design::from_canonical_bytes(&document)
-                .map_err(|e| Error::Corrupt(format!("design document: {e}")))?;
-            let stratum = stratum_for(&design, &settings, intake).map_err(Error::Invalid)?;
-            let stratum_text = stratum.to_string();
-            let earlier = sqlx::query_as::<_, ReceiptRow>(RECEIPT_BY_SUBJECT_SQL)
-                .bind(trial_id)
-                .bind(&subject_bytes)
-                .fetch_optional(&mut *tx)
-                .await?;
-            let reasons = settings.eligibility().check(&candidate(intake));
-            let outcome = if earlier.is_some() {
-                "already_randomised"
-            } else if !reasons.is_empty() {
-                "excluded"
-            } else if trial.status != "open" {
-                return Err(Error::Invalid(FieldError::new(
-                    "trial",
-                    Problem::TrialClosed,
-                )));
-            } else {
-                "randomised"
-            };
-            sqlx::query(INSERT_SCREENING_SQL)
-                .bind(trial_id)
-                .bind(intake_time.unix_seconds)
-                .bind(scope.user_id)
-                .bind(municipality)
-                .bind(&subject_bytes)
-                .bind(reasons.is_empty())
-                .bind(reason_codes(&reasons))
-                .bind(outcome)
-                .bind(scope.request_id.as_str())
-                .execute(&mut *tx)
-                .await?;
-            if let Some(earlier) = earlier {
-                log_access!(
-                    &mut *tx,
-                    scope,
-                    AccessAction::Read,
-                    None::<i64>,
-                    Some("trial allocation shown again")
-                )?;
-                tx.commit().await?;
-                return Ok(Randomisation::AlreadyRandomised(earlier.into()));
-            }
-            if !reasons.is_empty() {
-                log_access!(
-                    &mut *tx,
-                    scope,
-                    AccessAction::Read,
-                    None::<i64>,
-                    Some("trial screening")
-                )?;
-                tx.commit().await?;
-                return Ok(Randomisation::NotEligible(reasons));
-            }
-
-            // The draw, from the state this transaction holds locked.
-            let trial_key = TrialKey::from_bytes(hash32(
-                &key.decrypt(TRIAL_KEY_AAD, &trial.key_ciphertext)?,
-                "the trial key",
-            )?);
-            let allocator =
-                Allocator::new(&trial_key, &design).map_err(|e| Error::Corrupt(e.to_string()))?;
-            let design_version = trial.design_version;
-            let next_block_slot = if matches!(design.method, Method::StratifiedBlocks { .. }) {
-                let slot: Option<(i64, i64)> = sqlx::query_as(
-                    "SELECT block_number, block_offset FROM trial_block_slots \
-                     WHERE trial_id = $1 AND design_version = $2 AND stratum = $3",
-                )
-                .bind(trial_id)
-                .bind(design_version)
-                .bind(&stratum_text)
-                .fetch_optional(&mut *tx)
-                .await?;
-                slot.map_or(BlockSlot::FIRST, |(block_number, offset)| BlockSlot {
-                    block_number: block_number as u64,
-                    offset: offset as u32,
-                })
-            } else {
-                BlockSlot::FIRST
-            };
-            let mut marginal_counts = Vec::new();
-            if matches!(design.method, Method::Minimisation { .. }) {
-                for (factor, level) in stratum.levels() {
-                    let counts: Option<(i64, i64)> = sqlx::query_as(
-                        "SELECT programme, control FROM trial_margins WHERE trial_id = $1 AND factor = $2 AND level = $3",
-                    )
-                    .bind(trial_id)
-                    .bind(factor)
-                    .bind(level)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    let (programme, control) = counts.unwrap_or_default();
-                    marginal_counts.push(ArmCounts {
-                        programme: programme as u64,
-                        control: control as u64,
-                    });
-                }
-            }
-            let allocation = allocator
-                .allocate(&spire_trial::AllocationInput {
-                    allocation_number: trial.allocation_count as u64,
-                    stratum: &stratum,
-                    next_block_slot,
-                    marginal_counts: &marginal_counts,
-                })
-                .map_err(|e| Error::Corrupt(e.to_string()))?;
-
-            let time = entry_time(intake_time, &trial);
-            let baseline = serde_json::to_string(&Baseline {
-                trial: &trial.public_id,
-                intake_date: intake.intake_date.to_string(),
-                municipality_code: municipality,
-                benefit: intake.benefit.code(),
-                readiness: intake.readiness.code(),
-                has_qualification: intake.has_qualification,
-                age: intake.cpr.age_on(intake.intake_date),
-                gender: intake.cpr.gender().code(),
-                strata: &intake.strata,
-            })
-            .expect("baseline serialises");
-            let baseline_hash = sha256(baseline.as_bytes());
-            let ledger_index = trial.ledger_size;
-            let leaf = LedgerLeaf {
-                ledger_index: ledger_index as u64,
-                trial_id: trial.public_id.clone(),
-                design_version: design_version as u32,
-                time,
-                actor_id: scope.user_id.to_string(),
-                entry: Entry::Allocation {
-                    stratum: stratum.clone(),
-                    position: allocation.position,
-                    subject,
-                    arm: allocation.arm,
-                    baseline_hash,
-                },
-            };
-            let leaf_hash = leaf.hash();
-            let block = allocation.position.block;
-            let ledger_id: i64 = sqlx::query_scalar(INSERT_LEDGER_SQL)
-                .bind(trial_id)
-                .bind(ledger_index)
-                .bind(design_version)
-                .bind(time.unix_seconds)
-                .bind(i64::from(time.nanos))
-                .bind(&leaf.actor_id)
-                .bind(&stratum_text)
-                .bind(trial.allocation_count)
-                .bind(block.map(|b| b.block_number as i64))
-                .bind(block.map(|b| i64::from(b.offset)))
-                .bind(&subject_bytes)
-                .bind(allocation.arm.as_str())
-                .bind(baseline_hash.as_slice())
-                .bind(leaf_hash.as_slice())
-                .bind(municipality)
-                .fetch_one(&mut *tx)
-                .await?;
-            sqlx::query(
-                "INSERT INTO trial_baselines (ledger_id, trial_id, subject, cpr_ciphertext, first_name, last_name, \
-                 municipality_code, baseline, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(ledger_id)
-            .bind(trial_id)
-            .bind(&subject_bytes)
-            .bind(key.encrypt_cpr(&intake.cpr))
-            .bind(&intake.first_name)
-            .bind(&intake.last_name)
-            .bind(municipality)
-            .bind(&baseline)
-            .bind(scope.user_id)
-            .execute(&mut *tx)
-            .await?;
-            if let Some(next) = allocation.next_block_slot {
-                sqlx::query(
-                    "INSERT INTO trial_block_slots (trial_id, design_version, stratum, block_number, block_offset) \
-                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (trial_id, design_version, stratum) \
-                     DO UPDATE SET block_number = excluded.block_number, block_offset = excluded.block_offset",
-                )
-                .bind(trial_id)
-                .bind(design_version)
-                .bind(&stratum_text)
-                .bind(next.block_number as i64)
-                .bind(i64::from(next.offset))
-                .execute(&mut *tx)
-                .await?;
-            }
-            let (add_programme, add_control) = match allocation.arm {
-                Arm::Programme => (1i64, 0i64),
-                Arm::Control => (0, 1),
-            };
-            // Margins feed minimisation only; other designs skip the round trips
-            // inside the locked section (balance is counted from the ledger).
-            let margins = if matches!(design.method, Method::Minimisation { .. }) {
-                stratum.levels()
-            } else {
-                &[]
-            };
-            for (factor, level) in margins {
-                sqlx::query(
-                    "INSERT INTO trial_margins (trial_id, factor, level, programme, control) VALUES ($1, $2, $3, $4, $5) \
-                     ON CONFLICT (trial_id, factor, level) DO UPDATE SET \
-                     programme = trial_margins.programme + excluded.programme, control = trial_margins.control + excluded.control",
-                )
-                .bind(trial_id)
-                .bind(factor)
-                .bind(level)
-                .bind(add_programme)
-                .bind(add_control)
-                .execute(&mut *tx)
-                .await?;
-            }
-
-            let head = next_head(key, &trial, leaf_hash, time)?;
-            store_head!(&mut tx, trial_id, &trial, &head, 1);
-            if let Some(idempotency_key) = idempotency_key {
-                sqlx::query(
-                    "INSERT INTO trial_idempotency (trial_id, user_id, idempotency_key, subject, ledger_index, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(trial_id)
-                .bind(scope.user_id)
-                .bind(idempotency_key)
-                .bind(&subject_bytes)
-                .bind(ledger_index)
-                .bind(time.unix_seconds)
-                .execute(&mut *tx)
-                .await?;
-            }
-            log_access!(
-                &mut *tx,
-                scope,
-                AccessAction::Create,
-                None::<i64>,
-                Some("trial allocation")
-            )?;
-            tx.commit().await?;
-            Ok(Randomisation::Allocated(Receipt {
-                allocation_id: ledger_id,
-                arm: allocation.arm.as_str().to_string(),
-                ledger_index,
-                stratum: stratum_text,
-                leaf_hash: hex::encode(leaf_hash),
-                tree_head: ReceiptHead {
-                    size: head.signed.head.size as i64,
-                    root: hex::encode(head.signed.head.root),
-                    signature: hex::encode(head.signed.signature),
-                    time: time.unix_seconds,
-                },
-                allocated_at: time.unix_seconds,
-            }))
-        })
+        let request = batch::Request {
+            scope: scope.clone(),
+            key: key.clone(),
+            intake: intake.clone(),
+            idempotency_key: idempotency_key.map(str::to_string),
+            municipality,
+            subject_bytes,
+            subject,
+        };
+        self.randomise_queued(trial_id, request).await
     }
 
     /// One allocation's receipt by its id (for proofs and the receipt page).
