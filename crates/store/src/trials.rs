@@ -306,7 +306,6 @@ macro_rules! receipt_sql {
     };
 }
 const RECEIPT_BY_SUBJECT_SQL: &str = receipt_sql!("l.trial_id = $1 AND l.subject = $2");
-const RECEIPT_BY_INDEX_SQL: &str = receipt_sql!("l.trial_id = $1 AND l.ledger_index = $2");
 const RECEIPT_BY_ID_SQL: &str = receipt_sql!("l.trial_id = $1 AND l.id = $2");
 
 /// The answer to a randomisation request.
@@ -355,11 +354,6 @@ const LOCK_TRIAL_SQL: &str = "UPDATE trials SET ledger_size = ledger_size WHERE 
 const INSERT_SCREENING_SQL: &str = "INSERT INTO trial_screenings (trial_id, at, user_id, municipality_code, subject, eligible, \
      reasons, outcome, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
-const INSERT_LEDGER_SQL: &str = "INSERT INTO trial_ledger (trial_id, ledger_index, design_version, unix_seconds, nanos, actor_id, \
-     kind, stratum, allocation_number, block_number, block_offset, subject, arm, baseline_hash, leaf_hash, \
-     municipality_code) VALUES ($1, $2, $3, $4, $5, $6, 'allocation', $7, $8, $9, $10, $11, $12, $13, $14, $15) \
-     RETURNING id";
-
 /// The heads `trial verify` checks: the latest (it covers every entry, so a
 /// removed or changed entry shows) and a checkpoint every 1,000 entries. A
 /// head is signed in every allocation transaction for its receipt, but
@@ -374,9 +368,6 @@ const INSERT_HEAD_SQL: &str = "INSERT INTO trial_heads (trial_id, tree_size, roo
 
 const UPDATE_TRIAL_HEAD_SQL: &str = "UPDATE trials SET ledger_size = $1, allocation_count = $2, frontier = $3, \
      last_unix_seconds = $4, last_nanos = $5 WHERE id = $6";
-
-const INSERT_BASELINE_SQL: &str = "INSERT INTO trial_baselines (ledger_id, trial_id, subject, cpr_ciphertext, first_name, \
-     last_name, municipality_code, baseline, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
 /// The frozen baseline: what the youth's outcome is compared against. Its
 /// SHA-256 goes into the leaf; no name or CPR number is in it.

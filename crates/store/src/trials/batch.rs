@@ -5,9 +5,10 @@
 //! Each request keeps its own answer: a replayed idempotency key, a youth
 //! randomised before (also earlier in the same batch), an exclusion, a field
 //! error — none of them fails the others. Every entry still gets its own
-//! signed head (size = its index + 1) for its receipt; the trial row (size,
-//! frontier, last time), block slots and margins are written once per batch.
-//! Answers are sent only after the commit.
+//! signed head (size = its index + 1) for its receipt; each table's rows are
+//! written with one multi-row statement, and the trial row (size, frontier,
+//! last time), block slots and margins once per batch. Answers are sent
+//! only after the commit.
 //!
 //! The queue only decides how often the lock is taken: the trial row lock
 //! (PostgreSQL) and `BEGIN IMMEDIATE` (SQLite) still serialise transactions,
@@ -21,7 +22,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 use tokio::sync::oneshot;
 
 /// The most requests one transaction takes; the rest wait for the next one.
-const MAX_BATCH: usize = 128;
+const MAX_BATCH: usize = 64;
 
 /// A randomisation request, checked and hashed, waiting for its transaction.
 pub(super) struct Request {
@@ -160,6 +161,12 @@ impl Db {
 
     /// One write transaction for `requests`, in order. The outer error is the
     /// transaction's (nothing committed); the inner ones are the requests'.
+    ///
+    /// Three steps, so that the statements do not grow with the batch: read
+    /// what the requests need (earlier keys, earlier allocations, block
+    /// slots) with one statement each; decide every request in memory, in
+    /// order, over that state (draws, leaves, heads); write each table's rows
+    /// with one multi-row statement (a few, see [`chunks`]).
     async fn randomise_batch(
         &self,
         trial_id: i64,
@@ -189,79 +196,162 @@ impl Db {
             let design_version = trial.design_version;
             let is_blocks = matches!(design.method, Method::StratifiedBlocks { .. });
             let is_minimisation = matches!(design.method, Method::Minimisation { .. });
+            let strata: Vec<Result<(StratumKey, String), FieldError>> = requests
+                .iter()
+                .map(|r| {
+                    stratum_for(&design, &settings, &r.intake).map(|s| {
+                        let text = s.to_string();
+                        (s, text)
+                    })
+                })
+                .collect();
 
-            // What this batch has written so far, over what the database holds.
+            // 1. What the database holds for these requests.
+            let keyed: Vec<(i64, &str)> = dedup(
+                requests
+                    .iter()
+                    .filter_map(|r| Some((r.scope.user_id, r.idempotency_key.as_deref()?))),
+            );
+            let mut by_key: HashMap<(i64, String), (Vec<u8>, Option<Receipt>, i64)> =
+                HashMap::new();
+            if !keyed.is_empty() {
+                let rows = keyed.len().next_power_of_two();
+                let sql = shape("idempotency", rows, || {
+                    format!(
+                        "SELECT user_id, idempotency_key, subject, ledger_index FROM trial_idempotency WHERE {}",
+                        (0..rows)
+                            .map(|i| format!(
+                                "(trial_id = $1 AND user_id = ${} AND idempotency_key = ${})",
+                                2 + 2 * i,
+                                3 + 2 * i
+                            ))
+                            .collect::<Vec<_>>()
+                            .join(" OR ")
+                    )
+                });
+                let mut query =
+                    sqlx::query_as::<_, (i64, String, Vec<u8>, i64)>(sql).bind(trial_id);
+                for i in 0..rows {
+                    let (user_id, key) = keyed[i.min(keyed.len() - 1)];
+                    query = query.bind(user_id).bind(key);
+                }
+                for (user_id, key, subject, index) in query.fetch_all(&mut *tx).await? {
+                    by_key.insert((user_id, key), (subject, None, index));
+                }
+                let replayed: Vec<i64> = dedup(by_key.values().map(|(_, _, index)| *index));
+                if !replayed.is_empty() {
+                    let rows = replayed.len().next_power_of_two();
+                    let sql = shape("receipts by index", rows, || {
+                        format!("{RECEIPTS_SQL} l.ledger_index IN ({})", list(rows, 2))
+                    });
+                    let mut query = sqlx::query_as::<_, SubjectReceiptRow>(sql).bind(trial_id);
+                    for i in 0..rows {
+                        query = query.bind(replayed[i.min(replayed.len() - 1)]);
+                    }
+                    let receipts: HashMap<i64, Receipt> = query
+                        .fetch_all(&mut *tx)
+                        .await?
+                        .into_iter()
+                        .map(|row| (row.receipt.ledger_index, row.receipt.into()))
+                        .collect();
+                    for (_, receipt, index) in by_key.values_mut() {
+                        *receipt = Some(receipts.get(index).cloned().ok_or_else(|| {
+                            Error::Corrupt(format!("no allocation at ledger index {index}"))
+                        })?);
+                    }
+                }
+            }
+            let subjects: Vec<&[u8]> = dedup(requests.iter().map(|r| r.subject_bytes.as_slice()));
+            let rows = subjects.len().next_power_of_two();
+            let sql = shape("receipts by subject", rows, || {
+                format!("{RECEIPTS_SQL} l.subject IN ({})", list(rows, 2))
+            });
+            let mut query = sqlx::query_as::<_, SubjectReceiptRow>(sql).bind(trial_id);
+            for i in 0..rows {
+                query = query.bind(subjects[i.min(subjects.len() - 1)]);
+            }
+            let mut by_subject: HashMap<Vec<u8>, Receipt> = query
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .map(|row| (row.subject, row.receipt.into()))
+                .collect();
+            let mut block_slots: HashMap<String, BlockSlot> = HashMap::new();
+            if is_blocks {
+                let texts: Vec<&str> = dedup(
+                    strata
+                        .iter()
+                        .filter_map(|s| s.as_ref().ok().map(|(_, text)| text.as_str())),
+                );
+                if !texts.is_empty() {
+                    let rows = texts.len().next_power_of_two();
+                    let sql = shape("block slots", rows, || {
+                        format!(
+                            "SELECT stratum, block_number, block_offset FROM trial_block_slots \
+                             WHERE trial_id = $1 AND design_version = $2 AND stratum IN ({})",
+                            list(rows, 3)
+                        )
+                    });
+                    let mut query = sqlx::query_as::<_, (String, i64, i64)>(sql)
+                        .bind(trial_id)
+                        .bind(design_version);
+                    for i in 0..rows {
+                        query = query.bind(texts[i.min(texts.len() - 1)]);
+                    }
+                    for (stratum, block_number, offset) in query.fetch_all(&mut *tx).await? {
+                        block_slots.insert(
+                            stratum,
+                            BlockSlot {
+                                block_number: block_number as u64,
+                                offset: offset as u32,
+                            },
+                        );
+                    }
+                }
+            }
+
+            // 2. Every request in order, in memory.
             let mut ledger_size = trial.ledger_size;
             let mut allocation_count = trial.allocation_count;
             let mut last_time = UtcTime {
                 unix_seconds: trial.last_unix_seconds,
                 nanos: trial.last_nanos as u32,
             };
-            let mut block_slots: HashMap<String, BlockSlot> = HashMap::new();
             let mut touched_slots: Vec<String> = Vec::new();
             let mut margins: HashMap<(String, String), ArmCounts> = HashMap::new();
             let mut margin_deltas: Vec<((String, String), i64, i64)> = Vec::new();
-            let mut by_subject: HashMap<Vec<u8>, Receipt> = HashMap::new();
-            let mut by_key: HashMap<(i64, String), (Vec<u8>, Receipt)> = HashMap::new();
+            let mut screenings: Vec<(&Request, i64, bool, String, &'static str)> = Vec::new();
+            let mut accesses: Vec<(&Request, &'static str, &'static str)> = Vec::new();
+            let mut entries: Vec<NewEntry<'_>> = Vec::new();
             // The draw's and the heads' keys, decrypted at the first allocation.
             let mut drawing: Option<(TrialKey, HeadSigner, MerkleFrontier)> = None;
 
             let mut outcomes = Vec::with_capacity(requests.len());
-            for request in requests {
+            for (request, stratum) in requests.iter().zip(&strata) {
                 let scope = &request.scope;
                 let subject_bytes = &request.subject_bytes;
                 let intake = &request.intake;
                 let intake_time = now_utc();
                 let outcome: Result<Randomisation> = 'request: {
                     if let Some(idempotency_key) = &request.idempotency_key {
-                        let replay = match by_key.get(&(scope.user_id, idempotency_key.clone())) {
-                            Some((earlier_subject, receipt)) => {
-                                Some((earlier_subject.clone(), Some(receipt.clone()), 0))
-                            }
-                            None => sqlx::query_as::<_, (Vec<u8>, i64)>(
-                                "SELECT subject, ledger_index FROM trial_idempotency \
-                                 WHERE trial_id = $1 AND user_id = $2 AND idempotency_key = $3",
-                            )
-                            .bind(trial_id)
-                            .bind(scope.user_id)
-                            .bind(idempotency_key)
-                            .fetch_optional(&mut *tx)
-                            .await?
-                            .map(|(subject, index)| (subject, None, index)),
-                        };
-                        if let Some((earlier_subject, receipt, ledger_index)) = replay {
-                            if &earlier_subject != subject_bytes {
+                        if let Some((earlier_subject, receipt, _)) =
+                            by_key.get(&(scope.user_id, idempotency_key.clone()))
+                        {
+                            if earlier_subject != subject_bytes {
                                 break 'request Err(Error::Invalid(FieldError::new(
                                     "idempotency_key",
                                     Problem::IdempotencyKeyReused,
                                 )));
                             }
-                            let receipt = match receipt {
-                                Some(receipt) => receipt,
-                                None => sqlx::query_as::<_, ReceiptRow>(RECEIPT_BY_INDEX_SQL)
-                                    .bind(trial_id)
-                                    .bind(ledger_index)
-                                    .fetch_one(&mut *tx)
-                                    .await?
-                                    .into(),
-                            };
+                            let receipt = receipt.clone().expect("read with the key");
                             break 'request Ok(Randomisation::Replayed(receipt));
                         }
                     }
-                    let stratum = match stratum_for(&design, &settings, intake) {
+                    let (stratum, stratum_text) = match stratum {
                         Ok(stratum) => stratum,
-                        Err(field) => break 'request Err(Error::Invalid(field)),
+                        Err(field) => break 'request Err(Error::Invalid(field.clone())),
                     };
-                    let stratum_text = stratum.to_string();
-                    let earlier = match by_subject.get(subject_bytes) {
-                        Some(receipt) => Some(receipt.clone()),
-                        None => sqlx::query_as::<_, ReceiptRow>(RECEIPT_BY_SUBJECT_SQL)
-                            .bind(trial_id)
-                            .bind(subject_bytes)
-                            .fetch_optional(&mut *tx)
-                            .await?
-                            .map(Receipt::from),
-                    };
+                    let earlier = by_subject.get(subject_bytes).cloned();
                     let reasons = rules.check(&candidate(intake));
                     let outcome = if earlier.is_some() {
                         "already_randomised"
@@ -275,36 +365,23 @@ impl Db {
                     } else {
                         "randomised"
                     };
-                    sqlx::query(INSERT_SCREENING_SQL)
-                        .bind(trial_id)
-                        .bind(intake_time.unix_seconds)
-                        .bind(scope.user_id)
-                        .bind(request.municipality)
-                        .bind(subject_bytes)
-                        .bind(reasons.is_empty())
-                        .bind(reason_codes(&reasons))
-                        .bind(outcome)
-                        .bind(scope.request_id.as_str())
-                        .execute(&mut *tx)
-                        .await?;
+                    screenings.push((
+                        request,
+                        intake_time.unix_seconds,
+                        reasons.is_empty(),
+                        reason_codes(&reasons),
+                        outcome,
+                    ));
                     if let Some(earlier) = earlier {
-                        log_access!(
-                            &mut *tx,
-                            scope,
-                            AccessAction::Read,
-                            None::<i64>,
-                            Some("trial allocation shown again")
-                        )?;
+                        accesses.push((
+                            request,
+                            AccessAction::Read.code(),
+                            "trial allocation shown again",
+                        ));
                         break 'request Ok(Randomisation::AlreadyRandomised(earlier));
                     }
                     if !reasons.is_empty() {
-                        log_access!(
-                            &mut *tx,
-                            scope,
-                            AccessAction::Read,
-                            None::<i64>,
-                            Some("trial screening")
-                        )?;
+                        accesses.push((request, AccessAction::Read.code(), "trial screening"));
                         break 'request Ok(Randomisation::NotEligible(reasons));
                     }
 
@@ -331,24 +408,13 @@ impl Db {
                     let (trial_key, signer, frontier) = drawing.as_mut().expect("decrypted above");
                     let allocator = Allocator::new(trial_key, &design)
                         .map_err(|e| Error::Corrupt(e.to_string()))?;
-                    let next_block_slot = if !is_blocks {
-                        BlockSlot::FIRST
-                    } else if let Some(slot) = block_slots.get(&stratum_text) {
-                        *slot
+                    let next_block_slot = if is_blocks {
+                        block_slots
+                            .get(stratum_text)
+                            .copied()
+                            .unwrap_or(BlockSlot::FIRST)
                     } else {
-                        let slot: Option<(i64, i64)> = sqlx::query_as(
-                            "SELECT block_number, block_offset FROM trial_block_slots \
-                             WHERE trial_id = $1 AND design_version = $2 AND stratum = $3",
-                        )
-                        .bind(trial_id)
-                        .bind(design_version)
-                        .bind(&stratum_text)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                        slot.map_or(BlockSlot::FIRST, |(block_number, offset)| BlockSlot {
-                            block_number: block_number as u64,
-                            offset: offset as u32,
-                        })
+                        BlockSlot::FIRST
                     };
                     let mut marginal_counts = Vec::new();
                     if is_minimisation {
@@ -381,7 +447,7 @@ impl Db {
                     let allocation = allocator
                         .allocate(&spire_trial::AllocationInput {
                             allocation_number: allocation_count as u64,
-                            stratum: &stratum,
+                            stratum,
                             next_block_slot,
                             marginal_counts: &marginal_counts,
                         })
@@ -417,39 +483,9 @@ impl Db {
                         },
                     };
                     let leaf_hash = leaf.hash();
-                    let block = allocation.position.block;
-                    let ledger_id: i64 = sqlx::query_scalar(INSERT_LEDGER_SQL)
-                        .bind(trial_id)
-                        .bind(ledger_index)
-                        .bind(design_version)
-                        .bind(time.unix_seconds)
-                        .bind(i64::from(time.nanos))
-                        .bind(&leaf.actor_id)
-                        .bind(&stratum_text)
-                        .bind(allocation_count)
-                        .bind(block.map(|b| b.block_number as i64))
-                        .bind(block.map(|b| i64::from(b.offset)))
-                        .bind(subject_bytes)
-                        .bind(allocation.arm.as_str())
-                        .bind(baseline_hash.as_slice())
-                        .bind(leaf_hash.as_slice())
-                        .bind(request.municipality)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                    sqlx::query(INSERT_BASELINE_SQL)
-                        .bind(ledger_id)
-                        .bind(trial_id)
-                        .bind(subject_bytes)
-                        .bind(request.key.encrypt_cpr(&intake.cpr))
-                        .bind(&intake.first_name)
-                        .bind(&intake.last_name)
-                        .bind(request.municipality)
-                        .bind(&baseline)
-                        .bind(scope.user_id)
-                        .execute(&mut *tx)
-                        .await?;
                     if let Some(next) = allocation.next_block_slot {
-                        if block_slots.insert(stratum_text.clone(), next).is_none() {
+                        block_slots.insert(stratum_text.clone(), next);
+                        if !touched_slots.contains(stratum_text) {
                             touched_slots.push(stratum_text.clone());
                         }
                     }
@@ -466,66 +502,50 @@ impl Db {
                             margin_deltas.push((margin, programme, control));
                         }
                     }
-
                     frontier.push(leaf_hash);
-                    let signed = signer.sign(TreeHead {
+                    let head = signer.sign(TreeHead {
                         trial_id: trial.public_id.clone(),
                         size: frontier.len(),
                         root: frontier.root(),
                         time,
                     });
-                    sqlx::query(INSERT_HEAD_SQL)
-                        .bind(trial_id)
-                        .bind(signed.head.size as i64)
-                        .bind(signed.head.root.as_slice())
-                        .bind(time.unix_seconds)
-                        .bind(i64::from(time.nanos))
-                        .bind(signed.signature.as_slice())
-                        .execute(&mut *tx)
-                        .await?;
-                    if let Some(idempotency_key) = &request.idempotency_key {
-                        sqlx::query(
-                            "INSERT INTO trial_idempotency (trial_id, user_id, idempotency_key, subject, ledger_index, created_at) \
-                             VALUES ($1, $2, $3, $4, $5, $6)",
-                        )
-                        .bind(trial_id)
-                        .bind(scope.user_id)
-                        .bind(idempotency_key)
-                        .bind(subject_bytes)
-                        .bind(ledger_index)
-                        .bind(time.unix_seconds)
-                        .execute(&mut *tx)
-                        .await?;
-                    }
-                    log_access!(
-                        &mut *tx,
-                        scope,
-                        AccessAction::Create,
-                        None::<i64>,
-                        Some("trial allocation")
-                    )?;
-                    ledger_size += 1;
-                    allocation_count += 1;
-                    last_time = time;
+                    accesses.push((request, AccessAction::Create.code(), "trial allocation"));
+                    // The allocation id comes from the insert below.
                     let receipt = Receipt {
-                        allocation_id: ledger_id,
+                        allocation_id: 0,
                         arm: allocation.arm.as_str().to_string(),
                         ledger_index,
-                        stratum: stratum_text,
+                        stratum: stratum_text.clone(),
                         leaf_hash: hex::encode(leaf_hash),
                         tree_head: ReceiptHead {
-                            size: signed.head.size as i64,
-                            root: hex::encode(signed.head.root),
-                            signature: hex::encode(signed.signature),
+                            size: head.head.size as i64,
+                            root: hex::encode(head.head.root),
+                            signature: hex::encode(head.signature),
                             time: time.unix_seconds,
                         },
                         allocated_at: time.unix_seconds,
                     };
+                    entries.push(NewEntry {
+                        request,
+                        ledger_index,
+                        allocation_number: allocation_count,
+                        time,
+                        stratum: stratum_text,
+                        block: allocation.position.block,
+                        arm: allocation.arm,
+                        baseline,
+                        baseline_hash,
+                        leaf_hash,
+                        head,
+                    });
+                    ledger_size += 1;
+                    allocation_count += 1;
+                    last_time = time;
                     by_subject.insert(subject_bytes.clone(), receipt.clone());
                     if let Some(idempotency_key) = &request.idempotency_key {
                         by_key.insert(
                             (scope.user_id, idempotency_key.clone()),
-                            (subject_bytes.clone(), receipt.clone()),
+                            (subject_bytes.clone(), Some(receipt.clone()), ledger_index),
                         );
                     }
                     Ok(Randomisation::Allocated(receipt))
@@ -533,61 +553,347 @@ impl Db {
                 outcomes.push(outcome);
             }
 
-            if let Some((_, _, frontier)) = &drawing {
-                for stratum_text in &touched_slots {
-                    let next = block_slots[stratum_text];
-                    sqlx::query(
-                        "INSERT INTO trial_block_slots (trial_id, design_version, stratum, block_number, block_offset) \
-                         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (trial_id, design_version, stratum) \
-                         DO UPDATE SET block_number = excluded.block_number, block_offset = excluded.block_offset",
+            // 3. The rows, a table at a time.
+            for range in chunks(screenings.len()) {
+                let rows = range.len();
+                let sql = shape("screenings", rows, || {
+                    format!(
+                        "INSERT INTO trial_screenings (trial_id, at, user_id, municipality_code, subject, \
+                         eligible, reasons, outcome, request_id) VALUES {}",
+                        values(rows, 9, 1)
                     )
-                    .bind(trial_id)
-                    .bind(design_version)
-                    .bind(stratum_text)
-                    .bind(next.block_number as i64)
-                    .bind(i64::from(next.offset))
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                // Margins feed minimisation only (balance is counted from the ledger).
-                let mut summed: Vec<((String, String), i64, i64)> = Vec::new();
-                for (margin, programme, control) in margin_deltas {
-                    match summed.iter_mut().find(|(m, _, _)| *m == margin) {
-                        Some((_, p, c)) => {
-                            *p += programme;
-                            *c += control;
-                        }
-                        None => summed.push((margin, programme, control)),
-                    }
-                }
-                for ((factor, level), programme, control) in &summed {
-                    sqlx::query(
-                        "INSERT INTO trial_margins (trial_id, factor, level, programme, control) VALUES ($1, $2, $3, $4, $5) \
-                         ON CONFLICT (trial_id, factor, level) DO UPDATE SET \
-                         programme = trial_margins.programme + excluded.programme, control = trial_margins.control + excluded.control",
-                    )
-                    .bind(trial_id)
-                    .bind(factor)
-                    .bind(level)
-                    .bind(programme)
-                    .bind(control)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                if ledger_size != trial.ledger_size {
-                    sqlx::query(UPDATE_TRIAL_HEAD_SQL)
-                        .bind(ledger_size)
-                        .bind(allocation_count)
-                        .bind(frontier.to_bytes())
-                        .bind(last_time.unix_seconds)
-                        .bind(i64::from(last_time.nanos))
+                });
+                let mut query = sqlx::query(sql);
+                for (request, at, eligible, reasons, outcome) in &screenings[range] {
+                    query = query
                         .bind(trial_id)
-                        .execute(&mut *tx)
-                        .await?;
+                        .bind(*at)
+                        .bind(request.scope.user_id)
+                        .bind(request.municipality)
+                        .bind(request.subject_bytes.as_slice())
+                        .bind(*eligible)
+                        .bind(reasons.as_str())
+                        .bind(*outcome)
+                        .bind(request.scope.request_id.as_str());
+                }
+                query.execute(&mut *tx).await?;
+            }
+            let mut ledger_ids: HashMap<i64, i64> = HashMap::new();
+            for range in chunks(entries.len()) {
+                let rows = range.len();
+                let sql = shape("ledger", rows, || {
+                    format!(
+                        "INSERT INTO trial_ledger (trial_id, ledger_index, design_version, unix_seconds, nanos, \
+                         actor_id, kind, stratum, allocation_number, block_number, block_offset, subject, arm, \
+                         baseline_hash, leaf_hash, municipality_code) VALUES {} RETURNING ledger_index, id",
+                        values(rows, 16, 1)
+                    )
+                });
+                let mut query = sqlx::query_as::<_, (i64, i64)>(sql);
+                for entry in &entries[range] {
+                    query = query
+                        .bind(trial_id)
+                        .bind(entry.ledger_index)
+                        .bind(design_version)
+                        .bind(entry.time.unix_seconds)
+                        .bind(i64::from(entry.time.nanos))
+                        .bind(entry.request.scope.user_id.to_string())
+                        .bind("allocation")
+                        .bind(entry.stratum.as_str())
+                        .bind(entry.allocation_number)
+                        .bind(entry.block.map(|b| b.block_number as i64))
+                        .bind(entry.block.map(|b| i64::from(b.offset)))
+                        .bind(entry.request.subject_bytes.as_slice())
+                        .bind(entry.arm.as_str())
+                        .bind(entry.baseline_hash.as_slice())
+                        .bind(entry.leaf_hash.as_slice())
+                        .bind(entry.request.municipality);
+                }
+                ledger_ids.extend(query.fetch_all(&mut *tx).await?);
+            }
+            let ledger_id = |index: i64| {
+                ledger_ids
+                    .get(&index)
+                    .copied()
+                    .ok_or_else(|| Error::Corrupt(format!("no id for ledger index {index}")))
+            };
+            for range in chunks(entries.len()) {
+                let rows = range.len();
+                let sql = shape("baselines", rows, || {
+                    format!(
+                        "INSERT INTO trial_baselines (ledger_id, trial_id, subject, cpr_ciphertext, first_name, \
+                         last_name, municipality_code, baseline, created_by) VALUES {}",
+                        values(rows, 9, 1)
+                    )
+                });
+                let mut query = sqlx::query(sql);
+                for entry in &entries[range] {
+                    let request = entry.request;
+                    query = query
+                        .bind(ledger_id(entry.ledger_index)?)
+                        .bind(trial_id)
+                        .bind(request.subject_bytes.as_slice())
+                        .bind(request.key.encrypt_cpr(&request.intake.cpr))
+                        .bind(request.intake.first_name.as_str())
+                        .bind(request.intake.last_name.as_str())
+                        .bind(request.municipality)
+                        .bind(entry.baseline.as_str())
+                        .bind(request.scope.user_id);
+                }
+                query.execute(&mut *tx).await?;
+            }
+            for range in chunks(entries.len()) {
+                let rows = range.len();
+                let sql = shape("heads", rows, || {
+                    format!(
+                        "INSERT INTO trial_heads (trial_id, tree_size, root, unix_seconds, nanos, signature) VALUES {}",
+                        values(rows, 6, 1)
+                    )
+                });
+                let mut query = sqlx::query(sql);
+                for entry in &entries[range] {
+                    let head = &entry.head;
+                    query = query
+                        .bind(trial_id)
+                        .bind(head.head.size as i64)
+                        .bind(head.head.root.as_slice())
+                        .bind(head.head.time.unix_seconds)
+                        .bind(i64::from(head.head.time.nanos))
+                        .bind(head.signature.as_slice());
+                }
+                query.execute(&mut *tx).await?;
+            }
+            let keyed_entries: Vec<&NewEntry<'_>> = entries
+                .iter()
+                .filter(|e| e.request.idempotency_key.is_some())
+                .collect();
+            for range in chunks(keyed_entries.len()) {
+                let rows = range.len();
+                let sql = shape("idempotency keys", rows, || {
+                    format!(
+                        "INSERT INTO trial_idempotency (trial_id, user_id, idempotency_key, subject, ledger_index, \
+                         created_at) VALUES {}",
+                        values(rows, 6, 1)
+                    )
+                });
+                let mut query = sqlx::query(sql);
+                for entry in &keyed_entries[range] {
+                    query = query
+                        .bind(trial_id)
+                        .bind(entry.request.scope.user_id)
+                        .bind(entry.request.idempotency_key.as_deref())
+                        .bind(entry.request.subject_bytes.as_slice())
+                        .bind(entry.ledger_index)
+                        .bind(entry.time.unix_seconds);
+                }
+                query.execute(&mut *tx).await?;
+            }
+            let now = crate::now();
+            for range in chunks(accesses.len()) {
+                let rows = range.len();
+                let sql = shape("access log", rows, || {
+                    format!(
+                        "INSERT INTO access_log (at, user_id, municipality_code, action, youth_id, criterion, \
+                         purpose, request_id) VALUES {}",
+                        values(rows, 8, 1)
+                    )
+                });
+                let mut query = sqlx::query(sql);
+                for (request, action, criterion) in &accesses[range] {
+                    let scope = &request.scope;
+                    query = query
+                        .bind(now)
+                        .bind(scope.user_id)
+                        .bind(scope.municipality)
+                        .bind(*action)
+                        .bind(None::<i64>)
+                        .bind(*criterion)
+                        .bind(scope.purpose.code())
+                        .bind(scope.request_id.as_str());
+                }
+                query.execute(&mut *tx).await?;
+            }
+            for range in chunks(touched_slots.len()) {
+                let rows = range.len();
+                let sql = shape("block slots upsert", rows, || {
+                    format!(
+                        "INSERT INTO trial_block_slots (trial_id, design_version, stratum, block_number, \
+                         block_offset) VALUES {} ON CONFLICT (trial_id, design_version, stratum) \
+                         DO UPDATE SET block_number = excluded.block_number, block_offset = excluded.block_offset",
+                        values(rows, 5, 1)
+                    )
+                });
+                let mut query = sqlx::query(sql);
+                for stratum in &touched_slots[range] {
+                    let next = block_slots[stratum];
+                    query = query
+                        .bind(trial_id)
+                        .bind(design_version)
+                        .bind(stratum.as_str())
+                        .bind(next.block_number as i64)
+                        .bind(i64::from(next.offset));
+                }
+                query.execute(&mut *tx).await?;
+            }
+            // Margins feed minimisation only (balance is counted from the ledger).
+            let mut summed: Vec<((String, String), i64, i64)> = Vec::new();
+            for (margin, programme, control) in margin_deltas {
+                match summed.iter_mut().find(|(m, _, _)| *m == margin) {
+                    Some((_, p, c)) => {
+                        *p += programme;
+                        *c += control;
+                    }
+                    None => summed.push((margin, programme, control)),
                 }
             }
+            for ((factor, level), programme, control) in &summed {
+                sqlx::query(
+                    "INSERT INTO trial_margins (trial_id, factor, level, programme, control) VALUES ($1, $2, $3, $4, $5) \
+                     ON CONFLICT (trial_id, factor, level) DO UPDATE SET \
+                     programme = trial_margins.programme + excluded.programme, control = trial_margins.control + excluded.control",
+                )
+                .bind(trial_id)
+                .bind(factor)
+                .bind(level)
+                .bind(programme)
+                .bind(control)
+                .execute(&mut *tx)
+                .await?;
+            }
+            if let Some((_, _, frontier)) = &drawing {
+                sqlx::query(UPDATE_TRIAL_HEAD_SQL)
+                    .bind(ledger_size)
+                    .bind(allocation_count)
+                    .bind(frontier.to_bytes())
+                    .bind(last_time.unix_seconds)
+                    .bind(i64::from(last_time.nanos))
+                    .bind(trial_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             tx.commit().await?;
+            // Committed: the new allocations' ids into their receipts.
+            for outcome in &mut outcomes {
+                if let Ok(
+                    Randomisation::Allocated(receipt)
+                    | Randomisation::Replayed(receipt)
+                    | Randomisation::AlreadyRandomised(receipt),
+                ) = outcome
+                {
+                    if receipt.ledger_index >= trial.ledger_size {
+                        receipt.allocation_id = ledger_id(receipt.ledger_index)?;
+                    }
+                }
+            }
             Ok(outcomes)
         })
+    }
+}
+
+/// An allocation decided in memory, to be written.
+struct NewEntry<'a> {
+    request: &'a Request,
+    ledger_index: i64,
+    allocation_number: i64,
+    time: UtcTime,
+    stratum: &'a String,
+    block: Option<BlockSlot>,
+    arm: Arm,
+    baseline: String,
+    baseline_hash: [u8; 32],
+    leaf_hash: [u8; 32],
+    head: SignedTreeHead,
+}
+
+/// Receipts (as `RECEIPT_BY_*_SQL`) with the subject, for a list of subjects
+/// or ledger indexes appended to the text.
+const RECEIPTS_SQL: &str = "SELECT l.id, l.arm, l.ledger_index, l.stratum, l.leaf_hash, l.unix_seconds, \
+     h.tree_size, h.root, h.signature, h.unix_seconds AS head_seconds, l.subject FROM trial_ledger l \
+     JOIN trial_heads h ON h.trial_id = l.trial_id AND h.tree_size = l.ledger_index + 1 \
+     WHERE l.kind = 'allocation' AND l.trial_id = $1 AND";
+
+#[derive(sqlx::FromRow)]
+struct SubjectReceiptRow {
+    subject: Vec<u8>,
+    #[sqlx(flatten)]
+    receipt: ReceiptRow,
+}
+
+/// Multi-row statement texts by (name, rows). Each is built once from
+/// constants and numbers only (never from data), and kept for the life of
+/// the process, so it is a `&'static str` like every other SQL text here.
+/// Row counts are powers of two up to [`MAX_BATCH`], so there are a few
+/// shapes per statement and prepared statements are reused.
+static SHAPES: LazyLock<Mutex<HashMap<(&'static str, usize), &'static str>>> =
+    LazyLock::new(Default::default);
+
+fn shape(name: &'static str, rows: usize, build: impl FnOnce() -> String) -> &'static str {
+    debug_assert!(rows.is_power_of_two() && rows <= MAX_BATCH);
+    let mut shapes = SHAPES.lock().unwrap_or_else(|e| e.into_inner());
+    shapes
+        .entry((name, rows))
+        .or_insert_with(|| Box::leak(build().into_boxed_str()))
+}
+
+/// `rows` groups of `columns` placeholders numbered from `first`: `($1, $2), ($3, $4)`.
+fn values(rows: usize, columns: usize, first: usize) -> String {
+    (0..rows)
+        .map(|row| {
+            let start = first + row * columns;
+            let cells: Vec<String> = (start..start + columns).map(|n| format!("${n}")).collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `n` placeholders numbered from `first`: `$2, $3, $4`.
+fn list(n: usize, first: usize) -> String {
+    (first..first + n)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `0..n` in consecutive pieces whose lengths are powers of two, largest first
+/// (13 rows: 8, 4, 1). A look-up list is padded instead, by repeating its last item.
+fn chunks(n: usize) -> Vec<std::ops::Range<usize>> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    while start < n {
+        let len = 1 << (usize::BITS - 1 - (n - start).leading_zeros());
+        pieces.push(start..start + len);
+        start += len;
+    }
+    pieces
+}
+
+/// The distinct items, in first-seen order.
+fn dedup<T: PartialEq>(items: impl Iterator<Item = T>) -> Vec<T> {
+    let mut seen = Vec::new();
+    for item in items {
+        if !seen.contains(&item) {
+            seen.push(item);
+        }
+    }
+    seen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_are_powers_of_two() {
+        assert_eq!(chunks(0), vec![]);
+        assert_eq!(chunks(1), vec![0..1]);
+        assert_eq!(chunks(13), vec![0..8, 8..12, 12..13]);
+        assert_eq!(chunks(64), vec![0..64]);
+    }
+
+    #[test]
+    fn placeholders_in_order() {
+        assert_eq!(values(2, 2, 1), "($1, $2), ($3, $4)");
+        assert_eq!(list(3, 2), "$2, $3, $4");
     }
 }
