@@ -1,0 +1,899 @@
+//! Group commit of randomisations. The requests for one trial that arrive
+//! while its write transaction is in flight wait in the trial's queue; the
+//! next transaction takes all of them (up to [`MAX_BATCH`]) and allocates them
+//! one after the other, in arrival order, under one trial lock and one commit.
+//! Each request keeps its own answer: a replayed idempotency key, a youth
+//! randomised before (also earlier in the same batch), an exclusion, a field
+//! error — none of them fails the others. Every entry still gets its own
+//! signed head (size = its index + 1) for its receipt; each table's rows are
+//! written with one multi-row statement, and the trial row (size, frontier,
+//! last time), block slots and margins once per batch. Answers are sent
+//! only after the commit.
+//!
+//! The queue only decides how often the lock is taken: the trial row lock
+//! (PostgreSQL) and `BEGIN IMMEDIATE` (SQLite) still serialise transactions,
+//! also between processes. The batch runs in its own task, so a client that
+//! goes away cannot cancel the transaction the other requests wait for. When
+//! a batch fails as a whole (a database error), each of its requests is tried
+//! again alone, so one request's failure is its own.
+
+use super::*;
+use std::sync::{Arc, LazyLock, Mutex};
+use tokio::sync::oneshot;
+
+/// The most requests one transaction takes; the rest wait for the next one.
+const MAX_BATCH: usize = 64;
+
+/// A randomisation request, checked and hashed, waiting for its transaction.
+pub(super) struct Request {
+    pub scope: Scope,
+    pub key: ServerKey,
+    pub intake: Intake,
+    pub idempotency_key: Option<String>,
+    pub municipality: i64,
+    pub subject_bytes: Vec<u8>,
+    pub subject: SubjectPseudonym,
+}
+
+struct Waiting {
+    request: Request,
+    answer: oneshot::Sender<Result<Randomisation>>,
+}
+
+#[derive(Default)]
+struct QueueState {
+    waiting: Vec<Waiting>,
+    /// A task is draining the queue.
+    running: bool,
+}
+
+#[derive(Default)]
+struct TrialQueue {
+    state: Mutex<QueueState>,
+}
+
+/// The queues, by (connection pool, trial). A pool is named by the address of
+/// its shared connect options, kept alive here so that no other pool can
+/// reuse the address.
+type PoolMark = Arc<dyn std::any::Any + Send + Sync>;
+#[allow(clippy::type_complexity)]
+static QUEUES: LazyLock<Mutex<HashMap<(usize, i64), (PoolMark, Arc<TrialQueue>)>>> =
+    LazyLock::new(Default::default);
+
+fn queue_of(db: &Db, trial_id: i64) -> Arc<TrialQueue> {
+    let mark: PoolMark = match db {
+        Db::Sqlite(pool) => pool.connect_options(),
+        Db::Postgres(pool) => pool.connect_options(),
+    };
+    let address = Arc::as_ptr(&mark) as *const () as usize;
+    let mut queues = QUEUES.lock().expect("the queue registry");
+    queues
+        .entry((address, trial_id))
+        .or_insert_with(|| (mark, Arc::default()))
+        .1
+        .clone()
+}
+
+/// Resets the queue when its draining task is dropped before it finished
+/// (a panic, or its runtime shut down): the waiting requests are dropped, so
+/// they are answered with an error, and the next request starts a new task.
+struct Drainer {
+    queue: Arc<TrialQueue>,
+    finished: bool,
+}
+
+impl Drop for Drainer {
+    fn drop(&mut self) {
+        if !self.finished {
+            let mut state = self.queue.state.lock().unwrap_or_else(|e| e.into_inner());
+            state.running = false;
+            state.waiting.clear();
+        }
+    }
+}
+
+impl Db {
+    /// Queues the request for the trial's next write transaction and waits
+    /// for its answer (sent after the commit).
+    pub(super) async fn randomise_queued(
+        &self,
+        trial_id: i64,
+        request: Request,
+    ) -> Result<Randomisation> {
+        let queue = queue_of(self, trial_id);
+        let (answer, answered) = oneshot::channel();
+        let start = {
+            let mut state = queue.state.lock().expect("a trial queue");
+            state.waiting.push(Waiting { request, answer });
+            !std::mem::replace(&mut state.running, true)
+        };
+        if start {
+            tokio::spawn(self.clone().drain(queue, trial_id));
+        }
+        answered
+            .await
+            .unwrap_or(Err(Error::Database(sqlx::Error::WorkerCrashed)))
+    }
+
+    async fn drain(self, queue: Arc<TrialQueue>, trial_id: i64) {
+        let mut drainer = Drainer {
+            queue,
+            finished: false,
+        };
+        loop {
+            let batch: Vec<Waiting> = {
+                let mut state = drainer.queue.state.lock().expect("a trial queue");
+                if state.waiting.is_empty() {
+                    state.running = false;
+                    drainer.finished = true;
+                    return;
+                }
+                let n = state.waiting.len().min(MAX_BATCH);
+                state.waiting.drain(..n).collect()
+            };
+            let (requests, answers): (Vec<Request>, Vec<_>) =
+                batch.into_iter().map(|w| (w.request, w.answer)).unzip();
+            match self.randomise_batch(trial_id, &requests).await {
+                Ok(outcomes) => {
+                    for (answer, outcome) in answers.into_iter().zip(outcomes) {
+                        let _ = answer.send(outcome);
+                    }
+                }
+                Err(err) if requests.len() == 1 => {
+                    let _ = answers.into_iter().next().expect("one").send(Err(err));
+                }
+                Err(_) => {
+                    // Rolled back: each request again, alone.
+                    for (request, answer) in requests.iter().zip(answers) {
+                        let outcome = match self
+                            .randomise_batch(trial_id, std::slice::from_ref(request))
+                            .await
+                        {
+                            Ok(mut outcomes) => outcomes.pop().expect("one outcome"),
+                            Err(err) => Err(err),
+                        };
+                        let _ = answer.send(outcome);
+                    }
+                }
+            }
+        }
+    }
+
+    /// One write transaction for `requests`, in order. The outer error is the
+    /// transaction's (nothing committed); the inner ones are the requests'.
+    ///
+    /// Three steps, so that the statements do not grow with the batch: read
+    /// what the requests need (earlier keys, earlier allocations, block
+    /// slots) with one statement each; decide every request in memory, in
+    /// order, over that state (draws, leaves, heads); write each table's rows
+    /// with one multi-row statement (a few, see [`chunks`]).
+    async fn randomise_batch(
+        &self,
+        trial_id: i64,
+        requests: &[Request],
+    ) -> Result<Vec<Result<Randomisation>>> {
+        let _queued = self.queue_ledger_writer().await;
+        on_db!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let Some(trial) = sqlx::query_as::<_, LockedTrial>(LOCK_TRIAL_SQL)
+                .bind(trial_id)
+                .fetch_optional(&mut *tx)
+                .await?
+            else {
+                return Ok(requests.iter().map(|_| Err(Error::NotFound)).collect());
+            };
+            let settings = settings_of(&trial.settings)?;
+            let rules = settings.eligibility();
+            let document: Vec<u8> = sqlx::query_scalar(
+                "SELECT document FROM trial_designs WHERE trial_id = $1 AND version = $2",
+            )
+            .bind(trial_id)
+            .bind(trial.design_version)
+            .fetch_one(&mut *tx)
+            .await?;
+            let design = Design::from_canonical_bytes(&document)
+                .map_err(|e| Error::Corrupt(format!("design document: {e}")))?;
+            let design_version = trial.design_version;
+            let is_blocks = matches!(design.method, Method::StratifiedBlocks { .. });
+            let is_minimisation = matches!(design.method, Method::Minimisation { .. });
+            let strata: Vec<Result<(StratumKey, String), FieldError>> = requests
+                .iter()
+                .map(|r| {
+                    stratum_for(&design, &settings, &r.intake).map(|s| {
+                        let text = s.to_string();
+                        (s, text)
+                    })
+                })
+                .collect();
+
+            // 1. What the database holds for these requests.
+            let keyed: Vec<(i64, &str)> = dedup(
+                requests
+                    .iter()
+                    .filter_map(|r| Some((r.scope.user_id, r.idempotency_key.as_deref()?))),
+            );
+            let mut by_key: HashMap<(i64, String), (Vec<u8>, Option<Receipt>, i64)> =
+                HashMap::new();
+            if !keyed.is_empty() {
+                let rows = keyed.len().next_power_of_two();
+                let sql = shape("idempotency", rows, || {
+                    format!(
+                        "SELECT user_id, idempotency_key, subject, ledger_index FROM trial_idempotency WHERE {}",
+                        (0..rows)
+                            .map(|i| format!(
+                                "(trial_id = $1 AND user_id = ${} AND idempotency_key = ${})",
+                                2 + 2 * i,
+                                3 + 2 * i
+                            ))
+                            .collect::<Vec<_>>()
+                            .join(" OR ")
+                    )
+                });
+                let mut query =
+                    sqlx::query_as::<_, (i64, String, Vec<u8>, i64)>(sql).bind(trial_id);
+                for i in 0..rows {
+                    let (user_id, key) = keyed[i.min(keyed.len() - 1)];
+                    query = query.bind(user_id).bind(key);
+                }
+                for (user_id, key, subject, index) in query.fetch_all(&mut *tx).await? {
+                    by_key.insert((user_id, key), (subject, None, index));
+                }
+                let replayed: Vec<i64> = dedup(by_key.values().map(|(_, _, index)| *index));
+                if !replayed.is_empty() {
+                    let rows = replayed.len().next_power_of_two();
+                    let sql = shape("receipts by index", rows, || {
+                        format!("{RECEIPTS_SQL} l.ledger_index IN ({})", list(rows, 2))
+                    });
+                    let mut query = sqlx::query_as::<_, SubjectReceiptRow>(sql).bind(trial_id);
+                    for i in 0..rows {
+                        query = query.bind(replayed[i.min(replayed.len() - 1)]);
+                    }
+                    let receipts: HashMap<i64, Receipt> = query
+                        .fetch_all(&mut *tx)
+                        .await?
+                        .into_iter()
+                        .map(|row| (row.receipt.ledger_index, row.receipt.into()))
+                        .collect();
+                    for (_, receipt, index) in by_key.values_mut() {
+                        *receipt = Some(receipts.get(index).cloned().ok_or_else(|| {
+                            Error::Corrupt(format!("no allocation at ledger index {index}"))
+                        })?);
+                    }
+                }
+            }
+            let subjects: Vec<&[u8]> = dedup(requests.iter().map(|r| r.subject_bytes.as_slice()));
+            let rows = subjects.len().next_power_of_two();
+            let sql = shape("receipts by subject", rows, || {
+                format!("{RECEIPTS_SQL} l.subject IN ({})", list(rows, 2))
+            });
+            let mut query = sqlx::query_as::<_, SubjectReceiptRow>(sql).bind(trial_id);
+            for i in 0..rows {
+                query = query.bind(subjects[i.min(subjects.len() - 1)]);
+            }
+            let mut by_subject: HashMap<Vec<u8>, Receipt> = query
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .map(|row| (row.subject, row.receipt.into()))
+                .collect();
+            let mut block_slots: HashMap<String, BlockSlot> = HashMap::new();
+            if is_blocks {
+                let texts: Vec<&str> = dedup(
+                    strata
+                        .iter()
+                        .filter_map(|s| s.as_ref().ok().map(|(_, text)| text.as_str())),
+                );
+                if !texts.is_empty() {
+                    let rows = texts.len().next_power_of_two();
+                    let sql = shape("block slots", rows, || {
+                        format!(
+                            "SELECT stratum, block_number, block_offset FROM trial_block_slots \
+                             WHERE trial_id = $1 AND design_version = $2 AND stratum IN ({})",
+                            list(rows, 3)
+                        )
+                    });
+                    let mut query = sqlx::query_as::<_, (String, i64, i64)>(sql)
+                        .bind(trial_id)
+                        .bind(design_version);
+                    for i in 0..rows {
+                        query = query.bind(texts[i.min(texts.len() - 1)]);
+                    }
+                    for (stratum, block_number, offset) in query.fetch_all(&mut *tx).await? {
+                        block_slots.insert(
+                            stratum,
+                            BlockSlot {
+                                block_number: block_number as u64,
+                                offset: offset as u32,
+                            },
+                        );
+                    }
+                }
+            }
+
+            // 2. Every request in order, in memory.
+            let mut ledger_size = trial.ledger_size;
+            let mut allocation_count = trial.allocation_count;
+            let mut last_time = UtcTime {
+                unix_seconds: trial.last_unix_seconds,
+                nanos: trial.last_nanos as u32,
+            };
+            let mut touched_slots: Vec<String> = Vec::new();
+            let mut margins: HashMap<(String, String), ArmCounts> = HashMap::new();
+            let mut margin_deltas: Vec<((String, String), i64, i64)> = Vec::new();
+            let mut screenings: Vec<(&Request, i64, bool, String, &'static str)> = Vec::new();
+            let mut accesses: Vec<(&Request, &'static str, &'static str)> = Vec::new();
+            let mut entries: Vec<NewEntry<'_>> = Vec::new();
+            // The draw's and the heads' keys, decrypted at the first allocation.
+            let mut drawing: Option<(TrialKey, HeadSigner, MerkleFrontier)> = None;
+
+            let mut outcomes = Vec::with_capacity(requests.len());
+            for (request, stratum) in requests.iter().zip(&strata) {
+                let scope = &request.scope;
+                let subject_bytes = &request.subject_bytes;
+                let intake = &request.intake;
+                let intake_time = now_utc();
+                let outcome: Result<Randomisation> = 'request: {
+                    if let Some(idempotency_key) = &request.idempotency_key {
+                        if let Some((earlier_subject, receipt, _)) =
+                            by_key.get(&(scope.user_id, idempotency_key.clone()))
+                        {
+                            if earlier_subject != subject_bytes {
+                                break 'request Err(Error::Invalid(FieldError::new(
+                                    "idempotency_key",
+                                    Problem::IdempotencyKeyReused,
+                                )));
+                            }
+                            let receipt = receipt.clone().expect("read with the key");
+                            break 'request Ok(Randomisation::Replayed(receipt));
+                        }
+                    }
+                    let (stratum, stratum_text) = match stratum {
+                        Ok(stratum) => stratum,
+                        Err(field) => break 'request Err(Error::Invalid(field.clone())),
+                    };
+                    let earlier = by_subject.get(subject_bytes).cloned();
+                    let reasons = rules.check(&candidate(intake));
+                    let outcome = if earlier.is_some() {
+                        "already_randomised"
+                    } else if !reasons.is_empty() {
+                        "excluded"
+                    } else if trial.status != "open" {
+                        break 'request Err(Error::Invalid(FieldError::new(
+                            "trial",
+                            Problem::TrialClosed,
+                        )));
+                    } else {
+                        "randomised"
+                    };
+                    screenings.push((
+                        request,
+                        intake_time.unix_seconds,
+                        reasons.is_empty(),
+                        reason_codes(&reasons),
+                        outcome,
+                    ));
+                    if let Some(earlier) = earlier {
+                        accesses.push((
+                            request,
+                            AccessAction::Read.code(),
+                            "trial allocation shown again",
+                        ));
+                        break 'request Ok(Randomisation::AlreadyRandomised(earlier));
+                    }
+                    if !reasons.is_empty() {
+                        accesses.push((request, AccessAction::Read.code(), "trial screening"));
+                        break 'request Ok(Randomisation::NotEligible(reasons));
+                    }
+
+                    // The draw, from the state this transaction holds locked.
+                    if drawing.is_none() {
+                        let key = &request.key;
+                        let trial_key = TrialKey::from_bytes(hash32(
+                            &key.decrypt(TRIAL_KEY_AAD, &trial.key_ciphertext)?,
+                            "the trial key",
+                        )?);
+                        let seed = hash32(
+                            &key.decrypt(HEAD_SEED_AAD, &trial.head_seed_ciphertext)?,
+                            "the head seed",
+                        )?;
+                        let frontier = MerkleFrontier::from_bytes(&trial.frontier)
+                            .ok_or_else(|| Error::Corrupt("the stored Merkle frontier".into()))?;
+                        if frontier.len() != trial.ledger_size as u64 {
+                            return Err(Error::Corrupt(
+                                "the Merkle frontier does not match the ledger size".into(),
+                            ));
+                        }
+                        drawing = Some((trial_key, HeadSigner::from_seed(seed), frontier));
+                    }
+                    let (trial_key, signer, frontier) = drawing.as_mut().expect("decrypted above");
+                    let allocator = Allocator::new(trial_key, &design)
+                        .map_err(|e| Error::Corrupt(e.to_string()))?;
+                    let next_block_slot = if is_blocks {
+                        block_slots
+                            .get(stratum_text)
+                            .copied()
+                            .unwrap_or(BlockSlot::FIRST)
+                    } else {
+                        BlockSlot::FIRST
+                    };
+                    let mut marginal_counts = Vec::new();
+                    if is_minimisation {
+                        for (factor, level) in stratum.levels() {
+                            let margin = (factor.clone(), level.clone());
+                            let counts = match margins.get(&margin) {
+                                Some(counts) => *counts,
+                                None => {
+                                    let counts: Option<(i64, i64)> = sqlx::query_as(
+                                        "SELECT programme, control FROM trial_margins \
+                                         WHERE trial_id = $1 AND factor = $2 AND level = $3",
+                                    )
+                                    .bind(trial_id)
+                                    .bind(factor)
+                                    .bind(level)
+                                    .fetch_optional(&mut *tx)
+                                    .await?;
+                                    let (programme, control) = counts.unwrap_or_default();
+                                    let counts = ArmCounts {
+                                        programme: programme as u64,
+                                        control: control as u64,
+                                    };
+                                    margins.insert(margin, counts);
+                                    counts
+                                }
+                            };
+                            marginal_counts.push(counts);
+                        }
+                    }
+                    let allocation = allocator
+                        .allocate(&spire_trial::AllocationInput {
+                            allocation_number: allocation_count as u64,
+                            stratum,
+                            next_block_slot,
+                            marginal_counts: &marginal_counts,
+                        })
+                        .map_err(|e| Error::Corrupt(e.to_string()))?;
+
+                    let time = intake_time.max(last_time);
+                    let baseline = serde_json::to_string(&Baseline {
+                        trial: &trial.public_id,
+                        intake_date: intake.intake_date.to_string(),
+                        municipality_code: request.municipality,
+                        benefit: intake.benefit.code(),
+                        readiness: intake.readiness.code(),
+                        has_qualification: intake.has_qualification,
+                        age: intake.cpr.age_on(intake.intake_date),
+                        gender: intake.cpr.gender().code(),
+                        strata: &intake.strata,
+                    })
+                    .expect("baseline serialises");
+                    let baseline_hash = sha256(baseline.as_bytes());
+                    let ledger_index = ledger_size;
+                    let leaf = LedgerLeaf {
+                        ledger_index: ledger_index as u64,
+                        trial_id: trial.public_id.clone(),
+                        design_version: design_version as u32,
+                        time,
+                        actor_id: scope.user_id.to_string(),
+                        entry: Entry::Allocation {
+                            stratum: stratum.clone(),
+                            position: allocation.position,
+                            subject: request.subject,
+                            arm: allocation.arm,
+                            baseline_hash,
+                        },
+                    };
+                    let leaf_hash = leaf.hash();
+                    if let Some(next) = allocation.next_block_slot {
+                        block_slots.insert(stratum_text.clone(), next);
+                        if !touched_slots.contains(stratum_text) {
+                            touched_slots.push(stratum_text.clone());
+                        }
+                    }
+                    if is_minimisation {
+                        let (programme, control) = match allocation.arm {
+                            Arm::Programme => (1, 0),
+                            Arm::Control => (0, 1),
+                        };
+                        for (factor, level) in stratum.levels() {
+                            let margin = (factor.clone(), level.clone());
+                            let counts = margins.get_mut(&margin).expect("read above");
+                            counts.programme += programme as u64;
+                            counts.control += control as u64;
+                            margin_deltas.push((margin, programme, control));
+                        }
+                    }
+                    frontier.push(leaf_hash);
+                    let head = signer.sign(TreeHead {
+                        trial_id: trial.public_id.clone(),
+                        size: frontier.len(),
+                        root: frontier.root(),
+                        time,
+                    });
+                    accesses.push((request, AccessAction::Create.code(), "trial allocation"));
+                    // The allocation id comes from the insert below.
+                    let receipt = Receipt {
+                        allocation_id: 0,
+                        arm: allocation.arm.as_str().to_string(),
+                        ledger_index,
+                        stratum: stratum_text.clone(),
+                        leaf_hash: hex::encode(leaf_hash),
+                        tree_head: ReceiptHead {
+                            size: head.head.size as i64,
+                            root: hex::encode(head.head.root),
+                            signature: hex::encode(head.signature),
+                            time: time.unix_seconds,
+                        },
+                        allocated_at: time.unix_seconds,
+                    };
+                    entries.push(NewEntry {
+                        request,
+                        ledger_index,
+                        allocation_number: allocation_count,
+                        time,
+                        stratum: stratum_text,
+                        block: allocation.position.block,
+                        arm: allocation.arm,
+                        baseline,
+                        baseline_hash,
+                        leaf_hash,
+                        head,
+                    });
+                    ledger_size += 1;
+                    allocation_count += 1;
+                    last_time = time;
+                    by_subject.insert(subject_bytes.clone(), receipt.clone());
+                    if let Some(idempotency_key) = &request.idempotency_key {
+                        by_key.insert(
+                            (scope.user_id, idempotency_key.clone()),
+                            (subject_bytes.clone(), Some(receipt.clone()), ledger_index),
+                        );
+                    }
+                    Ok(Randomisation::Allocated(receipt))
+                };
+                outcomes.push(outcome);
+            }
+
+            // 3. The rows, a table at a time.
+            for range in chunks(screenings.len()) {
+                let rows = range.len();
+                let sql = shape("screenings", rows, || {
+                    format!(
+                        "INSERT INTO trial_screenings (trial_id, at, user_id, municipality_code, subject, \
+                         eligible, reasons, outcome, request_id) VALUES {}",
+                        values(rows, 9, 1)
+                    )
+                });
+                let mut query = sqlx::query(sql);
+                for (request, at, eligible, reasons, outcome) in &screenings[range] {
+                    query = query
+                        .bind(trial_id)
+                        .bind(*at)
+                        .bind(request.scope.user_id)
+                        .bind(request.municipality)
+                        .bind(request.subject_bytes.as_slice())
+                        .bind(*eligible)
+                        .bind(reasons.as_str())
+                        .bind(*outcome)
+                        .bind(request.scope.request_id.as_str());
+                }
+                query.execute(&mut *tx).await?;
+            }
+            let mut ledger_ids: HashMap<i64, i64> = HashMap::new();
+            for range in chunks(entries.len()) {
+                let rows = range.len();
+                let sql = shape("ledger", rows, || {
+                    format!(
+                        "INSERT INTO trial_ledger (trial_id, ledger_index, design_version, unix_seconds, nanos, \
+                         actor_id, kind, stratum, allocation_number, block_number, block_offset, subject, arm, \
+                         baseline_hash, leaf_hash, municipality_code) VALUES {} RETURNING ledger_index, id",
+                        values(rows, 16, 1)
+                    )
+                });
+                let mut query = sqlx::query_as::<_, (i64, i64)>(sql);
+                for entry in &entries[range] {
+                    query = query
+                        .bind(trial_id)
+                        .bind(entry.ledger_index)
+                        .bind(design_version)
+                        .bind(entry.time.unix_seconds)
+                        .bind(i64::from(entry.time.nanos))
+                        .bind(entry.request.scope.user_id.to_string())
+                        .bind("allocation")
+                        .bind(entry.stratum.as_str())
+                        .bind(entry.allocation_number)
+                        .bind(entry.block.map(|b| b.block_number as i64))
+                        .bind(entry.block.map(|b| i64::from(b.offset)))
+                        .bind(entry.request.subject_bytes.as_slice())
+                        .bind(entry.arm.as_str())
+                        .bind(entry.baseline_hash.as_slice())
+                        .bind(entry.leaf_hash.as_slice())
+                        .bind(entry.request.municipality);
+                }
+                ledger_ids.extend(query.fetch_all(&mut *tx).await?);
+            }
+            let ledger_id = |index: i64| {
+                ledger_ids
+                    .get(&index)
+                    .copied()
+                    .ok_or_else(|| Error::Corrupt(format!("no id for ledger index {index}")))
+            };
+            for range in chunks(entries.len()) {
+                let rows = range.len();
+                let sql = shape("baselines", rows, || {
+                    format!(
+                        "INSERT INTO trial_baselines (ledger_id, trial_id, subject, cpr_ciphertext, first_name, \
+                         last_name, municipality_code, baseline, created_by) VALUES {}",
+                        values(rows, 9, 1)
+                    )
+                });
+                let mut query = sqlx::query(sql);
+                for entry in &entries[range] {
+                    let request = entry.request;
+                    query = query
+                        .bind(ledger_id(entry.ledger_index)?)
+                        .bind(trial_id)
+                        .bind(request.subject_bytes.as_slice())
+                        .bind(request.key.encrypt_cpr(&request.intake.cpr))
+                        .bind(request.intake.first_name.as_str())
+                        .bind(request.intake.last_name.as_str())
+                        .bind(request.municipality)
+                        .bind(entry.baseline.as_str())
+                        .bind(request.scope.user_id);
+                }
+                query.execute(&mut *tx).await?;
+            }
+            for range in chunks(entries.len()) {
+                let rows = range.len();
+                let sql = shape("heads", rows, || {
+                    format!(
+                        "INSERT INTO trial_heads (trial_id, tree_size, root, unix_seconds, nanos, signature) VALUES {}",
+                        values(rows, 6, 1)
+                    )
+                });
+                let mut query = sqlx::query(sql);
+                for entry in &entries[range] {
+                    let head = &entry.head;
+                    query = query
+                        .bind(trial_id)
+                        .bind(head.head.size as i64)
+                        .bind(head.head.root.as_slice())
+                        .bind(head.head.time.unix_seconds)
+                        .bind(i64::from(head.head.time.nanos))
+                        .bind(head.signature.as_slice());
+                }
+                query.execute(&mut *tx).await?;
+            }
+            let keyed_entries: Vec<&NewEntry<'_>> = entries
+                .iter()
+                .filter(|e| e.request.idempotency_key.is_some())
+                .collect();
+            for range in chunks(keyed_entries.len()) {
+                let rows = range.len();
+                let sql = shape("idempotency keys", rows, || {
+                    format!(
+                        "INSERT INTO trial_idempotency (trial_id, user_id, idempotency_key, subject, ledger_index, \
+                         created_at) VALUES {}",
+                        values(rows, 6, 1)
+                    )
+                });
+                let mut query = sqlx::query(sql);
+                for entry in &keyed_entries[range] {
+                    query = query
+                        .bind(trial_id)
+                        .bind(entry.request.scope.user_id)
+                        .bind(entry.request.idempotency_key.as_deref())
+                        .bind(entry.request.subject_bytes.as_slice())
+                        .bind(entry.ledger_index)
+                        .bind(entry.time.unix_seconds);
+                }
+                query.execute(&mut *tx).await?;
+            }
+            let now = crate::now();
+            for range in chunks(accesses.len()) {
+                let rows = range.len();
+                let sql = shape("access log", rows, || {
+                    format!(
+                        "INSERT INTO access_log (at, user_id, municipality_code, action, youth_id, criterion, \
+                         purpose, request_id) VALUES {}",
+                        values(rows, 8, 1)
+                    )
+                });
+                let mut query = sqlx::query(sql);
+                for (request, action, criterion) in &accesses[range] {
+                    let scope = &request.scope;
+                    query = query
+                        .bind(now)
+                        .bind(scope.user_id)
+                        .bind(scope.municipality)
+                        .bind(*action)
+                        .bind(None::<i64>)
+                        .bind(*criterion)
+                        .bind(scope.purpose.code())
+                        .bind(scope.request_id.as_str());
+                }
+                query.execute(&mut *tx).await?;
+            }
+            for range in chunks(touched_slots.len()) {
+                let rows = range.len();
+                let sql = shape("block slots upsert", rows, || {
+                    format!(
+                        "INSERT INTO trial_block_slots (trial_id, design_version, stratum, block_number, \
+                         block_offset) VALUES {} ON CONFLICT (trial_id, design_version, stratum) \
+                         DO UPDATE SET block_number = excluded.block_number, block_offset = excluded.block_offset",
+                        values(rows, 5, 1)
+                    )
+                });
+                let mut query = sqlx::query(sql);
+                for stratum in &touched_slots[range] {
+                    let next = block_slots[stratum];
+                    query = query
+                        .bind(trial_id)
+                        .bind(design_version)
+                        .bind(stratum.as_str())
+                        .bind(next.block_number as i64)
+                        .bind(i64::from(next.offset));
+                }
+                query.execute(&mut *tx).await?;
+            }
+            // Margins feed minimisation only (balance is counted from the ledger).
+            let mut summed: Vec<((String, String), i64, i64)> = Vec::new();
+            for (margin, programme, control) in margin_deltas {
+                match summed.iter_mut().find(|(m, _, _)| *m == margin) {
+                    Some((_, p, c)) => {
+                        *p += programme;
+                        *c += control;
+                    }
+                    None => summed.push((margin, programme, control)),
+                }
+            }
+            for ((factor, level), programme, control) in &summed {
+                sqlx::query(
+                    "INSERT INTO trial_margins (trial_id, factor, level, programme, control) VALUES ($1, $2, $3, $4, $5) \
+                     ON CONFLICT (trial_id, factor, level) DO UPDATE SET \
+                     programme = trial_margins.programme + excluded.programme, control = trial_margins.control + excluded.control",
+                )
+                .bind(trial_id)
+                .bind(factor)
+                .bind(level)
+                .bind(programme)
+                .bind(control)
+                .execute(&mut *tx)
+                .await?;
+            }
+            if let Some((_, _, frontier)) = &drawing {
+                sqlx::query(UPDATE_TRIAL_HEAD_SQL)
+                    .bind(ledger_size)
+                    .bind(allocation_count)
+                    .bind(frontier.to_bytes())
+                    .bind(last_time.unix_seconds)
+                    .bind(i64::from(last_time.nanos))
+                    .bind(trial_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            // Committed: the new allocations' ids into their receipts.
+            for outcome in &mut outcomes {
+                if let Ok(
+                    Randomisation::Allocated(receipt)
+                    | Randomisation::Replayed(receipt)
+                    | Randomisation::AlreadyRandomised(receipt),
+                ) = outcome
+                {
+                    if receipt.ledger_index >= trial.ledger_size {
+                        receipt.allocation_id = ledger_id(receipt.ledger_index)?;
+                    }
+                }
+            }
+            Ok(outcomes)
+        })
+    }
+}
+
+/// An allocation decided in memory, to be written.
+struct NewEntry<'a> {
+    request: &'a Request,
+    ledger_index: i64,
+    allocation_number: i64,
+    time: UtcTime,
+    stratum: &'a String,
+    block: Option<BlockSlot>,
+    arm: Arm,
+    baseline: String,
+    baseline_hash: [u8; 32],
+    leaf_hash: [u8; 32],
+    head: SignedTreeHead,
+}
+
+/// Receipts (as `RECEIPT_BY_*_SQL`) with the subject, for a list of subjects
+/// or ledger indexes appended to the text.
+const RECEIPTS_SQL: &str = "SELECT l.id, l.arm, l.ledger_index, l.stratum, l.leaf_hash, l.unix_seconds, \
+     h.tree_size, h.root, h.signature, h.unix_seconds AS head_seconds, l.subject FROM trial_ledger l \
+     JOIN trial_heads h ON h.trial_id = l.trial_id AND h.tree_size = l.ledger_index + 1 \
+     WHERE l.kind = 'allocation' AND l.trial_id = $1 AND";
+
+#[derive(sqlx::FromRow)]
+struct SubjectReceiptRow {
+    subject: Vec<u8>,
+    #[sqlx(flatten)]
+    receipt: ReceiptRow,
+}
+
+/// Multi-row statement texts by (name, rows). Each is built once from
+/// constants and numbers only (never from data), and kept for the life of
+/// the process, so it is a `&'static str` like every other SQL text here.
+/// Row counts are powers of two up to [`MAX_BATCH`], so there are a few
+/// shapes per statement and prepared statements are reused.
+static SHAPES: LazyLock<Mutex<HashMap<(&'static str, usize), &'static str>>> =
+    LazyLock::new(Default::default);
+
+fn shape(name: &'static str, rows: usize, build: impl FnOnce() -> String) -> &'static str {
+    debug_assert!(rows.is_power_of_two() && rows <= MAX_BATCH);
+    let mut shapes = SHAPES.lock().unwrap_or_else(|e| e.into_inner());
+    shapes
+        .entry((name, rows))
+        .or_insert_with(|| Box::leak(build().into_boxed_str()))
+}
+
+/// `rows` groups of `columns` placeholders numbered from `first`: `($1, $2), ($3, $4)`.
+fn values(rows: usize, columns: usize, first: usize) -> String {
+    (0..rows)
+        .map(|row| {
+            let start = first + row * columns;
+            let cells: Vec<String> = (start..start + columns).map(|n| format!("${n}")).collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `n` placeholders numbered from `first`: `$2, $3, $4`.
+fn list(n: usize, first: usize) -> String {
+    (first..first + n)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `0..n` in consecutive pieces whose lengths are powers of two, largest first
+/// (13 rows: 8, 4, 1). A look-up list is padded instead, by repeating its last item.
+fn chunks(n: usize) -> Vec<std::ops::Range<usize>> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    while start < n {
+        let len = 1 << (usize::BITS - 1 - (n - start).leading_zeros());
+        pieces.push(start..start + len);
+        start += len;
+    }
+    pieces
+}
+
+/// The distinct items, in first-seen order.
+fn dedup<T: PartialEq>(items: impl Iterator<Item = T>) -> Vec<T> {
+    let mut seen = Vec::new();
+    for item in items {
+        if !seen.contains(&item) {
+            seen.push(item);
+        }
+    }
+    seen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_are_powers_of_two() {
+        assert_eq!(chunks(0), vec![]);
+        assert_eq!(chunks(1), vec![0..1]);
+        assert_eq!(chunks(13), vec![0..8, 8..12, 12..13]);
+        assert_eq!(chunks(64), vec![0..64]);
+    }
+
+    #[test]
+    fn placeholders_in_order() {
+        assert_eq!(values(2, 2, 1), "($1, $2), ($3, $4)");
+        assert_eq!(list(3, 2), "$2, $3, $4");
+    }
+}

@@ -1,0 +1,134 @@
+//! The programme arm's offers: which answers are pending, and recording one.
+
+use super::*;
+
+/// A programme-arm allocation whose offer has no recorded answer yet.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct PendingTakeUp {
+    pub allocation_id: i64,
+    pub ledger_index: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub allocated_at: i64,
+}
+
+impl Db {
+    /// The scope's municipality's programme-arm allocations awaiting the
+    /// youth's answer to the offer. Personal data: logged.
+    pub async fn pending_take_up(
+        &self,
+        scope: &Scope,
+        trial_id: i64,
+    ) -> Result<Vec<PendingTakeUp>> {
+        let municipality = scope
+            .municipality
+            .filter(|_| scope.may_register_youth())
+            .ok_or(Error::NotFound)?;
+        on_db!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let rows = sqlx::query_as::<_, PendingTakeUp>(
+                "SELECT l.id AS allocation_id, l.ledger_index, b.first_name, b.last_name, l.unix_seconds AS allocated_at \
+                 FROM trial_ledger l JOIN trial_baselines b ON b.ledger_id = l.id \
+                 LEFT JOIN trial_take_up t ON t.trial_id = l.trial_id AND t.ledger_index = l.ledger_index \
+                 WHERE l.trial_id = $1 AND l.municipality_code = $2 AND l.kind = 'allocation' AND l.arm = 'programme' \
+                 AND t.id IS NULL ORDER BY l.ledger_index",
+            )
+            .bind(trial_id)
+            .bind(municipality)
+            .fetch_all(&mut *tx)
+            .await?;
+            log_access!(
+                &mut *tx,
+                scope,
+                AccessAction::Search,
+                None::<i64>,
+                Some("trial take-up pending")
+            )?;
+            tx.commit().await?;
+            Ok(rows)
+        })
+    }
+
+    /// Records the youth's answer to the programme offer (once). An accepted
+    /// offer starts the youth's course: they are registered in the
+    /// municipality (unless they are already), and the id is returned.
+    pub async fn record_take_up(
+        &self,
+        scope: &Scope,
+        key: &ServerKey,
+        trial_id: i64,
+        allocation_id: i64,
+        accepted: bool,
+        decided_on: time::Date,
+    ) -> Result<Option<i64>> {
+        let municipality = scope
+            .municipality
+            .filter(|_| scope.may_register_youth())
+            .ok_or(Error::NotFound)?;
+        let now = crate::now();
+        on_db!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let allocation: Option<(i64, Vec<u8>, Vec<u8>, String, String)> = sqlx::query_as(
+                "SELECT l.ledger_index, b.subject, b.cpr_ciphertext, b.first_name, b.last_name \
+                 FROM trial_ledger l JOIN trial_baselines b ON b.ledger_id = l.id \
+                 WHERE l.trial_id = $1 AND l.id = $2 AND l.municipality_code = $3 AND l.arm = 'programme'",
+            )
+            .bind(trial_id)
+            .bind(allocation_id)
+            .bind(municipality)
+            .fetch_optional(&mut *tx)
+            .await?;
+            // Control-arm youth get no offer; another municipality's are not visible.
+            let (ledger_index, subject, cpr_ciphertext, first_name, last_name) =
+                allocation.ok_or(Error::NotFound)?;
+            sqlx::query(
+                "INSERT INTO trial_take_up (trial_id, ledger_index, accepted, decided_on, recorded_by, recorded_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(trial_id)
+            .bind(ledger_index)
+            .bind(accepted)
+            .bind(decided_on.to_string())
+            .bind(scope.user_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| {
+                crate::unique_violation_as(e, "accepted", Problem::TakeUpAlreadyRecorded)
+            })?;
+            let mut youth_id = None;
+            if accepted {
+                let cpr = key.decrypt_cpr(&cpr_ciphertext)?;
+                youth_id = sqlx::query_scalar(
+                    "INSERT INTO youth (municipality_code, cpr_ciphertext, cpr_lookup, birth_date, gender, first_name, \
+                     last_name, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                     ON CONFLICT (cpr_lookup) DO NOTHING RETURNING id",
+                )
+                .bind(municipality)
+                .bind(key.encrypt_cpr(&cpr))
+                .bind(&subject)
+                .bind(cpr.birth_date().to_string())
+                .bind(cpr.gender().code())
+                .bind(&first_name)
+                .bind(&last_name)
+                .bind(scope.user_id)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await?;
+            }
+            log_access!(
+                &mut *tx,
+                scope,
+                if youth_id.is_some() {
+                    AccessAction::Create
+                } else {
+                    AccessAction::Update
+                },
+                youth_id,
+                Some("trial take-up")
+            )?;
+            tx.commit().await?;
+            Ok(youth_id)
+        })
+    }
+}
