@@ -40,10 +40,19 @@ pub async fn seed(
             None,
         )
         .await?;
-    let today = time::OffsetDateTime::now_utc().date();
+    // A year of intake, a few screenings a week across the municipalities, in time order.
+    let now = time::OffsetDateTime::now_utc();
+    let today = now.date();
+    let screenings = SCREENINGS_PER_MUNICIPALITY * caseworkers.len();
+    let step = time::Duration::days(365) / screenings as u32;
     let (mut allocated, mut excluded) = (0, 0);
-    for (code, scope) in caseworkers {
-        for _ in 0..SCREENINGS_PER_MUNICIPALITY {
+    let mut screened: u32 = 0;
+    for _ in 0..SCREENINGS_PER_MUNICIPALITY {
+        for (code, scope) in caseworkers {
+            let at: time::OffsetDateTime = now - time::Duration::days(365)
+                + step * screened
+                + time::Duration::minutes(rng.random_range(0..240));
+            screened += 1;
             let female = rng.random_bool(0.45);
             let cpr = loop {
                 let cpr = demo::synthetic_cpr(&mut rng, female);
@@ -65,7 +74,7 @@ pub async fn seed(
                 readiness: Readiness::ALL[rng.random_range(0..Readiness::ALL.len())],
                 has_qualification: false,
                 strata: BTreeMap::new(),
-                intake_date: today,
+                intake_date: at.date(),
             };
             // The screening log holds the excluded too (CONSORT).
             match rng.random_range(0..16) {
@@ -74,7 +83,10 @@ pub async fn seed(
                 2 => intake.cpr = older_than_target(&mut rng, used_cprs),
                 _ => {}
             }
-            match db.randomise(scope, key, opened.id, &intake, None).await? {
+            match db
+                .randomise_backdated(scope, key, opened.id, &intake, at)
+                .await?
+            {
                 Randomisation::Allocated(_) => allocated += 1,
                 Randomisation::NotEligible(_) => excluded += 1,
                 Randomisation::Replayed(_) | Randomisation::AlreadyRandomised(_) => {}
@@ -89,8 +101,18 @@ pub async fn seed(
                 continue;
             }
             let accepted = rng.random_bool(0.8);
-            db.record_take_up(scope, key, opened.id, offer.allocation_id, accepted, today)
-                .await?;
+            // Answered within two weeks of the offer.
+            let offered = time::OffsetDateTime::from_unix_timestamp(offer.allocated_at)?.date();
+            let decided_on = (offered + time::Duration::days(rng.random_range(1..15))).min(today);
+            db.record_take_up(
+                scope,
+                key,
+                opened.id,
+                offer.allocation_id,
+                accepted,
+                decided_on,
+            )
+            .await?;
             answered += 1;
         }
     }

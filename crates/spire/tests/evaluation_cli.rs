@@ -35,6 +35,11 @@ fn researchers_script_the_evaluation() {
     assert!(report.status.success(), "{}", text(&report.stderr));
     let report: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
     assert_eq!(report["follows_plan"], true);
+    // The demo's trial has a year of allocations behind it.
+    let months = report["recruitment"]["cumulative_by_month"]
+        .as_array()
+        .unwrap();
+    assert!(months.len() >= 12, "{months:?}");
     assert_eq!(report["plan_digest"].as_str().unwrap().len(), 64);
     let outcomes = report["outcomes"].as_array().unwrap();
     assert_eq!(outcomes.len(), 3);

@@ -33,6 +33,8 @@ pub(super) struct Request {
     pub municipality: i64,
     pub subject_bytes: Vec<u8>,
     pub subject: SubjectPseudonym,
+    /// When the intake happened, for the demo's synthetic history; `None` is now.
+    pub at: Option<UtcTime>,
 }
 
 struct Waiting {
@@ -331,7 +333,7 @@ impl Db {
                 let scope = &request.scope;
                 let subject_bytes = &request.subject_bytes;
                 let intake = &request.intake;
-                let intake_time = now_utc();
+                let intake_time = request.at.unwrap_or_else(now_utc);
                 let outcome: Result<Randomisation> = 'request: {
                     if let Some(idempotency_key) = &request.idempotency_key {
                         if let Some((earlier_subject, receipt, _)) =

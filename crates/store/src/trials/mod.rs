@@ -749,6 +749,39 @@ impl Db {
         intake: &Intake,
         idempotency_key: Option<&str>,
     ) -> Result<Randomisation> {
+        self.randomise_when(scope, key, trial_id, intake, idempotency_key, None)
+            .await
+    }
+
+    /// Randomises as if the intake happened at `at` (never before the ledger's
+    /// last entry): only for `spire demo`'s year of synthetic history. The
+    /// server and the API always randomise now.
+    #[doc(hidden)]
+    pub async fn randomise_backdated(
+        &self,
+        scope: &Scope,
+        key: &ServerKey,
+        trial_id: i64,
+        intake: &Intake,
+        at: time::OffsetDateTime,
+    ) -> Result<Randomisation> {
+        let at = UtcTime {
+            unix_seconds: at.unix_timestamp(),
+            nanos: at.nanosecond(),
+        };
+        self.randomise_when(scope, key, trial_id, intake, None, Some(at))
+            .await
+    }
+
+    async fn randomise_when(
+        &self,
+        scope: &Scope,
+        key: &ServerKey,
+        trial_id: i64,
+        intake: &Intake,
+        idempotency_key: Option<&str>,
+        at: Option<UtcTime>,
+    ) -> Result<Randomisation> {
         let municipality = intake_municipality(scope, intake)?;
         let subject_bytes = key.cpr_lookup(&intake.cpr);
         let subject = SubjectPseudonym(hash32(&subject_bytes, "the CPR look-up hash")?);
@@ -767,6 +800,7 @@ impl Db {
             municipality,
             subject_bytes,
             subject,
+            at,
         };
         self.randomise_queued(trial_id, request).await
     }
