@@ -212,8 +212,7 @@ impl Db {
                     .iter()
                     .filter_map(|r| Some((r.scope.user_id, r.idempotency_key.as_deref()?))),
             );
-            let mut by_key: HashMap<(i64, String), (Vec<u8>, Option<Receipt>, i64)> =
-                HashMap::new();
+            let mut by_key: HashMap<(i64, String), KeyedEarlier> = HashMap::new();
             if !keyed.is_empty() {
                 let rows = keyed.len().next_power_of_two();
                 let sql = shape("idempotency", rows, || {
@@ -330,19 +329,18 @@ impl Db {
                 let intake = &request.intake;
                 let intake_time = now_utc();
                 let outcome: Result<Randomisation> = 'request: {
-                    if let Some(idempotency_key) = &request.idempotency_key {
-                        if let Some((earlier_subject, receipt, _)) =
+                    if let Some(idempotency_key) = &request.idempotency_key
+                        && let Some((earlier_subject, receipt, _)) =
                             by_key.get(&(scope.user_id, idempotency_key.clone()))
-                        {
-                            if earlier_subject != subject_bytes {
-                                break 'request Err(Error::Invalid(FieldError::new(
-                                    "idempotency_key",
-                                    Problem::IdempotencyKeyReused,
-                                )));
-                            }
-                            let receipt = receipt.clone().expect("read with the key");
-                            break 'request Ok(Randomisation::Replayed(receipt));
+                    {
+                        if earlier_subject != subject_bytes {
+                            break 'request Err(Error::Invalid(FieldError::new(
+                                "idempotency_key",
+                                Problem::IdempotencyKeyReused,
+                            )));
                         }
+                        let receipt = receipt.clone().expect("read with the key");
+                        break 'request Ok(Randomisation::Replayed(receipt));
                     }
                     let (stratum, stratum_text) = match stratum {
                         Ok(stratum) => stratum,
@@ -776,16 +774,19 @@ impl Db {
                     | Randomisation::Replayed(receipt)
                     | Randomisation::AlreadyRandomised(receipt),
                 ) = outcome
+                    && receipt.ledger_index >= trial.ledger_size
                 {
-                    if receipt.ledger_index >= trial.ledger_size {
-                        receipt.allocation_id = ledger_id(receipt.ledger_index)?;
-                    }
+                    receipt.allocation_id = ledger_id(receipt.ledger_index)?;
                 }
             }
             Ok(outcomes)
         })
     }
 }
+
+/// An idempotency key used before: its subject, its receipt (read or made
+/// in this batch) and its ledger index.
+type KeyedEarlier = (Vec<u8>, Option<Receipt>, i64);
 
 /// An allocation decided in memory, to be written.
 struct NewEntry<'a> {
