@@ -872,3 +872,82 @@ async fn amendment_on_postgres() {
         amendment(db).await;
     }
 }
+
+/// Requests that share one transaction (group commit) keep their own answers:
+/// all of them are queued before the first batch starts, on a single-threaded
+/// runtime, so they land in the same batch.
+async fn one_batch(db: Db) {
+    let key = key();
+    let design = Design::stratified_blocks("spire-batch", &["municipality", "age_band"]);
+    let Setup {
+        trial_id,
+        caseworkers,
+    } = setup(&db, design).await;
+    let roskilde = &caseworkers[0];
+    let mut ineligible = intake(cpr(40), 265);
+    ineligible.has_qualification = true;
+    let [y41, y42, y43, y44] = [41, 42, 43, 44].map(|n| intake(cpr(n), 265));
+    let (fresh, twice, again, same_key, reused_key, not_eligible, other) = tokio::join!(
+        db.randomise(roskilde, &key, trial_id, &y41, Some("b-1")),
+        db.randomise(roskilde, &key, trial_id, &y42, Some("b-2")),
+        // The same youth again, under another key: the first one's allocation.
+        db.randomise(roskilde, &key, trial_id, &y42, Some("b-3")),
+        // A retry of the first request: replayed.
+        db.randomise(roskilde, &key, trial_id, &y41, Some("b-1")),
+        // The first request's key for someone else: refused, alone.
+        db.randomise(roskilde, &key, trial_id, &y43, Some("b-1")),
+        db.randomise(roskilde, &key, trial_id, &ineligible, Some("b-4")),
+        db.randomise(roskilde, &key, trial_id, &y44, None),
+    );
+    let fresh = allocated(fresh.unwrap());
+    let twice = allocated(twice.unwrap());
+    let other = allocated(other.unwrap());
+    assert_eq!(
+        [fresh.ledger_index, twice.ledger_index, other.ledger_index],
+        [0, 1, 2]
+    );
+    assert_eq!(
+        again.unwrap(),
+        Randomisation::AlreadyRandomised(twice.clone())
+    );
+    assert_eq!(same_key.unwrap(), Randomisation::Replayed(fresh.clone()));
+    match reused_key {
+        Err(Error::Invalid(e)) => assert_eq!(e.problem, Problem::IdempotencyKeyReused),
+        other => panic!("expected the reused key to be refused, got {other:?}"),
+    }
+    assert_eq!(
+        not_eligible.unwrap(),
+        Randomisation::NotEligible(vec![Ineligibility::HasQualification])
+    );
+    // The answers are what the database holds.
+    for receipt in [&fresh, &twice, &other] {
+        assert_eq!(
+            db.trial_receipt(trial_id, receipt.allocation_id)
+                .await
+                .unwrap(),
+            *receipt
+        );
+        assert_eq!(receipt.tree_head.size, receipt.ledger_index + 1);
+    }
+    let evidence = db.trial_evidence(trial_id).await.unwrap();
+    assert_eq!(evidence.rows.len(), 3);
+    let revealed = spire_store::testing::trial_key(&db, &key, trial_id)
+        .await
+        .unwrap();
+    assert_eq!(evidence.findings(Some(&revealed)), Vec::<String>::new());
+    db.close().await;
+}
+
+#[tokio::test]
+async fn one_batch_on_sqlite() {
+    let (db, path) = fresh_sqlite().await.unwrap();
+    one_batch(db).await;
+    let _ = std::fs::remove_file(path);
+}
+
+#[tokio::test]
+async fn one_batch_on_postgres() {
+    if let Some(db) = fresh_postgres("one_batch_on_postgres").await.unwrap() {
+        one_batch(db).await;
+    }
+}
