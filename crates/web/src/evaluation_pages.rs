@@ -1061,14 +1061,7 @@ pub async fn import_outcomes(
         ),
         Err(spire_store::Error::Invalid(error)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            (
-                true,
-                format!(
-                    "{}: {}",
-                    tr.t(&format!("field-{}", error.field.replace('_', "-"))),
-                    tr.t(error.problem.message_id())
-                ),
-            ),
+            (true, tr.field_error(&error)),
         ),
         Err(other) => return Err(other.into()),
     };

@@ -146,6 +146,15 @@ impl Tr {
             .unwrap_or_default()
     }
 
+    /// A refused field as one line: "Field: why".
+    pub fn field_error(&self, error: &spire_domain::FieldError) -> String {
+        format!(
+            "{}: {}",
+            self.t(&format!("field-{}", error.field.replace('_', "-"))),
+            self.t(error.problem.message_id())
+        )
+    }
+
     /// A number with `decimals` places and the language's decimal mark (0,25 in Danish).
     pub fn number(&self, value: f64, decimals: usize) -> String {
         if !value.is_finite() {

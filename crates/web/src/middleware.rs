@@ -149,16 +149,7 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
             title: tr.t(kind.title_id()),
             message: tr.t(kind.message_id()),
             details: match &kind {
-                ErrorKind::Invalid(fields) => fields
-                    .iter()
-                    .map(|f| {
-                        format!(
-                            "{}: {}",
-                            tr.t(&format!("field-{}", f.field.replace('_', "-"))),
-                            tr.t(f.problem.message_id())
-                        )
-                    })
-                    .collect(),
+                ErrorKind::Invalid(fields) => fields.iter().map(|f| tr.field_error(f)).collect(),
                 ErrorKind::ImportRefused(problem) => {
                     vec![crate::evaluation_pages::import_message(tr, problem)]
                 }

@@ -388,14 +388,7 @@ pub async fn annotate(
         ),
         Err(AppError(ErrorKind::Invalid(errors))) => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            (
-                true,
-                format!(
-                    "{}: {}",
-                    tr.t(&format!("field-{}", errors[0].field.replace('_', "-"))),
-                    tr.t(errors[0].problem.message_id())
-                ),
-            ),
+            (true, tr.field_error(&errors[0])),
         ),
         Err(other) => return Err(other),
     };
