@@ -13,6 +13,7 @@ pub mod evaluation;
 mod migrate;
 mod municipalities;
 mod scope;
+mod sqlite_scan;
 mod teams;
 #[doc(hidden)]
 pub mod testing;

@@ -45,3 +45,13 @@ pub async fn trial_key(
 ) -> Result<spire_trial::TrialKey> {
     db.decrypt_trial_key(key, trial_id).await
 }
+
+/// A trial's evidence read `chunk` ledger indexes at a time, to check that the
+/// chunks come back together in order.
+pub async fn trial_evidence_in_chunks(
+    db: &Db,
+    trial_id: i64,
+    chunk: i64,
+) -> Result<crate::TrialEvidence> {
+    db.trial_evidence_in_chunks(trial_id, chunk).await
+}

@@ -624,6 +624,23 @@ async fn concurrency(db: Db) {
         .await
         .unwrap();
     assert_eq!(evidence.findings(Some(&revealed)), Vec::<String>::new());
+    // `verify` reads a large ledger in chunks, two at a time: read in chunks
+    // of 97 indexes, the rows come back whole and in ledger order.
+    let chunked = spire_store::testing::trial_evidence_in_chunks(&db, trial_id, 97)
+        .await
+        .unwrap();
+    let leaves = |e: &spire_store::TrialEvidence| -> Vec<[u8; 32]> {
+        e.rows.iter().map(|row| row.stored_leaf_hash).collect()
+    };
+    assert_eq!(leaves(&chunked), leaves(&evidence));
+    assert!(
+        chunked
+            .rows
+            .iter()
+            .enumerate()
+            .all(|(i, row)| row.leaf.ledger_index == i as u64)
+    );
+    assert_eq!(chunked.findings(Some(&revealed)), Vec::<String>::new());
     db.close().await;
 }
 

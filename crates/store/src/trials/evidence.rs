@@ -19,6 +19,15 @@ impl Db {
 
     /// Everything `spire trial verify` needs, read from the tables.
     pub async fn trial_evidence(&self, trial_id: i64) -> Result<TrialEvidence> {
+        self.trial_evidence_in_chunks(trial_id, LEDGER_CHUNK).await
+    }
+
+    /// The same, reading `chunk` ledger indexes at a time (tests use small chunks).
+    pub(crate) async fn trial_evidence_in_chunks(
+        &self,
+        trial_id: i64,
+        chunk: i64,
+    ) -> Result<TrialEvidence> {
         let (public_id, public_key): (String, Vec<u8>) = on_db!(self, |pool| {
             sqlx::query_as("SELECT public_id, head_public_key FROM trials WHERE id = $1")
                 .bind(trial_id)
@@ -26,40 +35,73 @@ impl Db {
                 .await?
                 .ok_or(Error::NotFound)?
         });
-        let (ledger, heads, designs) = on_db!(self, |pool| {
-            let ledger = sqlx::query_as::<_, LedgerColumns>(
-                "SELECT ledger_index, design_version, unix_seconds, nanos, actor_id, kind, stratum, allocation_number, \
-                 block_number, block_offset, subject, arm, baseline_hash, annotated_index, note_hash, design_digest, \
-                 leaf_hash FROM trial_ledger WHERE trial_id = $1 ORDER BY ledger_index, id",
-            )
-            .bind(trial_id)
-            .fetch_all(pool)
-            .await?;
+        // The heads and the ledger's extent come from one snapshot; the rows up
+        // to that extent are then read in index ranges on parallel connections
+        // (an append-only ledger's committed prefix does not change, and later
+        // appends have higher indexes).
+        let snapshot = match self {
+            Db::Sqlite(_) => "BEGIN",
+            Db::Postgres(_) => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        };
+        let (heads, designs, extent) = on_db!(self, |pool| {
+            let mut tx = pool.begin_with(snapshot).await?;
             let heads: Vec<(i64, Vec<u8>, i64, i64, Vec<u8>)> = sqlx::query_as(HEADS_TO_VERIFY_SQL)
                 .bind(trial_id)
-                .fetch_all(pool)
+                .fetch_all(&mut *tx)
                 .await?;
             let designs: Vec<Vec<u8>> = sqlx::query_scalar(
                 "SELECT document FROM trial_designs WHERE trial_id = $1 ORDER BY version",
             )
             .bind(trial_id)
-            .fetch_all(pool)
+            .fetch_all(&mut *tx)
             .await?;
-            (ledger, heads, designs)
+            let extent: (Option<i64>, Option<i64>, i64) = sqlx::query_as(
+                "SELECT MIN(ledger_index), MAX(ledger_index), COUNT(*) FROM trial_ledger WHERE trial_id = $1",
+            )
+            .bind(trial_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            (heads, designs, extent)
         });
         let mut evidence = TrialEvidence {
             public_id: public_id.clone(),
             head_public_key: hash32(&public_key, "the head public key")?,
-            rows: Vec::with_capacity(ledger.len()),
+            rows: Vec::new(),
             unreadable: Vec::new(),
             heads: Vec::with_capacity(heads.len()),
             designs: Vec::new(),
         };
-        for columns in ledger {
-            let index = columns.ledger_index;
-            match columns.into_row(&public_id) {
-                Ok(row) => evidence.rows.push(row),
-                Err(reason) => evidence.unreadable.push(format!("index {index}: {reason}")),
+        if let (Some(first), Some(last), count) = extent {
+            let chunks = index_chunks(first, last, chunk.max(1), count);
+            evidence.rows.reserve((last - first + 1).max(0) as usize);
+            let mut readers = tokio::task::JoinSet::new();
+            let mut done = BTreeMap::new();
+            let (mut next, mut appended) = (0, 0);
+            while next < chunks.len() || !readers.is_empty() {
+                while next < chunks.len() && readers.len() < LEDGER_READERS {
+                    let (db, public_id, (from, to)) =
+                        (self.clone(), public_id.clone(), chunks[next]);
+                    readers.spawn(async move {
+                        (
+                            next,
+                            db.read_ledger_chunk(trial_id, &public_id, from, to).await,
+                        )
+                    });
+                    next += 1;
+                }
+                let Some(joined) = readers.join_next().await else {
+                    break;
+                };
+                let (chunk, read) =
+                    joined.map_err(|e| Error::Corrupt(format!("ledger reader: {e}")))?;
+                done.insert(chunk, read?);
+                // Appended in order as soon as the chunks before it are in.
+                while let Some((rows, unreadable)) = done.remove(&appended) {
+                    evidence.rows.extend(rows);
+                    evidence.unreadable.extend(unreadable);
+                    appended += 1;
+                }
             }
         }
         for (size, root, seconds, nanos, signature) in heads {
@@ -92,6 +134,51 @@ impl Db {
             );
         }
         Ok(evidence)
+    }
+
+    /// The ledger rows with `from <= ledger_index <= to`, in order, and the
+    /// rows that could not be read back into a leaf.
+    async fn read_ledger_chunk(
+        &self,
+        trial_id: i64,
+        public_id: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<(Vec<LedgerRow>, Vec<String>)> {
+        let mut rows = Vec::with_capacity((to - from + 1).clamp(0, LEDGER_CHUNK) as usize);
+        let mut unreadable = Vec::new();
+        let mut take = |columns: LedgerColumns<'_>| {
+            let index = columns.ledger_index;
+            match columns.into_row(public_id) {
+                Ok(row) => rows.push(row),
+                Err(reason) => unreadable.push(format!("index {index}: {reason}")),
+            }
+        };
+        match self {
+            // sqlx would hand each SQLite row over from its connection thread
+            // with a wake-up: 15 s for a million rows, so they are read in place.
+            Db::Sqlite(pool) => {
+                crate::sqlite_scan::for_each_row(
+                    pool,
+                    LEDGER_CHUNK_SQLITE,
+                    &[trial_id, from, to],
+                    |row| take(LedgerColumns::from_scan(row)),
+                )
+                .await?
+            }
+            Db::Postgres(pool) => {
+                use futures_util::TryStreamExt;
+                let mut stream = sqlx::query(LEDGER_CHUNK_POSTGRES)
+                    .bind(trial_id)
+                    .bind(from)
+                    .bind(to)
+                    .fetch(pool);
+                while let Some(row) = stream.try_next().await? {
+                    take(LedgerColumns::from_postgres(&row)?);
+                }
+            }
+        }
+        Ok((rows, unreadable))
     }
 
     /// Verifies the trial's ledger: every finding as one line; empty when all holds.
@@ -232,40 +319,124 @@ impl Db {
     }
 }
 
-/// A ledger row's columns, before they are turned back into a leaf.
-#[derive(sqlx::FromRow)]
-struct LedgerColumns {
+/// How many ledger chunks `verify` reads at once (both cores of a small server).
+const LEDGER_READERS: usize = 2;
+/// Ledger indexes a chunk covers.
+const LEDGER_CHUNK: i64 = 8192;
+
+/// A chunk of the ledger, in the order of the `LedgerColumns` fields.
+const LEDGER_CHUNK_SQLITE: &std::ffi::CStr = c"SELECT ledger_index, design_version, unix_seconds, nanos, \
+     actor_id, kind, stratum, allocation_number, block_number, block_offset, subject, arm, baseline_hash, \
+     annotated_index, note_hash, design_digest, leaf_hash FROM trial_ledger \
+     WHERE trial_id = ?1 AND ledger_index >= ?2 AND ledger_index <= ?3 ORDER BY ledger_index, id";
+const LEDGER_CHUNK_POSTGRES: &str = "SELECT ledger_index, design_version, unix_seconds, nanos, \
+     actor_id, kind, stratum, allocation_number, block_number, block_offset, subject, arm, baseline_hash, \
+     annotated_index, note_hash, design_digest, leaf_hash FROM trial_ledger \
+     WHERE trial_id = $1 AND ledger_index >= $2 AND ledger_index <= $3 ORDER BY ledger_index, id";
+
+/// Contiguous ranges of at most `size` indexes covering `first..=last`. A
+/// ledger's indexes run from 0 without gaps; when they are far sparser than
+/// the `rows` (tampered), one range, so a forged index cannot make millions.
+fn index_chunks(first: i64, last: i64, size: i64, rows: i64) -> Vec<(i64, i64)> {
+    let span = last as i128 - first as i128 + 1;
+    if span > 2 * rows.max(1) as i128 {
+        return vec![(first, last)];
+    }
+    let mut chunks = Vec::new();
+    let mut from = first;
+    while from <= last {
+        let to = from.saturating_add(size - 1).min(last);
+        chunks.push((from, to));
+        if to == i64::MAX {
+            break;
+        }
+        from = to + 1;
+    }
+    chunks
+}
+
+/// A ledger row's columns, borrowed from the database's row, before they are
+/// turned back into a leaf.
+struct LedgerColumns<'a> {
     ledger_index: i64,
     design_version: i64,
     unix_seconds: i64,
     nanos: i64,
-    actor_id: String,
-    kind: String,
-    stratum: Option<String>,
+    actor_id: &'a str,
+    kind: &'a str,
+    stratum: Option<&'a str>,
     allocation_number: Option<i64>,
     block_number: Option<i64>,
     block_offset: Option<i64>,
-    subject: Option<Vec<u8>>,
-    arm: Option<String>,
-    baseline_hash: Option<Vec<u8>>,
+    subject: Option<&'a [u8]>,
+    arm: Option<&'a str>,
+    baseline_hash: Option<&'a [u8]>,
     annotated_index: Option<i64>,
-    note_hash: Option<Vec<u8>>,
-    design_digest: Option<Vec<u8>>,
-    leaf_hash: Vec<u8>,
+    note_hash: Option<&'a [u8]>,
+    design_digest: Option<&'a [u8]>,
+    leaf_hash: &'a [u8],
 }
 
-impl LedgerColumns {
+impl<'a> LedgerColumns<'a> {
+    /// A SQLite row of `LEDGER_CHUNK_SQLITE`. Text that is not UTF-8 reads as
+    /// empty, which the leaf checks then report.
+    fn from_scan(row: &'a crate::sqlite_scan::ScanRow<'_>) -> Self {
+        let int = |c| row.int(c).unwrap_or_default();
+        LedgerColumns {
+            ledger_index: int(0),
+            design_version: int(1),
+            unix_seconds: int(2),
+            nanos: int(3),
+            actor_id: row.text(4).unwrap_or_default(),
+            kind: row.text(5).unwrap_or_default(),
+            stratum: row.text(6),
+            allocation_number: row.int(7),
+            block_number: row.int(8),
+            block_offset: row.int(9),
+            subject: row.bytes(10),
+            arm: row.text(11),
+            baseline_hash: row.bytes(12),
+            annotated_index: row.int(13),
+            note_hash: row.bytes(14),
+            design_digest: row.bytes(15),
+            leaf_hash: row.bytes(16).unwrap_or_default(),
+        }
+    }
+
+    /// A PostgreSQL row of `LEDGER_CHUNK_POSTGRES`.
+    fn from_postgres(row: &'a sqlx::postgres::PgRow) -> std::result::Result<Self, sqlx::Error> {
+        use sqlx::Row;
+        Ok(LedgerColumns {
+            ledger_index: row.try_get(0)?,
+            design_version: row.try_get(1)?,
+            unix_seconds: row.try_get(2)?,
+            nanos: row.try_get(3)?,
+            actor_id: row.try_get(4)?,
+            kind: row.try_get(5)?,
+            stratum: row.try_get(6)?,
+            allocation_number: row.try_get(7)?,
+            block_number: row.try_get(8)?,
+            block_offset: row.try_get(9)?,
+            subject: row.try_get(10)?,
+            arm: row.try_get(11)?,
+            baseline_hash: row.try_get(12)?,
+            annotated_index: row.try_get(13)?,
+            note_hash: row.try_get(14)?,
+            design_digest: row.try_get(15)?,
+            leaf_hash: row.try_get(16)?,
+        })
+    }
+
     fn into_row(self, trial_id: &str) -> Result<LedgerRow, String> {
-        let need = |value: Option<Vec<u8>>, what: &str| -> Result<[u8; 32], String> {
+        let need = |value: Option<&[u8]>, what: &str| -> Result<[u8; 32], String> {
             value
-                .and_then(|v| <[u8; 32]>::try_from(v.as_slice()).ok())
+                .and_then(|v| <[u8; 32]>::try_from(v).ok())
                 .ok_or_else(|| format!("{what} is missing or malformed"))
         };
-        let entry = match EntryKind::from_name(&self.kind) {
+        let entry = match EntryKind::from_name(self.kind) {
             Some(EntryKind::Allocation) => Entry::Allocation {
                 stratum: self
                     .stratum
-                    .as_deref()
                     .and_then(parse_stratum)
                     .ok_or("the stratum is missing or malformed")?,
                 position: Position {
@@ -284,7 +455,6 @@ impl LedgerColumns {
                 subject: SubjectPseudonym(need(self.subject, "the subject")?),
                 arm: self
                     .arm
-                    .as_deref()
                     .and_then(Arm::from_name)
                     .ok_or("the arm is missing or unknown")?,
                 baseline_hash: need(self.baseline_hash, "the baseline hash")?,
@@ -311,7 +481,7 @@ impl LedgerColumns {
                     unix_seconds: self.unix_seconds,
                     nanos: self.nanos as u32,
                 },
-                actor_id: self.actor_id,
+                actor_id: self.actor_id.to_string(),
                 entry,
             },
             stored_leaf_hash: need(Some(self.leaf_hash), "the leaf hash")?,
@@ -477,5 +647,23 @@ impl TrialReport {
             predictability_share: predictability.share_guessed,
             predictability_chance: predictability.chance,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::index_chunks;
+
+    #[test]
+    fn chunks_cover_the_ledger_once_in_order() {
+        assert_eq!(index_chunks(0, 9, 4, 10), vec![(0, 3), (4, 7), (8, 9)]);
+        assert_eq!(index_chunks(5, 5, 8192, 1), vec![(5, 5)]);
+        assert_eq!(index_chunks(-3, 0, 2, 4), vec![(-3, -2), (-1, 0)]);
+        // A forged index far out is one range, not a walk to it.
+        assert_eq!(index_chunks(0, i64::MAX, 4, 3), vec![(0, i64::MAX)]);
+        assert_eq!(
+            index_chunks(i64::MIN, i64::MAX, 4, 3),
+            vec![(i64::MIN, i64::MAX)]
+        );
     }
 }
