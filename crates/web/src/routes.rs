@@ -318,6 +318,12 @@ fn table() -> Vec<(RouteSpec, Handler)> {
         ),
         page(
             Method::GET,
+            "/trials/{id}/allocations/{allocation}",
+            Roles(INTAKE),
+            get(trial_pages::receipt_page),
+        ),
+        page(
+            Method::GET,
             "/trials/{id}/take-up",
             Roles(INTAKE),
             get(trial_pages::take_up_list),

@@ -462,8 +462,11 @@ pub struct TrialReceiptView {
     pub receipt: Receipt,
     pub arm_label: String,
     pub stratum_label: String,
+    pub youth_name: String,
     /// Shown again for a youth randomised before: not a new allocation.
     pub original: bool,
+    /// Opened again later (from the take-up list), not just made.
+    pub reprint: bool,
 }
 
 fn options(tr: Tr, codes: &[&str], prefix: &str) -> Vec<(String, String)> {
@@ -776,12 +779,47 @@ pub async fn intake_confirm(
             ctx: page_ctx(&context, &user, "/trials"),
             arm_label: tr.t(&format!("arm-{}", receipt.arm)),
             stratum_label: stratum_label(tr, &receipt.stratum, &municipality_names(&state).await?),
+            youth_name: format!(
+                "{} {}",
+                sealed.form.first_name.trim(),
+                sealed.form.last_name.trim()
+            ),
             trial,
             receipt,
             original,
+            reprint: false,
         }),
     )
         .into_response())
+}
+
+/// An allocation's receipt again, to print it later: for caseworkers of the
+/// youth's municipality (anyone else: 404).
+pub async fn receipt_page(
+    State(state): State<AppState>,
+    Extension(context): Ctx,
+    Extension(user): User,
+    Path((id, allocation)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let id = forms::path_id(&id)?;
+    let allocation_id = forms::path_id(&allocation)?;
+    let (receipt, youth_name) = state
+        .db()
+        .trial_receipt_in_scope(&user.scope(&context), id, allocation_id)
+        .await?;
+    let trial = state.db().trial_overview(id).await?;
+    let tr = Tr::new(context.lang);
+    Ok(render(&TrialReceiptView {
+        ctx: page_ctx(&context, &user, "/trials"),
+        arm_label: tr.t(&format!("arm-{}", receipt.arm)),
+        stratum_label: stratum_label(tr, &receipt.stratum, &municipality_names(&state).await?),
+        youth_name,
+        trial,
+        receipt,
+        original: false,
+        reprint: true,
+    })
+    .into_response())
 }
 
 #[derive(Template)]

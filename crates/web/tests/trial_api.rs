@@ -431,6 +431,21 @@ async fn a_caseworker_screens_confirms_and_gets_a_receipt_once() {
         StatusCode::BAD_REQUEST,
         "a forged confirmation is refused"
     );
+
+    // The receipt can be opened again to print later: the same allocation,
+    // the youth's name, a permanent link; another municipality gets 404.
+    let reprint_path = format!("/trials/{}/allocations/{allocation_id}", app.trial_id);
+    assert!(receipt.contains(&format!("href=\"{reprint_path}\"")));
+    let (status, reprint) = page(&app, &session, "GET", &reprint_path, &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(reprint.contains(&format!("id=\"allocation-id\">{allocation_id}<")));
+    assert!(reprint.contains("id=\"youth-name\">Ida Hansen<"), "{reprint}");
+    assert!(reprint.contains("The receipt of an earlier allocation"));
+    assert!(!reprint.contains(&cpr) && !reprint.contains(&cpr.replace('-', "")));
+    let horsens = log_in(&app, "case.horsens").await;
+    let (status, _) = page(&app, &horsens, "GET", &reprint_path, &[]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another municipality's receipt");
+
     let report = app.db.trial_report(app.trial_id).await.unwrap();
     assert_eq!(
         (

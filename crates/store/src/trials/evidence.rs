@@ -17,6 +17,46 @@ impl Db {
         })
     }
 
+    /// An allocation's receipt again, for a caseworker of the youth's
+    /// municipality (any other scope: not found), with the youth's name so the
+    /// printout says whose it is. Personal data: logged.
+    pub async fn trial_receipt_in_scope(
+        &self,
+        scope: &Scope,
+        trial_id: i64,
+        allocation_id: i64,
+    ) -> Result<(Receipt, String)> {
+        let municipality = scope
+            .municipality
+            .filter(|_| scope.may_register_youth())
+            .ok_or(Error::NotFound)?;
+        on_db!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let row = sqlx::query_as::<_, ReceiptRow>(RECEIPT_IN_MUNICIPALITY_SQL)
+                .bind(trial_id)
+                .bind(allocation_id)
+                .bind(municipality)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(Error::NotFound)?;
+            let (first_name, last_name): (String, String) = sqlx::query_as(
+                "SELECT first_name, last_name FROM trial_baselines WHERE ledger_id = $1",
+            )
+            .bind(allocation_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            log_access!(
+                &mut *tx,
+                scope,
+                AccessAction::Read,
+                None::<i64>,
+                Some("trial receipt")
+            )?;
+            tx.commit().await?;
+            Ok((row.into(), format!("{first_name} {last_name}")))
+        })
+    }
+
     /// Everything `spire trial verify` needs, read from the tables.
     pub async fn trial_evidence(&self, trial_id: i64) -> Result<TrialEvidence> {
         self.trial_evidence_in_chunks(trial_id, LEDGER_CHUNK).await

@@ -314,6 +314,8 @@ macro_rules! receipt_sql {
 }
 const RECEIPT_BY_SUBJECT_SQL: &str = receipt_sql!("l.trial_id = $1 AND l.subject = $2");
 const RECEIPT_BY_ID_SQL: &str = receipt_sql!("l.trial_id = $1 AND l.id = $2");
+const RECEIPT_IN_MUNICIPALITY_SQL: &str =
+    receipt_sql!("l.trial_id = $1 AND l.id = $2 AND l.municipality_code = $3");
 
 /// The answer to a randomisation request.
 #[derive(Debug, Clone, PartialEq, Eq)]

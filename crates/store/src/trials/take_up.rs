@@ -25,7 +25,7 @@ impl Db {
             .filter(|_| scope.may_register_youth())
             .ok_or(Error::NotFound)?;
         on_db!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let rows = sqlx::query_as::<_, PendingTakeUp>(
                 "SELECT l.id AS allocation_id, l.ledger_index, b.first_name, b.last_name, l.unix_seconds AS allocated_at \
                  FROM trial_ledger l JOIN trial_baselines b ON b.ledger_id = l.id \

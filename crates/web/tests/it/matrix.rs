@@ -158,6 +158,12 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [Role], Payload)> {
             Form(&[]),
         ),
         ("GET", "/trials/{id}/take-up", &[Caseworker], None),
+        (
+            "GET",
+            "/trials/{id}/allocations/{allocation}",
+            &[Caseworker],
+            None,
+        ),
         ("POST", "/trials/{id}/take-up", &[Caseworker], Form(&[])),
         (
             "GET",
@@ -198,7 +204,7 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [Role], Payload)> {
     ]
 }
 
-fn concrete(path: &str, app: &TestApp) -> String {
+fn concrete(path: &str, app: &TestApp, allocation: i64) -> String {
     let id = if path.contains("companies") {
         app.roskilde_company
     } else if path.contains("trials") {
@@ -207,6 +213,7 @@ fn concrete(path: &str, app: &TestApp) -> String {
         app.roskilde_youth
     };
     path.replace("{id}", &id.to_string())
+        .replace("{allocation}", &allocation.to_string())
         .replace("{file}", "spire.css")
 }
 
@@ -263,9 +270,10 @@ async fn every_route_has_a_matrix_entry_and_the_router_enforces_it() {
         "the matrix names a route the router does not have"
     );
 
+    let allocation = app.allocate_in_roskilde().await;
     let mut checked = 0;
     for (method, path, allowed, payload) in &matrix {
-        let url = concrete(path, &app);
+        let url = concrete(path, &app, allocation);
         for role in Role::ALL {
             // Own municipality (Roskilde), or no municipality for cross-municipal roles.
             let reply = call(&app, method, &url, payload, &login_of(role, "roskilde")).await;
@@ -285,7 +293,9 @@ async fn every_route_has_a_matrix_entry_and_the_router_enforces_it() {
             if role.is_municipal() {
                 let foreign = call(&app, method, &url, payload, &login_of(role, "horsens")).await;
                 // A trial spans municipalities; youth and companies belong to one.
-                if path.contains("{id}") && !path.contains("/trials/") {
+                if path.contains("{id}") && !path.contains("/trials/")
+                    || path.contains("{allocation}")
+                {
                     assert_eq!(
                         foreign.status, 404,
                         "Horsens {role} must get 404 from {method} {url}"
@@ -310,7 +320,7 @@ async fn without_credentials_pages_send_to_login_and_the_api_answers_401() {
         if spec.access == spire_web::Access::Public {
             continue;
         }
-        let url = concrete(spec.path, &app);
+        let url = concrete(spec.path, &app, 1);
         let reply = if spec.api {
             app.api(spec.method.as_str(), &url, None, None, "da").await
         } else if spec.method == "GET" {

@@ -182,6 +182,36 @@ impl TestApp {
         }
     }
 
+    /// Randomises a (new) youth in Roskilde into the trial: the allocation's id.
+    pub async fn allocate_in_roskilde(&self) -> i64 {
+        let scope = Scope::new(
+            self.users[&login_of(Role::Caseworker, "roskilde")],
+            Role::Caseworker,
+            Some(265),
+            "fixture",
+        );
+        let intake = spire_store::Intake {
+            cpr: Cpr::parse("cpr", "150504-4321").unwrap(),
+            first_name: "Alma".into(),
+            last_name: "Lodtrukket".into(),
+            municipality_code: 265,
+            benefit: spire_domain::Benefit::Kontanthjaelp,
+            readiness: spire_domain::Readiness::Jobparat,
+            has_qualification: false,
+            strata: Default::default(),
+            intake_date: time::OffsetDateTime::now_utc().date(),
+        };
+        match self
+            .db
+            .randomise(&scope, &self.key, self.trial, &intake, None)
+            .await
+            .unwrap()
+        {
+            spire_store::Randomisation::Allocated(receipt) => receipt.allocation_id,
+            other => panic!("expected an allocation, got {other:?}"),
+        }
+    }
+
     pub async fn send(&self, request: Request<Body>) -> Reply {
         let uri = request.uri().to_string();
         let response: Response<Body> = self.router.clone().oneshot(request).await.unwrap();
