@@ -123,6 +123,14 @@ impl Scope {
             )
     }
 
+    /// The municipality whose youth this scope registers and screens; for
+    /// anyone else the youth are not there (404).
+    pub(crate) fn youth_municipality(&self) -> crate::Result<i64> {
+        self.municipality
+            .filter(|_| self.may_register_youth())
+            .ok_or(crate::Error::NotFound)
+    }
+
     /// Company data of the municipality: programme staff see all of it, a
     /// company contact only their own company.
     pub(crate) fn sees_companies(&self) -> bool {

@@ -325,9 +325,7 @@ impl Db {
         key: &ServerKey,
         youth: &NewYouth,
     ) -> Result<i64> {
-        let Some(municipality) = scope.municipality.filter(|_| scope.may_register_youth()) else {
-            return Err(Error::NotFound);
-        };
+        let municipality = scope.youth_municipality()?;
         let now = crate::now();
         let birth_date = youth.cpr.birth_date().to_string();
         on_db!(self, |pool| {

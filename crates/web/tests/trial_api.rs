@@ -439,12 +439,19 @@ async fn a_caseworker_screens_confirms_and_gets_a_receipt_once() {
     let (status, reprint) = page(&app, &session, "GET", &reprint_path, &[]).await;
     assert_eq!(status, StatusCode::OK);
     assert!(reprint.contains(&format!("id=\"allocation-id\">{allocation_id}<")));
-    assert!(reprint.contains("id=\"youth-name\">Ida Hansen<"), "{reprint}");
+    assert!(
+        reprint.contains("id=\"youth-name\">Ida Hansen<"),
+        "{reprint}"
+    );
     assert!(reprint.contains("The receipt of an earlier allocation"));
     assert!(!reprint.contains(&cpr) && !reprint.contains(&cpr.replace('-', "")));
     let horsens = log_in(&app, "case.horsens").await;
     let (status, _) = page(&app, &horsens, "GET", &reprint_path, &[]).await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "another municipality's receipt");
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "another municipality's receipt"
+    );
 
     let report = app.db.trial_report(app.trial_id).await.unwrap();
     assert_eq!(

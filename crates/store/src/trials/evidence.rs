@@ -26,10 +26,7 @@ impl Db {
         trial_id: i64,
         allocation_id: i64,
     ) -> Result<(Receipt, String)> {
-        let municipality = scope
-            .municipality
-            .filter(|_| scope.may_register_youth())
-            .ok_or(Error::NotFound)?;
+        let municipality = scope.youth_municipality()?;
         on_db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             let row = sqlx::query_as::<_, ReceiptRow>(RECEIPT_IN_MUNICIPALITY_SQL)

@@ -20,10 +20,7 @@ impl Db {
         scope: &Scope,
         trial_id: i64,
     ) -> Result<Vec<PendingTakeUp>> {
-        let municipality = scope
-            .municipality
-            .filter(|_| scope.may_register_youth())
-            .ok_or(Error::NotFound)?;
+        let municipality = scope.youth_municipality()?;
         on_db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             let rows = sqlx::query_as::<_, PendingTakeUp>(
@@ -61,10 +58,7 @@ impl Db {
         accepted: bool,
         decided_on: time::Date,
     ) -> Result<Option<i64>> {
-        let municipality = scope
-            .municipality
-            .filter(|_| scope.may_register_youth())
-            .ok_or(Error::NotFound)?;
+        let municipality = scope.youth_municipality()?;
         let now = crate::now();
         on_db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
