@@ -113,6 +113,39 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+impl Error {
+    /// The database could not store or answer for now — disk full, an I/O
+    /// error, a failed fsync, no connection, too busy — as opposed to a bug
+    /// or bad data. Nothing was committed; the same request may be retried.
+    pub fn is_unavailable(&self) -> bool {
+        let Error::Database(error) = self else {
+            return false;
+        };
+        match error {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+            sqlx::Error::Database(database) => {
+                let code = database.code().unwrap_or_default();
+                if database
+                    .try_downcast_ref::<sqlx::sqlite::SqliteError>()
+                    .is_some()
+                {
+                    // Primary result codes (the low byte of an extended code):
+                    // SQLITE_BUSY 5, SQLITE_IOERR 10, SQLITE_FULL 13, SQLITE_CANTOPEN 14.
+                    let primary = code.parse::<i32>().unwrap_or(0) & 0xff;
+                    return matches!(primary, 5 | 10 | 13 | 14);
+                }
+                // PostgreSQL SQLSTATE classes: 08 connection exception, 53
+                // insufficient resources (53100 disk full), 57P0x shutdown, 58 system (I/O) error.
+                code.starts_with("08")
+                    || code.starts_with("53")
+                    || code.starts_with("57P0")
+                    || code.starts_with("58")
+            }
+            _ => false,
+        }
+    }
+}
+
 impl Db {
     /// Connects to `postgres://…` or to a SQLite file (a path or `sqlite:` URL),
     /// creating the SQLite file when missing, and migrates the schema.
@@ -158,6 +191,20 @@ impl Db {
                 .busy_timeout(Duration::from_secs(10));
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
+                // A transaction SQLite ended by itself (disk full, I/O error)
+                // cannot be rolled back, and sqlx then still counts it as
+                // open, so the connection would refuse every later `BEGIN
+                // IMMEDIATE`. Such a connection is closed instead of reused.
+                .after_release(|connection, _| {
+                    Box::pin(async move {
+                        use sqlx::Connection;
+                        if connection.is_in_transaction() {
+                            // Lets a rollback queued by the dropped transaction finish.
+                            connection.ping().await?;
+                        }
+                        Ok(!connection.is_in_transaction())
+                    })
+                })
                 .connect_with(options)
                 .await?;
             let db = Db::Sqlite(pool);

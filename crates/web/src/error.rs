@@ -13,6 +13,9 @@ pub enum ErrorKind {
     /// An outcome file was refused: which line or column, and why.
     ImportRefused(spire_store::evaluation::outcomes::ImportProblem),
     BadRequest,
+    /// The database cannot store or answer right now (disk full, I/O): 503,
+    /// nothing was stored, try again.
+    Unavailable,
     Internal,
 }
 
@@ -23,6 +26,7 @@ impl ErrorKind {
             ErrorKind::Unauthorized => "unauthorized",
             ErrorKind::Invalid(_) | ErrorKind::ImportRefused(_) => "invalid",
             ErrorKind::BadRequest => "bad_request",
+            ErrorKind::Unavailable => "unavailable",
             ErrorKind::Internal => "internal",
         }
     }
@@ -34,6 +38,7 @@ impl ErrorKind {
             ErrorKind::Invalid(_) | ErrorKind::ImportRefused(_) | ErrorKind::BadRequest => {
                 "error-invalid-title"
             }
+            ErrorKind::Unavailable => "error-unavailable-title",
             ErrorKind::Internal => "error-internal-title",
         }
     }
@@ -44,6 +49,7 @@ impl ErrorKind {
             ErrorKind::Unauthorized => "error-unauthorized",
             ErrorKind::Invalid(_) | ErrorKind::ImportRefused(_) => "error-invalid",
             ErrorKind::BadRequest => "error-bad-request",
+            ErrorKind::Unavailable => "error-unavailable",
             ErrorKind::Internal => "error-internal",
         }
     }
@@ -54,6 +60,7 @@ impl ErrorKind {
             ErrorKind::Unauthorized => StatusCode::UNAUTHORIZED,
             ErrorKind::Invalid(_) | ErrorKind::ImportRefused(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorKind::BadRequest => StatusCode::BAD_REQUEST,
+            ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -86,6 +93,10 @@ impl From<spire_store::Error> for AppError {
             spire_store::Error::NotFound => AppError(ErrorKind::NotFound),
             spire_store::Error::Invalid(field) => AppError(ErrorKind::Invalid(vec![field])),
             spire_store::Error::Import(problem) => AppError(ErrorKind::ImportRefused(problem)),
+            unavailable if unavailable.is_unavailable() => {
+                tracing::error!(error = %unavailable, "the database is unavailable");
+                AppError(ErrorKind::Unavailable)
+            }
             other => {
                 tracing::error!(error = %other, "store error");
                 AppError(ErrorKind::Internal)

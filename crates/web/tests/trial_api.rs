@@ -679,3 +679,126 @@ async fn a_caseworker_records_the_answer_to_a_programme_offer() {
     let report = app.db.trial_report(app.trial_id).await.unwrap();
     assert_eq!((report.consort.took_up, report.consort.declined), (1, 0));
 }
+
+/// Sets (or lifts) SQLite's page limit on every connection of the pool, so
+/// the next write that needs a new page fails as on a full disk.
+async fn page_limit(db: &Db, full: bool) {
+    let Db::Sqlite(pool) = db else {
+        unreachable!("these tests run on SQLite")
+    };
+    let mut connections = Vec::new();
+    for _ in 0..pool.options().get_max_connections() {
+        connections.push(pool.acquire().await.unwrap());
+    }
+    for connection in &mut connections {
+        let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
+            .fetch_one(&mut **connection)
+            .await
+            .unwrap();
+        let limit = if full { pages } else { 1 << 30 };
+        // A number we made: no injection possible.
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "PRAGMA max_page_count = {limit}"
+        )))
+        .execute(&mut **connection)
+        .await
+        .unwrap();
+    }
+}
+
+/// A full disk: the randomisation is answered 503 with Retry-After and in
+/// the user's language, nothing of it is stored, and the same request (same
+/// idempotency key) succeeds once there is room, at the next ledger index.
+#[tokio::test]
+async fn a_full_disk_answers_503_and_stores_nothing() {
+    let app = app().await;
+    let path = format!("/api/v1/trials/{}/randomizations", app.trial_id);
+    let (status, _) = call(
+        &app,
+        &app.caseworker,
+        "POST",
+        &path,
+        Some(youth(&eligible_cpr(0), 265)),
+        Some("disk-0"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    page_limit(&app.db, true).await;
+    let mut stored = 1;
+    let refused = loop {
+        assert!(stored < 200, "the page limit was never reached");
+        let key = format!("disk-{stored}");
+        let (status, body) = call(
+            &app,
+            &app.caseworker,
+            "POST",
+            &path,
+            Some(youth(&eligible_cpr(stored), 265)),
+            Some(&key),
+        )
+        .await;
+        if status == StatusCode::CREATED {
+            stored += 1;
+            continue;
+        }
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+        assert_eq!(body["error"], "unavailable");
+        assert!(
+            body["message"]
+                .as_str()
+                .unwrap()
+                .contains("Nothing was stored"),
+            "{body}"
+        );
+        break stored;
+    };
+    let request = Request::builder()
+        .method("POST")
+        .uri(&path)
+        .header("authorization", format!("Bearer {}", app.caseworker))
+        .header("content-type", "application/json")
+        .body(Body::from(youth(&eligible_cpr(refused), 265).to_string()))
+        .unwrap();
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(response.headers()["retry-after"], "30");
+
+    page_limit(&app.db, false).await;
+    let report = app.db.trial_report(app.trial_id).await.unwrap();
+    assert_eq!(
+        report.consort.randomised, refused as i64,
+        "the refused request left no allocation"
+    );
+    let (status, body) = call(
+        &app,
+        &app.caseworker,
+        "POST",
+        &path,
+        Some(youth(&eligible_cpr(refused), 265)),
+        Some(&format!("disk-{refused}")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(
+        body["ledger_index"], refused as i64,
+        "no slot lost to the failure"
+    );
+    // No connection is left believing it is inside the failed transaction:
+    // every pooled connection takes writes again.
+    for serial in refused + 1..refused + 25 {
+        let (status, body) = call(
+            &app,
+            &app.caseworker,
+            "POST",
+            &path,
+            Some(youth(&eligible_cpr(serial), 265)),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    assert_eq!(
+        app.db.verify_trial(app.trial_id, None).await.unwrap(),
+        Vec::<String>::new()
+    );
+}
