@@ -118,6 +118,24 @@ fn eligible_cpr(serial: u32) -> String {
     )
 }
 
+/// The Roskilde caseworker randomises the youth with this serial through the API.
+async fn randomise_in_roskilde(
+    app: &App,
+    serial: u32,
+    idempotency_key: Option<&str>,
+) -> (StatusCode, Value) {
+    let path = format!("/api/v1/trials/{}/randomizations", app.trial_id);
+    call(
+        app,
+        &app.caseworker,
+        "POST",
+        &path,
+        Some(youth(&eligible_cpr(serial), 265)),
+        idempotency_key,
+    )
+    .await
+}
+
 fn youth(cpr: &str, municipality: i64) -> Value {
     json!({
         "cpr": cpr, "first_name": "Ida", "last_name": "Hansen", "municipality_code": municipality,
@@ -467,18 +485,9 @@ async fn a_caseworker_screens_confirms_and_gets_a_receipt_once() {
 #[tokio::test]
 async fn the_programme_office_sees_figures_but_never_the_key_or_the_sequence() {
     let app = app().await;
-    let path = format!("/api/v1/trials/{}/randomizations", app.trial_id);
     let mut allocation_ids = Vec::new();
     for serial in 0..10 {
-        let (status, receipt) = call(
-            &app,
-            &app.caseworker,
-            "POST",
-            &path,
-            Some(youth(&eligible_cpr(serial), 265)),
-            None,
-        )
-        .await;
+        let (status, receipt) = randomise_in_roskilde(&app, serial, None).await;
         assert_eq!(status, StatusCode::CREATED);
         allocation_ids.push(receipt["allocation_id"].as_i64().unwrap());
     }
@@ -612,18 +621,9 @@ async fn the_programme_office_sees_figures_but_never_the_key_or_the_sequence() {
 #[tokio::test]
 async fn a_caseworker_records_the_answer_to_a_programme_offer() {
     let app = app().await;
-    let path = format!("/api/v1/trials/{}/randomizations", app.trial_id);
     let mut programme = Vec::new();
     for serial in 20..30 {
-        let (_, receipt) = call(
-            &app,
-            &app.caseworker,
-            "POST",
-            &path,
-            Some(youth(&eligible_cpr(serial), 265)),
-            None,
-        )
-        .await;
+        let (_, receipt) = randomise_in_roskilde(&app, serial, None).await;
         if receipt["arm"] == "programme" {
             programme.push(receipt["allocation_id"].as_i64().unwrap());
         }
@@ -713,30 +713,14 @@ async fn page_limit(db: &Db, full: bool) {
 async fn a_full_disk_answers_503_and_stores_nothing() {
     let app = app().await;
     let path = format!("/api/v1/trials/{}/randomizations", app.trial_id);
-    let (status, _) = call(
-        &app,
-        &app.caseworker,
-        "POST",
-        &path,
-        Some(youth(&eligible_cpr(0), 265)),
-        Some("disk-0"),
-    )
-    .await;
+    let (status, _) = randomise_in_roskilde(&app, 0, Some("disk-0")).await;
     assert_eq!(status, StatusCode::CREATED);
     page_limit(&app.db, true).await;
     let mut stored = 1;
     let refused = loop {
         assert!(stored < 200, "the page limit was never reached");
         let key = format!("disk-{stored}");
-        let (status, body) = call(
-            &app,
-            &app.caseworker,
-            "POST",
-            &path,
-            Some(youth(&eligible_cpr(stored), 265)),
-            Some(&key),
-        )
-        .await;
+        let (status, body) = randomise_in_roskilde(&app, stored, Some(&key)).await;
         if status == StatusCode::CREATED {
             stored += 1;
             continue;
@@ -769,15 +753,8 @@ async fn a_full_disk_answers_503_and_stores_nothing() {
         report.consort.randomised, refused as i64,
         "the refused request left no allocation"
     );
-    let (status, body) = call(
-        &app,
-        &app.caseworker,
-        "POST",
-        &path,
-        Some(youth(&eligible_cpr(refused), 265)),
-        Some(&format!("disk-{refused}")),
-    )
-    .await;
+    let (status, body) =
+        randomise_in_roskilde(&app, refused, Some(&format!("disk-{refused}"))).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(
         body["ledger_index"], refused as i64,
@@ -786,15 +763,7 @@ async fn a_full_disk_answers_503_and_stores_nothing() {
     // No connection is left believing it is inside the failed transaction:
     // every pooled connection takes writes again.
     for serial in refused + 1..refused + 25 {
-        let (status, body) = call(
-            &app,
-            &app.caseworker,
-            "POST",
-            &path,
-            Some(youth(&eligible_cpr(serial), 265)),
-            None,
-        )
-        .await;
+        let (status, body) = randomise_in_roskilde(&app, serial, None).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
     }
     assert_eq!(
