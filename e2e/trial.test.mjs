@@ -1,6 +1,7 @@
 // The randomisation machine in a real browser: a caseworker screens an
 // ineligible youth (and sees why), then an eligible one, confirms and gets the
-// receipt; screening the same CPR again shows the original allocation.
+// receipt, which opens again from its permanent link; screening the same CPR
+// again shows the original allocation.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -68,6 +69,15 @@ test('a caseworker screens, randomises once, and a second attempt shows the orig
   assert.match(allocationId, /^\d+$/);
   assert.ok(!(await page.content()).includes(cpr), 'no CPR number on the receipt');
   await page.screenshot({ path: join(SHOTS, 'trial-receipt-da.png'), fullPage: true });
+
+  // The receipt again later, from its permanent link: the same allocation, the youth's name.
+  await Promise.all([
+    page.waitForURL(new RegExp(`/allocations/${allocationId}$`)),
+    page.click(`a[href$="/allocations/${allocationId}"]`),
+  ]);
+  assert.equal((await page.locator('#allocation-id').innerText()).trim(), allocationId);
+  assert.equal((await page.locator('#youth-name').innerText()).trim(), 'Emma Browsertest');
+  assert.deepEqual(await accessibilityProblems(page), []);
 
   // The same youth again: the original allocation, never a new draw.
   await page.goto(intakeUrl);
