@@ -4,7 +4,8 @@
 # Idempotency-Key on every request), on SQLite and — when
 # SPIRE_BENCH_POSTGRES_URL names a PostgreSQL server (an admin URL, e.g. the
 # one scripts/start-test-postgres.sh prints) — on PostgreSQL too. Prints each
-# run's throughput and latency, the server's CPU per request, and checks with
+# run's throughput and latency, the server's CPU per request (the `spire`
+# process only: on PostgreSQL the database's own processes come on top), and checks with
 # `spire trial verify` afterwards.
 #
 #   cargo build --release -p spire --bin spire --example trial_load
@@ -57,7 +58,7 @@ bench() {
   local ticks_per_second; ticks_per_second=$(getconf CLK_TCK)
   for run in $(seq "$runs"); do
     local before; before=$(cpu_ticks "$server")
-    local line; line=$(load "http://127.0.0.1:$3" "$4" "$5" "$clients" "$requests")
+    local line; line=$(SPIRE_LOAD_RUN=$((2 * run)) load "http://127.0.0.1:$3" "$4" "$5" "$clients" "$requests")
     local after; after=$(cpu_ticks "$server")
     local cpu_ms; cpu_ms=$(awk -v t=$((after - before)) -v hz="$ticks_per_second" -v n=$((clients * requests)) \
       'BEGIN { printf "%.2f", t / hz * 1000 / n }')

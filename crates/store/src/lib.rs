@@ -116,7 +116,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// The database could not store or answer for now — disk full, an I/O
     /// error, a failed fsync, no connection, too busy — as opposed to a bug
-    /// or bad data. Nothing was committed; the same request may be retried.
+    /// or bad data. The transaction did not commit, or (a connection lost at
+    /// COMMIT) its outcome is unknown; retrying with the same idempotency key
+    /// is safe either way.
     pub fn is_unavailable(&self) -> bool {
         let Error::Database(error) = self else {
             return false;
@@ -130,16 +132,34 @@ impl Error {
                     .is_some()
                 {
                     // Primary result codes (the low byte of an extended code):
-                    // SQLITE_BUSY 5, SQLITE_IOERR 10, SQLITE_FULL 13, SQLITE_CANTOPEN 14.
+                    // SQLITE_BUSY 5, SQLITE_NOMEM 7, SQLITE_IOERR 10, SQLITE_FULL 13,
+                    // SQLITE_CANTOPEN 14.
                     let primary = code.parse::<i32>().unwrap_or(0) & 0xff;
-                    return matches!(primary, 5 | 10 | 13 | 14);
+                    return matches!(primary, 5 | 7 | 10 | 13 | 14);
                 }
-                // PostgreSQL SQLSTATE classes: 08 connection exception, 53
-                // insufficient resources (53100 disk full), 57P0x shutdown, 58 system (I/O) error.
+                // PostgreSQL SQLSTATEs that pass: connection exceptions (08),
+                // disk full, out of memory, too many connections (53100-53300),
+                // shutdown and crash (57P01-57P03), a query cancelled or a lock
+                // not available in time (57014, 55P03), serialization failure
+                // and deadlock (40001, 40P01), read-only after a fail-over
+                // (25006), I/O error (58000, 58030).
                 code.starts_with("08")
-                    || code.starts_with("53")
-                    || code.starts_with("57P0")
-                    || code.starts_with("58")
+                    || matches!(
+                        code.as_ref(),
+                        "53100"
+                            | "53200"
+                            | "53300"
+                            | "57P01"
+                            | "57P02"
+                            | "57P03"
+                            | "57014"
+                            | "55P03"
+                            | "40001"
+                            | "40P01"
+                            | "25006"
+                            | "58000"
+                            | "58030"
+                    )
             }
             _ => false,
         }

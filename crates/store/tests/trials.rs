@@ -509,6 +509,34 @@ async fn story(db: Db) {
         findings.iter().any(|f| f.contains("21")),
         "a removed last entry is still covered by a signed head: {findings:?}"
     );
+    // An index moved far out, and a block offset beyond 32 bits (which a
+    // truncating read would turn back into the signed value): reported, and
+    // verify neither walks to the far index nor reserves room for it.
+    execute(
+        &db,
+        "UPDATE trial_ledger SET ledger_index = 1000000000000 WHERE ledger_index = 5",
+    )
+    .await
+    .unwrap();
+    execute(
+        &db,
+        "UPDATE trial_ledger SET block_offset = block_offset + 4294967296 WHERE ledger_index = 6",
+    )
+    .await
+    .unwrap();
+    let findings = db.verify_trial(trial_id, None).await.unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.starts_with("index 1000000000000:")),
+        "{findings:?}"
+    );
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.starts_with("index 6: the block offset") && f.contains("out of range")),
+        "{findings:?}"
+    );
     db.close().await;
 }
 

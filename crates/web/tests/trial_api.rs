@@ -731,7 +731,7 @@ async fn a_full_disk_answers_503_and_stores_nothing() {
             body["message"]
                 .as_str()
                 .unwrap()
-                .contains("Nothing was stored"),
+                .contains("may not have been stored"),
             "{body}"
         );
         break stored;

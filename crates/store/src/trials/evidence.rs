@@ -47,7 +47,7 @@ impl Db {
                 scope,
                 AccessAction::Read,
                 None::<i64>,
-                Some("trial receipt")
+                Some(format!("trial receipt, allocation {allocation_id}").as_str())
             )?;
             tx.commit().await?;
             Ok((row.into(), format!("{first_name} {last_name}")))
@@ -111,7 +111,9 @@ impl Db {
         };
         if let (Some(first), Some(last), count) = extent {
             let chunks = index_chunks(first, last, chunk.max(1), count);
-            evidence.rows.reserve((last - first + 1).max(0) as usize);
+            // As many as the table holds (not the index span: a forged index
+            // far out must be reported, not reserve terabytes).
+            evidence.rows.reserve(count.clamp(0, 1 << 26) as usize);
             let mut readers = tokio::task::JoinSet::new();
             let mut done = BTreeMap::new();
             let (mut next, mut appended) = (0, 0);
@@ -139,6 +141,12 @@ impl Db {
                     evidence.unreadable.extend(unreadable);
                     appended += 1;
                 }
+            }
+            let read = (evidence.rows.len() + evidence.unreadable.len()) as i64;
+            if read != count {
+                evidence.unreadable.push(format!(
+                    "ledger: the table holds {count} entries of this trial, {read} could be read in index order"
+                ));
             }
         }
         for (size, root, seconds, nanos, signature) in heads {
@@ -182,7 +190,8 @@ impl Db {
         from: i64,
         to: i64,
     ) -> Result<(Vec<LedgerRow>, Vec<String>)> {
-        let mut rows = Vec::with_capacity((to - from + 1).clamp(0, LEDGER_CHUNK) as usize);
+        let span = (to as i128 - from as i128 + 1).clamp(0, LEDGER_CHUNK as i128);
+        let mut rows = Vec::with_capacity(span as usize);
         let mut unreadable = Vec::new();
         let mut take = |columns: LedgerColumns<'_>| {
             let index = columns.ledger_index;
@@ -477,14 +486,15 @@ impl<'a> LedgerColumns<'a> {
                     .and_then(parse_stratum)
                     .ok_or("the stratum is missing or malformed")?,
                 position: Position {
-                    allocation_number: self
-                        .allocation_number
-                        .ok_or("the allocation number is missing")?
-                        as u64,
+                    allocation_number: number(
+                        self.allocation_number
+                            .ok_or("the allocation number is missing")?,
+                        "the allocation number",
+                    )?,
                     block: match (self.block_number, self.block_offset) {
                         (Some(block_number), Some(offset)) => Some(BlockSlot {
-                            block_number: block_number as u64,
-                            offset: offset as u32,
+                            block_number: number(block_number, "the block number")?,
+                            offset: number(offset, "the block offset")?,
                         }),
                         _ => None,
                     },
@@ -497,10 +507,11 @@ impl<'a> LedgerColumns<'a> {
                 baseline_hash: need(self.baseline_hash, "the baseline hash")?,
             },
             Some(EntryKind::Annotation) => Entry::Annotation {
-                annotated_index: self
-                    .annotated_index
-                    .ok_or("the annotated index is missing")?
-                    as u64,
+                annotated_index: number(
+                    self.annotated_index
+                        .ok_or("the annotated index is missing")?,
+                    "the annotated index",
+                )?,
                 subject: SubjectPseudonym(need(self.subject, "the subject")?),
                 note_hash: need(self.note_hash, "the note hash")?,
             },
@@ -511,12 +522,12 @@ impl<'a> LedgerColumns<'a> {
         };
         Ok(LedgerRow {
             leaf: LedgerLeaf {
-                ledger_index: self.ledger_index as u64,
+                ledger_index: number(self.ledger_index, "the ledger index")?,
                 trial_id: trial_id.to_string(),
-                design_version: self.design_version as u32,
+                design_version: number(self.design_version, "the design version")?,
                 time: UtcTime {
                     unix_seconds: self.unix_seconds,
-                    nanos: self.nanos as u32,
+                    nanos: number(self.nanos, "the nanoseconds")?,
                 },
                 actor_id: self.actor_id.to_string(),
                 entry,
@@ -524,6 +535,13 @@ impl<'a> LedgerColumns<'a> {
             stored_leaf_hash: need(Some(self.leaf_hash), "the leaf hash")?,
         })
     }
+}
+
+/// A stored integer as the leaf's type; a value out of its range (negative,
+/// or too large: tampered) is reported rather than wrapped or truncated, so
+/// verify checks the value the rest of the application reads.
+fn number<T: TryFrom<i64>>(value: i64, what: &str) -> Result<T, String> {
+    T::try_from(value).map_err(|_| format!("{what} {value} is out of range"))
 }
 
 /// A trial's ledger as the database holds it, ready for the pure verifier.

@@ -24,7 +24,7 @@ error-bad-request = Forespørgslen kunne ikke læses. Genindlæs siden og prøv 
 error-internal-title = Der skete en fejl
 error-internal = Der skete en fejl hos os. Intet er gået tabt; prøv igen om lidt. Oplys forespørgsels-id'et, hvis du kontakter support.
 error-unavailable-title = Kan ikke gemme lige nu
-error-unavailable = Databasen kan ikke gemme lige nu (for eksempel fordi disken er fuld). Intet blev gemt, heller ikke en lodtrækning; prøv igen om lidt med de samme oplysninger. Driften er underrettet.
+error-unavailable = Databasen kan ikke gemme lige nu (for eksempel fordi disken er fuld), så det er ikke sikkert, at noget blev gemt. Prøv igen om lidt med de samme oplysninger: det er sikkert, en ung bliver aldrig lodtrukket to gange. Driften er underrettet.
 error-request-id = Forespørgsels-id
 error-back-home = Til forsiden
 

@@ -24,7 +24,7 @@ error-bad-request = The request could not be read. Reload the page and try again
 error-internal-title = Something went wrong
 error-internal = Something went wrong on our side. Nothing was lost; try again shortly. Quote the request id if you contact support.
 error-unavailable-title = Cannot store right now
-error-unavailable = The database cannot store anything right now (for example because the disk is full). Nothing was stored, no allocation either; try again shortly with the same details. Operations have been alerted.
+error-unavailable = The database cannot store anything right now (for example because the disk is full), so this may not have been stored. Try again shortly with the same details: that is safe, a young person is never randomised twice. Operations have been alerted.
 error-request-id = Request id
 error-back-home = Back to the home page
 
