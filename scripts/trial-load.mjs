@@ -13,14 +13,15 @@ if (!base || !token || !trial) {
 }
 const clients = Number(clientsArg);
 const requests = Number(requestsArg);
-const run = Math.floor(Math.random() * 1000);
+const run = Number(process.env.SPIRE_LOAD_RUN ?? Math.floor(Math.random() * 4000));
 
 // The i-th youth of this run: born on one of 2,000 days from 2001-01-01 (aged 18–29
-// in 2026), with a serial that separates runs. Modulus 11 is not checked by Spire.
+// in 2026), with a serial that separates runs, 5000–8999 (7th digit 5–8: born
+// 2000–2057), which the demo's youth never have. Modulus 11 is not checked by Spire.
 function cpr(i) {
   const birth = new Date(Date.UTC(2001, 0, 1) + (i % 2000) * 86400000);
   const two = (n) => String(n).padStart(2, "0");
-  const serial = 4000 + ((Math.floor(i / 2000) + run) % 1000);
+  const serial = 5000 + ((Math.floor(i / 2000) + run) % 4000);
   return `${two(birth.getUTCDate())}${two(birth.getUTCMonth() + 1)}${two(birth.getUTCFullYear() % 100)}-${serial}`;
 }
 

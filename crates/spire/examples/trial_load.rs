@@ -25,11 +25,12 @@ struct Target {
 }
 
 /// The i-th youth of this run: born on one of 2,000 days from 2001-01-01, with a
-/// serial that separates runs (the same numbers as the node script).
+/// serial that separates runs, 5000–8999 (7th digit 5–8: born 2000–2057), which
+/// the demo's youth (7th digit 4) never have. The same numbers as the node script.
 fn cpr(i: u64, run: u64) -> String {
     let birth = time::Date::from_calendar_date(2001, time::Month::January, 1).expect("a date")
         + time::Duration::days((i % 2000) as i64);
-    let serial = 4000 + ((i / 2000 + run) % 1000);
+    let serial = 5000 + ((i / 2000 + run) % 4000);
     format!(
         "{:02}{:02}{:02}-{serial}",
         birth.day(),
@@ -158,7 +159,7 @@ fn main() {
     // Which CPR serials this run uses; a run takes two (3,200 requests), so a
     // benchmark script gives consecutive runs 0, 2, 4, ….
     let run = std::env::var("SPIRE_LOAD_RUN").map_or_else(
-        |_| rand::random::<u64>() % 1000,
+        |_| rand::random::<u64>() % 4000,
         |r| r.parse().expect("SPIRE_LOAD_RUN is a number"),
     );
     let runtime = tokio::runtime::Builder::new_current_thread()
