@@ -150,9 +150,11 @@ impl Db {
             }
         }
         for (size, root, seconds, nanos, signature) in heads {
-            let (Ok(root), Ok(signature)) = (
+            let (Ok(root), Ok(signature), Ok(size), Ok(nanos)) = (
                 <[u8; 32]>::try_from(root.as_slice()),
                 <[u8; 64]>::try_from(signature.as_slice()),
+                number::<u64>(size, "the size"),
+                number::<u32>(nanos, "the nanoseconds"),
             ) else {
                 evidence
                     .unreadable
@@ -162,11 +164,11 @@ impl Db {
             evidence.heads.push(SignedTreeHead {
                 head: TreeHead {
                     trial_id: public_id.clone(),
-                    size: size as u64,
+                    size,
                     root,
                     time: UtcTime {
                         unix_seconds: seconds,
-                        nanos: nanos as u32,
+                        nanos,
                     },
                 },
                 signature,
