@@ -86,7 +86,7 @@ impl Cpr {
 
     /// Last digit even = female (CPR office rule).
     pub fn gender(&self) -> Gender {
-        if self.digits[9] % 2 == 0 {
+        if self.digits[9].is_multiple_of(2) {
             Gender::Female
         } else {
             Gender::Male

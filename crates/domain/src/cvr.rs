@@ -40,7 +40,7 @@ fn has_valid_checksum(digits: &str) -> bool {
         .zip(WEIGHTS)
         .map(|(b, w)| u32::from(b - b'0') * w)
         .sum();
-    sum % 11 == 0
+    sum.is_multiple_of(11)
 }
 
 /// Completes seven leading digits into a valid CVR, if some check digit works.

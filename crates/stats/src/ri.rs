@@ -521,7 +521,7 @@ where
     };
     let mut results = vec![0.0; draws * width];
     let per_thread: Vec<Vec<(usize, Vec<f64>)>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(&work)).collect();
+        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
         handles
             .into_iter()
             .map(|h| h.join().expect("randomisation worker panicked"))
@@ -766,7 +766,8 @@ mod tests {
         let data = TrialData::new(&y, &z).with_strata(&strata);
         for se in [SeType::Hc0, SeType::Hc1, SeType::Hc2, SeType::Hc3] {
             let prepared = prepare(&data, &[]).unwrap();
-            let fit = fit_prepared(&prepared, &[prepared.treatment.clone()], se).unwrap();
+            let fit =
+                fit_prepared(&prepared, std::slice::from_ref(&prepared.treatment), se).unwrap();
             let sampler = Sampler::new(&prepared.treatment, &prepared.groups);
             let sorted: Vec<f64> = {
                 let demeaned = prepared.groups.demean(&prepared.outcome);

@@ -97,11 +97,11 @@ fn with_attrition_each_outcome_keeps_its_units_and_romano_wolf_never_undercuts_t
     };
     let family = family_test(&outcomes, &t.z, &covariates, Some(&t.strata), &options).unwrap();
     assert_eq!(family.n, 240, "nobody is dropped for a missing outcome");
-    for k in 0..3 {
+    for (k, outcome) in outcomes.iter().enumerate() {
         // The observed statistic is the t of lm_robust on that outcome's own measured units
         // (lm_robust matches R estimatr to 1e-8 in the fixtures).
         let data = TrialData {
-            outcome: outcomes[k],
+            outcome,
             treatment: &t.z,
             covariates: &covariates,
             strata: Some(&t.strata),

@@ -250,7 +250,7 @@ impl Db {
         let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
             .fetch_one(&mut *conn)
             .await?;
-        if journal.to_ascii_lowercase() != "wal" {
+        if !journal.eq_ignore_ascii_case("wal") {
             return Err(Error::UnsafeSettings(format!(
                 "journal_mode is {journal}, expected wal"
             )));

@@ -629,8 +629,7 @@ async fn concurrency(db: Db) {
     }
     let elapsed = started.elapsed();
     println!(
-        "{} on {}: {new_allocations} allocations from {} requests in {elapsed:?}",
-        "concurrency",
+        "concurrency on {}: {new_allocations} allocations from {} requests in {elapsed:?}",
         db.kind(),
         CLIENTS * REQUESTS_PER_CLIENT
     );
@@ -944,7 +943,7 @@ async fn minimisation_amendment(db: Db) {
     .await;
     let mut arms = Vec::new();
     let randomise = async |n: u32, arms: &mut Vec<String>| {
-        let (scope, code) = if n % 3 == 0 {
+        let (scope, code) = if n.is_multiple_of(3) {
             (&caseworkers[1], 615)
         } else {
             (&caseworkers[0], 265)

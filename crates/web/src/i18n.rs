@@ -51,10 +51,10 @@ impl Lang {
                 .and_then(|q| q.parse::<f32>().ok())
                 .unwrap_or(1.0);
             let primary = tag.split('-').next().unwrap_or("");
-            if let Some(lang) = Lang::from_code(primary) {
-                if best.is_none_or(|(best_q, _)| q > best_q) {
-                    best = Some((q, lang));
-                }
+            if let Some(lang) = Lang::from_code(primary)
+                && best.is_none_or(|(best_q, _)| q > best_q)
+            {
+                best = Some((q, lang));
             }
         }
         best.map(|(_, lang)| lang).unwrap_or_default()
