@@ -32,7 +32,7 @@ pub async fn seed(
         .create_trial(
             key,
             &NewTrial {
-                name: "Spire demo trial 2026".into(),
+                name: "NExTWORK-forsøget 2026 (demo)".into(),
                 target_size: 1200,
                 design,
                 settings: TrialSettings::default(),

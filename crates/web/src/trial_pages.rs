@@ -103,6 +103,16 @@ pub fn stratum_label(
         .join(" · ")
 }
 
+/// A stratification factor in words: the built-in ones translated, a trial's
+/// own fields by the name the programme office gave them.
+pub fn factor_label(tr: Tr, factor: &str) -> String {
+    if spire_store::BUILT_IN_FACTORS.contains(&factor) {
+        tr.t(&format!("factor-{}", factor.replace('_', "-")))
+    } else {
+        factor.to_string()
+    }
+}
+
 /// Municipality names by code, for labels.
 async fn municipality_names(
     state: &AppState,
@@ -232,6 +242,7 @@ pub struct BalanceLine {
 pub struct TrialPageView {
     pub ctx: PageCtx,
     pub trial: TrialOverview,
+    pub factors_label: String,
     pub status_label: String,
     pub method_label: String,
     pub consort: Consort,
@@ -301,7 +312,13 @@ async fn trial_page_view(
         .map(|m| (m.code.to_string(), m.name))
         .collect();
     Ok(TrialPageView {
-        ctx: page_ctx(context, user, "/trials"),
+        ctx: page_ctx(context, user, &format!("/trials/{id}")),
+        factors_label: trial
+            .factors
+            .iter()
+            .map(|f| factor_label(tr, f))
+            .collect::<Vec<_>>()
+            .join(", "),
         may_annotate: user.user.role() == Role::ProgrammeOffice,
         notice,
         reasons: consort
@@ -598,7 +615,7 @@ pub async fn intake_form(
     let trial = state.db().trial_overview(id).await?;
     let tr = Tr::new(context.lang);
     Ok(render(&TrialIntakeView {
-        ctx: page_ctx(&context, &user, "/trials"),
+        ctx: page_ctx(&context, &user, &format!("/trials/{id}/intake")),
         fields: intake_fields(
             tr,
             &trial,
@@ -655,8 +672,29 @@ pub async fn intake_screen(
                 };
                 let bytes = serde_json::to_vec(&sealed).expect("the screening serialises");
                 let names = municipality_names(&state).await?;
+                // Age and birth date, so a mistyped CPR number shows before the draw.
                 let age = parse_intake(&fields)
-                    .map(|intake| intake.cpr.age_on(intake.intake_date).to_string())
+                    .map(|intake| {
+                        let born = intake.cpr.birth_date();
+                        tr.t_args(
+                            "trial-age-born",
+                            &[
+                                (
+                                    "age",
+                                    Arg::Number(intake.cpr.age_on(intake.intake_date).into()),
+                                ),
+                                (
+                                    "born",
+                                    Arg::Text(tr.iso_date(&format!(
+                                        "{}-{:02}-{:02}",
+                                        born.year(),
+                                        born.month() as u8,
+                                        born.day()
+                                    ))),
+                                ),
+                            ],
+                        )
+                    })
                     .unwrap_or_default();
                 ScreeningResult::Eligible {
                     stratum: stratum_label(tr, &screening.stratum, &names),
@@ -696,7 +734,7 @@ pub async fn intake_screen(
         Err(other) => return Err(other),
     };
     let view = TrialIntakeView {
-        ctx: page_ctx(&context, &user, "/trials"),
+        ctx: page_ctx(&context, &user, &format!("/trials/{id}/intake")),
         fields: intake_fields(tr, &trial, &form, &strata, &messages),
         has_errors: !messages.is_empty(),
         trial,
@@ -751,7 +789,7 @@ pub async fn intake_confirm(
         Randomisation::AlreadyRandomised(receipt) => (receipt, true),
         Randomisation::NotEligible(reasons) => {
             let view = TrialIntakeView {
-                ctx: page_ctx(&context, &user, "/trials"),
+                ctx: page_ctx(&context, &user, &format!("/trials/{id}/intake")),
                 fields: intake_fields(
                     tr,
                     &trial,
@@ -776,7 +814,7 @@ pub async fn intake_confirm(
     Ok((
         status,
         render(&TrialReceiptView {
-            ctx: page_ctx(&context, &user, "/trials"),
+            ctx: page_ctx(&context, &user, &format!("/trials/{id}/allocations/{}", receipt.allocation_id)),
             arm_label: tr.t(&format!("arm-{}", receipt.arm)),
             stratum_label: stratum_label(tr, &receipt.stratum, &municipality_names(&state).await?),
             youth_name: format!(
@@ -810,7 +848,7 @@ pub async fn receipt_page(
     let trial = state.db().trial_overview(id).await?;
     let tr = Tr::new(context.lang);
     Ok(render(&TrialReceiptView {
-        ctx: page_ctx(&context, &user, "/trials"),
+        ctx: page_ctx(&context, &user, &format!("/trials/{id}/allocations/{allocation_id}")),
         arm_label: tr.t(&format!("arm-{}", receipt.arm)),
         stratum_label: stratum_label(tr, &receipt.stratum, &municipality_names(&state).await?),
         youth_name,
@@ -847,7 +885,7 @@ async fn take_up_view(
         .pending_take_up(&user.scope(context), trial_id)
         .await?;
     Ok(TrialTakeUpView {
-        ctx: page_ctx(context, user, "/trials"),
+        ctx: page_ctx(context, user, &format!("/trials/{trial_id}/take-up")),
         trial,
         pending,
         today: time::OffsetDateTime::now_utc().date().to_string(),

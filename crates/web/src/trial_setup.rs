@@ -272,12 +272,7 @@ async fn view(
         factors: options(
             BUILT_IN_FACTORS
                 .iter()
-                .map(|f| {
-                    (
-                        f.to_string(),
-                        tr.t(&format!("factor-{}", f.replace('_', "-"))),
-                    )
-                })
+                .map(|f| (f.to_string(), crate::trial_pages::factor_label(tr, f)))
                 .collect(),
             chosen(
                 "factors",
