@@ -869,6 +869,22 @@ pub struct TrialTakeUpView {
     pub today: String,
     pub message: Option<String>,
     pub error: Option<String>,
+    /// The offer whose answer was refused, with the date as typed: the error
+    /// is shown on that row and the date kept.
+    pub refused: Option<(i64, String)>,
+}
+
+impl TrialTakeUpView {
+    fn date_for(&self, allocation_id: &i64) -> &str {
+        match &self.refused {
+            Some((id, typed)) if id == allocation_id => typed,
+            _ => &self.today,
+        }
+    }
+
+    fn is_refused(&self, allocation_id: &i64) -> bool {
+        self.refused.as_ref().is_some_and(|(id, _)| id == allocation_id)
+    }
 }
 
 async fn take_up_view(
@@ -891,6 +907,7 @@ async fn take_up_view(
         today: time::OffsetDateTime::now_utc().date().to_string(),
         message,
         error,
+        refused: None,
     })
 }
 
@@ -945,13 +962,7 @@ pub async fn take_up_record(
     let decided_on = time::Date::parse(
         form.decided_on.trim(),
         &time::format_description::well_known::Iso8601::DATE,
-    )
-    .map_err(|_| {
-        AppError::invalid(vec![spire_domain::FieldError::new(
-            "decided_on",
-            spire_domain::Problem::Required,
-        )])
-    })?;
+    );
     // The answer is given on or after the allocation, and not in the future.
     let pending = state
         .db()
@@ -964,28 +975,34 @@ pub async fn take_up_record(
             .ok()
             .map(|t| t.date())
     });
-    let date_problem = if decided_on > today {
-        Some(spire_domain::Problem::DateInFuture)
-    } else if allocated_on.is_some_and(|allocated| decided_on < allocated) {
-        Some(spire_domain::Problem::DateBeforeAllocation)
-    } else {
-        None
+    let date_problem = match decided_on {
+        Err(_) => Some(spire_domain::Problem::Required),
+        Ok(date) if date > today => Some(spire_domain::Problem::DateInFuture),
+        Ok(date) if allocated_on.is_some_and(|allocated| date < allocated) => {
+            Some(spire_domain::Problem::DateBeforeAllocation)
+        }
+        Ok(_) => None,
     };
-    if let Some(problem) = date_problem {
-        let view = take_up_view(
-            &state,
-            &context,
-            &user,
-            id,
-            None,
-            Some(tr.t(problem.message_id())),
-        )
-        .await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response());
-    }
     let who = offer
         .map(|p| format!("{} {}", p.first_name, p.last_name))
         .unwrap_or_default();
+    let decided_on = match (decided_on, date_problem) {
+        (Ok(date), None) => date,
+        (_, problem) => {
+            let problem = problem.unwrap_or(spire_domain::Problem::Required);
+            let mut view = take_up_view(
+                &state,
+                &context,
+                &user,
+                id,
+                None,
+                Some(format!("{who}: {}", tr.t(problem.message_id()))),
+            )
+            .await?;
+            view.refused = Some((allocation_id, form.decided_on.trim().to_string()));
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response());
+        }
+    };
     let recorded = state
         .db()
         .record_take_up(

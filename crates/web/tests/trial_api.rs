@@ -648,7 +648,8 @@ async fn a_caseworker_records_the_answer_to_a_programme_offer() {
             ("decided_on", date),
         ]
     };
-    // Not in the future, and not before the allocation.
+    // Not in the future, not before the allocation, not empty: refused on the
+    // list itself, naming the youth, with the typed date kept on that row.
     for (date, message) in [
         (
             (today + time::Duration::days(1)).to_string(),
@@ -658,12 +659,15 @@ async fn a_caseworker_records_the_answer_to_a_programme_offer() {
             (today - time::Duration::days(30)).to_string(),
             "The date is before the allocation.",
         ),
+        (String::new(), "Required"),
     ] {
-        let owned = answer_on(date);
+        let owned = answer_on(date.clone());
         let pairs: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let (status, refused) = page(&app, &session, "POST", &take_up, &pairs).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(refused.contains(message), "{message}");
+        assert!(refused.contains(&format!("Ida Hansen: {message}")), "{refused}");
+        assert!(refused.contains(&format!("value=\"{date}\" max=")), "the typed date is kept");
+        assert!(refused.contains("id=\"take-up\""), "the list is shown again");
     }
     let owned = answer_on(today.to_string());
     let answer: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
