@@ -30,9 +30,9 @@ pub use scope::{Purpose, Scope};
 pub use teams::{NewTeamMember, TeamMemberRow};
 pub use trials::{
     ArmBalance, BUILT_IN_FACTORS, Consort, CustomFactor, EXPORT_COVARIATES, ExportRow,
-    InclusionProof, Intake, NewTrial, OpenedTrial, PendingTakeUp, Randomisation, Receipt,
-    ReceiptHead, Screening, TrialEvidence, TrialOverview, TrialReport, TrialSettings, TrialSummary,
-    is_token,
+    InclusionProof, Intake, LedgerNote, NewTrial, OpenedTrial, PendingTakeUp, Randomisation,
+    Receipt, ReceiptHead, Screening, TrialEvidence, TrialOverview, TrialReport, TrialSettings,
+    TrialSummary, is_token,
 };
 pub use users::{
     ApiTokenSecret, CodeOutcome, LoginOutcome, NewUser, SessionRow, SessionSecret, UserRow,

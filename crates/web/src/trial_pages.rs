@@ -243,6 +243,8 @@ pub struct TrialPageView {
     pub ctx: PageCtx,
     pub trial: TrialOverview,
     pub factors_label: String,
+    /// Annotations and amendments in the ledger: (entry, what, reason, when, text matches the ledger).
+    pub notes: Vec<(i64, String, String, String, bool)>,
     pub status_label: String,
     pub method_label: String,
     pub consort: Consort,
@@ -313,6 +315,30 @@ async fn trial_page_view(
         .collect();
     Ok(TrialPageView {
         ctx: page_ctx(context, user, &format!("/trials/{id}")),
+        notes: state
+            .db()
+            .trial_ledger_notes(id)
+            .await?
+            .into_iter()
+            .map(|note| {
+                let what = match note.annotated_index {
+                    Some(index) => {
+                        tr.t_args("ledger-note-annotation", &[("index", Arg::Number(index))])
+                    }
+                    None => tr.t_args(
+                        "ledger-note-amendment",
+                        &[("version", Arg::Number(note.design_version))],
+                    ),
+                };
+                (
+                    note.ledger_index,
+                    what,
+                    note.reason,
+                    tr.datetime(note.unix_seconds),
+                    note.matches_ledger,
+                )
+            })
+            .collect(),
         factors_label: trial
             .factors
             .iter()
@@ -814,7 +840,11 @@ pub async fn intake_confirm(
     Ok((
         status,
         render(&TrialReceiptView {
-            ctx: page_ctx(&context, &user, &format!("/trials/{id}/allocations/{}", receipt.allocation_id)),
+            ctx: page_ctx(
+                &context,
+                &user,
+                &format!("/trials/{id}/allocations/{}", receipt.allocation_id),
+            ),
             arm_label: tr.t(&format!("arm-{}", receipt.arm)),
             stratum_label: stratum_label(tr, &receipt.stratum, &municipality_names(&state).await?),
             youth_name: format!(
@@ -848,7 +878,11 @@ pub async fn receipt_page(
     let trial = state.db().trial_overview(id).await?;
     let tr = Tr::new(context.lang);
     Ok(render(&TrialReceiptView {
-        ctx: page_ctx(&context, &user, &format!("/trials/{id}/allocations/{allocation_id}")),
+        ctx: page_ctx(
+            &context,
+            &user,
+            &format!("/trials/{id}/allocations/{allocation_id}"),
+        ),
         arm_label: tr.t(&format!("arm-{}", receipt.arm)),
         stratum_label: stratum_label(tr, &receipt.stratum, &municipality_names(&state).await?),
         youth_name,
@@ -883,7 +917,9 @@ impl TrialTakeUpView {
     }
 
     fn is_refused(&self, allocation_id: &i64) -> bool {
-        self.refused.as_ref().is_some_and(|(id, _)| id == allocation_id)
+        self.refused
+            .as_ref()
+            .is_some_and(|(id, _)| id == allocation_id)
     }
 }
 

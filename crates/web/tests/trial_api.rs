@@ -539,6 +539,15 @@ async fn the_programme_office_sees_figures_but_never_the_key_or_the_sequence() {
     .await;
     assert_eq!(status, StatusCode::OK, "{annotated}");
     assert!(annotated.contains("entry 10 of the ledger"), "{annotated}");
+    // The trial page lists it: which allocation, the reason, and that the
+    // stored text still hashes to the ledger's note hash.
+    let notes = annotated
+        .split("id=\"ledger-notes\"")
+        .nth(1)
+        .expect("the ledger notes table");
+    assert!(notes.contains("The allocation at place 0"), "{notes}");
+    assert!(notes.contains("registered twice"));
+    assert!(!notes.contains("does not match the ledger"));
     let (status, _) = page(
         &app,
         &session,
@@ -665,9 +674,18 @@ async fn a_caseworker_records_the_answer_to_a_programme_offer() {
         let pairs: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let (status, refused) = page(&app, &session, "POST", &take_up, &pairs).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(refused.contains(&format!("Ida Hansen: {message}")), "{refused}");
-        assert!(refused.contains(&format!("value=\"{date}\" max=")), "the typed date is kept");
-        assert!(refused.contains("id=\"take-up\""), "the list is shown again");
+        assert!(
+            refused.contains(&format!("Ida Hansen: {message}")),
+            "{refused}"
+        );
+        assert!(
+            refused.contains(&format!("value=\"{date}\" max=")),
+            "the typed date is kept"
+        );
+        assert!(
+            refused.contains("id=\"take-up\""),
+            "the list is shown again"
+        );
     }
     let owned = answer_on(today.to_string());
     let answer: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();

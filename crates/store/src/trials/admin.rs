@@ -6,7 +6,72 @@ use super::*;
 /// Who may take part in revealing a trial key.
 const REVEALERS: &[Role] = &[Role::ProgrammeOffice, Role::Researcher, Role::Admin];
 
+/// An annotation or amendment in the ledger, as the trial page lists them.
+#[derive(Debug, Clone, Serialize)]
+pub struct LedgerNote {
+    pub ledger_index: i64,
+    /// "annotation" or "amendment".
+    pub kind: String,
+    /// The annotated allocation's ledger index (annotations).
+    pub annotated_index: Option<i64>,
+    pub design_version: i64,
+    pub reason: String,
+    pub unix_seconds: i64,
+    /// The annotation's text hashes to the hash in its leaf (always true for
+    /// amendments, whose reason is not in the leaf).
+    pub matches_ledger: bool,
+}
+
 impl Db {
+    /// The trial's annotations and amendments, oldest first.
+    pub async fn trial_ledger_notes(&self, trial_id: i64) -> Result<Vec<LedgerNote>> {
+        #[derive(sqlx::FromRow)]
+        struct NoteRow {
+            ledger_index: i64,
+            kind: String,
+            annotated_index: Option<i64>,
+            design_version: i64,
+            note: Option<String>,
+            note_hash: Option<Vec<u8>>,
+            unix_seconds: i64,
+        }
+        let rows: Vec<NoteRow> = on_db!(self, |pool| {
+            sqlx::query_as(
+                "SELECT ledger_index, kind, annotated_index, design_version, note, note_hash, unix_seconds \
+                 FROM trial_ledger WHERE trial_id = $1 AND kind IN ('annotation', 'amendment') \
+                 ORDER BY ledger_index",
+            )
+            .bind(trial_id)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let note = row.note.unwrap_or_default();
+                let (reason, matches_ledger) = match row.note_hash {
+                    Some(hash) => (
+                        serde_json::from_str::<serde_json::Value>(&note)
+                            .ok()
+                            .and_then(|v| v["reason"].as_str().map(str::to_string))
+                            .unwrap_or_default(),
+                        sha256(note.as_bytes()).as_slice() == hash.as_slice(),
+                    ),
+                    None => (note, true),
+                };
+                LedgerNote {
+                    ledger_index: row.ledger_index,
+                    kind: row.kind,
+                    annotated_index: row.annotated_index,
+                    design_version: row.design_version,
+                    reason,
+                    unix_seconds: row.unix_seconds,
+                    matches_ledger,
+                }
+            })
+            .collect())
+    }
+
     /// Annotates an allocation, e.g. "allocated in error": a new ledger entry
     /// with the reason, who and when. Nothing is deleted and no slot is freed.
     /// The programme office annotates. Returns the annotation's ledger index.

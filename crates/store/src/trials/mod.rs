@@ -846,6 +846,7 @@ mod evidence;
 mod export;
 mod take_up;
 
+pub use admin::LedgerNote;
 pub use evidence::{ArmBalance, Consort, InclusionProof, TrialEvidence, TrialReport};
 pub use export::{EXPORT_COVARIATES, ExportRow};
 pub use take_up::PendingTakeUp;
