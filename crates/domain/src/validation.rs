@@ -5,6 +5,8 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Problem {
     Required,
+    /// A list of choices where at least one must be ticked.
+    ChooseAtLeastOne,
     TooLong,
     CprFormat,
     CprDate,
@@ -57,6 +59,7 @@ impl Problem {
     pub fn message_id(self) -> &'static str {
         match self {
             Problem::Required => "err-required",
+            Problem::ChooseAtLeastOne => "err-choose-at-least-one",
             Problem::TooLong => "err-too-long",
             Problem::CprFormat => "err-cpr-format",
             Problem::CprDate => "err-cpr-date",

@@ -499,7 +499,7 @@ fn outcome_label(tr: Tr, outcome: &str, months: u32) -> String {
     tr.t_args(
         "evaluation-outcome-label",
         &[
-            ("outcome", Arg::Text(outcome.replace('_', " "))),
+            ("outcome", Arg::Text(tr.named("outcome", outcome))),
             ("months", Arg::Number(months as i64)),
         ],
     )

@@ -114,6 +114,15 @@ impl Tr {
             .unwrap_or_else(|| raw.to_string())
     }
 
+    /// A name chosen by a user (an outcome column, a factor) in words: the
+    /// message `{kind}-{name}` when there is one (the common ones), otherwise
+    /// the name itself with spaces for underscores.
+    pub fn named(&self, kind: &str, name: &str) -> String {
+        LOCALES
+            .try_lookup(&self.lang.id(), &format!("{kind}-{}", name.replace('_', "-")))
+            .unwrap_or_else(|| name.replace('_', " "))
+    }
+
     /// `t_args` with one number `n` (for counts with plural forms).
     pub fn count(&self, id: &str, n: i64) -> String {
         self.t_args(id, &[("n", Arg::Number(n))])

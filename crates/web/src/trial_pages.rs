@@ -360,13 +360,17 @@ async fn trial_page_view(
                 .map(|name| format!("{name} ({code})"))
                 .unwrap_or_else(|| code.to_string())
         }),
-        predictability: tr.t_args(
-            "trial-predictability-text",
-            &[
-                ("share", Arg::Text(percent(tr, predictability_share))),
-                ("chance", Arg::Text(percent(tr, predictability_chance))),
-            ],
-        ),
+        predictability: if consort.randomised == 0 {
+            tr.t("trial-predictability-none")
+        } else {
+            tr.t_args(
+                "trial-predictability-text",
+                &[
+                    ("share", Arg::Text(percent(tr, predictability_share))),
+                    ("chance", Arg::Text(percent(tr, predictability_chance))),
+                ],
+            )
+        },
         status_label: tr.t(&format!("trial-status-{}", trial.status)),
         method_label: tr.t(&format!("trial-method-{}", trial.method)),
         consort,

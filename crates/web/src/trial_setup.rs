@@ -132,7 +132,7 @@ fn parse_trial(pairs: &Pairs, known_municipalities: &[i64]) -> Result<NewTrial, 
     }
     let benefits = values(pairs, "benefits");
     if benefits.is_empty() {
-        refuse("benefits", Problem::Required);
+        refuse("benefits", Problem::ChooseAtLeastOne);
     } else if benefits.iter().any(|b| Benefit::from_code(b).is_none()) {
         refuse("benefits", Problem::UnknownBenefit);
     }

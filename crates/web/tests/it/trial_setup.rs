@@ -52,6 +52,7 @@ async fn the_programme_office_opens_a_trial_and_sees_its_commitment() {
         "Skriv to hele tal mellem 15 og 40",
         "Skriv to hele tal mellem 1 og 10",
         "Skriv ét felt pr. linje som navn: niveau, niveau",
+        "Vælg mindst én.",
     ] {
         assert!(reply.body.contains(message), "missing: {message}");
     }
