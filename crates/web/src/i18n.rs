@@ -119,7 +119,10 @@ impl Tr {
     /// the name itself with spaces for underscores.
     pub fn named(&self, kind: &str, name: &str) -> String {
         LOCALES
-            .try_lookup(&self.lang.id(), &format!("{kind}-{}", name.replace('_', "-")))
+            .try_lookup(
+                &self.lang.id(),
+                &format!("{kind}-{}", name.replace('_', "-")),
+            )
             .unwrap_or_else(|| name.replace('_', " "))
     }
 
