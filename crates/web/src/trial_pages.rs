@@ -480,7 +480,9 @@ pub enum ScreeningResult {
         summary: Vec<(String, String)>,
     },
     /// The original allocation and its arm in the user's language.
-    AlreadyRandomised(Receipt, String),
+    /// With the stored name when the youth belongs to the caseworker's
+    /// municipality (then the receipt can be opened), else `None`.
+    AlreadyRandomised(Receipt, String, Option<String>),
 }
 
 impl TrialIntakeView {
@@ -683,7 +685,18 @@ pub async fn intake_screen(
         Ok(screening) => {
             let result = if let Some(original) = screening.existing {
                 let arm = tr.t(&format!("arm-{}", original.arm));
-                ScreeningResult::AlreadyRandomised(original, arm)
+                // The stored name, so a mistyped CPR number of someone else
+                // shows; only for the caseworker's own municipality.
+                let stored_name = match state
+                    .db()
+                    .trial_receipt_in_scope(&user.scope(&context), id, original.allocation_id)
+                    .await
+                {
+                    Ok((_, name)) => Some(name),
+                    Err(spire_store::Error::NotFound) => None,
+                    Err(other) => return Err(other.into()),
+                };
+                ScreeningResult::AlreadyRandomised(original, arm, stored_name)
             } else if !screening.reasons.is_empty() {
                 ScreeningResult::NotEligible(
                     screening

@@ -436,6 +436,11 @@ async fn a_caseworker_screens_confirms_and_gets_a_receipt_once() {
     let (status, again) = page(&app, &session, "POST", &intake, &eligible).await;
     assert_eq!(status, StatusCode::OK);
     assert!(again.contains("Already randomised"), "{again}");
+    assert!(
+        again.contains("id=\"stored-name\">Ida Hansen<"),
+        "the stored name shows"
+    );
+    assert!(again.contains(&format!("/allocations/{allocation_id}\"")));
     let (status, _) = page(
         &app,
         &session,
@@ -470,6 +475,18 @@ async fn a_caseworker_screens_confirms_and_gets_a_receipt_once() {
         StatusCode::NOT_FOUND,
         "another municipality's receipt"
     );
+    // Horsens screening the same CPR number learns it is taken, not whose.
+    let (_, horsens_form) = page(&app, &horsens, "GET", &intake, &[]).await;
+    let horsens_csrf = hidden(&horsens_form, "csrf");
+    let mut from_horsens = eligible.to_vec();
+    from_horsens[0] = ("csrf", horsens_csrf.as_str());
+    let (status, elsewhere) = page(&app, &horsens, "POST", &intake, &from_horsens).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        elsewhere.contains("Randomised in another municipality"),
+        "{elsewhere}"
+    );
+    assert!(!elsewhere.contains("stored-name") && !elsewhere.contains("Hansen<"));
 
     let report = app.db.trial_report(app.trial_id).await.unwrap();
     assert_eq!(
