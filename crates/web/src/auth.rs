@@ -108,7 +108,11 @@ pub async fn guard(
         }
         (_, None) => return Redirect::to("/login").into_response(),
         (access, Some(current)) if !access.allows(current.user.role()) => {
-            return AppError::not_found().into_response();
+            let mut response = AppError::not_found().into_response();
+            if !spec.api {
+                response.extensions_mut().insert(current.clone());
+            }
+            return response;
         }
         _ => {}
     }
@@ -125,10 +129,18 @@ pub async fn guard(
             };
         }
     }
+    // An error page keeps the signed-in user's menu (see `render_errors`).
+    let page_user = user.clone().filter(|_| !spec.api);
     if let Some(current) = user {
         request.extensions_mut().insert(current);
     }
-    next.run(request).await
+    let mut response = next.run(request).await;
+    if let Some(current) = page_user
+        && response.extensions().get::<ErrorKind>().is_some()
+    {
+        response.extensions_mut().insert(current);
+    }
+    response
 }
 
 /// Staff log in with a second factor; young people and company contacts need not.

@@ -145,7 +145,10 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
         (status, axum::Json(body)).into_response()
     } else {
         let view = ErrorView {
-            ctx: PageCtx::anonymous(tr),
+            ctx: match response.extensions().get::<crate::auth::CurrentUser>() {
+                Some(current) => PageCtx::for_user(tr, current, "/home"),
+                None => PageCtx::anonymous(tr),
+            },
             title: tr.t(kind.title_id()),
             message: tr.t(kind.message_id()),
             details: match &kind {

@@ -469,7 +469,11 @@ async fn a_caseworker_screens_confirms_and_gets_a_receipt_once() {
     assert!(reprint.contains("The receipt of an earlier allocation"));
     assert!(!reprint.contains(&cpr) && !reprint.contains(&cpr.replace('-', "")));
     let horsens = log_in(&app, "case.horsens").await;
-    let (status, _) = page(&app, &horsens, "GET", &reprint_path, &[]).await;
+    let (status, not_found) = page(&app, &horsens, "GET", &reprint_path, &[]).await;
+    assert!(
+        not_found.contains("action=\"/logout\"") && not_found.contains("href=\"/trials\""),
+        "the error page keeps the signed-in user's menu"
+    );
     assert_eq!(
         status,
         StatusCode::NOT_FOUND,
