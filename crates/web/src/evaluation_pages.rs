@@ -573,7 +573,7 @@ fn report_view(
     let months: Vec<(String, f64)> = recruitment
         .cumulative_by_month
         .iter()
-        .map(|(month, n)| (month.clone(), *n as f64))
+        .map(|(month, n)| (tr.year_month(month), *n as f64))
         .collect();
     let target_label = tr.t_args(
         "evaluation-target",

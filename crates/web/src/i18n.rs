@@ -188,6 +188,16 @@ impl Tr {
         }
     }
 
+    /// A month written YYYY-MM, as people read it: "nov. 2025" ("Nov 2025").
+    pub fn year_month(&self, iso: &str) -> String {
+        match iso.split_once('-').map(|(y, m)| (y, m.parse::<u8>())) {
+            Some((year, Ok(month @ 1..=12))) => {
+                format!("{} {year}", self.t(&format!("month-short-{month}")))
+            }
+            _ => iso.to_string(),
+        }
+    }
+
     /// An ISO date (YYYY-MM-DD) shown the Danish way.
     pub fn iso_date(&self, iso: &str) -> String {
         let parts: Vec<&str> = iso.split('-').collect();
@@ -238,6 +248,14 @@ mod tests {
         );
         assert_eq!(Lang::from_accept_language("fr"), Lang::Da);
         assert_eq!(Lang::from_accept_language(""), Lang::Da);
+    }
+
+    #[test]
+    fn months_read_as_people_write_them() {
+        assert_eq!(Tr::new(Lang::Da).year_month("2025-11"), "nov. 2025");
+        assert_eq!(Tr::new(Lang::Da).year_month("2026-05"), "maj 2026");
+        assert_eq!(Tr::new(Lang::En).year_month("2026-05"), "May 2026");
+        assert_eq!(Tr::new(Lang::Da).year_month("2026-13"), "2026-13");
     }
 
     #[test]
