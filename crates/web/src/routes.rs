@@ -317,6 +317,12 @@ fn table() -> Vec<(RouteSpec, Handler)> {
             post(trial_pages::intake_confirm),
         ),
         page(
+            Method::POST,
+            "/trials/{id}/intake/edit",
+            Roles(INTAKE),
+            post(trial_pages::intake_edit),
+        ),
+        page(
             Method::GET,
             "/trials/{id}/allocations/{allocation}",
             Roles(INTAKE),

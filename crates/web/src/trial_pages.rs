@@ -661,6 +661,52 @@ pub async fn intake_form(
     }))
 }
 
+/// The screening sealed into the confirmation form, if it is this user's,
+/// for this trial, and not expired.
+fn unseal(
+    state: &AppState,
+    user: &CurrentUser,
+    trial_id: i64,
+    token: &str,
+) -> AppResult<SealedIntake> {
+    hex::decode(token.trim())
+        .ok()
+        .and_then(|bytes| state.key().decrypt(CONFIRMATION_AAD, &bytes).ok())
+        .and_then(|plain| serde_json::from_slice(&plain).ok())
+        .filter(|s: &SealedIntake| {
+            s.user_id == user.user.id
+                && s.trial_id == trial_id
+                && s.expires_at >= spire_store::now()
+        })
+        .ok_or(AppError(ErrorKind::BadRequest))
+}
+
+/// Back from the confirmation to the form, filled in as screened, except the
+/// CPR number, which is never written back into a page.
+pub async fn intake_edit(
+    State(state): State<AppState>,
+    Extension(context): Ctx,
+    Extension(user): User,
+    Path(id): Path<String>,
+    Form(confirm): Form<ConfirmForm>,
+) -> AppResult<Response> {
+    let id = forms::path_id(&id)?;
+    let sealed = unseal(&state, &user, id, &confirm.token)?;
+    let trial = state.db().trial_overview(id).await?;
+    let tr = Tr::new(context.lang);
+    let form = IntakeForm {
+        cpr: String::new(),
+        ..sealed.form
+    };
+    Ok(render(&TrialIntakeView {
+        ctx: page_ctx(&context, &user, &format!("/trials/{id}/intake")),
+        fields: intake_fields(tr, &trial, &form, &sealed.strata, &FieldMessages::default()),
+        trial,
+        has_errors: false,
+        result: None,
+    }))
+}
+
 pub async fn intake_screen(
     State(state): State<AppState>,
     Extension(context): Ctx,
@@ -800,14 +846,7 @@ pub async fn intake_confirm(
     Form(confirm): Form<ConfirmForm>,
 ) -> AppResult<Response> {
     let id = forms::path_id(&id)?;
-    let sealed: SealedIntake = hex::decode(confirm.token.trim())
-        .ok()
-        .and_then(|bytes| state.key().decrypt(CONFIRMATION_AAD, &bytes).ok())
-        .and_then(|plain| serde_json::from_slice(&plain).ok())
-        .filter(|s: &SealedIntake| {
-            s.user_id == user.user.id && s.trial_id == id && s.expires_at >= spire_store::now()
-        })
-        .ok_or(AppError(ErrorKind::BadRequest))?;
+    let sealed = unseal(&state, &user, id, &confirm.token)?;
     let fields = intake_fields_for_api(&sealed.form, &sealed.strata, user.user.municipality_code);
     let intake = parse_intake(&fields).map_err(AppError::invalid)?;
     // The same confirmation submitted twice is one request: the token is its key.

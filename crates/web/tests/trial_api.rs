@@ -398,6 +398,32 @@ async fn a_caseworker_screens_confirms_and_gets_a_receipt_once() {
         "the CPR number is sealed, not written into the page"
     );
     let token = hidden(&screened, "token");
+    // Back to the form to correct a detail: filled in as screened, except the
+    // CPR number, which is never written back into a page.
+    let edit = format!("/trials/{}/intake/edit", app.trial_id);
+    let (status, editing) = page(
+        &app,
+        &session,
+        "POST",
+        &edit,
+        &[("csrf", &csrf), ("token", &token)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        editing.contains("value=\"Ida\"") && editing.contains("value=\"Hansen\""),
+        "{editing}"
+    );
+    assert!(!editing.contains(&cpr) && !editing.contains(&cpr.replace('-', "")));
+    let (status, _) = page(
+        &app,
+        &session,
+        "POST",
+        &edit,
+        &[("csrf", &csrf), ("token", "00ff")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "a forged token is refused");
 
     let confirm = format!("/trials/{}/intake/confirm", app.trial_id);
     let (status, receipt) = page(

@@ -157,6 +157,12 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [Role], Payload)> {
             &[Caseworker],
             Form(&[]),
         ),
+        (
+            "POST",
+            "/trials/{id}/intake/edit",
+            &[Caseworker],
+            Form(&[("token", "00")]),
+        ),
         ("GET", "/trials/{id}/take-up", &[Caseworker], None),
         (
             "GET",
