@@ -644,17 +644,23 @@ pub async fn intake_form(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let id = forms::path_id(&id)?;
+    intake_page(&state, &context, &user, id, &IntakeForm::default(), &[]).await
+}
+
+/// The intake form with these values and no result yet.
+async fn intake_page(
+    state: &AppState,
+    context: &RequestContext,
+    user: &CurrentUser,
+    id: i64,
+    form: &IntakeForm,
+    strata: &[(String, String)],
+) -> AppResult<Response> {
     let trial = state.db().trial_overview(id).await?;
     let tr = Tr::new(context.lang);
     Ok(render(&TrialIntakeView {
-        ctx: page_ctx(&context, &user, &format!("/trials/{id}/intake")),
-        fields: intake_fields(
-            tr,
-            &trial,
-            &IntakeForm::default(),
-            &[],
-            &FieldMessages::default(),
-        ),
+        ctx: page_ctx(context, user, &format!("/trials/{id}/intake")),
+        fields: intake_fields(tr, &trial, form, strata, &FieldMessages::default()),
         trial,
         has_errors: false,
         result: None,
@@ -692,19 +698,11 @@ pub async fn intake_edit(
 ) -> AppResult<Response> {
     let id = forms::path_id(&id)?;
     let sealed = unseal(&state, &user, id, &confirm.token)?;
-    let trial = state.db().trial_overview(id).await?;
-    let tr = Tr::new(context.lang);
     let form = IntakeForm {
         cpr: String::new(),
         ..sealed.form
     };
-    Ok(render(&TrialIntakeView {
-        ctx: page_ctx(&context, &user, &format!("/trials/{id}/intake")),
-        fields: intake_fields(tr, &trial, &form, &sealed.strata, &FieldMessages::default()),
-        trial,
-        has_errors: false,
-        result: None,
-    }))
+    intake_page(&state, &context, &user, id, &form, &sealed.strata).await
 }
 
 pub async fn intake_screen(
