@@ -757,9 +757,10 @@ async fn every_design_replays(db: Db) {
         );
     }
     let report = db.trial_report(trial_id).await.unwrap();
-    // 2:1 minimisation keeps the arms near 40:20.
+    // 2:1 minimisation follows its ratio (40:20 expected; a fresh random key
+    // each run, so a margin, not an exact count: 1:1 would give about 30).
     assert!(
-        (report.consort.programme - 40).abs() <= 4,
+        (report.consort.programme - 40).abs() <= 7,
         "{:?}",
         report.consort
     );
@@ -979,8 +980,10 @@ async fn minimisation_amendment(db: Db) {
         );
     }
     let programme = arms.iter().filter(|arm| *arm == "programme").count() as i64;
+    // A fresh random key each run: a margin, not an exact count (the pure
+    // crate's property tests bound minimisation's imbalance).
     assert!(
-        (programme - (arms.len() as i64 - programme)).abs() <= 4,
+        (programme - (arms.len() as i64 - programme)).abs() <= 10,
         "minimisation keeps the arms close: {programme} of {}",
         arms.len()
     );

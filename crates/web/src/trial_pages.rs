@@ -478,6 +478,8 @@ pub enum ScreeningResult {
         token: String,
         /// What will be randomised, read-only: name, age, benefit, readiness, qualification.
         summary: Vec<(String, String)>,
+        /// Other trials the youth is already randomised in.
+        other_trials: Vec<String>,
     },
     /// The original allocation and its arm in the user's language.
     /// With the stored name when the youth belongs to the caseworker's
@@ -784,6 +786,7 @@ pub async fn intake_screen(
                     })
                     .unwrap_or_default();
                 ScreeningResult::Eligible {
+                    other_trials: screening.other_trials.clone(),
                     stratum: stratum_label(tr, &screening.stratum, &names),
                     token: hex::encode(state.key().encrypt(CONFIRMATION_AAD, &bytes)),
                     summary: vec![

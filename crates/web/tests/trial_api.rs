@@ -840,3 +840,58 @@ async fn a_full_disk_answers_503_and_stores_nothing() {
         Vec::<String>::new()
     );
 }
+
+/// A youth already randomised in one trial is flagged when screened for
+/// another, before the draw (the programme decides whether both may count).
+#[tokio::test]
+async fn a_youth_in_another_trial_is_flagged_before_the_draw() {
+    let app = app().await;
+    let (status, _) = randomise_in_roskilde(&app, 3, None).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let key = ServerKey::from_hex(&"33".repeat(32)).unwrap();
+    let pilot = app
+        .db
+        .create_trial(
+            &key,
+            &NewTrial {
+                name: "Pilot 2027".into(),
+                target_size: 100,
+                design: spire_trial::Design::stratified_blocks("pilot-2027", &["municipality"]),
+                settings: TrialSettings::default(),
+            },
+            None,
+        )
+        .await
+        .unwrap()
+        .id;
+    let session = log_in(&app, "case.roskilde").await;
+    let intake = format!("/trials/{pilot}/intake");
+    let (_, form) = page(&app, &session, "GET", &intake, &[]).await;
+    let csrf = hidden(&form, "csrf");
+    let screen = async |cpr: &str| {
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("cpr", cpr),
+            ("first_name", "Ida"),
+            ("last_name", "Hansen"),
+            ("benefit", "kontanthjaelp"),
+            ("readiness", "aktivitetsparat"),
+            ("has_qualification", "no"),
+        ];
+        page(&app, &session, "POST", &intake, &fields).await
+    };
+    let (status, flagged) = screen(&eligible_cpr(3)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(flagged.contains("Eligible for the trial"), "{flagged}");
+    let warning = flagged
+        .split("id=\"other-trials\">")
+        .nth(1)
+        .expect("the other trial is named");
+    assert!(warning.starts_with("Note: this young person is already randomised in another trial"));
+    assert!(warning.contains("Spire 2026"));
+    let (_, fresh) = screen(&eligible_cpr(4)).await;
+    assert!(
+        !fresh.contains("other-trials"),
+        "no warning for someone new"
+    );
+}

@@ -336,6 +336,9 @@ pub struct Screening {
     pub stratum: String,
     /// The youth's allocation, when they were randomised before.
     pub existing: Option<Receipt>,
+    /// Other trials the youth is already randomised in (names), so the
+    /// caseworker can stop before putting someone into a second trial.
+    pub other_trials: Vec<String>,
 }
 
 /// The trial row, locked for the allocation transaction.
@@ -707,6 +710,25 @@ impl Db {
                 .fetch_optional(&mut *tx)
                 .await?
                 .map(Receipt::from);
+            // One equality look-up per other trial on the (trial, subject) index.
+            let others: Vec<(i64, String)> =
+                sqlx::query_as("SELECT id, name FROM trials WHERE id <> $1 ORDER BY id")
+                    .bind(trial_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+            let mut other_trials = Vec::new();
+            for (other_id, name) in others {
+                let randomised: Option<i64> = sqlx::query_scalar(
+                    "SELECT id FROM trial_ledger WHERE trial_id = $1 AND subject = $2 AND kind = 'allocation'",
+                )
+                .bind(other_id)
+                .bind(&subject)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if randomised.is_some() {
+                    other_trials.push(name);
+                }
+            }
             let reasons = settings.eligibility().check(&candidate(intake));
             let outcome = match (&existing, reasons.is_empty()) {
                 (Some(_), _) => "already_randomised",
@@ -737,6 +759,7 @@ impl Db {
                 reasons,
                 stratum: stratum.to_string(),
                 existing,
+                other_trials,
             })
         })
     }

@@ -237,6 +237,7 @@ trial-screening-logged = Vurderingen er gemt i forsøgets log over vurderede ung
 trial-eligible = I målgruppen for forsøget
 trial-stratum = Stratum
 trial-confirm-intro = Når du bekræfter, fastfryses baseline, og der trækkes lod mellem program og kontrol. Det kan ikke fortrydes.
+trial-in-other-trials = Bemærk: den unge er allerede lodtrukket i et andet forsøg. At indgå i to forsøg gør begges resultater svære at tolke; tal med programkontoret, før du bekræfter. Forsøg:
 trial-confirm-button = Bekræft og træk lod
 trial-already-randomised = Allerede lodtrukket
 trial-already-randomised-intro = Den unge er lodtrukket før. Den oprindelige lodtrækning står ved magt; der trækkes ikke igen.

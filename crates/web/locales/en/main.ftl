@@ -237,6 +237,7 @@ trial-screening-logged = The screening is saved in the trial's log of screened y
 trial-eligible = Eligible for the trial
 trial-stratum = Stratum
 trial-confirm-intro = When you confirm, the baseline is frozen and programme or control is drawn. This cannot be undone.
+trial-in-other-trials = Note: this young person is already randomised in another trial. Taking part in two trials makes both results hard to read; talk to the programme office before you confirm. Trial:
 trial-confirm-button = Confirm and randomise
 trial-already-randomised = Already randomised
 trial-already-randomised-intro = This young person was randomised before. The original allocation stands; no new one is drawn.
