@@ -710,25 +710,16 @@ impl Db {
                 .fetch_optional(&mut *tx)
                 .await?
                 .map(Receipt::from);
-            // One equality look-up per other trial on the (trial, subject) index.
-            let others: Vec<(i64, String)> =
-                sqlx::query_as("SELECT id, name FROM trials WHERE id <> $1 ORDER BY id")
-                    .bind(trial_id)
-                    .fetch_all(&mut *tx)
-                    .await?;
-            let mut other_trials = Vec::new();
-            for (other_id, name) in others {
-                let randomised: Option<i64> = sqlx::query_scalar(
-                    "SELECT id FROM trial_ledger WHERE trial_id = $1 AND subject = $2 AND kind = 'allocation'",
-                )
-                .bind(other_id)
-                .bind(&subject)
-                .fetch_optional(&mut *tx)
-                .await?;
-                if randomised.is_some() {
-                    other_trials.push(name);
-                }
-            }
+            // Driven from the (few) trials, one look-up each on the ledger's
+            // (trial, subject) index of allocations.
+            let other_trials: Vec<String> = sqlx::query_scalar(
+                "SELECT t.name FROM trials t WHERE t.id <> $1 AND EXISTS (SELECT 1 FROM trial_ledger l \
+                 WHERE l.trial_id = t.id AND l.subject = $2 AND l.kind = 'allocation') ORDER BY t.id",
+            )
+            .bind(trial_id)
+            .bind(&subject)
+            .fetch_all(&mut *tx)
+            .await?;
             let reasons = settings.eligibility().check(&candidate(intake));
             let outcome = match (&existing, reasons.is_empty()) {
                 (Some(_), _) => "already_randomised",
@@ -832,16 +823,15 @@ impl Db {
 }
 
 fn intake_municipality(scope: &Scope, intake: &Intake) -> Result<i64> {
-    if !scope.may_register_youth() {
-        return Err(Error::NotFound);
-    }
     // A caseworker randomises youth of their own municipality only.
-    match scope.municipality {
-        Some(own) if own == intake.municipality_code => Ok(own),
-        _ => Err(Error::Invalid(FieldError::new(
+    let own = scope.youth_municipality()?;
+    if own == intake.municipality_code {
+        Ok(own)
+    } else {
+        Err(Error::Invalid(FieldError::new(
             "municipality_code",
             Problem::UnknownMunicipality,
-        ))),
+        )))
     }
 }
 
