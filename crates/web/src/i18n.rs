@@ -258,27 +258,58 @@ mod tests {
         assert_eq!(Tr::new(Lang::Da).year_month("2026-13"), "2026-13");
     }
 
+    /// Each capability's Fluent file exists in both languages with the same
+    /// message ids, and no id is defined in two files (the later would win).
     #[test]
-    fn every_message_exists_in_both_languages() {
-        let ids = |text: &str| -> std::collections::BTreeSet<String> {
-            text.lines()
-                .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
-                .filter_map(|l| l.split_once('=').map(|(id, _)| id.trim().to_string()))
+    fn every_message_exists_in_both_languages_once() {
+        use std::collections::{BTreeMap, BTreeSet};
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+        let files = |lang: &str| -> BTreeMap<String, Vec<String>> {
+            std::fs::read_dir(dir.join(lang))
+                .expect("locale folder")
+                .map(|entry| entry.expect("entry").path())
+                .filter(|path| path.extension().is_some_and(|e| e == "ftl"))
+                .map(|path| {
+                    let text = std::fs::read_to_string(&path).expect("ftl file");
+                    let ids = text
+                        .lines()
+                        .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+                        .filter_map(|l| l.split_once('=').map(|(id, _)| id.trim().to_string()))
+                        .collect();
+                    let name = path
+                        .file_name()
+                        .expect("name")
+                        .to_string_lossy()
+                        .into_owned();
+                    (name, ids)
+                })
                 .collect()
         };
-        let da = ids(include_str!("../locales/da/main.ftl"));
-        let en = ids(include_str!("../locales/en/main.ftl"));
+        let (da, en) = (files("da"), files("en"));
         assert_eq!(
-            da.difference(&en).collect::<Vec<_>>(),
-            Vec::<&String>::new(),
-            "missing in English"
+            da.keys().collect::<Vec<_>>(),
+            en.keys().collect::<Vec<_>>(),
+            "the same files in both languages"
         );
-        assert_eq!(
-            en.difference(&da).collect::<Vec<_>>(),
-            Vec::<&String>::new(),
-            "missing in Danish"
-        );
-        assert!(da.len() > 50);
+        for (name, da_ids) in &da {
+            let da_ids: BTreeSet<_> = da_ids.iter().collect();
+            let en_ids: BTreeSet<_> = en[name].iter().collect();
+            assert_eq!(
+                da_ids.difference(&en_ids).collect::<Vec<_>>(),
+                Vec::<&&String>::new(),
+                "missing in English {name}"
+            );
+            assert_eq!(
+                en_ids.difference(&da_ids).collect::<Vec<_>>(),
+                Vec::<&&String>::new(),
+                "missing in Danish {name}"
+            );
+        }
+        let mut seen = BTreeSet::new();
+        for id in da.values().flatten() {
+            assert!(seen.insert(id), "{id} is defined twice");
+        }
+        assert!(seen.len() > 400);
     }
 
     #[test]

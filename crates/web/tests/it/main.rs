@@ -2,6 +2,7 @@
 //! SQLite file (and PostgreSQL where a test says so).
 
 mod api;
+mod architecture;
 mod evaluation;
 mod matrix;
 mod pages;

@@ -1,0 +1,25 @@
+# Unge
+
+col-birth-date = Fødselsdato
+col-interests = Interesser
+col-consultant = Ungekonsulent
+youth-list-title = Unge
+youth-search-label = Søg efter navn eller fuldt CPR-nummer
+youth-search-placeholder = fx Ida eller Hansen
+youth-search-hint = En søgning på CPR-nummer sendes aldrig i adresselinjen og logges uden nummeret.
+youth-count = { $n ->
+    [0] Ingen unge fundet
+    [one] 1 ung
+   *[other] { $n } unge
+}
+youth-page-intro = Arbejdsidentitet først: hvad den unge kan, vil og har gjort.
+youth-work-identity = Arbejdsidentitet
+youth-facts = Oplysninger
+years = år
+youth-registered = Registreret
+portfolio-edit = Ret interesser og styrker
+youth-see-access-log = Se hvem der har set den unges oplysninger
+youth-new-intro = Registrér en ung i din kommune. CPR-nummeret gemmes krypteret og vises aldrig igen.
+consultant-assign = Tildel ungekonsulent
+consultant-none = Ingen ungekonsulent
+update = Ændring

@@ -1,0 +1,25 @@
+# Young people
+
+col-birth-date = Date of birth
+col-interests = Interests
+col-consultant = Youth consultant
+youth-list-title = Young people
+youth-search-label = Search by name or full CPR number
+youth-search-placeholder = e.g. Ida or Hansen
+youth-search-hint = A search by CPR number is never sent in the address bar and is logged without the number.
+youth-count = { $n ->
+    [0] No young people found
+    [one] 1 young person
+   *[other] { $n } young people
+}
+youth-page-intro = Work identity first: what the young person can do, wants and has done.
+youth-work-identity = Work identity
+youth-facts = Details
+years = years
+youth-registered = Registered
+portfolio-edit = Edit interests and strengths
+youth-see-access-log = See who has seen this young person's data
+youth-new-intro = Register a young person in your municipality. The CPR number is stored encrypted and never shown again.
+consultant-assign = Assign a youth consultant
+consultant-none = No youth consultant
+update = Changed

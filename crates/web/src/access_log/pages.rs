@@ -1,0 +1,105 @@
+//! Who has looked at whose data: the team lead's search of the access log,
+//! one young person's extract, and a young person's own.
+
+use crate::http::context::{Caller, PathId};
+use crate::http::error::{AppError, AppResult};
+use crate::http::params;
+use crate::http::state::AppState;
+use crate::i18n::Arg;
+use crate::ui::page::{PageCtx, render};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use spire_store::{AccessLogEntry, AccessLogQuery};
+
+#[derive(Template)]
+#[template(path = "access_log/list.html")]
+pub struct AccessLogView {
+    pub ctx: PageCtx,
+    pub title: String,
+    pub intro: String,
+    pub entries: Vec<AccessLogEntry>,
+    /// The search form (team lead's log) or none (a person's extract).
+    pub filters: Option<AccessLogFilters>,
+}
+
+#[derive(Default, serde::Deserialize)]
+pub struct AccessLogFilters {
+    #[serde(default)]
+    pub user: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+}
+
+pub async fn youth_access_log(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId<i64>,
+) -> AppResult<Response> {
+    let scope = caller.scope();
+    let youth = state.db().get_youth(&scope, id).await?;
+    let entries = state.db().access_log_for_youth(&scope, id).await?;
+    let tr = caller.tr();
+    let view = AccessLogView {
+        ctx: caller.page("/access-log"),
+        title: tr.t_args(
+            "access-log-extract-title",
+            &[(
+                "name",
+                Arg::Text(format!("{} {}", youth.first_name, youth.last_name)),
+            )],
+        ),
+        intro: tr.t("access-log-extract-intro"),
+        entries,
+        filters: None,
+    };
+    Ok(render(&view))
+}
+
+pub async fn my_access_log(State(state): State<AppState>, caller: Caller) -> AppResult<Response> {
+    let scope = caller.scope();
+    let id = state
+        .db()
+        .own_youth_id(&scope)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let entries = state.db().access_log_for_youth(&scope, id).await?;
+    let tr = caller.tr();
+    let view = AccessLogView {
+        ctx: caller.page("/me/access-log"),
+        title: tr.t("nav-my-access-log"),
+        intro: tr.t("access-log-mine-intro"),
+        entries,
+        filters: None,
+    };
+    Ok(render(&view))
+}
+
+pub async fn access_log(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(filters): Query<AccessLogFilters>,
+) -> AppResult<Response> {
+    let query = AccessLogQuery {
+        user_login: Some(filters.user.trim().to_lowercase()).filter(|u| !u.is_empty()),
+        youth_id: None,
+        from: params::date_start("from", &filters.from)?,
+        to: params::date_start("to", &filters.to)?.map(|t| t + 86_400),
+        limit: 500,
+    };
+    let entries = state
+        .db()
+        .search_access_log(&caller.scope(), &query)
+        .await?;
+    let tr = caller.tr();
+    let view = AccessLogView {
+        ctx: caller.page("/access-log"),
+        title: tr.t("nav-access-log"),
+        intro: tr.t("access-log-intro"),
+        entries,
+        filters: Some(filters),
+    };
+    Ok(render(&view))
+}

@@ -1,0 +1,172 @@
+//! The landing page of every role: its figures, actions and, for the team
+//! lead, the team with its caseload against the norm.
+
+use crate::http::context::Caller;
+use crate::http::error::AppResult;
+use crate::http::state::AppState;
+use crate::i18n::{Arg, Lang, Tr};
+use crate::ui::charts::bar_chart;
+use crate::ui::page::{PageCtx, page_ctx, render};
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use spire_domain::Role;
+use spire_store::{CompanyContactRow, CompanyRow};
+
+/// Youth per consultant the programme starts with (15, then 20, then 22).
+const CASELOAD_NORM: i64 = 15;
+
+/// A figure on a home page: a number with its label and where it leads.
+pub struct Figure {
+    pub label: String,
+    pub value: String,
+    pub href: &'static str,
+}
+
+/// A member of the team as the team lead sees them.
+pub struct TeamLine {
+    pub name: String,
+    pub role: String,
+    pub fte: String,
+    pub caseload: i64,
+}
+
+#[derive(Template)]
+#[template(path = "account/home.html")]
+pub struct HomeView {
+    pub ctx: PageCtx,
+    pub greeting: String,
+    pub intro: String,
+    pub figures: Vec<Figure>,
+    pub actions: Vec<(&'static str, String)>,
+    pub team: Vec<TeamLine>,
+    pub chart: Option<String>,
+    pub company: Option<(CompanyRow, Vec<CompanyContactRow>)>,
+}
+
+pub async fn home(
+    State(state): State<AppState>,
+    Caller { context, user }: Caller,
+) -> AppResult<Response> {
+    let tr = Tr::new(context.lang);
+    let scope = user.scope(&context);
+    let role = user.user.role();
+    let mut view = HomeView {
+        ctx: page_ctx(&context, &user, "/home"),
+        greeting: tr.t_args(
+            "home-greeting",
+            &[("name", Arg::Text(user.user.display_name.clone()))],
+        ),
+        intro: tr.t(&format!("home-intro-{}", role.code().replace('_', "-"))),
+        figures: Vec::new(),
+        actions: Vec::new(),
+        team: Vec::new(),
+        chart: None,
+        company: None,
+    };
+    let db = state.db();
+    match role {
+        Role::Caseworker => {
+            let mine = db.search_youth(&scope, state.key(), "", 1, 1).await?;
+            view.figures.push(Figure {
+                label: tr.t("home-my-registrations"),
+                value: mine.total.to_string(),
+                href: "/youth",
+            });
+            view.actions.push(("/youth/new", tr.t("nav-youth-new")));
+        }
+        Role::Consultant | Role::Psychologist | Role::TeamLead => {
+            let youth = db.search_youth(&scope, state.key(), "", 1, 1).await?;
+            let companies = db.search_companies(&scope, "", 500).await?;
+            let team = db.team_members(&scope).await?;
+            let my_caseload = team
+                .iter()
+                .find(|m| m.user_id == user.user.id)
+                .map(|m| m.caseload)
+                .unwrap_or(0);
+            view.figures.push(Figure {
+                label: tr.t("home-youth-in-programme"),
+                value: youth.total.to_string(),
+                href: "/youth",
+            });
+            if role != Role::TeamLead {
+                view.figures.push(Figure {
+                    label: tr.t("home-my-caseload"),
+                    value: my_caseload.to_string(),
+                    href: "/youth",
+                });
+            }
+            view.figures.push(Figure {
+                label: tr.t("home-companies"),
+                value: companies.len().to_string(),
+                href: "/companies",
+            });
+            if role == Role::TeamLead {
+                let consultants: Vec<_> = team.iter().filter(|m| m.role == "consultant").collect();
+                let bars: Vec<(String, f64)> = consultants
+                    .iter()
+                    .map(|m| (m.display_name.clone(), m.caseload as f64))
+                    .collect();
+                view.chart = Some(bar_chart(
+                    &tr.t("home-caseload-chart"),
+                    &bars,
+                    Some((
+                        CASELOAD_NORM as f64,
+                        &tr.count("home-caseload-norm", CASELOAD_NORM),
+                    )),
+                ));
+                view.team = team
+                    .iter()
+                    .map(|m| TeamLine {
+                        name: m.display_name.clone(),
+                        role: tr.t(&format!("role-{}", m.role.replace('_', "-"))),
+                        fte: format!("{:.1}", m.fte)
+                            .replace('.', if context.lang == Lang::Da { "," } else { "." }),
+                        caseload: m.caseload,
+                    })
+                    .collect();
+                view.actions.push(("/access-log", tr.t("nav-access-log")));
+            }
+        }
+        Role::CompanyContact => {
+            if let Some(company) = db.search_companies(&scope, "", 1).await?.into_iter().next() {
+                view.company = Some(db.get_company(&scope, company.id).await?);
+            }
+        }
+        Role::Youth => {
+            view.actions.push(("/me", tr.t("nav-my-record")));
+            view.actions
+                .push(("/me/access-log", tr.t("nav-my-access-log")));
+        }
+        Role::Researcher | Role::ProgrammeOffice | Role::Admin => {
+            let overview = db.municipality_overview().await?;
+            let youth: i64 = overview.iter().map(|m| m.youth).sum();
+            let companies: i64 = overview.iter().map(|m| m.companies).sum();
+            view.figures.push(Figure {
+                label: tr.t("home-municipalities"),
+                value: overview.len().to_string(),
+                href: "/overview",
+            });
+            view.figures.push(Figure {
+                label: tr.t("home-youth-in-programme"),
+                value: youth.to_string(),
+                href: "/overview",
+            });
+            view.figures.push(Figure {
+                label: tr.t("home-companies"),
+                value: companies.to_string(),
+                href: "/overview",
+            });
+            if role == Role::Admin {
+                let users = db.list_users().await?;
+                view.figures.push(Figure {
+                    label: tr.t("home-users"),
+                    value: users.len().to_string(),
+                    href: "/admin/users",
+                });
+                view.actions.push(("/admin/users", tr.t("nav-users")));
+            }
+        }
+    }
+    Ok(render(&view))
+}

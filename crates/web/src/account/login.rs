@@ -1,0 +1,118 @@
+//! Log-in and log-out.
+
+use crate::http::context::RequestContext;
+use crate::http::error::{AppError, ErrorKind};
+use crate::http::guard::{MAX_FORM_BYTES, session_user};
+use crate::http::session::{
+    cookie, session_cookie_name, with_session_cookie, without_session_cookie,
+};
+use crate::http::state::AppState;
+use crate::i18n::Tr;
+use crate::ui::page::{PageCtx, render};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use spire_store::LoginOutcome;
+
+#[derive(Template)]
+#[template(path = "account/login.html")]
+pub struct LoginView {
+    pub ctx: PageCtx,
+    pub error: Option<String>,
+    pub login: String,
+}
+
+pub async fn login_page(
+    State(state): State<AppState>,
+    context: RequestContext,
+    request: Request,
+) -> Response {
+    let token = cookie(&request, session_cookie_name(&state)).map(str::to_string);
+    // A complete session goes home; one waiting for its code may start over.
+    if let Ok((Some(_), false)) = session_user(&state, token).await {
+        return Redirect::to("/home").into_response();
+    }
+    let tr = Tr::new(context.lang);
+    render(&LoginView {
+        ctx: PageCtx::anonymous(tr),
+        error: None,
+        login: String::new(),
+    })
+    .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn login_submit(
+    State(state): State<AppState>,
+    context: RequestContext,
+    request: Request,
+) -> Result<Response, AppError> {
+    let previous = cookie(&request, session_cookie_name(&state)).map(str::to_string);
+    let Form(form) = Form::<LoginForm>::from_request_parts_and_body(request).await?;
+    let tr = Tr::new(context.lang);
+    let login = form.login.trim().to_lowercase();
+    let failed = |status: StatusCode, message_id: &str| {
+        let view = LoginView {
+            ctx: PageCtx::anonymous(tr),
+            error: Some(tr.t(message_id)),
+            login: login.clone(),
+        };
+        (status, render(&view)).into_response()
+    };
+    match state
+        .db()
+        .authenticate(&login, &form.password, &context.request_id)
+        .await?
+    {
+        LoginOutcome::Success(user) if user.totp_enabled => {
+            let secret = state
+                .db()
+                .create_pending_session(user.id, previous.as_deref())
+                .await?;
+            Ok(with_session_cookie(&state, &secret.token, "/login/code"))
+        }
+        LoginOutcome::Success(user) => {
+            let secret = state
+                .db()
+                .create_session(user.id, previous.as_deref())
+                .await?;
+            Ok(with_session_cookie(&state, &secret.token, "/home"))
+        }
+        LoginOutcome::WrongCredentials => Ok(failed(StatusCode::UNAUTHORIZED, "login-failed")),
+        LoginOutcome::Blocked => Ok(failed(StatusCode::TOO_MANY_REQUESTS, "login-blocked")),
+    }
+}
+
+pub async fn logout(State(state): State<AppState>, request: Request) -> Result<Response, AppError> {
+    if let Some(token) = cookie(&request, session_cookie_name(&state)) {
+        state.db().delete_session(token).await?;
+    }
+    Ok(without_session_cookie(&state))
+}
+
+/// Reads a form from a request we already hold (the handler needed its
+/// cookies first). Bad form bodies are a 400, never a 500.
+trait FormFromRequest: Sized {
+    async fn from_request_parts_and_body(request: Request) -> Result<Self, AppError>;
+}
+
+impl<T: serde::de::DeserializeOwned> FormFromRequest for Form<T> {
+    async fn from_request_parts_and_body(request: Request) -> Result<Self, AppError> {
+        let bytes = axum::body::to_bytes(request.into_body(), MAX_FORM_BYTES)
+            .await
+            .map_err(|_| AppError(ErrorKind::BadRequest))?;
+        serde_urlencoded::from_bytes(&bytes)
+            .map(Form)
+            .map_err(|_| AppError(ErrorKind::BadRequest))
+    }
+}

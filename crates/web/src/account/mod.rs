@@ -1,0 +1,22 @@
+//! The account: logging in and out, two-factor log-in, and each role's home.
+
+pub mod api;
+pub mod home;
+pub mod login;
+pub mod two_factor;
+
+use crate::http::access::{Access::*, Route, TWO_FACTOR_PAGE};
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/login", Public, login::login_page),
+        Route::post("/login", Public, login::login_submit),
+        Route::post("/logout", AnyUser, login::logout),
+        Route::get("/login/code", SecondFactor, two_factor::code_page),
+        Route::post("/login/code", SecondFactor, two_factor::code_submit),
+        Route::get(TWO_FACTOR_PAGE, AnyUser, two_factor::enrolment_page),
+        Route::post(TWO_FACTOR_PAGE, AnyUser, two_factor::enrolment_submit),
+        Route::get("/home", AnyUser, home::home).menu("nav-home"),
+        Route::api_get("/api/v1/me", AnyUser, api::me),
+    ]
+}

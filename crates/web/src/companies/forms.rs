@@ -1,0 +1,63 @@
+//! The company form and its parsing.
+
+use crate::http::params::collect;
+use spire_domain::validation::{optional_text, required_text};
+use spire_domain::{Cvr, FieldError, Problem};
+use spire_store::NewCompany;
+
+#[derive(Default, serde::Deserialize)]
+pub struct CompanyForm {
+    #[serde(default)]
+    pub cvr: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub industry: String,
+    #[serde(default)]
+    pub address: String,
+}
+
+pub fn parse_company(form: &CompanyForm) -> Result<NewCompany, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let cvr = collect(
+        &mut errors,
+        if form.cvr.trim().is_empty() {
+            Err(FieldError::new("cvr", Problem::Required))
+        } else {
+            Cvr::parse("cvr", &form.cvr)
+        },
+    );
+    let name = collect(&mut errors, required_text("name", &form.name, 200));
+    let industry = collect(&mut errors, required_text("industry", &form.industry, 100));
+    let address = collect(&mut errors, optional_text("address", &form.address, 300));
+    match (cvr, name, industry, address) {
+        (Some(cvr), Some(name), Some(industry), Some(address)) if errors.is_empty() => {
+            Ok(NewCompany {
+                cvr,
+                name,
+                industry,
+                address,
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn company_needs_a_valid_cvr() {
+        let form = CompanyForm {
+            cvr: "12345678".into(),
+            name: "X".into(),
+            industry: "Y".into(),
+            address: String::new(),
+        };
+        assert_eq!(
+            parse_company(&form).unwrap_err()[0].problem,
+            Problem::CvrChecksum
+        );
+    }
+}

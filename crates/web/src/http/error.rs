@@ -1,0 +1,131 @@
+//! The web layer's error: handlers return it, `render_errors` turns it into a
+//! page or a JSON body in the user's language. Internals never reach the client.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use spire_domain::FieldError;
+
+#[derive(Debug, Clone)]
+pub enum ErrorKind {
+    NotFound,
+    Unauthorized,
+    Invalid(Vec<FieldError>),
+    /// A field (an uploaded file, say) was refused with a message that has
+    /// arguments: which line or column, and why.
+    Refused(Refusal),
+    BadRequest,
+    /// The database cannot store or answer right now (disk full, I/O): 503,
+    /// nothing was stored, try again.
+    Unavailable,
+    Internal,
+}
+
+impl ErrorKind {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::Unauthorized => "unauthorized",
+            ErrorKind::Invalid(_) | ErrorKind::Refused(_) => "invalid",
+            ErrorKind::BadRequest => "bad_request",
+            ErrorKind::Unavailable => "unavailable",
+            ErrorKind::Internal => "internal",
+        }
+    }
+
+    pub fn title_id(&self) -> &'static str {
+        match self {
+            ErrorKind::NotFound => "error-not-found-title",
+            ErrorKind::Unauthorized => "error-unauthorized-title",
+            ErrorKind::Invalid(_) | ErrorKind::Refused(_) | ErrorKind::BadRequest => {
+                "error-invalid-title"
+            }
+            ErrorKind::Unavailable => "error-unavailable-title",
+            ErrorKind::Internal => "error-internal-title",
+        }
+    }
+
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            ErrorKind::NotFound => "error-not-found",
+            ErrorKind::Unauthorized => "error-unauthorized",
+            ErrorKind::Invalid(_) | ErrorKind::Refused(_) => "error-invalid",
+            ErrorKind::BadRequest => "error-bad-request",
+            ErrorKind::Unavailable => "error-unavailable",
+            ErrorKind::Internal => "error-internal",
+        }
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            ErrorKind::NotFound => StatusCode::NOT_FOUND,
+            ErrorKind::Unauthorized => StatusCode::UNAUTHORIZED,
+            ErrorKind::Invalid(_) | ErrorKind::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorKind::BadRequest => StatusCode::BAD_REQUEST,
+            ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// A refused field with a Fluent message and its text arguments, translated
+/// where the error is rendered.
+#[derive(Debug, Clone)]
+pub struct Refusal {
+    pub field: &'static str,
+    pub message_id: &'static str,
+    pub args: Vec<(&'static str, String)>,
+}
+
+#[derive(Debug)]
+pub struct AppError(pub ErrorKind);
+
+impl AppError {
+    pub fn not_found() -> AppError {
+        AppError(ErrorKind::NotFound)
+    }
+
+    pub fn invalid(errors: Vec<FieldError>) -> AppError {
+        AppError(ErrorKind::Invalid(errors))
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let mut response = self.0.status().into_response();
+        response.extensions_mut().insert(self.0);
+        response
+    }
+}
+
+impl From<spire_store::Error> for AppError {
+    fn from(err: spire_store::Error) -> AppError {
+        match err {
+            spire_store::Error::NotFound => AppError(ErrorKind::NotFound),
+            spire_store::Error::Invalid(field) => AppError(ErrorKind::Invalid(vec![field])),
+            spire_store::Error::Import(problem) => {
+                let (message_id, args) = problem.message();
+                AppError(ErrorKind::Refused(Refusal {
+                    field: "file",
+                    message_id,
+                    args,
+                }))
+            }
+            unavailable if unavailable.is_unavailable() => {
+                tracing::error!(error = %unavailable, "the database is unavailable");
+                AppError(ErrorKind::Unavailable)
+            }
+            other => {
+                tracing::error!(error = %other, "store error");
+                AppError(ErrorKind::Internal)
+            }
+        }
+    }
+}
+
+impl From<axum::extract::rejection::JsonRejection> for AppError {
+    fn from(_: axum::extract::rejection::JsonRejection) -> AppError {
+        AppError(ErrorKind::BadRequest)
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,267 @@
+//! The per-route guard: resolves the user (session for pages, bearer token
+//! for the API), enforces the route's access rule (404 for a role that may
+//! not use it), and checks CSRF and Origin on every state change.
+
+use super::access::{Access, NavLink, RouteSpec, TWO_FACTOR_PAGE};
+use super::context::CurrentUser;
+use super::error::{AppError, ErrorKind};
+use super::multipart;
+use super::session::{cookie, session_cookie_name};
+use super::state::AppState;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use spire_domain::Role;
+use std::sync::Arc;
+
+/// Largest form body the guard reads to find the CSRF token.
+pub const MAX_FORM_BYTES: usize = 256 * 1024;
+
+/// What the guard of one route knows: the app, the route, and each role's menu.
+#[derive(Clone)]
+pub struct GuardState {
+    pub app: AppState,
+    pub spec: RouteSpec,
+    pub menus: Arc<[(Role, Arc<[NavLink]>)]>,
+}
+
+impl GuardState {
+    fn menu(&self, role: Role) -> Arc<[NavLink]> {
+        self.menus
+            .iter()
+            .find(|(r, _)| *r == role)
+            .map(|(_, menu)| menu.clone())
+            .unwrap_or_else(|| Arc::from(Vec::new()))
+    }
+}
+
+/// Runs before every handler: resolves the user, enforces the route's access
+/// rule (404 for a role that may not use it), and checks CSRF on changes.
+pub async fn guard(
+    State(guarded): State<GuardState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let (state, spec) = (&guarded.app, &guarded.spec);
+    // Copy the credentials out first: a borrowed request cannot be held across an await.
+    let user = if spec.api {
+        bearer_user(state, bearer_token(&request))
+            .await
+            .map(|user| (user, false))
+    } else {
+        session_user(
+            state,
+            cookie(&request, session_cookie_name(state)).map(str::to_string),
+        )
+        .await
+    };
+    let (mut user, pending) = match user {
+        Ok(found) => found,
+        Err(err) => return err.into_response(),
+    };
+    if let Some(current) = &mut user {
+        current.menu = guarded.menu(current.user.role());
+    }
+    // A session waiting for its one-time code reaches only the code page (and
+    // public pages); the code page takes nothing else.
+    match (pending, spec.access == Access::SecondFactor) {
+        (true, false) if spec.access != Access::Public => {
+            return Redirect::to("/login/code").into_response();
+        }
+        (false, true) => {
+            return Redirect::to(if user.is_some() { "/home" } else { "/login" }).into_response();
+        }
+        _ => {}
+    }
+    let user = if pending && spec.access == Access::Public {
+        None
+    } else {
+        user
+    };
+    // Staff must set up two-factor log-in first, when the server requires it.
+    if let Some(current) = &user
+        && state.config().require_two_factor
+        && !spec.api
+        && needs_second_factor(current.user.role())
+        && !current.user.totp_enabled
+        && !matches!(spec.access, Access::Public)
+        && spec.path != TWO_FACTOR_PAGE
+        && spec.path != "/logout"
+    {
+        return Redirect::to(TWO_FACTOR_PAGE).into_response();
+    }
+    match (&spec.access, &user) {
+        (Access::Public, _) => {}
+        (_, None) if spec.api => {
+            let mut response = AppError(ErrorKind::Unauthorized).into_response();
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            return response;
+        }
+        (_, None) => return Redirect::to("/login").into_response(),
+        (access, Some(current)) if !access.allows(current.user.role()) => {
+            let mut response = AppError::not_found().into_response();
+            if !spec.api {
+                response.extensions_mut().insert(current.clone());
+            }
+            return response;
+        }
+        _ => {}
+    }
+    let changes_state = !matches!(*request.method(), Method::GET | Method::HEAD);
+    if changes_state && !spec.api {
+        if !origin_matches(&request) {
+            return AppError(ErrorKind::BadRequest).into_response();
+        }
+        // Public forms (log-in, language) work without a session; Origin suffices.
+        if let (Some(current), false) = (&user, spec.access == Access::Public) {
+            request = match check_csrf(request, &current.csrf).await {
+                Ok(request) => request,
+                Err(response) => return response,
+            };
+        }
+    }
+    // An error page keeps the signed-in user's menu (see `render_errors`).
+    let page_user = user.clone().filter(|_| !spec.api);
+    if let Some(current) = user {
+        request.extensions_mut().insert(current);
+    }
+    let mut response = next.run(request).await;
+    if let Some(current) = page_user
+        && response.extensions().get::<ErrorKind>().is_some()
+    {
+        response.extensions_mut().insert(current);
+    }
+    response
+}
+
+/// Staff log in with a second factor; young people and company contacts need not.
+pub fn needs_second_factor(role: spire_domain::Role) -> bool {
+    !matches!(
+        role,
+        spire_domain::Role::Youth | spire_domain::Role::CompanyContact
+    )
+}
+
+/// The session's user, and whether the session still waits for its one-time code.
+pub async fn session_user(
+    state: &AppState,
+    token: Option<String>,
+) -> Result<(Option<CurrentUser>, bool), AppError> {
+    let Some(token) = token else {
+        return Ok((None, false));
+    };
+    let config = state.config();
+    let session = state
+        .db()
+        .session(
+            &token,
+            config.idle_timeout_secs,
+            config.absolute_timeout_secs,
+        )
+        .await?;
+    let pending = session.as_ref().is_some_and(|s| s.second_factor_pending);
+    Ok((
+        session.map(|s| CurrentUser {
+            user: s.user,
+            csrf: s.csrf_token,
+            menu: Arc::from(Vec::new()),
+        }),
+        pending,
+    ))
+}
+
+fn bearer_token(request: &Request) -> Option<String> {
+    let value = request
+        .headers()
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    value
+        .strip_prefix("Bearer ")
+        .map(|token| token.trim().to_string())
+}
+
+async fn bearer_user(
+    state: &AppState,
+    token: Option<String>,
+) -> Result<Option<CurrentUser>, AppError> {
+    let Some(token) = token else { return Ok(None) };
+    let user = state.db().user_for_api_token(&token).await?;
+    Ok(user.map(|user| CurrentUser {
+        user,
+        csrf: String::new(),
+        menu: Arc::from(Vec::new()),
+    }))
+}
+
+/// A browser always sends `Origin` on a cross-site POST; when present it must
+/// name this host. Together with SameSite cookies and the token this stops CSRF.
+fn origin_matches(request: &Request) -> bool {
+    let Some(origin) = request
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return true;
+    };
+    let Some(host) = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"))
+        == Some(host)
+}
+
+/// Checks the `csrf` form field (or `X-CSRF-Token` header) against the
+/// session's token, then hands the request on with its body intact.
+async fn check_csrf(request: Request, expected: &str) -> Result<Request, Response> {
+    let header_token = request
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    // A file upload carries the token as a multipart field, in a larger body.
+    let boundary = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(multipart::boundary);
+    let limit = if boundary.is_some() {
+        multipart::MAX_UPLOAD_BYTES
+    } else {
+        MAX_FORM_BYTES
+    };
+    let (parts, body) = request.into_parts();
+    let bytes = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| AppError(ErrorKind::BadRequest).into_response())?;
+    let form_token = match &boundary {
+        Some(boundary) => multipart::parts(&bytes, boundary).and_then(|fields| {
+            fields
+                .into_iter()
+                .find(|f| f.name == "csrf" && f.file_name.is_none())
+                .and_then(|f| String::from_utf8(f.data.to_vec()).ok())
+        }),
+        None => serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+            .ok()
+            .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "csrf").map(|(_, v)| v)),
+    };
+    let given = header_token.or(form_token).unwrap_or_default();
+    if !constant_time_eq(given.as_bytes(), expected.as_bytes()) {
+        return Err(AppError(ErrorKind::BadRequest).into_response());
+    }
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

@@ -1,0 +1,12 @@
+//! Shared HTTP plumbing: state, access rules and routes, the guard, request
+//! context and extractors, errors, input parsing, layers. Imports no capability.
+
+pub mod access;
+pub mod context;
+pub mod error;
+pub mod guard;
+pub mod layers;
+pub mod multipart;
+pub mod params;
+pub mod session;
+pub mod state;

@@ -1,0 +1,45 @@
+//! Parsing what people type into paths and query strings: ids, page numbers,
+//! dates; and collecting every field's problem at once so a form can show them all.
+
+use super::error::{AppError, ErrorKind};
+use spire_domain::{FieldError, Problem};
+
+/// An id in a path; anything else is simply not found.
+pub fn path_id(text: &str) -> Result<i64, AppError> {
+    text.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(AppError::not_found)
+}
+
+pub fn page_number(text: Option<&str>) -> Result<i64, AppError> {
+    match text {
+        None | Some("") => Ok(1),
+        Some(t) => t
+            .parse::<i64>()
+            .ok()
+            .filter(|p| (1..=100_000).contains(p))
+            .ok_or(AppError(ErrorKind::Invalid(vec![FieldError::new(
+                "page",
+                Problem::PageNumber,
+            )]))),
+    }
+}
+
+/// The start of a day (YYYY-MM-DD) in UTC seconds; empty means no bound.
+pub fn date_start(field: &'static str, text: &str) -> Result<Option<i64>, AppError> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    time::Date::parse(
+        text.trim(),
+        &time::format_description::well_known::Iso8601::DATE,
+    )
+    .map(|d| Some(d.midnight().assume_utc().unix_timestamp()))
+    .map_err(|_| AppError::invalid(vec![FieldError::new(field, Problem::Required)]))
+}
+
+/// Keeps the value or records the problem; parsing goes on for other fields.
+pub fn collect<T>(errors: &mut Vec<FieldError>, result: Result<T, FieldError>) -> Option<T> {
+    result.map_err(|e| errors.push(e)).ok()
+}

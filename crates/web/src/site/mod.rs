@@ -1,0 +1,86 @@
+//! What is there before a log-in: the root, static files, the language
+//! switch, the API document, and the not-found answer.
+
+use crate::http::access::{Access::Public, Route};
+use crate::http::error::AppError;
+use crate::http::layers::LANG_COOKIE;
+use crate::i18n::Lang;
+use axum::Form;
+use axum::extract::Path;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+/// The hand-written OpenAPI document of `/api/v1`.
+pub const OPENAPI_DOCUMENT: &str = include_str!("../../openapi.json");
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/", Public, root),
+        Route::post("/lang", Public, switch_language),
+        Route::get("/static/{file}", Public, static_file),
+        Route::api_get("/api/v1/openapi.json", Public, openapi_document),
+    ]
+}
+
+pub async fn root() -> Redirect {
+    Redirect::to("/home")
+}
+
+pub async fn not_found() -> AppError {
+    AppError::not_found()
+}
+
+pub async fn static_file(Path(file): Path<String>) -> Response {
+    let (body, content_type): (&'static [u8], &str) = match file.as_str() {
+        "spire.css" => (
+            include_bytes!("../../static/spire.css"),
+            "text/css; charset=utf-8",
+        ),
+        "htmx-2.0.11.min.js" => (
+            include_bytes!("../../static/htmx-2.0.11.min.js"),
+            "text/javascript; charset=utf-8",
+        ),
+        _ => return AppError::not_found().into_response(),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct LanguageForm {
+    lang: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// Remembers the chosen language in a cookie and returns to the same page.
+pub async fn switch_language(Form(form): Form<LanguageForm>) -> Response {
+    let lang = Lang::from_code(&form.lang).unwrap_or_default();
+    // Only a local path: never an open redirect.
+    let back = if form.back.starts_with('/') && !form.back.starts_with("//") {
+        form.back
+    } else {
+        "/home".into()
+    };
+    let mut response = Redirect::to(&back).into_response();
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000",
+        lang.code()
+    );
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&cookie).expect("ascii"),
+    );
+    response
+}
+
+pub async fn openapi_document() -> Response {
+    ([("content-type", "application/json")], OPENAPI_DOCUMENT).into_response()
+}

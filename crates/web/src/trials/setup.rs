@@ -1,0 +1,355 @@
+//! Opening a trial from the browser (the programme office): name, id, target
+//! size, method and ratio, stratification factors (built in or custom fields),
+//! and eligibility. Opening shows the commitment on the trial page. Block
+//! sizes, minimisation weights and its probability keep their defaults here;
+//! `spire trial create --design FILE.toml` sets them all.
+
+use crate::http::context::RequestContext;
+use crate::http::context::{Caller, CurrentUser};
+use crate::http::error::{AppError, AppResult};
+use crate::http::state::AppState;
+use crate::i18n::Tr;
+use crate::ui::fields::FieldMessages;
+use crate::ui::page::{PageCtx, render};
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use spire_domain::{Benefit, FieldError, Problem};
+use spire_store::{BUILT_IN_FACTORS, CustomFactor, NewTrial, TrialSettings, is_token};
+use spire_trial::{Design, Imbalance, Method, Probability, Ratio};
+
+type Pairs = Vec<(String, String)>;
+
+const METHODS: [&str; 3] = ["stratified_blocks", "minimisation", "complete"];
+
+fn value<'a>(pairs: &'a Pairs, key: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map_or("", |(_, v)| v.trim())
+}
+
+fn values(pairs: &Pairs, key: &str) -> Vec<String> {
+    pairs
+        .iter()
+        .filter(|(k, _)| k == key)
+        .map(|(_, v)| v.trim().to_string())
+        .collect()
+}
+
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "trials/new.html")]
+pub struct TrialNewView {
+    pub ctx: PageCtx,
+    pub errors: FieldMessages,
+    pub public_id: String,
+    pub name: String,
+    pub target_size: String,
+    pub ratio_programme: String,
+    pub ratio_control: String,
+    pub min_age: String,
+    pub max_age: String,
+    pub custom_factors: String,
+    pub require_no_qualification: bool,
+    pub methods: Vec<Choice>,
+    pub factors: Vec<Choice>,
+    pub benefits: Vec<Choice>,
+    pub municipalities: Vec<Choice>,
+}
+
+/// "school: none, started" per line → custom stratification fields.
+fn parse_custom_factors(text: &str) -> Result<Vec<CustomFactor>, FieldError> {
+    let refuse = FieldError::new("custom_factors", Problem::FactorFormat);
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(|line| {
+            let (name, levels) = line.split_once(':').ok_or(refuse.clone())?;
+            let name = name.trim().to_string();
+            let levels: Vec<String> = levels
+                .split(',')
+                .map(|l| l.trim().to_string())
+                .filter(|l| !l.is_empty())
+                .collect();
+            let valid = is_token(&name)
+                && !BUILT_IN_FACTORS.contains(&name.as_str())
+                && levels.len() >= 2
+                && levels.iter().all(|l| is_token(l));
+            if valid {
+                Ok(CustomFactor { name, levels })
+            } else {
+                Err(refuse.clone())
+            }
+        })
+        .collect()
+}
+
+/// The form → the trial to open; every field's problem at once.
+fn parse_trial(pairs: &Pairs, known_municipalities: &[i64]) -> Result<NewTrial, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut refuse = |field, problem| errors.push(FieldError::new(field, problem));
+    let public_id = value(pairs, "public_id").to_string();
+    if public_id.is_empty() {
+        refuse("public_id", Problem::Required);
+    } else if !is_token(&public_id) {
+        refuse("public_id", Problem::TrialIdFormat);
+    }
+    let name = value(pairs, "name").to_string();
+    if name.is_empty() {
+        refuse("name", Problem::Required);
+    } else if name.chars().count() > 200 {
+        refuse("name", Problem::TooLong);
+    }
+    let number = |key: &str, range: std::ops::RangeInclusive<i64>| {
+        value(pairs, key)
+            .parse::<i64>()
+            .ok()
+            .filter(|n| range.contains(n))
+    };
+    let target_size = number("target_size", 1..=1_000_000);
+    if value(pairs, "target_size").is_empty() {
+        refuse("target_size", Problem::Required);
+    } else if target_size.is_none() {
+        refuse("target_size", Problem::TargetRange);
+    }
+    let ratio = (
+        number("ratio_programme", 1..=10),
+        number("ratio_control", 1..=10),
+    );
+    if ratio.0.is_none() || ratio.1.is_none() {
+        refuse("ratio", Problem::RatioRange);
+    }
+    let (min_age, max_age) = (number("min_age", 15..=40), number("max_age", 15..=40));
+    if min_age.is_none() || max_age.is_none() || min_age > max_age {
+        refuse("age", Problem::AgeRange);
+    }
+    let benefits = values(pairs, "benefits");
+    if benefits.is_empty() {
+        refuse("benefits", Problem::ChooseAtLeastOne);
+    } else if benefits.iter().any(|b| Benefit::from_code(b).is_none()) {
+        refuse("benefits", Problem::UnknownBenefit);
+    }
+    let municipalities: Vec<i64> = values(pairs, "municipalities")
+        .iter()
+        .filter_map(|m| m.parse().ok())
+        .collect();
+    if municipalities
+        .iter()
+        .any(|m| !known_municipalities.contains(m))
+    {
+        refuse("municipalities", Problem::UnknownMunicipality);
+    }
+    let custom_factors = parse_custom_factors(value(pairs, "custom_factors")).unwrap_or_else(|e| {
+        refuse(e.field, e.problem);
+        Vec::new()
+    });
+    // Every own field is stratified on, after the chosen built-in factors.
+    let mut factors = values(pairs, "factors");
+    factors.extend(custom_factors.iter().map(|c| c.name.clone()));
+    let known_factor = |f: &String| {
+        BUILT_IN_FACTORS.contains(&f.as_str()) || custom_factors.iter().any(|c| &c.name == f)
+    };
+    if !factors.iter().all(known_factor) {
+        refuse("factors", Problem::UnknownStratumLevel);
+    }
+    let method = match value(pairs, "method") {
+        "complete" => Some(Method::Complete),
+        "stratified_blocks" => Some(Method::StratifiedBlocks {
+            block_multiples: vec![1, 2, 3],
+        }),
+        "minimisation" if factors.is_empty() => {
+            refuse("factors", Problem::Required);
+            None
+        }
+        "minimisation" => Some(Method::Minimisation {
+            weights: vec![1; factors.len()],
+            imbalance: Imbalance::Range,
+            preferred_probability: Probability::DEFAULT_PREFERRED,
+        }),
+        _ => {
+            refuse("method", Problem::OutOfRange);
+            None
+        }
+    };
+    match (
+        errors.is_empty(),
+        method,
+        target_size,
+        ratio,
+        min_age,
+        max_age,
+    ) {
+        (
+            true,
+            Some(method),
+            Some(target_size),
+            (Some(programme), Some(control)),
+            Some(min_age),
+            Some(max_age),
+        ) => Ok(NewTrial {
+            name,
+            target_size,
+            design: Design {
+                trial_id: public_id,
+                version: 1,
+                ratio: Ratio {
+                    programme: programme as u32,
+                    control: control as u32,
+                },
+                factors,
+                method,
+            },
+            settings: TrialSettings {
+                min_age: min_age as i32,
+                max_age: max_age as i32,
+                benefits,
+                require_no_qualification: value(pairs, "require_no_qualification") == "yes",
+                municipalities,
+                custom_factors,
+            },
+        }),
+        _ => Err(errors),
+    }
+}
+
+async fn view(
+    state: &AppState,
+    context: &RequestContext,
+    user: &CurrentUser,
+    pairs: Option<&Pairs>,
+    errors: &[FieldError],
+) -> AppResult<TrialNewView> {
+    let tr = Tr::new(context.lang);
+    let defaults = TrialSettings::default();
+    let typed = |key: &str, default: String| match pairs {
+        Some(pairs) => value(pairs, key).to_string(),
+        None => default,
+    };
+    let chosen = |key: &str, default: &[String]| match pairs {
+        Some(pairs) => values(pairs, key),
+        None => default.to_vec(),
+    };
+    let options = |items: Vec<(String, String)>, selected: Vec<String>| {
+        items
+            .into_iter()
+            .map(|(value, label)| Choice {
+                selected: selected.contains(&value),
+                value,
+                label,
+            })
+            .collect::<Vec<_>>()
+    };
+    let municipalities = state.db().list_municipalities().await?;
+    Ok(TrialNewView {
+        ctx: PageCtx::for_user(tr, user, "/trials"),
+        errors: FieldMessages::from_errors(tr, errors),
+        public_id: typed("public_id", String::new()),
+        name: typed("name", String::new()),
+        target_size: typed("target_size", "1200".into()),
+        ratio_programme: typed("ratio_programme", "1".into()),
+        ratio_control: typed("ratio_control", "1".into()),
+        min_age: typed("min_age", defaults.min_age.to_string()),
+        max_age: typed("max_age", defaults.max_age.to_string()),
+        custom_factors: typed("custom_factors", String::new()),
+        require_no_qualification: match pairs {
+            Some(pairs) => value(pairs, "require_no_qualification") == "yes",
+            None => defaults.require_no_qualification,
+        },
+        methods: options(
+            METHODS
+                .iter()
+                .map(|m| (m.to_string(), tr.t(&format!("trial-method-{m}"))))
+                .collect(),
+            chosen("method", &["stratified_blocks".to_string()]),
+        ),
+        factors: options(
+            BUILT_IN_FACTORS
+                .iter()
+                .map(|f| (f.to_string(), super::pages::factor_label(tr, f)))
+                .collect(),
+            chosen(
+                "factors",
+                &["municipality".to_string(), "age_band".to_string()],
+            ),
+        ),
+        benefits: options(
+            ["kontanthjaelp", "uddannelseshjaelp", "other"]
+                .iter()
+                .map(|b| (b.to_string(), tr.t(&format!("benefit-{b}"))))
+                .collect(),
+            chosen("benefits", &defaults.benefits),
+        ),
+        municipalities: options(
+            municipalities
+                .iter()
+                .map(|m| (m.code.to_string(), format!("{} ({})", m.name, m.code)))
+                .collect(),
+            chosen("municipalities", &[]),
+        ),
+    })
+}
+
+pub async fn new_trial_form(
+    State(state): State<AppState>,
+    Caller { context, user }: Caller,
+) -> AppResult<Response> {
+    Ok(render(&view(&state, &context, &user, None, &[]).await?))
+}
+
+pub async fn create_trial(
+    State(state): State<AppState>,
+    Caller { context, user }: Caller,
+    Form(pairs): Form<Pairs>,
+) -> AppResult<Response> {
+    let known: Vec<i64> = state
+        .db()
+        .list_municipalities()
+        .await?
+        .iter()
+        .map(|m| m.code)
+        .collect();
+    let mut errors = match parse_trial(&pairs, &known) {
+        Ok(trial) => {
+            let taken = match state
+                .db()
+                .trial_id_by_public_id(&trial.design.trial_id)
+                .await
+            {
+                Ok(_) => true,
+                Err(spire_store::Error::NotFound) => false,
+                Err(other) => return Err(other.into()),
+            };
+            if taken {
+                vec![FieldError::new("public_id", Problem::TrialIdTaken)]
+            } else {
+                match state
+                    .db()
+                    .create_trial(state.key(), &trial, Some(user.user.id))
+                    .await
+                {
+                    Ok(opened) => {
+                        return Ok(Redirect::to(&format!("/trials/{}", opened.id)).into_response());
+                    }
+                    // The form's checks cover the design rules; anything left is the method's.
+                    Err(spire_store::Error::InvalidTrial(reason)) => {
+                        tracing::info!(%reason, "trial refused");
+                        vec![FieldError::new("method", Problem::OutOfRange)]
+                    }
+                    Err(other) => return Err(AppError::from(other)),
+                }
+            }
+        }
+        Err(errors) => errors,
+    };
+    errors.dedup();
+    let page = view(&state, &context, &user, Some(&pairs), &errors).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+}

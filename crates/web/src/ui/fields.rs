@@ -1,0 +1,84 @@
+//! Form fields with their labels, values and messages, in the user's language.
+
+use crate::i18n::Tr;
+use std::collections::BTreeMap;
+
+/// One input of a form, with its label, value and message in the user's language.
+pub struct FormField {
+    pub name: &'static str,
+    pub label: String,
+    /// `text`, `email`, `tel`, `password` or `select`.
+    pub kind: &'static str,
+    pub autocomplete: &'static str,
+    pub value: String,
+    pub required: bool,
+    pub hint: Option<String>,
+    pub error: Option<String>,
+    pub options: Vec<(String, String)>,
+}
+
+impl FormField {
+    /// A field whose label is the Fluent message `field-<name>`.
+    pub fn new(
+        tr: Tr,
+        name: &'static str,
+        kind: &'static str,
+        value: &str,
+        messages: &FieldMessages,
+    ) -> FormField {
+        FormField {
+            name,
+            label: tr.t(&format!("field-{}", name.replace('_', "-"))),
+            kind,
+            autocomplete: "off",
+            value: value.to_string(),
+            required: false,
+            hint: None,
+            error: messages.get(name).cloned(),
+            options: Vec::new(),
+        }
+    }
+
+    pub fn required(mut self) -> FormField {
+        self.required = true;
+        self
+    }
+
+    pub fn autocomplete(mut self, value: &'static str) -> FormField {
+        self.autocomplete = value;
+        self
+    }
+
+    pub fn hint(mut self, hint: String) -> FormField {
+        self.hint = Some(hint);
+        self
+    }
+
+    pub fn options(mut self, options: Vec<(String, String)>) -> FormField {
+        self.options = options;
+        self
+    }
+}
+
+/// Messages beside form fields, already translated.
+#[derive(Default)]
+pub struct FieldMessages(pub BTreeMap<&'static str, String>);
+
+impl FieldMessages {
+    pub fn from_errors(tr: Tr, errors: &[spire_domain::FieldError]) -> FieldMessages {
+        let mut map = BTreeMap::new();
+        for error in errors {
+            map.entry(error.field)
+                .or_insert_with(|| tr.t(error.problem.message_id()));
+        }
+        FieldMessages(map)
+    }
+
+    pub fn get(&self, field: &str) -> Option<&String> {
+        self.0.get(field)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}

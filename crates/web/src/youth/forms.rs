@@ -1,0 +1,144 @@
+//! The youth forms (page and API share them) and their parsing into checked
+//! values, every field's problem collected at once.
+
+use crate::http::params::collect;
+use spire_domain::validation::{optional_email, optional_phone, optional_text, required_text};
+use spire_domain::{Cpr, FieldError, Problem};
+use spire_store::NewYouth;
+
+#[derive(Default, serde::Deserialize)]
+pub struct PortfolioForm {
+    #[serde(default)]
+    pub interests: String,
+    #[serde(default)]
+    pub strengths: String,
+}
+
+#[derive(Default, serde::Deserialize)]
+pub struct YouthForm {
+    #[serde(default)]
+    pub cpr: String,
+    #[serde(default)]
+    pub first_name: String,
+    #[serde(default)]
+    pub last_name: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub interests: String,
+    #[serde(default)]
+    pub strengths: String,
+}
+
+pub fn parse_youth(
+    form: &YouthForm,
+    consultant_id: Option<i64>,
+) -> Result<NewYouth, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let today = time::OffsetDateTime::now_utc().date();
+    let cpr = collect(
+        &mut errors,
+        if form.cpr.trim().is_empty() {
+            Err(FieldError::new("cpr", Problem::Required))
+        } else {
+            // The century rule can place a number in the future (e.g. 010130-4123 is 2030).
+            Cpr::parse("cpr", &form.cpr).and_then(|cpr| {
+                if cpr.birth_date() > today {
+                    Err(FieldError::new("cpr", Problem::CprDate))
+                } else {
+                    Ok(cpr)
+                }
+            })
+        },
+    );
+    let first_name = collect(
+        &mut errors,
+        required_text("first_name", &form.first_name, 100),
+    );
+    let last_name = collect(
+        &mut errors,
+        required_text("last_name", &form.last_name, 100),
+    );
+    let phone = collect(&mut errors, optional_phone("phone", &form.phone));
+    let email = collect(&mut errors, optional_email("email", &form.email));
+    let interests = collect(
+        &mut errors,
+        optional_text("interests", &form.interests, 500),
+    );
+    let strengths = collect(
+        &mut errors,
+        optional_text("strengths", &form.strengths, 500),
+    );
+    match (
+        cpr, first_name, last_name, phone, email, interests, strengths,
+    ) {
+        (
+            Some(cpr),
+            Some(first_name),
+            Some(last_name),
+            Some(phone),
+            Some(email),
+            Some(interests),
+            Some(strengths),
+        ) if errors.is_empty() => Ok(NewYouth {
+            cpr,
+            first_name,
+            last_name,
+            phone,
+            email,
+            interests: interests.unwrap_or_default(),
+            strengths: strengths.unwrap_or_default(),
+            consultant_id,
+            user_id: None,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// Interests and strengths: comma-separated, each list at most 500 characters.
+pub fn parse_portfolio(form: &PortfolioForm) -> Result<(String, String), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let interests = collect(
+        &mut errors,
+        optional_text("interests", &form.interests, 500),
+    );
+    let strengths = collect(
+        &mut errors,
+        optional_text("strengths", &form.strengths, 500),
+    );
+    match (interests, strengths) {
+        (Some(i), Some(s)) => Ok((i.unwrap_or_default(), s.unwrap_or_default())),
+        _ => Err(errors),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_bad_youth_field_is_reported_at_once() {
+        let form = YouthForm {
+            cpr: "310299-1234".into(),
+            first_name: " ".into(),
+            last_name: "Hansen".into(),
+            phone: "12".into(),
+            email: "nope".into(),
+            interests: String::new(),
+            strengths: String::new(),
+        };
+        let errors = parse_youth(&form, None).unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| (e.field, e.problem)).collect();
+        assert_eq!(
+            fields,
+            vec![
+                ("cpr", Problem::CprDate),
+                ("first_name", Problem::Required),
+                ("phone", Problem::PhoneFormat),
+                ("email", Problem::EmailFormat)
+            ]
+        );
+    }
+}

@@ -1,0 +1,373 @@
+//! The youth pages: the list and search, a young person's page, registering
+//! one, the portfolio (staff and the young person themselves), assigning a
+//! consultant. Every read goes through the store with the caller's `Scope`.
+
+use super::forms::{self, PortfolioForm, YouthForm};
+use crate::http::context::{Caller, CurrentUser, PathId, RequestContext};
+use crate::http::error::{AppError, AppResult};
+use crate::http::params;
+use crate::http::state::AppState;
+use crate::i18n::{Arg, Tr};
+use crate::ui::create_form::CreatePage;
+use crate::ui::fields::{FieldMessages, FormField};
+use crate::ui::page::{PageCtx, page_ctx, render};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use spire_domain::Role;
+use spire_store::YouthRow;
+
+const YOUTH_PER_PAGE: i64 = 25;
+
+#[derive(Template)]
+#[template(path = "youth/list.html")]
+pub struct YouthListView {
+    pub ctx: PageCtx,
+    pub q: String,
+    pub rows: Vec<YouthRow>,
+    pub summary: String,
+    /// "Side 2 af 3".
+    pub page_label: String,
+    pub prev_href: Option<String>,
+    pub next_href: Option<String>,
+    pub error: Option<String>,
+    pub may_register: bool,
+}
+
+#[derive(Template)]
+#[template(path = "youth/page.html")]
+pub struct YouthPageView {
+    pub ctx: PageCtx,
+    pub youth: YouthRow,
+    pub age: i32,
+    pub gender_label: String,
+    pub interests: Vec<String>,
+    pub strengths: Vec<String>,
+    pub access_log_href: Option<String>,
+    /// Where the portfolio form posts, for those who may edit it.
+    pub portfolio_action: Option<String>,
+    /// For the team lead: who the youth can be assigned to (id, name).
+    pub consultants: Vec<(String, String)>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+    page: Option<String>,
+}
+
+fn youth_list_view(
+    tr: Tr,
+    ctx: PageCtx,
+    q: &str,
+    page: spire_store::YouthPage,
+    may_register: bool,
+    linkable_query: bool,
+) -> YouthListView {
+    let pages = (page.total + page.per_page - 1) / page.per_page;
+    let link = |n: i64| {
+        let query = if linkable_query && !q.is_empty() {
+            format!(
+                "q={}&",
+                serde_urlencoded::to_string([("q", q)])
+                    .unwrap_or_default()
+                    .trim_start_matches("q=")
+            )
+        } else {
+            String::new()
+        };
+        format!("/youth?{query}page={n}")
+    };
+    YouthListView {
+        ctx,
+        q: if linkable_query {
+            q.to_string()
+        } else {
+            String::new()
+        },
+        summary: tr.count("youth-count", page.total),
+        prev_href: (page.page > 1).then(|| link(page.page - 1)),
+        next_href: (page.page < pages).then(|| link(page.page + 1)),
+        page_label: tr.t_args(
+            "pager-page",
+            &[
+                ("page", Arg::Number(page.page)),
+                ("pages", Arg::Number(pages.max(1))),
+            ],
+        ),
+        rows: page.rows,
+        error: None,
+        may_register,
+    }
+}
+
+/// The youth list. A CPR number may not travel in a URL: CPR searches go
+/// through the POST form, and a CPR-shaped `q` here is refused.
+pub async fn youth_list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<ListQuery>,
+) -> AppResult<Response> {
+    let tr = caller.tr();
+    if spire_domain::Cpr::parse("q", &query.q).is_ok() {
+        return Err(AppError::invalid(vec![spire_domain::FieldError::new(
+            "q",
+            spire_domain::Problem::CprFormat,
+        )]));
+    }
+    let page = params::page_number(query.page.as_deref())?;
+    let scope = caller.scope();
+    let result = state
+        .db()
+        .search_youth(&scope, state.key(), &query.q, page, YOUTH_PER_PAGE)
+        .await?;
+    let view = youth_list_view(tr, caller.page("/youth"), &query.q, result, true, true);
+    Ok(render(&view))
+}
+
+#[derive(Deserialize)]
+pub struct SearchForm {
+    #[serde(default)]
+    q: String,
+}
+
+pub async fn youth_search(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(form): Form<SearchForm>,
+) -> AppResult<Response> {
+    let tr = caller.tr();
+    let scope = caller.scope();
+    let is_cpr = spire_domain::Cpr::parse("q", &form.q).is_ok();
+    let result = state
+        .db()
+        .search_youth(&scope, state.key(), &form.q, 1, YOUTH_PER_PAGE)
+        .await?;
+    // After a CPR search the number is not echoed back into the page.
+    let view = youth_list_view(tr, caller.page("/youth"), &form.q, result, true, !is_cpr);
+    Ok(render(&view))
+}
+
+pub async fn youth_page(
+    State(state): State<AppState>,
+    Caller { context, user }: Caller,
+    PathId(id): PathId<i64>,
+) -> AppResult<Response> {
+    let youth = state.db().get_youth(&user.scope(&context), id).await?;
+    let access_log_href =
+        (user.user.role() == Role::TeamLead).then(|| format!("/youth/{id}/access-log"));
+    let portfolio_action = user
+        .user
+        .role()
+        .is_programme_staff()
+        .then(|| format!("/youth/{id}/portfolio"));
+    let mut view = youth_page_view(
+        &context,
+        &user,
+        youth,
+        access_log_href,
+        portfolio_action,
+        "/youth",
+    );
+    if user.user.role() == Role::TeamLead {
+        let tr = Tr::new(context.lang);
+        view.consultants = std::iter::once((String::new(), tr.t("consultant-none")))
+            .chain(
+                state
+                    .db()
+                    .consultants(&user.scope(&context))
+                    .await?
+                    .into_iter()
+                    .map(|(id, name)| (id.to_string(), name)),
+            )
+            .collect();
+    }
+    Ok(render(&view))
+}
+
+#[derive(Deserialize)]
+pub struct ConsultantForm {
+    #[serde(default)]
+    consultant_id: String,
+}
+
+/// The team lead gives a youth a consultant (or takes it away).
+pub async fn youth_consultant(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId<i64>,
+    Form(form): Form<ConsultantForm>,
+) -> AppResult<Response> {
+    let consultant = match form.consultant_id.trim() {
+        "" => None,
+        text => Some(text.parse::<i64>().map_err(|_| {
+            AppError::invalid(vec![spire_domain::FieldError::new(
+                "consultant_id",
+                spire_domain::Problem::UnknownConsultant,
+            )])
+        })?),
+    };
+    state
+        .db()
+        .assign_consultant(&caller.scope(), id, consultant)
+        .await?;
+    Ok(Redirect::to(&format!("/youth/{id}")).into_response())
+}
+
+fn youth_page_view(
+    context: &RequestContext,
+    user: &CurrentUser,
+    youth: spire_store::YouthRow,
+    access_log_href: Option<String>,
+    portfolio_action: Option<String>,
+    path: &str,
+) -> YouthPageView {
+    let tr = Tr::new(context.lang);
+    let birth = time::Date::parse(
+        &youth.birth_date,
+        &time::format_description::well_known::Iso8601::DATE,
+    )
+    .ok();
+    let today = time::OffsetDateTime::now_utc().date();
+    YouthPageView {
+        ctx: page_ctx(context, user, path),
+        age: birth
+            .map(|b| spire_domain::cpr::age_on(b, today))
+            .unwrap_or(0),
+        gender_label: tr.t(&format!("gender-{}", youth.gender)),
+        interests: tags(&youth.interests),
+        strengths: tags(&youth.strengths),
+        youth,
+        access_log_href,
+        portfolio_action,
+        consultants: Vec::new(),
+    }
+}
+
+pub async fn my_record(
+    State(state): State<AppState>,
+    Caller { context, user }: Caller,
+) -> AppResult<Response> {
+    let scope = user.scope(&context);
+    let id = state
+        .db()
+        .own_youth_id(&scope)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let youth = state.db().get_youth(&scope, id).await?;
+    Ok(render(&youth_page_view(
+        &context,
+        &user,
+        youth,
+        Some("/me/access-log".into()),
+        Some("/me/portfolio".into()),
+        "/me",
+    )))
+}
+
+async fn save_portfolio(
+    state: &AppState,
+    context: &RequestContext,
+    user: &CurrentUser,
+    id: i64,
+    form: &PortfolioForm,
+) -> AppResult<()> {
+    let (interests, strengths) = forms::parse_portfolio(form).map_err(AppError::invalid)?;
+    state
+        .db()
+        .update_youth_portfolio(&user.scope(context), id, &interests, &strengths)
+        .await?;
+    Ok(())
+}
+
+pub async fn youth_portfolio(
+    State(state): State<AppState>,
+    Caller { context, user }: Caller,
+    PathId(id): PathId<i64>,
+    Form(form): Form<PortfolioForm>,
+) -> AppResult<Response> {
+    save_portfolio(&state, &context, &user, id, &form).await?;
+    Ok(Redirect::to(&format!("/youth/{id}")).into_response())
+}
+
+/// A young person edits their own portfolio: what they can do and want.
+pub async fn my_portfolio(
+    State(state): State<AppState>,
+    Caller { context, user }: Caller,
+    Form(form): Form<PortfolioForm>,
+) -> AppResult<Response> {
+    let scope = user.scope(&context);
+    let id = state
+        .db()
+        .own_youth_id(&scope)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    save_portfolio(&state, &context, &user, id, &form).await?;
+    Ok(Redirect::to("/me").into_response())
+}
+
+fn youth_form_fields(tr: Tr, form: &YouthForm, messages: &FieldMessages) -> Vec<FormField> {
+    vec![
+        // The CPR value is never written back into the page.
+        FormField::new(tr, "cpr", "text", "", messages)
+            .required()
+            .hint(tr.t("hint-cpr")),
+        FormField::new(tr, "first_name", "text", &form.first_name, messages)
+            .required()
+            .autocomplete("given-name"),
+        FormField::new(tr, "last_name", "text", &form.last_name, messages)
+            .required()
+            .autocomplete("family-name"),
+        FormField::new(tr, "phone", "tel", &form.phone, messages).autocomplete("tel"),
+        FormField::new(tr, "email", "email", &form.email, messages).autocomplete("email"),
+        FormField::new(tr, "interests", "text", &form.interests, messages).hint(tr.t("hint-tags")),
+        FormField::new(tr, "strengths", "text", &form.strengths, messages).hint(tr.t("hint-tags")),
+    ]
+}
+
+const NEW_YOUTH: CreatePage = CreatePage {
+    title_id: "nav-youth-new",
+    intro_id: Some("youth-new-intro"),
+    action: "/youth/new",
+    record_path: "/youth",
+};
+
+pub async fn youth_new_form(Caller { context, user }: Caller) -> Response {
+    let fields = youth_form_fields(
+        Tr::new(context.lang),
+        &YouthForm::default(),
+        &FieldMessages::default(),
+    );
+    NEW_YOUTH.view(&context, &user, fields, false)
+}
+
+pub async fn youth_new_submit(
+    State(state): State<AppState>,
+    Caller { context, user }: Caller,
+    Form(form): Form<YouthForm>,
+) -> AppResult<Response> {
+    let consultant = (user.user.role() == Role::Consultant).then_some(user.user.id);
+    let result = match forms::parse_youth(&form, consultant) {
+        Ok(new_youth) => state
+            .db()
+            .create_youth(&user.scope(&context), state.key(), &new_youth)
+            .await
+            .map_err(AppError::from),
+        Err(errors) => Err(AppError::invalid(errors)),
+    };
+    NEW_YOUTH.outcome(&context, &user, result, |messages| {
+        youth_form_fields(Tr::new(context.lang), &form, messages)
+    })
+}
+
+/// Splits a comma-separated list for display as tags.
+pub fn tags(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
+}
