@@ -23,12 +23,16 @@ pub struct AccessLogView {
     pub filters: Option<AccessLogFilters>,
 }
 
-#[derive(Default, serde::Deserialize)]
+#[derive(Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AccessLogFilters {
+    /// A user's login.
     #[serde(default)]
     pub user: String,
+    /// The first day, YYYY-MM-DD.
     #[serde(default)]
     pub from: String,
+    /// The last day, YYYY-MM-DD.
     #[serde(default)]
     pub to: String,
 }

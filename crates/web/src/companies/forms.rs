@@ -5,13 +5,19 @@ use spire_domain::validation::{optional_text, required_text};
 use spire_domain::{Cvr, FieldError, Problem};
 use spire_store::NewCompany;
 
-#[derive(Default, serde::Deserialize)]
+/// A company to add to the caller's municipality's network.
+#[derive(Default, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = NewCompany)]
 pub struct CompanyForm {
+    /// Eight digits with a valid modulus-11 check.
     #[serde(default)]
+    #[schema(required = true)]
     pub cvr: String,
     #[serde(default)]
+    #[schema(required = true)]
     pub name: String,
     #[serde(default)]
+    #[schema(required = true)]
     pub industry: String,
     #[serde(default)]
     pub address: String,

@@ -3,7 +3,7 @@
 
 use super::pages::{EvaluationDocument, document};
 use crate::http::context::{Caller, PathId};
-use crate::http::error::{AppError, AppResult, ErrorKind};
+use crate::http::error::{AppError, AppResult, ErrorBody, ErrorKind, InvalidBody};
 use crate::http::multipart;
 use crate::http::state::AppState;
 use axum::Json;
@@ -11,7 +11,72 @@ use axum::extract::{RawQuery, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use spire_store::evaluation::plan::AnalysisPlan;
+use std::borrow::Cow;
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::{OpenApi, PartialSchema, ToSchema};
 
+#[derive(OpenApi)]
+#[openapi(paths(api_evaluation, api_lock_plan, api_import_outcomes))]
+pub struct Api;
+
+/// The schemas of the evaluation's documents. Their Rust types live in the
+/// pure evaluation crate, which knows nothing of OpenAPI, so their schemas
+/// are written here by hand (checked against real answers by the API fuzz run).
+const SCHEMAS: &str = include_str!("schemas.json");
+
+fn hand_written(name: &str) -> RefOr<Schema> {
+    let all: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(SCHEMAS).expect("schemas.json is JSON");
+    serde_json::from_value(all[name].clone()).expect("schemas.json holds OpenAPI schemas")
+}
+
+macro_rules! hand_written_schema {
+    ($marker:ident, $name:literal, [$($needs:literal),*]) => {
+        #[doc = concat!("The `", $name, "` schema (see `schemas.json`).")]
+        pub struct $marker;
+
+        impl PartialSchema for $marker {
+            fn schema() -> RefOr<Schema> {
+                hand_written($name)
+            }
+        }
+
+        impl ToSchema for $marker {
+            fn name() -> Cow<'static, str> {
+                Cow::Borrowed($name)
+            }
+
+            fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+                let needs: &[&str] = &[$($needs),*];
+                schemas.extend(needs.iter().map(|name| (name.to_string(), hand_written(name))));
+            }
+        }
+    };
+}
+
+hand_written_schema!(AnalysisPlanSchema, "AnalysisPlan", []);
+hand_written_schema!(LockedPlanSchema, "LockedPlan", ["AnalysisPlan"]);
+hand_written_schema!(OutcomeImportSchema, "OutcomeImport", []);
+hand_written_schema!(EvaluationReportSchema, "EvaluationReport", ["Estimate"]);
+
+/// The evaluation report under the locked pre-analysis plan (researcher,
+/// programme office): recruitment with the MDE, CONSORT, balance, ITT per
+/// outcome and horizon with randomisation-inference, adjusted and
+/// Romano–Wolf p-values, IV effect of participation, Lee bounds, subgroups.
+/// With explore=1 and estimator, fixed_effects, covariates (repeated) an
+/// exploratory analysis whose deviations from the plan are listed.
+#[utoipa::path(get, path = "/api/v1/trials/{id}/evaluation", tag = "evaluation",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The trial's id (from GET /api/v1/trials)"),
+        ("explore" = Option<String>, Query, pattern = "^1$"),
+        ("estimator" = Option<String>, Query, description = "`ols`, `lin` or `difference_in_means`"),
+        ("fixed_effects" = Option<String>, Query, description = "`design_strata`, `municipality` or `none`"),
+        ("covariates" = Option<String>, Query, description = "Repeat for each covariate"),
+    ),
+    responses(
+        (status = 200, description = "The report", body = EvaluationReportSchema),
+        (status = 422, description = "No plan is locked yet, or an exploratory choice is invalid", body = InvalidBody),
+    ))]
 pub async fn api_evaluation(
     State(state): State<AppState>,
     caller: Caller,
@@ -23,6 +88,16 @@ pub async fn api_evaluation(
     ))
 }
 
+/// Lock the pre-analysis plan (once, before any outcome import); answers
+/// with its SHA-256.
+#[utoipa::path(post, path = "/api/v1/trials/{id}/evaluation/plan", tag = "evaluation",
+    params(("id" = i64, Path, minimum = 1, description = "The trial's id (from GET /api/v1/trials)")),
+    request_body = AnalysisPlanSchema,
+    responses(
+        (status = 201, description = "Locked", body = LockedPlanSchema),
+        (status = 400, description = "The body is not a plan", body = ErrorBody),
+        (status = 422, description = "A field is invalid, or a plan is already locked", body = InvalidBody),
+    ))]
 pub async fn api_lock_plan(
     State(state): State<AppState>,
     caller: Caller,
@@ -37,12 +112,24 @@ pub async fn api_lock_plan(
     Ok((StatusCode::CREATED, Json(locked)).into_response())
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportQuery {
+    /// The name to record for the file.
     file_name: Option<String>,
 }
 
-/// The outcome file as the request body (`text/csv`).
+/// Import an outcome file (the request body, `text/csv`): CSV keyed by the
+/// study pseudonym, one column per planned outcome and horizon (name_6m);
+/// `,` or `;`, decimal point or comma, empty = missing. All or nothing.
+#[utoipa::path(post, path = "/api/v1/trials/{id}/evaluation/outcomes", tag = "evaluation",
+    params(("id" = i64, Path, minimum = 1, description = "The trial's id (from GET /api/v1/trials)"), ImportQuery),
+    request_body(content = String, content_type = "text/csv"),
+    responses(
+        (status = 201, description = "Imported", body = OutcomeImportSchema),
+        (status = 400, description = "The body could not be read", body = ErrorBody),
+        (status = 422, description = "The file was refused: the field `file` names the line and column (never the cell's content), or no plan is locked", body = InvalidBody),
+    ))]
 pub async fn api_import_outcomes(
     State(state): State<AppState>,
     caller: Caller,

@@ -3,7 +3,10 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use serde::Serialize;
 use spire_domain::FieldError;
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
 
 #[derive(Debug, Clone)]
 pub enum ErrorKind {
@@ -129,3 +132,24 @@ impl From<axum::extract::rejection::JsonRejection> for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// The body of an API error.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// `not_found`, `unauthorized`, `bad_request`, `unavailable` or `internal`.
+    pub error: &'static str,
+    /// What went wrong, in the caller's language.
+    pub message: String,
+    /// The request's id, also in the `x-request-id` header and the server log.
+    pub request_id: String,
+}
+
+/// The body of a refused request: each field's problem in the caller's language.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvalidBody {
+    /// Always `invalid`.
+    #[schema(value_type = String, pattern = "^invalid$")]
+    pub error: &'static str,
+    pub fields: BTreeMap<String, String>,
+    pub request_id: String,
+}

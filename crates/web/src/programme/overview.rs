@@ -9,8 +9,9 @@ use askama::Template;
 use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
-use serde_json::{Value, json};
+use serde::Serialize;
 use spire_store::MunicipalityOverview;
+use utoipa::{OpenApi, ToSchema};
 
 #[derive(Template)]
 #[template(path = "programme/overview.html")]
@@ -35,8 +36,43 @@ pub async fn overview(State(state): State<AppState>, caller: Caller) -> AppResul
     }))
 }
 
-pub async fn overview_api(State(state): State<AppState>) -> AppResult<Json<Value>> {
-    Ok(Json(
-        json!({ "items": state.db().municipality_overview().await? }),
-    ))
+#[derive(OpenApi)]
+#[openapi(paths(overview_api))]
+pub struct Api;
+
+/// Counts for one municipality; no personal data.
+#[derive(Serialize, ToSchema)]
+pub struct MunicipalityCounts {
+    pub code: i64,
+    pub name: String,
+    pub youth: i64,
+    pub companies: i64,
+    pub staff: i64,
+    pub youth_with_consultant: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Overview {
+    pub items: Vec<MunicipalityCounts>,
+}
+
+/// Counts per municipality, no personal data (programme office, researcher, admin).
+#[utoipa::path(get, path = "/api/v1/overview", tag = "programme",
+    responses((status = 200, description = "Counts per municipality", body = Overview)))]
+pub async fn overview_api(State(state): State<AppState>) -> AppResult<Json<Overview>> {
+    let items = state
+        .db()
+        .municipality_overview()
+        .await?
+        .into_iter()
+        .map(|m| MunicipalityCounts {
+            code: m.code,
+            name: m.name,
+            youth: m.youth,
+            companies: m.companies,
+            staff: m.staff,
+            youth_with_consultant: m.youth_with_consultant,
+        })
+        .collect();
+    Ok(Json(Overview { items }))
 }

@@ -3,38 +3,51 @@
 //! with the original, 422 not_eligible with reasons or invalid with fields.
 
 use crate::http::context::{Caller, PathId};
-use crate::http::error::{AppError, AppResult};
+use crate::http::error::{AppError, AppResult, ErrorBody, InvalidBody};
 use crate::http::params;
 use crate::http::state::AppState;
-use crate::i18n::Tr;
 use axum::Json;
 use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 use spire_domain::validation::required_text;
-use spire_domain::{Benefit, Cpr, FieldError, Ineligibility, Problem, Readiness};
-use spire_store::{Intake, Randomisation};
+use spire_domain::{Benefit, Cpr, FieldError, Problem, Readiness};
+use spire_store::{Intake, Randomisation, Receipt};
 use std::collections::BTreeMap;
+use utoipa::{OpenApi, ToSchema};
 
 /// The fields of a screening as typed: every one optional here, so that a
 /// missing field is a field error (422) rather than an unreadable body (400).
-#[derive(Debug, Default, Deserialize)]
+/// A young person to screen and, when eligible, randomise.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[schema(as = Randomisation)]
 pub struct IntakeFields {
+    /// DDMMYY-XXXX; stored encrypted, never returned.
     #[serde(default)]
+    #[schema(required = true)]
     pub cpr: String,
     #[serde(default)]
+    #[schema(required = true)]
     pub first_name: String,
     #[serde(default)]
+    #[schema(required = true)]
     pub last_name: String,
+    /// The caller's own municipality.
+    #[schema(required = true)]
     pub municipality_code: Option<i64>,
+    /// `kontanthjaelp`, `uddannelseshjaelp` or `other`.
     #[serde(default)]
+    #[schema(required = true)]
     pub benefit: String,
+    /// `jobparat`, `aabenlyst_uddannelsesparat`, `uddannelsesparat` or `aktivitetsparat`.
     #[serde(default)]
+    #[schema(required = true)]
     pub readiness: String,
+    #[schema(required = true)]
     pub has_qualification: Option<bool>,
+    /// Levels of the trial's own stratification fields.
     #[serde(default)]
     pub strata: BTreeMap<String, String>,
 }
@@ -117,18 +130,131 @@ pub fn parse_intake(fields: &IntakeFields) -> Result<Intake, Vec<FieldError>> {
 }
 
 /// Reasons as codes and as sentences in the caller's language.
-pub fn reasons_json(tr: Tr, reasons: &[Ineligibility]) -> Value {
-    json!({
-        "error": "not_eligible",
-        "reasons": reasons.iter().map(|r| r.code()).collect::<Vec<_>>(),
-        "messages": reasons.iter().map(|r| tr.t(r.message_id())).collect::<Vec<_>>(),
-    })
+#[derive(OpenApi)]
+#[openapi(paths(trials, randomise))]
+pub struct Api;
+
+/// A trial.
+#[derive(Serialize, ToSchema)]
+pub struct Trial {
+    pub id: i64,
+    pub public_id: String,
+    pub name: String,
+    /// `open` or `closed`.
+    pub status: String,
 }
 
-pub async fn trials(State(state): State<AppState>) -> AppResult<Json<Value>> {
-    Ok(Json(json!({ "items": state.db().list_trials().await? })))
+#[derive(Serialize, ToSchema)]
+pub struct TrialList {
+    pub items: Vec<Trial>,
 }
 
+/// The signed tree head the allocation is under.
+#[derive(Serialize, ToSchema)]
+pub struct TreeHead {
+    pub size: i64,
+    /// SHA-256 Merkle root, hex.
+    pub root: String,
+    /// Ed25519 over the tree head, hex.
+    pub signature: String,
+    /// UTC unix seconds.
+    pub time: i64,
+}
+
+/// What an allocation gives back: its arm and the evidence to check it.
+#[derive(Serialize, ToSchema)]
+pub struct AllocationReceipt {
+    pub allocation_id: i64,
+    /// `programme` or `control`.
+    pub arm: String,
+    pub ledger_index: i64,
+    /// factor=level pairs, comma-separated, in the design's factor order.
+    pub stratum: String,
+    /// SHA-256, hex.
+    pub leaf_hash: String,
+    pub tree_head: TreeHead,
+    /// UTC unix seconds.
+    pub allocated_at: i64,
+}
+
+impl From<Receipt> for AllocationReceipt {
+    fn from(receipt: Receipt) -> AllocationReceipt {
+        AllocationReceipt {
+            allocation_id: receipt.allocation_id,
+            arm: receipt.arm,
+            ledger_index: receipt.ledger_index,
+            stratum: receipt.stratum,
+            leaf_hash: receipt.leaf_hash,
+            tree_head: TreeHead {
+                size: receipt.tree_head.size,
+                root: receipt.tree_head.root,
+                signature: receipt.tree_head.signature,
+                time: receipt.tree_head.time,
+            },
+            allocated_at: receipt.allocated_at,
+        }
+    }
+}
+
+/// The young person was randomised before, in any municipality.
+#[derive(Serialize, ToSchema)]
+pub struct AlreadyRandomised {
+    /// Always `already_randomised`.
+    pub error: &'static str,
+    /// The original allocation.
+    pub allocation: AllocationReceipt,
+}
+
+/// Not eligible, with the reasons.
+#[derive(Serialize, ToSchema)]
+pub struct NotEligible {
+    /// Always `not_eligible`.
+    pub error: &'static str,
+    /// `too_young`, `too_old`, `benefit_not_covered`, `has_qualification` or
+    /// `municipality_not_participating`.
+    pub reasons: Vec<&'static str>,
+    /// The reasons in the caller's language.
+    pub messages: Vec<String>,
+}
+
+/// The trials: id, name, status (caseworker, programme office, researcher).
+#[utoipa::path(get, path = "/api/v1/trials", tag = "trial",
+    responses((status = 200, description = "The trials", body = TrialList)))]
+pub async fn trials(State(state): State<AppState>) -> AppResult<Json<TrialList>> {
+    let items = state
+        .db()
+        .list_trials()
+        .await?
+        .into_iter()
+        .map(|t| Trial {
+            id: t.id,
+            public_id: t.public_id,
+            name: t.name,
+            status: t.status,
+        })
+        .collect();
+    Ok(Json(TrialList { items }))
+}
+
+/// Screen a young person and, when eligible, randomise them (caseworker, own
+/// municipality). The answer comes only after the allocation is committed to
+/// the ledger.
+#[utoipa::path(post, path = "/api/v1/trials/{id}/randomizations", tag = "trial",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The trial's id (from GET /api/v1/trials)"),
+        ("Idempotency-Key" = Option<String>, Header, max_length = 200,
+            description = "A retried request with the same key (same user) returns the same 201 body; the same key for another young person is refused with 422."),
+    ),
+    request_body = IntakeFields,
+    responses(
+        (status = 201, description = "Allocated (or the same idempotency key again)", body = AllocationReceipt),
+        (status = 400, description = "The body is not JSON of the expected shape", body = ErrorBody),
+        (status = 409, description = "Randomised before, in any municipality: the original allocation", body = AlreadyRandomised),
+        (status = 422, description = "Not eligible (with reasons) or a field is invalid", content(
+            (NotEligible = "application/json"),
+            (InvalidBody = "application/json"),
+        )),
+    ))]
 pub async fn randomise(
     State(state): State<AppState>,
     caller: Caller,
@@ -156,17 +282,24 @@ pub async fn randomise(
         .await?;
     Ok(match outcome {
         Randomisation::Allocated(receipt) | Randomisation::Replayed(receipt) => {
-            (StatusCode::CREATED, Json(json!(receipt))).into_response()
+            (StatusCode::CREATED, Json(AllocationReceipt::from(receipt))).into_response()
         }
         Randomisation::AlreadyRandomised(original) => (
             StatusCode::CONFLICT,
-            Json(json!({ "error": "already_randomised", "allocation": original })),
+            Json(AlreadyRandomised {
+                error: "already_randomised",
+                allocation: original.into(),
+            }),
         )
             .into_response(),
-        Randomisation::NotEligible(reasons) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Json(reasons_json(caller.tr(), &reasons)),
-        )
-            .into_response(),
+        Randomisation::NotEligible(reasons) => {
+            let tr = caller.tr();
+            let body = NotEligible {
+                error: "not_eligible",
+                reasons: reasons.iter().map(|r| r.code()).collect(),
+                messages: reasons.iter().map(|r| tr.t(r.message_id())).collect(),
+            };
+            (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+        }
     })
 }

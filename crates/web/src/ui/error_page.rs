@@ -3,13 +3,14 @@
 
 use super::page::{PageCtx, render};
 use crate::http::context::{CurrentUser, RequestContext};
-use crate::http::error::{ErrorKind, Refusal};
+use crate::http::error::{ErrorBody, ErrorKind, InvalidBody, Refusal};
 use crate::i18n::{Arg, Tr};
 use askama::Template;
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use std::collections::BTreeMap;
 
 #[derive(Template)]
 #[template(path = "error.html")]
@@ -46,24 +47,37 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
     let status = response.status();
     let tr = Tr::new(context.lang);
     let mut rendered = if context.is_api {
-        let body = match &kind {
-            ErrorKind::Invalid(fields) => serde_json::json!({
-                "error": "invalid",
-                "fields": fields.iter().map(|f| (f.field.to_string(), serde_json::Value::String(tr.t(f.problem.message_id())))).collect::<serde_json::Map<_, _>>(),
-                "request_id": context.request_id,
-            }),
-            ErrorKind::Refused(refusal) => serde_json::json!({
-                "error": "invalid",
-                "fields": { refusal.field: refused(tr, refusal) },
-                "request_id": context.request_id,
-            }),
-            other => serde_json::json!({
-                "error": other.code(),
-                "message": tr.t(if matches!(other, ErrorKind::BadRequest) { "error-bad-json" } else { other.message_id() }),
-                "request_id": context.request_id,
-            }),
+        let invalid = |fields: BTreeMap<String, String>| {
+            axum::Json(InvalidBody {
+                error: "invalid",
+                fields,
+                request_id: context.request_id.clone(),
+            })
+            .into_response()
         };
-        (status, axum::Json(body)).into_response()
+        let body = match &kind {
+            ErrorKind::Invalid(fields) => invalid(
+                fields
+                    .iter()
+                    .map(|f| (f.field.to_string(), tr.t(f.problem.message_id())))
+                    .collect(),
+            ),
+            ErrorKind::Refused(refusal) => invalid(BTreeMap::from([(
+                refusal.field.to_string(),
+                refused(tr, refusal),
+            )])),
+            other => axum::Json(ErrorBody {
+                error: other.code(),
+                message: tr.t(if matches!(other, ErrorKind::BadRequest) {
+                    "error-bad-json"
+                } else {
+                    other.message_id()
+                }),
+                request_id: context.request_id.clone(),
+            })
+            .into_response(),
+        };
+        (status, body).into_response()
     } else {
         let view = ErrorView {
             ctx: match response.extensions().get::<CurrentUser>() {

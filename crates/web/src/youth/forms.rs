@@ -6,7 +6,10 @@ use spire_domain::validation::{optional_email, optional_phone, optional_text, re
 use spire_domain::{Cpr, FieldError, Problem};
 use spire_store::NewYouth;
 
-#[derive(Default, serde::Deserialize)]
+/// A young person's work-identity portfolio: interests and strengths,
+/// comma-separated, each at most 500 characters.
+#[derive(Default, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = Portfolio)]
 pub struct PortfolioForm {
     #[serde(default)]
     pub interests: String,
@@ -14,13 +17,19 @@ pub struct PortfolioForm {
     pub strengths: String,
 }
 
-#[derive(Default, serde::Deserialize)]
+/// A young person to register in the caller's municipality.
+#[derive(Default, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = NewYouth)]
 pub struct YouthForm {
+    /// DDMMYY-XXXX; stored encrypted, never returned.
     #[serde(default)]
+    #[schema(required = true)]
     pub cpr: String,
     #[serde(default)]
+    #[schema(required = true)]
     pub first_name: String,
     #[serde(default)]
+    #[schema(required = true)]
     pub last_name: String,
     #[serde(default)]
     pub phone: String,

@@ -31,6 +31,23 @@ async fn the_openapi_document_describes_exactly_the_api_routes() {
     );
 }
 
+/// The committed `openapi.json` is what the API's types and handlers generate.
+/// After changing the API: `SPIRE_WRITE_OPENAPI=1 cargo test -p spire-web --test it openapi`.
+#[test]
+fn the_committed_openapi_document_is_the_generated_one() {
+    let generated = spire_web::openapi_document();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi.json");
+    if std::env::var_os("SPIRE_WRITE_OPENAPI").is_some() {
+        std::fs::write(&path, &generated).expect("write openapi.json");
+    }
+    let committed = std::fs::read_to_string(&path).expect("openapi.json");
+    assert!(
+        committed == generated,
+        "openapi.json has drifted from the API's types; regenerate it with \
+         SPIRE_WRITE_OPENAPI=1 cargo test -p spire-web --test it openapi"
+    );
+}
+
 #[tokio::test]
 async fn register_and_find_a_youth_through_the_api() {
     let app = TestApp::new().await;
