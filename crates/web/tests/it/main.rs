@@ -10,4 +10,5 @@ mod privacy;
 mod security;
 mod support;
 mod trial_setup;
+mod trials;
 mod two_factor;

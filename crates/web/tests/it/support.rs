@@ -212,6 +212,19 @@ impl TestApp {
         }
     }
 
+    /// No response or header this app sent held any of these CPR numbers
+    /// (with or without the hyphen).
+    pub fn assert_never_shown(&self, cprs: &[String]) {
+        let seen = self.seen.lock().unwrap().join("\n");
+        assert!(seen.len() > 1000, "nothing was recorded");
+        for cpr in cprs {
+            assert!(
+                !seen.contains(cpr.as_str()) && !seen.contains(&cpr.replace('-', "")),
+                "a CPR number was sent to a client"
+            );
+        }
+    }
+
     pub async fn send(&self, request: Request<Body>) -> Reply {
         let uri = request.uri().to_string();
         let response: Response<Body> = self.router.clone().oneshot(request).await.unwrap();
