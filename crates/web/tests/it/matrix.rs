@@ -348,3 +348,32 @@ async fn without_credentials_pages_send_to_login_and_the_api_answers_401() {
         }
     }
 }
+
+/// Each role's menu is what the route table admits: every page marked for the
+/// menu that the role may open, in table order, and each of them opens (200).
+#[tokio::test]
+async fn every_menu_follows_the_access_rules() {
+    let app = TestApp::new().await;
+    let specs = route_specs();
+    for role in Role::ALL {
+        let browser = app.browser(&login_of(role, "roskilde")).await;
+        let home = app.get("/home", Some(&browser)).await;
+        assert_eq!(home.status, 200, "{role:?}");
+        let nav = home.body.split("<nav").nth(1).expect("a menu").split("</nav>").next().unwrap();
+        let shown: Vec<&str> = nav
+            .split("href=\"")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap())
+            .collect();
+        let expected: Vec<&str> = spire_web::menu_for(&specs, role).iter().map(|l| l.href).collect();
+        assert_eq!(shown, expected, "the menu of {role:?}");
+        assert!(shown.len() >= 2, "{role:?} has a home and some work: {shown:?}");
+        for href in shown {
+            let page = app.get(href, Some(&browser)).await;
+            assert_eq!(page.status, 200, "{role:?} opens {href} from the menu");
+        }
+    }
+    // The company contact's menu calls the company list their own company.
+    let contact = app.browser(&login_of(CompanyContact, "roskilde")).await;
+    assert!(app.get("/home", Some(&contact)).await.body.contains("Min virksomhed"));
+}
