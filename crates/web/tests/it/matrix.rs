@@ -359,15 +359,28 @@ async fn every_menu_follows_the_access_rules() {
         let browser = app.browser(&login_of(role, "roskilde")).await;
         let home = app.get("/home", Some(&browser)).await;
         assert_eq!(home.status, 200, "{role:?}");
-        let nav = home.body.split("<nav").nth(1).expect("a menu").split("</nav>").next().unwrap();
+        let nav = home
+            .body
+            .split("<nav")
+            .nth(1)
+            .expect("a menu")
+            .split("</nav>")
+            .next()
+            .unwrap();
         let shown: Vec<&str> = nav
             .split("href=\"")
             .skip(1)
             .map(|rest| rest.split('"').next().unwrap())
             .collect();
-        let expected: Vec<&str> = spire_web::menu_for(&specs, role).iter().map(|l| l.href).collect();
+        let expected: Vec<&str> = spire_web::menu_for(&specs, role)
+            .iter()
+            .map(|l| l.href)
+            .collect();
         assert_eq!(shown, expected, "the menu of {role:?}");
-        assert!(shown.len() >= 2, "{role:?} has a home and some work: {shown:?}");
+        assert!(
+            shown.len() >= 2,
+            "{role:?} has a home and some work: {shown:?}"
+        );
         for href in shown {
             let page = app.get(href, Some(&browser)).await;
             assert_eq!(page.status, 200, "{role:?} opens {href} from the menu");
@@ -375,5 +388,10 @@ async fn every_menu_follows_the_access_rules() {
     }
     // The company contact's menu calls the company list their own company.
     let contact = app.browser(&login_of(CompanyContact, "roskilde")).await;
-    assert!(app.get("/home", Some(&contact)).await.body.contains("Min virksomhed"));
+    assert!(
+        app.get("/home", Some(&contact))
+            .await
+            .body
+            .contains("Min virksomhed")
+    );
 }
