@@ -74,7 +74,7 @@ fn one_line(message: &str) -> String {
         .next()
         .unwrap_or_default()
         .trim_start_matches("TOML parse error at ");
-    let reason = lines.last().unwrap_or_default();
+    let reason = lines.next_back().unwrap_or_default();
     format!("{place}: {reason}")
 }
 
