@@ -14,6 +14,7 @@ error-unauthorized = Du skal være logget ind for at se dette.
 error-invalid-title = Noget i det indtastede er ikke i orden
 error-invalid = Ret felterne nedenfor og prøv igen.
 error-bad-request = Forespørgslen kunne ikke læses. Genindlæs siden og prøv igen.
+error-too-large = Det sendte er for stort til denne formular. En fil til upload må højst fylde 20 MB.
 error-internal-title = Der skete en fejl
 error-internal = Der skete en fejl hos os. Intet er gået tabt; prøv igen om lidt. Oplys forespørgsels-id'et, hvis du kontakter support.
 error-unavailable-title = Kan ikke gemme lige nu

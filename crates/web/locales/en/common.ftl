@@ -14,6 +14,7 @@ error-unauthorized = You need to be logged in to see this.
 error-invalid-title = Something in what you entered is not right
 error-invalid = Correct the fields below and try again.
 error-bad-request = The request could not be read. Reload the page and try again.
+error-too-large = What was sent is too large for this form. A file to upload may be at most 20 MB.
 error-internal-title = Something went wrong
 error-internal = Something went wrong on our side. Nothing was lost; try again shortly. Quote the request id if you contact support.
 error-unavailable-title = Cannot store right now

@@ -6,6 +6,7 @@ pub mod pages;
 
 use crate::http::access::roles::{RESEARCHER, TRIAL_OFFICE};
 use crate::http::access::{Access::*, Route};
+use crate::http::multipart::MAX_UPLOAD_BYTES;
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -28,7 +29,8 @@ pub fn routes() -> Vec<Route> {
             "/trials/{id}/evaluation/outcomes",
             Roles(RESEARCHER),
             pages::import_outcomes,
-        ),
+        )
+        .upload(MAX_UPLOAD_BYTES),
         Route::api_get(
             "/api/v1/trials/{id}/evaluation",
             Roles(TRIAL_OFFICE),

@@ -16,6 +16,7 @@ use crate::ui::error_page::refused;
 use crate::ui::fields::FieldMessages;
 use crate::ui::page::{PageCtx, render};
 use askama::Template;
+use axum::body::Bytes;
 use axum::extract::{RawQuery, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -1005,15 +1006,16 @@ pub async fn lock_plan(
 }
 
 /// The uploaded file's name and bytes from a multipart body.
-fn uploaded_file(content_type: Option<&str>, body: &[u8]) -> Option<(String, Vec<u8>)> {
+async fn uploaded_file(content_type: Option<&str>, body: Bytes) -> Option<(String, Bytes)> {
     let boundary = multipart::boundary(content_type?)?;
-    multipart::parts(body, &boundary)?
+    multipart::parts(body, &boundary)
+        .await?
         .into_iter()
         .find(|part| part.name == "file")
         .map(|part| {
             (
                 part.file_name.unwrap_or_else(|| "outcomes.csv".into()),
-                part.data.to_vec(),
+                part.data,
             )
         })
 }
@@ -1033,7 +1035,7 @@ pub async fn import_outcomes(
     let body = axum::body::to_bytes(request.into_body(), multipart::MAX_UPLOAD_BYTES)
         .await
         .map_err(|_| AppError(ErrorKind::BadRequest))?;
-    let imported = match uploaded_file(content_type.as_deref(), &body) {
+    let imported = match uploaded_file(content_type.as_deref(), body).await {
         Some((file_name, bytes)) => {
             state
                 .db()

@@ -76,7 +76,13 @@ pub struct RouteSpec {
     /// The Fluent id of its menu entry, when the page is in the menu of every
     /// role the access rule admits.
     pub menu: Option<&'static str>,
+    /// The largest request body the guard reads for it (the CSRF token is in
+    /// the body); anything larger is refused with 413 before the handler.
+    pub body_limit: usize,
 }
+
+/// The body limit of every form route that is not an upload.
+pub const FORM_BODY_LIMIT: usize = 256 * 1024;
 
 /// One route of a capability: its spec and its handler.
 pub struct Route {
@@ -99,6 +105,7 @@ impl Route {
                 access,
                 api,
                 menu: None,
+                body_limit: FORM_BODY_LIMIT,
             },
             handler,
         }
@@ -145,6 +152,12 @@ impl Route {
         handler: H,
     ) -> Route {
         Route::new(Method::PUT, path, access, true, routing::put(handler))
+    }
+
+    /// A form that uploads a file: its body may be up to `limit` bytes.
+    pub fn upload(mut self, limit: usize) -> Route {
+        self.spec.body_limit = limit;
+        self
     }
 
     /// Shows this page in the menu of every role that may open it.

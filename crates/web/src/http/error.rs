@@ -17,6 +17,8 @@ pub enum ErrorKind {
     /// arguments: which line or column, and why.
     Refused(Refusal),
     BadRequest,
+    /// The body is larger than the route takes.
+    TooLarge,
     /// The database cannot store or answer right now (disk full, I/O): 503,
     /// nothing was stored, try again.
     Unavailable,
@@ -30,6 +32,7 @@ impl ErrorKind {
             ErrorKind::Unauthorized => "unauthorized",
             ErrorKind::Invalid(_) | ErrorKind::Refused(_) => "invalid",
             ErrorKind::BadRequest => "bad_request",
+            ErrorKind::TooLarge => "too_large",
             ErrorKind::Unavailable => "unavailable",
             ErrorKind::Internal => "internal",
         }
@@ -39,9 +42,10 @@ impl ErrorKind {
         match self {
             ErrorKind::NotFound => "error-not-found-title",
             ErrorKind::Unauthorized => "error-unauthorized-title",
-            ErrorKind::Invalid(_) | ErrorKind::Refused(_) | ErrorKind::BadRequest => {
-                "error-invalid-title"
-            }
+            ErrorKind::Invalid(_)
+            | ErrorKind::Refused(_)
+            | ErrorKind::BadRequest
+            | ErrorKind::TooLarge => "error-invalid-title",
             ErrorKind::Unavailable => "error-unavailable-title",
             ErrorKind::Internal => "error-internal-title",
         }
@@ -53,6 +57,7 @@ impl ErrorKind {
             ErrorKind::Unauthorized => "error-unauthorized",
             ErrorKind::Invalid(_) | ErrorKind::Refused(_) => "error-invalid",
             ErrorKind::BadRequest => "error-bad-request",
+            ErrorKind::TooLarge => "error-too-large",
             ErrorKind::Unavailable => "error-unavailable",
             ErrorKind::Internal => "error-internal",
         }
@@ -64,6 +69,7 @@ impl ErrorKind {
             ErrorKind::Unauthorized => StatusCode::UNAUTHORIZED,
             ErrorKind::Invalid(_) | ErrorKind::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorKind::BadRequest => StatusCode::BAD_REQUEST,
+            ErrorKind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }

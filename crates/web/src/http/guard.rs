@@ -16,8 +16,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use spire_domain::Role;
 use std::sync::Arc;
 
-/// Largest form body the guard reads to find the CSRF token.
-pub const MAX_FORM_BYTES: usize = 256 * 1024;
+/// Largest form body a handler reads itself (log-in, language).
+pub const MAX_FORM_BYTES: usize = super::access::FORM_BODY_LIMIT;
 
 /// What the guard of one route knows: the app, the route, and each role's menu.
 #[derive(Clone)]
@@ -118,7 +118,7 @@ pub async fn guard(
         }
         // Public forms (log-in, language) work without a session; Origin suffices.
         if let (Some(current), false) = (&user, spec.access == Access::Public) {
-            request = match check_csrf(request, &current.csrf).await {
+            request = match check_csrf(request, &current.csrf, spec.body_limit).await {
                 Ok(request) => request,
                 Err(response) => return response,
             };
@@ -223,7 +223,7 @@ fn origin_matches(request: &Request) -> bool {
 
 /// Checks the `csrf` form field (or `X-CSRF-Token` header) against the
 /// session's token, then hands the request on with its body intact.
-async fn check_csrf(request: Request, expected: &str) -> Result<Request, Response> {
+async fn check_csrf(request: Request, expected: &str, limit: usize) -> Result<Request, Response> {
     let header_token = request
         .headers()
         .get("x-csrf-token")
@@ -235,22 +235,21 @@ async fn check_csrf(request: Request, expected: &str) -> Result<Request, Respons
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(multipart::boundary);
-    let limit = if boundary.is_some() {
-        multipart::MAX_UPLOAD_BYTES
-    } else {
-        MAX_FORM_BYTES
-    };
     let (parts, body) = request.into_parts();
+    // Only the route's own limit is ever buffered: an upload-sized body sent
+    // to any other form is refused here.
     let bytes = axum::body::to_bytes(body, limit)
         .await
-        .map_err(|_| AppError(ErrorKind::BadRequest).into_response())?;
+        .map_err(|_| AppError(ErrorKind::TooLarge).into_response())?;
     let form_token = match &boundary {
-        Some(boundary) => multipart::parts(&bytes, boundary).and_then(|fields| {
-            fields
-                .into_iter()
-                .find(|f| f.name == "csrf" && f.file_name.is_none())
-                .and_then(|f| String::from_utf8(f.data.to_vec()).ok())
-        }),
+        Some(boundary) => multipart::parts(bytes.clone(), boundary)
+            .await
+            .and_then(|fields| {
+                fields
+                    .into_iter()
+                    .find(|f| f.name == "csrf" && f.file_name.is_none())
+                    .and_then(|f| String::from_utf8(f.data.to_vec()).ok())
+            }),
         None => serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
             .ok()
             .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "csrf").map(|(_, v)| v)),
