@@ -1,19 +1,19 @@
 //! Log-in and log-out.
 
 use crate::http::context::RequestContext;
-use crate::http::error::{AppError, ErrorKind};
-use crate::http::guard::{MAX_FORM_BYTES, session_user};
-use crate::http::session::{
-    cookie, session_cookie_name, with_session_cookie, without_session_cookie,
-};
+use crate::http::error::AppError;
+use crate::http::guard::session_user;
+use crate::http::session::{session_cookie_name, with_session_cookie, without_session_cookie};
 use crate::http::state::AppState;
 use crate::i18n::Tr;
 use crate::ui::page::{PageCtx, render};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Request, State};
+use axum::extract::State;
+use axum::extract::rejection::FormRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
 use spire_store::LoginOutcome;
 
@@ -28,9 +28,11 @@ pub struct LoginView {
 pub async fn login_page(
     State(state): State<AppState>,
     context: RequestContext,
-    request: Request,
+    jar: CookieJar,
 ) -> Response {
-    let token = cookie(&request, session_cookie_name(&state)).map(str::to_string);
+    let token = jar
+        .get(session_cookie_name(&state))
+        .map(|c| c.value().to_string());
     // A complete session goes home; one waiting for its code may start over.
     if let Ok((Some(_), false)) = session_user(&state, token).await {
         return Redirect::to("/home").into_response();
@@ -55,10 +57,13 @@ pub struct LoginForm {
 pub async fn login_submit(
     State(state): State<AppState>,
     context: RequestContext,
-    request: Request,
+    jar: CookieJar,
+    form: Result<Form<LoginForm>, FormRejection>,
 ) -> Result<Response, AppError> {
-    let previous = cookie(&request, session_cookie_name(&state)).map(str::to_string);
-    let Form(form) = Form::<LoginForm>::from_request_parts_and_body(request).await?;
+    let previous = jar
+        .get(session_cookie_name(&state))
+        .map(|c| c.value().to_string());
+    let Form(form) = form?;
     let tr = Tr::new(context.lang);
     let login = form.login.trim().to_lowercase();
     let failed = |status: StatusCode, message_id: &str| {
@@ -93,26 +98,9 @@ pub async fn login_submit(
     }
 }
 
-pub async fn logout(State(state): State<AppState>, request: Request) -> Result<Response, AppError> {
-    if let Some(token) = cookie(&request, session_cookie_name(&state)) {
-        state.db().delete_session(token).await?;
+pub async fn logout(State(state): State<AppState>, jar: CookieJar) -> Result<Response, AppError> {
+    if let Some(token) = jar.get(session_cookie_name(&state)) {
+        state.db().delete_session(token.value()).await?;
     }
     Ok(without_session_cookie(&state))
-}
-
-/// Reads a form from a request we already hold (the handler needed its
-/// cookies first). Bad form bodies are a 400, never a 500.
-trait FormFromRequest: Sized {
-    async fn from_request_parts_and_body(request: Request) -> Result<Self, AppError>;
-}
-
-impl<T: serde::de::DeserializeOwned> FormFromRequest for Form<T> {
-    async fn from_request_parts_and_body(request: Request) -> Result<Self, AppError> {
-        let bytes = axum::body::to_bytes(request.into_body(), MAX_FORM_BYTES)
-            .await
-            .map_err(|_| AppError(ErrorKind::BadRequest))?;
-        serde_urlencoded::from_bytes(&bytes)
-            .map(Form)
-            .map_err(|_| AppError(ErrorKind::BadRequest))
-    }
 }

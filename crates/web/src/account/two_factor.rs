@@ -4,15 +4,18 @@
 
 use crate::http::access::TWO_FACTOR_PAGE;
 use crate::http::context::{Caller, CurrentUser};
-use crate::http::error::{AppError, AppResult, ErrorKind};
-use crate::http::session::{cookie, session_cookie_name, with_session_cookie};
+use crate::http::error::AppResult;
+use crate::http::session::{session_cookie_name, with_session_cookie};
 use crate::http::state::AppState;
 use crate::i18n::Tr;
 use crate::ui::page::{PageCtx, render};
 use askama::Template;
-use axum::extract::{Request, State};
+use axum::Form;
+use axum::extract::State;
+use axum::extract::rejection::FormRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::CookieJar;
 use spire_store::CodeOutcome;
 use spire_store::totp::{base32, otpauth_uri};
 
@@ -33,20 +36,11 @@ pub struct EnrolmentView {
     pub error: Option<String>,
 }
 
-/// The `code` field of a form body the guard has already read.
-async fn code_of(state: &AppState, request: Request) -> AppResult<(Option<String>, String)> {
-    let token = cookie(&request, session_cookie_name(state)).map(str::to_string);
-    let bytes = axum::body::to_bytes(request.into_body(), 64 * 1024)
-        .await
-        .map_err(|_| AppError(ErrorKind::BadRequest))?;
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_bytes(&bytes).map_err(|_| AppError(ErrorKind::BadRequest))?;
-    let code = pairs
-        .into_iter()
-        .find(|(k, _)| k == "code")
-        .map(|(_, v)| v)
-        .unwrap_or_default();
-    Ok((token, code))
+/// The one-time code form.
+#[derive(serde::Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
 }
 
 pub async fn code_page(Caller { context, user }: Caller) -> Response {
@@ -60,10 +54,14 @@ pub async fn code_page(Caller { context, user }: Caller) -> Response {
 pub async fn code_submit(
     State(state): State<AppState>,
     Caller { context, user }: Caller,
-    request: Request,
+    jar: CookieJar,
+    form: Result<Form<CodeForm>, FormRejection>,
 ) -> AppResult<Response> {
     let tr = Tr::new(context.lang);
-    let (token, code) = code_of(&state, request).await?;
+    let Form(CodeForm { code }) = form?;
+    let token = jar
+        .get(session_cookie_name(&state))
+        .map(|c| c.value().to_string());
     let outcome = state
         .db()
         .check_totp(state.key(), user.user.id, &code, false)
@@ -176,10 +174,10 @@ pub async fn enrolment_page(
 pub async fn enrolment_submit(
     State(state): State<AppState>,
     Caller { context, user }: Caller,
-    request: Request,
+    form: Result<Form<CodeForm>, FormRejection>,
 ) -> AppResult<Response> {
     let tr = Tr::new(context.lang);
-    let (_, code) = code_of(&state, request).await?;
+    let Form(CodeForm { code }) = form?;
     if user.user.totp_enabled {
         return Ok(render(&enrolment_view(&state, tr, &user, None).await?));
     }

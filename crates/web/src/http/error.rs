@@ -131,6 +131,12 @@ impl From<spire_store::Error> for AppError {
     }
 }
 
+impl From<axum::extract::rejection::FormRejection> for AppError {
+    fn from(_: axum::extract::rejection::FormRejection) -> AppError {
+        AppError(ErrorKind::BadRequest)
+    }
+}
+
 impl From<axum::extract::rejection::JsonRejection> for AppError {
     fn from(_: axum::extract::rejection::JsonRejection) -> AppError {
         AppError(ErrorKind::BadRequest)

@@ -51,11 +51,7 @@ pub async fn guard(
             .await
             .map(|user| (user, false))
     } else {
-        session_user(
-            state,
-            cookie(&request, session_cookie_name(state)).map(str::to_string),
-        )
-        .await
+        session_user(state, cookie(request.headers(), session_cookie_name(state))).await
     };
     let (mut user, pending) = match user {
         Ok(found) => found,

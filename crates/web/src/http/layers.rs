@@ -12,8 +12,8 @@ use rand::RngCore;
 pub const LANG_COOKIE: &str = "spire_lang";
 
 fn language(request: &Request) -> Lang {
-    cookie(request, LANG_COOKIE)
-        .and_then(Lang::from_code)
+    cookie(request.headers(), LANG_COOKIE)
+        .and_then(|code| Lang::from_code(&code))
         .or_else(|| {
             request
                 .headers()

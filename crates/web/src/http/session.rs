@@ -1,20 +1,15 @@
-//! The session cookie and reading cookies.
+//! Cookies: the session cookie and reading cookies (axum-extra's cookie jar).
 
 use super::state::AppState;
-use axum::extract::Request;
-use axum::http::{HeaderValue, header};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 
-pub fn cookie<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
-    request
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value)
+/// The value of the named cookie.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    CookieJar::from_headers(headers)
+        .get(name)
+        .map(|cookie| cookie.value().to_string())
 }
 
 pub fn session_cookie_name(state: &AppState) -> &'static str {
@@ -25,31 +20,26 @@ pub fn session_cookie_name(state: &AppState) -> &'static str {
     }
 }
 
+/// The session cookie: the whole site, never read by scripts, not sent on
+/// cross-site requests; `Secure` (and `__Host-`) over TLS.
+fn session_cookie(state: &AppState, token: String) -> Cookie<'static> {
+    Cookie::build((session_cookie_name(state), token))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.config().tls)
+        .build()
+}
+
 /// A redirect that sets the session cookie.
 pub fn with_session_cookie(state: &AppState, token: &str, to: &str) -> Response {
-    let secure = if state.config().tls { "; Secure" } else { "" };
-    let cookie = format!(
-        "{}={token}; Path=/; HttpOnly; SameSite=Lax{secure}",
-        session_cookie_name(state),
-    );
-    let mut response = Redirect::to(to).into_response();
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        HeaderValue::from_str(&cookie).expect("hex token"),
-    );
-    response
+    let jar = CookieJar::new().add(session_cookie(state, token.to_string()));
+    (jar, Redirect::to(to)).into_response()
 }
 
 /// A redirect to the log-in page that removes the session cookie.
 pub fn without_session_cookie(state: &AppState) -> Response {
-    let mut response = Redirect::to("/login").into_response();
-    let expired = format!(
-        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",
-        session_cookie_name(state)
-    );
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        HeaderValue::from_str(&expired).expect("ascii"),
-    );
-    response
+    let mut expired = session_cookie(state, String::new());
+    expired.make_removal();
+    (CookieJar::new().add(expired), Redirect::to("/login")).into_response()
 }

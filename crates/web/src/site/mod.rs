@@ -7,8 +7,9 @@ use crate::http::layers::LANG_COOKIE;
 use crate::i18n::Lang;
 use axum::Form;
 use axum::extract::Path;
-use axum::http::{HeaderValue, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use serde::Deserialize;
 
 /// The OpenAPI document of `/api/v1`, generated from the API's types by
@@ -74,16 +75,12 @@ pub async fn switch_language(Form(form): Form<LanguageForm>) -> Response {
     } else {
         "/home".into()
     };
-    let mut response = Redirect::to(&back).into_response();
-    let cookie = format!(
-        "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000",
-        lang.code()
-    );
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        HeaderValue::from_str(&cookie).expect("ascii"),
-    );
-    response
+    let cookie = Cookie::build((LANG_COOKIE, lang.code()))
+        .path("/")
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::days(365))
+        .build();
+    (CookieJar::new().add(cookie), Redirect::to(&back)).into_response()
 }
 
 /// This document.

@@ -12,32 +12,41 @@ use crate::i18n::Tr;
 use crate::ui::fields::FieldMessages;
 use crate::ui::page::{PageCtx, render};
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
 use spire_domain::{Benefit, FieldError, Problem};
 use spire_store::{BUILT_IN_FACTORS, CustomFactor, NewTrial, TrialSettings, is_token};
 use spire_trial::{Design, Imbalance, Method, Probability, Ratio};
 
-type Pairs = Vec<(String, String)>;
+/// The new-trial form as typed: every field as text, the check boxes as lists
+/// (a repeated key), so a refused form comes back exactly as it was sent.
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+pub struct TrialForm {
+    public_id: String,
+    name: String,
+    target_size: String,
+    ratio_programme: String,
+    ratio_control: String,
+    min_age: String,
+    max_age: String,
+    method: String,
+    factors: Vec<String>,
+    custom_factors: String,
+    benefits: Vec<String>,
+    municipalities: Vec<String>,
+    require_no_qualification: String,
+}
+
+impl TrialForm {
+    fn trimmed(list: &[String]) -> Vec<String> {
+        list.iter().map(|v| v.trim().to_string()).collect()
+    }
+}
 
 const METHODS: [&str; 3] = ["stratified_blocks", "minimisation", "complete"];
-
-fn value<'a>(pairs: &'a Pairs, key: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(k, _)| k == key)
-        .map_or("", |(_, v)| v.trim())
-}
-
-fn values(pairs: &Pairs, key: &str) -> Vec<String> {
-    pairs
-        .iter()
-        .filter(|(k, _)| k == key)
-        .map(|(_, v)| v.trim().to_string())
-        .collect()
-}
 
 pub struct Choice {
     pub value: String,
@@ -93,51 +102,57 @@ fn parse_custom_factors(text: &str) -> Result<Vec<CustomFactor>, FieldError> {
 }
 
 /// The form → the trial to open; every field's problem at once.
-fn parse_trial(pairs: &Pairs, known_municipalities: &[i64]) -> Result<NewTrial, Vec<FieldError>> {
+fn parse_trial(
+    form: &TrialForm,
+    known_municipalities: &[i64],
+) -> Result<NewTrial, Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut refuse = |field, problem| errors.push(FieldError::new(field, problem));
-    let public_id = value(pairs, "public_id").to_string();
+    let public_id = form.public_id.trim().to_string();
     if public_id.is_empty() {
         refuse("public_id", Problem::Required);
     } else if !is_token(&public_id) {
         refuse("public_id", Problem::TrialIdFormat);
     }
-    let name = value(pairs, "name").to_string();
+    let name = form.name.trim().to_string();
     if name.is_empty() {
         refuse("name", Problem::Required);
     } else if name.chars().count() > 200 {
         refuse("name", Problem::TooLong);
     }
-    let number = |key: &str, range: std::ops::RangeInclusive<i64>| {
-        value(pairs, key)
+    let number = |text: &str, range: std::ops::RangeInclusive<i64>| {
+        text.trim()
             .parse::<i64>()
             .ok()
             .filter(|n| range.contains(n))
     };
-    let target_size = number("target_size", 1..=1_000_000);
-    if value(pairs, "target_size").is_empty() {
+    let target_size = number(&form.target_size, 1..=1_000_000);
+    if form.target_size.trim().is_empty() {
         refuse("target_size", Problem::Required);
     } else if target_size.is_none() {
         refuse("target_size", Problem::TargetRange);
     }
     let ratio = (
-        number("ratio_programme", 1..=10),
-        number("ratio_control", 1..=10),
+        number(&form.ratio_programme, 1..=10),
+        number(&form.ratio_control, 1..=10),
     );
     if ratio.0.is_none() || ratio.1.is_none() {
         refuse("ratio", Problem::RatioRange);
     }
-    let (min_age, max_age) = (number("min_age", 15..=40), number("max_age", 15..=40));
+    let (min_age, max_age) = (
+        number(&form.min_age, 15..=40),
+        number(&form.max_age, 15..=40),
+    );
     if min_age.is_none() || max_age.is_none() || min_age > max_age {
         refuse("age", Problem::AgeRange);
     }
-    let benefits = values(pairs, "benefits");
+    let benefits = TrialForm::trimmed(&form.benefits);
     if benefits.is_empty() {
         refuse("benefits", Problem::ChooseAtLeastOne);
     } else if benefits.iter().any(|b| Benefit::from_code(b).is_none()) {
         refuse("benefits", Problem::UnknownBenefit);
     }
-    let municipalities: Vec<i64> = values(pairs, "municipalities")
+    let municipalities: Vec<i64> = TrialForm::trimmed(&form.municipalities)
         .iter()
         .filter_map(|m| m.parse().ok())
         .collect();
@@ -147,12 +162,12 @@ fn parse_trial(pairs: &Pairs, known_municipalities: &[i64]) -> Result<NewTrial, 
     {
         refuse("municipalities", Problem::UnknownMunicipality);
     }
-    let custom_factors = parse_custom_factors(value(pairs, "custom_factors")).unwrap_or_else(|e| {
+    let custom_factors = parse_custom_factors(form.custom_factors.trim()).unwrap_or_else(|e| {
         refuse(e.field, e.problem);
         Vec::new()
     });
     // Every own field is stratified on, after the chosen built-in factors.
-    let mut factors = values(pairs, "factors");
+    let mut factors = TrialForm::trimmed(&form.factors);
     factors.extend(custom_factors.iter().map(|c| c.name.clone()));
     let known_factor = |f: &String| {
         BUILT_IN_FACTORS.contains(&f.as_str()) || custom_factors.iter().any(|c| &c.name == f)
@@ -160,7 +175,7 @@ fn parse_trial(pairs: &Pairs, known_municipalities: &[i64]) -> Result<NewTrial, 
     if !factors.iter().all(known_factor) {
         refuse("factors", Problem::UnknownStratumLevel);
     }
-    let method = match value(pairs, "method") {
+    let method = match form.method.trim() {
         "complete" => Some(Method::Complete),
         "stratified_blocks" => Some(Method::StratifiedBlocks {
             block_multiples: vec![1, 2, 3],
@@ -211,7 +226,7 @@ fn parse_trial(pairs: &Pairs, known_municipalities: &[i64]) -> Result<NewTrial, 
                 min_age: min_age as i32,
                 max_age: max_age as i32,
                 benefits,
-                require_no_qualification: value(pairs, "require_no_qualification") == "yes",
+                require_no_qualification: form.require_no_qualification.trim() == "yes",
                 municipalities,
                 custom_factors,
             },
@@ -224,17 +239,17 @@ async fn view(
     state: &AppState,
     context: &RequestContext,
     user: &CurrentUser,
-    pairs: Option<&Pairs>,
+    form: Option<&TrialForm>,
     errors: &[FieldError],
 ) -> AppResult<TrialNewView> {
     let tr = Tr::new(context.lang);
     let defaults = TrialSettings::default();
-    let typed = |key: &str, default: String| match pairs {
-        Some(pairs) => value(pairs, key).to_string(),
+    let typed = |field: fn(&TrialForm) -> &String, default: String| match form {
+        Some(form) => field(form).trim().to_string(),
         None => default,
     };
-    let chosen = |key: &str, default: &[String]| match pairs {
-        Some(pairs) => values(pairs, key),
+    let chosen = |field: fn(&TrialForm) -> Vec<String>, default: &[String]| match form {
+        Some(form) => field(form),
         None => default.to_vec(),
     };
     let options = |items: Vec<(String, String)>, selected: Vec<String>| {
@@ -251,16 +266,16 @@ async fn view(
     Ok(TrialNewView {
         ctx: PageCtx::for_user(tr, user, "/trials"),
         errors: FieldMessages::from_errors(tr, errors),
-        public_id: typed("public_id", String::new()),
-        name: typed("name", String::new()),
-        target_size: typed("target_size", "1200".into()),
-        ratio_programme: typed("ratio_programme", "1".into()),
-        ratio_control: typed("ratio_control", "1".into()),
-        min_age: typed("min_age", defaults.min_age.to_string()),
-        max_age: typed("max_age", defaults.max_age.to_string()),
-        custom_factors: typed("custom_factors", String::new()),
-        require_no_qualification: match pairs {
-            Some(pairs) => value(pairs, "require_no_qualification") == "yes",
+        public_id: typed(|f| &f.public_id, String::new()),
+        name: typed(|f| &f.name, String::new()),
+        target_size: typed(|f| &f.target_size, "1200".into()),
+        ratio_programme: typed(|f| &f.ratio_programme, "1".into()),
+        ratio_control: typed(|f| &f.ratio_control, "1".into()),
+        min_age: typed(|f| &f.min_age, defaults.min_age.to_string()),
+        max_age: typed(|f| &f.max_age, defaults.max_age.to_string()),
+        custom_factors: typed(|f| &f.custom_factors, String::new()),
+        require_no_qualification: match form {
+            Some(form) => form.require_no_qualification.trim() == "yes",
             None => defaults.require_no_qualification,
         },
         methods: options(
@@ -268,7 +283,10 @@ async fn view(
                 .iter()
                 .map(|m| (m.to_string(), tr.t(&format!("trial-method-{m}"))))
                 .collect(),
-            chosen("method", &["stratified_blocks".to_string()]),
+            chosen(
+                |f| vec![f.method.trim().to_string()],
+                &["stratified_blocks".to_string()],
+            ),
         ),
         factors: options(
             BUILT_IN_FACTORS
@@ -276,7 +294,7 @@ async fn view(
                 .map(|f| (f.to_string(), super::pages::factor_label(tr, f)))
                 .collect(),
             chosen(
-                "factors",
+                |f| TrialForm::trimmed(&f.factors),
                 &["municipality".to_string(), "age_band".to_string()],
             ),
         ),
@@ -285,14 +303,14 @@ async fn view(
                 .iter()
                 .map(|b| (b.to_string(), tr.t(&format!("benefit-{b}"))))
                 .collect(),
-            chosen("benefits", &defaults.benefits),
+            chosen(|f| TrialForm::trimmed(&f.benefits), &defaults.benefits),
         ),
         municipalities: options(
             municipalities
                 .iter()
                 .map(|m| (m.code.to_string(), format!("{} ({})", m.name, m.code)))
                 .collect(),
-            chosen("municipalities", &[]),
+            chosen(|f| TrialForm::trimmed(&f.municipalities), &[]),
         ),
     })
 }
@@ -307,7 +325,7 @@ pub async fn new_trial_form(
 pub async fn create_trial(
     State(state): State<AppState>,
     Caller { context, user }: Caller,
-    Form(pairs): Form<Pairs>,
+    Form(form): Form<TrialForm>,
 ) -> AppResult<Response> {
     let known: Vec<i64> = state
         .db()
@@ -316,7 +334,7 @@ pub async fn create_trial(
         .iter()
         .map(|m| m.code)
         .collect();
-    let mut errors = match parse_trial(&pairs, &known) {
+    let mut errors = match parse_trial(&form, &known) {
         Ok(trial) => {
             let taken = match state
                 .db()
@@ -350,6 +368,6 @@ pub async fn create_trial(
         Err(errors) => errors,
     };
     errors.dedup();
-    let page = view(&state, &context, &user, Some(&pairs), &errors).await?;
+    let page = view(&state, &context, &user, Some(&form), &errors).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
 }
