@@ -16,8 +16,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use spire_domain::Role;
 use std::sync::Arc;
 
-/// Largest form body a handler reads itself (log-in, language).
-pub const MAX_FORM_BYTES: usize = super::access::FORM_BODY_LIMIT;
 
 /// What the guard of one route knows: the app, the route, and each role's menu.
 #[derive(Clone)]
