@@ -214,22 +214,20 @@ pub enum Arg {
     Number(i64),
 }
 
-/// Europe/Copenhagen: CET, and CEST from the last Sunday of March 01:00 UTC to
-/// the last Sunday of October 01:00 UTC (EU rule since 1996).
+/// A moment as the clock on the wall in Copenhagen shows it, by the IANA
+/// time-zone database (jiff's bundled copy), so summer time is right in
+/// every year and for every rule change.
 fn copenhagen(utc: time::OffsetDateTime) -> time::OffsetDateTime {
-    use time::{Date, Month, Time, UtcOffset, Weekday};
-    let last_sunday = |month: Month| {
-        let mut day = Date::from_calendar_date(utc.year(), month, 31)
-            .expect("March and October have 31 days");
-        while day.weekday() != Weekday::Sunday {
-            day = day.previous_day().expect("in range");
-        }
-        day.with_time(Time::from_hms(1, 0, 0).expect("valid"))
-            .assume_utc()
-    };
-    let summer = utc >= last_sunday(Month::March) && utc < last_sunday(Month::October);
-    let offset = UtcOffset::from_hms(if summer { 2 } else { 1 }, 0, 0).expect("valid offset");
-    utc.to_offset(offset)
+    static ZONE: std::sync::OnceLock<jiff::tz::TimeZone> = std::sync::OnceLock::new();
+    let zone = ZONE.get_or_init(|| {
+        jiff::tz::TimeZone::get("Europe/Copenhagen").expect("the bundled database has Copenhagen")
+    });
+    let offset = jiff::Timestamp::from_second(utc.unix_timestamp())
+        .map(|moment| zone.to_offset(moment).seconds())
+        .unwrap_or(3600);
+    time::UtcOffset::from_whole_seconds(offset)
+        .map(|offset| utc.to_offset(offset))
+        .unwrap_or(utc)
 }
 
 #[cfg(test)]
@@ -319,6 +317,12 @@ mod tests {
         assert_eq!(tr.datetime(1_782_945_000), "02.07.2026 00:30");
         // 2026-01-15 12:00 UTC is 13:00 in winter.
         assert_eq!(tr.datetime(1_768_478_400), "15.01.2026 13:00");
+        // Summer time starts at 01:00 UTC on the last Sunday of March (29 March 2026)
+        // and ends at 01:00 UTC on the last Sunday of October (25 October 2026).
+        assert_eq!(tr.datetime(1_774_745_940), "29.03.2026 01:59");
+        assert_eq!(tr.datetime(1_774_746_000), "29.03.2026 03:00");
+        assert_eq!(tr.datetime(1_792_889_940), "25.10.2026 02:59");
+        assert_eq!(tr.datetime(1_792_890_000), "25.10.2026 02:00");
         assert_eq!(tr.iso_date("2003-02-01"), "01.02.2003");
     }
 }

@@ -16,7 +16,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use spire_domain::Role;
 use std::sync::Arc;
 
-
 /// What the guard of one route knows: the app, the route, and each role's menu.
 #[derive(Clone)]
 pub struct GuardState {
