@@ -6,11 +6,13 @@
 pub mod cpr;
 pub mod cvr;
 pub mod eligibility;
+pub mod ids;
 pub mod role;
 pub mod validation;
 
 pub use cpr::{Cpr, Gender, contains_cpr};
 pub use cvr::Cvr;
 pub use eligibility::{Benefit, EligibilityRules, Ineligibility, Readiness};
+pub use ids::{AllocationId, CompanyId, TrialId, YouthId};
 pub use role::Role;
 pub use validation::{FieldError, Problem};

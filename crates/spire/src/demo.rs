@@ -395,7 +395,7 @@ async fn seed(db: &Db, key: &ServerKey) -> Result<(), Failure> {
                 format!("Kim Virksomhed ({name})"),
                 Role::CompanyContact,
             );
-            contact.company_id = Some(first_company);
+            contact.company_id = Some(first_company.get());
             let contact_id = db.create_user(&contact).await?;
             db.add_company_contact(
                 &staff,

@@ -3,6 +3,7 @@
 
 use crate::{BeginWrite, Db, Error, Result, Scope, on_db};
 use serde::Serialize;
+use spire_domain::YouthId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AccessAction {
@@ -100,8 +101,9 @@ impl Db {
     pub async fn access_log_for_youth(
         &self,
         scope: &Scope,
-        youth_id: i64,
+        youth: YouthId,
     ) -> Result<Vec<AccessLogEntry>> {
+        let youth_id = youth.get();
         if !matches!(
             scope.role,
             spire_domain::Role::TeamLead | spire_domain::Role::Youth

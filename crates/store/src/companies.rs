@@ -3,7 +3,7 @@
 
 use crate::{BeginWrite, Db, Error, Result, Scope, on_db, unique_violation_as};
 use serde::Serialize;
-use spire_domain::{Cvr, Problem, Role};
+use spire_domain::{CompanyId, Cvr, Problem, Role};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct CompanyRow {
@@ -98,8 +98,9 @@ impl Db {
     pub async fn get_company(
         &self,
         scope: &Scope,
-        id: i64,
+        company: CompanyId,
     ) -> Result<(CompanyRow, Vec<CompanyContactRow>)> {
+        let id = company.get();
         if !scope.sees_companies() {
             return Err(Error::NotFound);
         }
@@ -124,7 +125,7 @@ impl Db {
     }
 
     /// Adds a company to the scope's municipality; the CVR is unique there.
-    pub async fn create_company(&self, scope: &Scope, company: &NewCompany) -> Result<i64> {
+    pub async fn create_company(&self, scope: &Scope, company: &NewCompany) -> Result<CompanyId> {
         let Some(municipality) = scope
             .municipality
             .filter(|_| scope.role.is_programme_staff())
@@ -147,7 +148,7 @@ impl Db {
             .await
             .map_err(|e| unique_violation_as(e, "cvr", Problem::CvrAlreadyRegistered))?;
             tx.commit().await?;
-            Ok(id)
+            Ok(CompanyId::new(id))
         })
     }
 
@@ -155,14 +156,15 @@ impl Db {
     pub async fn add_company_contact(
         &self,
         scope: &Scope,
-        company_id: i64,
+        company: CompanyId,
         name: &str,
         title: Option<&str>,
         phone: Option<&str>,
         email: Option<&str>,
         user_id: Option<i64>,
     ) -> Result<i64> {
-        self.get_company(scope, company_id).await?;
+        let company_id = company.get();
+        self.get_company(scope, company).await?;
         on_db!(self, |pool| {
             Ok(sqlx::query_scalar(
                 "INSERT INTO company_contacts (company_id, name, title, phone, email, user_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",

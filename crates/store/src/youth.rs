@@ -4,7 +4,7 @@
 use crate::access_log::{AccessAction, log_access};
 use crate::{BeginWrite, Db, Error, Result, Scope, ServerKey, on_db, unique_violation_as};
 use serde::Serialize;
-use spire_domain::{Cpr, FieldError, Problem};
+use spire_domain::{Cpr, FieldError, Problem, YouthId};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct YouthRow {
@@ -179,7 +179,8 @@ impl Db {
 
     /// One youth, if the scope may see them; the read is logged. A youth of
     /// another municipality is `NotFound`, and nothing is logged as read.
-    pub async fn get_youth(&self, scope: &Scope, id: i64) -> Result<YouthRow> {
+    pub async fn get_youth(&self, scope: &Scope, youth: YouthId) -> Result<YouthRow> {
+        let id = youth.get();
         let visibility = scope.youth_visibility();
         on_db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
@@ -202,10 +203,11 @@ impl Db {
     pub async fn update_youth_portfolio(
         &self,
         scope: &Scope,
-        id: i64,
+        youth: YouthId,
         interests: &str,
         strengths: &str,
     ) -> Result<()> {
+        let id = youth.get();
         let visibility = scope.youth_visibility();
         if visibility.created_by.is_some() {
             // Caseworkers register youth; the portfolio belongs to the programme.
@@ -244,9 +246,10 @@ impl Db {
     pub async fn assign_consultant(
         &self,
         scope: &Scope,
-        id: i64,
+        youth: YouthId,
         consultant_id: Option<i64>,
     ) -> Result<()> {
+        let id = youth.get();
         if scope.role != spire_domain::Role::TeamLead {
             return Err(Error::NotFound);
         }
@@ -305,15 +308,16 @@ impl Db {
     }
 
     /// The youth record linked to a youth's own login, if any.
-    pub async fn own_youth_id(&self, scope: &Scope) -> Result<Option<i64>> {
+    pub async fn own_youth_id(&self, scope: &Scope) -> Result<Option<YouthId>> {
         on_db!(self, |pool| {
-            Ok(sqlx::query_scalar(
+            let id: Option<i64> = sqlx::query_scalar(
                 "SELECT id FROM youth WHERE user_id = $1 AND municipality_code = $2",
             )
             .bind(scope.user_id)
             .bind(scope.municipality)
             .fetch_optional(pool)
-            .await?)
+            .await?;
+            Ok(id.map(YouthId::new))
         })
     }
 
@@ -324,7 +328,7 @@ impl Db {
         scope: &Scope,
         key: &ServerKey,
         youth: &NewYouth,
-    ) -> Result<i64> {
+    ) -> Result<YouthId> {
         let municipality = scope.youth_municipality()?;
         let now = crate::now();
         let birth_date = youth.cpr.birth_date().to_string();
@@ -371,13 +375,19 @@ impl Db {
                 None::<&str>
             )?;
             tx.commit().await?;
-            Ok(id)
+            Ok(YouthId::new(id))
         })
     }
 
     /// Decrypts a youth's CPR number for a caller that needs the number itself
     /// (e.g. a research export's keyed pseudonym); logged as a read.
-    pub async fn reveal_youth_cpr(&self, scope: &Scope, key: &ServerKey, id: i64) -> Result<Cpr> {
+    pub async fn reveal_youth_cpr(
+        &self,
+        scope: &Scope,
+        key: &ServerKey,
+        youth: YouthId,
+    ) -> Result<Cpr> {
+        let id = youth.get();
         let visibility = scope.youth_visibility();
         on_db!(self, |pool| {
             let mut tx = pool.begin_write().await?;

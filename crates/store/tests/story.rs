@@ -308,7 +308,7 @@ async fn story(db: Db) {
         .unwrap();
     assert_eq!(
         by_cpr.rows.iter().map(|r| r.id).collect::<Vec<_>>(),
-        vec![ali_id]
+        vec![ali_id.get()]
     );
     assert_eq!(
         db.search_youth(&roskilde, &key, "100%_", 1, 50)
@@ -321,7 +321,7 @@ async fn story(db: Db) {
     let paged = db.search_youth(&roskilde, &key, "", 2, 1).await.unwrap();
     assert_eq!(
         (paged.total, paged.rows.len(), paged.rows[0].id),
-        (2, 1, ali_id)
+        (2, 1, ali_id.get())
     );
 
     // The caseworker sees only the youth they registered.
@@ -381,7 +381,7 @@ async fn story(db: Db) {
         .unwrap();
     let reads_of_ida: Vec<_> = log
         .iter()
-        .filter(|e| e.youth_id == Some(ida_id) && e.action == "read")
+        .filter(|e| e.youth_id == Some(ida_id.get()) && e.action == "read")
         .collect();
     assert_eq!(
         reads_of_ida.len(),
@@ -398,14 +398,14 @@ async fn story(db: Db) {
             .any(|e| e.action == "search" && e.criterion.as_deref() == Some("cpr-number"))
     );
     assert!(log.iter().any(|e| e.action == "create"
-        && e.youth_id == Some(ali_id)
+        && e.youth_id == Some(ali_id.get())
         && e.user_login == "case.roskilde"));
     assert!(log.iter().all(|e| e.municipality_code == Some(265)));
     let only_ida = db
         .search_access_log(
             &lead,
             &AccessLogQuery {
-                youth_id: Some(ida_id),
+                youth_id: Some(ida_id.get()),
                 user_login: Some("ida.roskilde".into()),
                 limit: 100,
                 ..Default::default()
@@ -413,7 +413,7 @@ async fn story(db: Db) {
         )
         .await
         .unwrap();
-    assert!(only_ida.iter().all(|e| e.youth_id == Some(ida_id)));
+    assert!(only_ida.iter().all(|e| e.youth_id == Some(ida_id.get())));
     assert!(
         matches!(
             db.search_access_log(&roskilde, &AccessLogQuery::default())
@@ -627,7 +627,7 @@ async fn story(db: Db) {
         Err(Error::NotFound)
     ));
     let mut contact_user = user("per.cykler", Role::CompanyContact, Some(265));
-    contact_user.company_id = Some(company_id);
+    contact_user.company_id = Some(company_id.get());
     let contact_id = db.create_user(&contact_user).await.unwrap();
     let contact = Scope::new(contact_id, Role::CompanyContact, Some(265), "req-8");
     assert_eq!(

@@ -208,7 +208,7 @@ async fn story(db: Db) {
     let youth = db
         .get_youth(
             roskilde,
-            youth_id.expect("an accepted offer starts a course"),
+            spire_domain::YouthId::new(youth_id.expect("an accepted offer starts a course")),
         )
         .await;
     assert!(youth.is_ok(), "the youth is registered in the municipality");

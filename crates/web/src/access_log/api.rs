@@ -8,6 +8,7 @@ use crate::http::state::AppState;
 use axum::Json;
 use axum::extract::{Query, State};
 use serde::Serialize;
+use spire_domain::YouthId;
 use spire_store::AccessLogQuery;
 use utoipa::{OpenApi, ToSchema};
 
@@ -69,7 +70,7 @@ impl From<Vec<spire_store::AccessLogEntry>> for AccessLog {
 pub async fn youth_access_log(
     State(state): State<AppState>,
     caller: Caller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<YouthId>,
 ) -> AppResult<Json<AccessLog>> {
     let entries = state.db().access_log_for_youth(&caller.scope(), id).await?;
     Ok(Json(entries.into()))

@@ -10,6 +10,7 @@ use crate::ui::page::{PageCtx, render};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
+use spire_domain::YouthId;
 use spire_store::{AccessLogEntry, AccessLogQuery};
 
 #[derive(Template)]
@@ -40,7 +41,7 @@ pub struct AccessLogFilters {
 pub async fn youth_access_log(
     State(state): State<AppState>,
     caller: Caller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<YouthId>,
 ) -> AppResult<Response> {
     let scope = caller.scope();
     let youth = state.db().get_youth(&scope, id).await?;

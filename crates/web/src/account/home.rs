@@ -10,7 +10,7 @@ use crate::ui::page::{PageCtx, page_ctx, render};
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use spire_domain::Role;
+use spire_domain::{CompanyId, Role};
 use spire_store::{CompanyContactRow, CompanyRow};
 
 /// Youth per consultant the programme starts with (15, then 20, then 22).
@@ -130,7 +130,7 @@ pub async fn home(
         }
         Role::CompanyContact => {
             if let Some(company) = db.search_companies(&scope, "", 1).await?.into_iter().next() {
-                view.company = Some(db.get_company(&scope, company.id).await?);
+                view.company = Some(db.get_company(&scope, CompanyId::new(company.id)).await?);
             }
         }
         Role::Youth => {

@@ -9,6 +9,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
+use spire_domain::CompanyId;
 use spire_store::{CompanyContactRow, CompanyRow};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
@@ -114,7 +115,7 @@ pub async fn company_list(
 pub async fn company_get(
     State(state): State<AppState>,
     caller: Caller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<CompanyId>,
 ) -> AppResult<Json<CompanyWithContacts>> {
     Ok(Json(
         state.db().get_company(&caller.scope(), id).await?.into(),

@@ -13,6 +13,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
+use spire_domain::CompanyId;
 use spire_store::{CompanyContactRow, CompanyRow};
 
 #[derive(Template)]
@@ -59,7 +60,7 @@ pub async fn company_list(
 pub async fn company_page(
     State(state): State<AppState>,
     caller: Caller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<CompanyId>,
 ) -> AppResult<Response> {
     let (company, contacts) = state.db().get_company(&caller.scope(), id).await?;
     Ok(render(&CompanyPageView {

@@ -57,7 +57,7 @@ impl CreatePage {
         &self,
         context: &RequestContext,
         user: &CurrentUser,
-        result: Result<i64, AppError>,
+        result: Result<impl std::fmt::Display, AppError>,
         fields: impl FnOnce(&FieldMessages) -> Vec<FormField>,
     ) -> AppResult<Response> {
         match result {

@@ -11,6 +11,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use spire_domain::Role;
+use spire_domain::YouthId;
 use spire_store::YouthRow;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
@@ -167,7 +168,7 @@ pub async fn youth_search(
 pub async fn youth_get(
     State(state): State<AppState>,
     caller: Caller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<YouthId>,
 ) -> AppResult<Json<Youth>> {
     let youth = state.db().get_youth(&caller.scope(), id).await?;
     Ok(Json(youth.into()))
@@ -208,7 +209,7 @@ pub async fn youth_create(
 pub async fn youth_portfolio(
     State(state): State<AppState>,
     caller: Caller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<YouthId>,
     body: Result<Json<PortfolioForm>, JsonRejection>,
 ) -> AppResult<Json<Youth>> {
     let Json(form) = body?;

@@ -17,6 +17,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use spire_domain::Role;
+use spire_domain::YouthId;
 use spire_store::YouthRow;
 
 const YOUTH_PER_PAGE: i64 = 25;
@@ -154,7 +155,7 @@ pub async fn youth_search(
 pub async fn youth_page(
     State(state): State<AppState>,
     Caller { context, user }: Caller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<YouthId>,
 ) -> AppResult<Response> {
     let youth = state.db().get_youth(&user.scope(&context), id).await?;
     let access_log_href =
@@ -198,7 +199,7 @@ pub struct ConsultantForm {
 pub async fn youth_consultant(
     State(state): State<AppState>,
     caller: Caller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<YouthId>,
     Form(form): Form<ConsultantForm>,
 ) -> AppResult<Response> {
     let consultant = match form.consultant_id.trim() {
@@ -272,7 +273,7 @@ async fn save_portfolio(
     state: &AppState,
     context: &RequestContext,
     user: &CurrentUser,
-    id: i64,
+    id: YouthId,
     form: &PortfolioForm,
 ) -> AppResult<()> {
     let (interests, strengths) = forms::parse_portfolio(form).map_err(AppError::invalid)?;
@@ -286,7 +287,7 @@ async fn save_portfolio(
 pub async fn youth_portfolio(
     State(state): State<AppState>,
     Caller { context, user }: Caller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<YouthId>,
     Form(form): Form<PortfolioForm>,
 ) -> AppResult<Response> {
     save_portfolio(&state, &context, &user, id, &form).await?;

@@ -212,11 +212,11 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [Role], Payload)> {
 
 fn concrete(path: &str, app: &TestApp, allocation: i64) -> String {
     let id = if path.contains("companies") {
-        app.roskilde_company
+        app.roskilde_company.get()
     } else if path.contains("trials") {
         app.trial
     } else {
-        app.roskilde_youth
+        app.roskilde_youth.get()
     };
     path.replace("{id}", &id.to_string())
         .replace("{allocation}", &allocation.to_string())

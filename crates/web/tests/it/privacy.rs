@@ -10,7 +10,7 @@ async fn reads_of(
     app: &TestApp,
     municipality: i64,
     lead_login: &str,
-    youth_id: i64,
+    youth_id: spire_domain::YouthId,
 ) -> Vec<spire_store::AccessLogEntry> {
     let lead = Scope::new(
         app.users[lead_login],
@@ -30,7 +30,7 @@ async fn reads_of(
         .await
         .unwrap();
     log.into_iter()
-        .filter(|e| e.youth_id == Some(youth_id) && e.action == "read")
+        .filter(|e| e.youth_id == Some(youth_id.get()) && e.action == "read")
         .collect()
 }
 

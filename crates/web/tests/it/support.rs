@@ -5,7 +5,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, Response, header};
 use http_body_util::BodyExt;
-use spire_domain::{Cpr, Cvr, Role};
+use spire_domain::{CompanyId, Cpr, Cvr, Role, YouthId};
 use spire_store::{Db, NewCompany, NewUser, NewYouth, Scope, ServerKey};
 use spire_web::{AppState, WebConfig};
 use std::collections::HashMap;
@@ -24,9 +24,9 @@ pub struct TestApp {
     pub db: Db,
     pub key: ServerKey,
     pub users: HashMap<String, i64>,
-    pub roskilde_youth: i64,
-    pub horsens_youth: i64,
-    pub roskilde_company: i64,
+    pub roskilde_youth: YouthId,
+    pub horsens_youth: YouthId,
+    pub roskilde_company: CompanyId,
     /// An open trial across both municipalities.
     pub trial: i64,
     /// Every response body and header the test saw, for the CPR scan.
@@ -125,7 +125,7 @@ impl TestApp {
                 }
                 let mut user = new_user(&login, role, role.is_municipal().then_some(code));
                 if role == Role::CompanyContact {
-                    user.company_id = Some(companies[place]);
+                    user.company_id = Some(companies[place].get());
                 }
                 users.insert(login, db.create_user(&user).await.unwrap());
             }
