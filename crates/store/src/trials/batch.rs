@@ -17,25 +17,14 @@
 //! a batch fails as a whole (a database error), each of its requests is tried
 //! again alone, so one request's failure is its own.
 
+pub(super) use super::decide::Request;
+use super::decide::{Decisions, KeyedEarlier, Known, NewEntry, decide};
 use super::*;
 use std::sync::{Arc, LazyLock, Mutex};
 use tokio::sync::oneshot;
 
 /// The most requests one transaction takes; the rest wait for the next one.
 const MAX_BATCH: usize = 64;
-
-/// A randomisation request, checked and hashed, waiting for its transaction.
-pub(super) struct Request {
-    pub scope: Scope,
-    pub key: ServerKey,
-    pub intake: Intake,
-    pub idempotency_key: Option<String>,
-    pub municipality: i64,
-    pub subject_bytes: Vec<u8>,
-    pub subject: SubjectPseudonym,
-    /// When the intake happened, for the demo's synthetic history; `None` is now.
-    pub at: Option<UtcTime>,
-}
 
 struct Waiting {
     request: Request,
@@ -268,7 +257,7 @@ impl Db {
             for i in 0..rows {
                 query = query.bind(subjects[i.min(subjects.len() - 1)]);
             }
-            let mut by_subject: HashMap<Vec<u8>, Receipt> = query
+            let by_subject: HashMap<Vec<u8>, Receipt> = query
                 .fetch_all(&mut *tx)
                 .await?
                 .into_iter()
@@ -308,247 +297,48 @@ impl Db {
                 }
             }
 
-            // 2. Every request in order, in memory.
-            let mut ledger_size = trial.ledger_size;
-            let mut allocation_count = trial.allocation_count;
-            let mut last_time = UtcTime {
-                unix_seconds: trial.last_unix_seconds,
-                nanos: trial.last_nanos as u32,
-            };
-            let mut touched_slots: Vec<String> = Vec::new();
             let mut margins: HashMap<(String, String), ArmCounts> = HashMap::new();
-            let mut margin_deltas: Vec<((String, String), i64, i64)> = Vec::new();
-            let mut screenings: Vec<(&Request, i64, bool, String, &'static str)> = Vec::new();
-            let mut accesses: Vec<(&Request, &'static str, &'static str)> = Vec::new();
-            let mut entries: Vec<NewEntry<'_>> = Vec::new();
-            // The draw's and the heads' keys, decrypted at the first allocation.
-            let mut drawing: Option<(TrialKey, HeadSigner, MerkleFrontier)> = None;
-
-            let mut outcomes = Vec::with_capacity(requests.len());
-            for (request, stratum) in requests.iter().zip(&strata) {
-                let scope = &request.scope;
-                let subject_bytes = &request.subject_bytes;
-                let intake = &request.intake;
-                let intake_time = request.at.unwrap_or_else(now_utc);
-                let outcome: Result<Randomisation> = 'request: {
-                    if let Some(idempotency_key) = &request.idempotency_key
-                        && let Some((earlier_subject, receipt, _)) =
-                            by_key.get(&(scope.user_id, idempotency_key.clone()))
-                    {
-                        if earlier_subject != subject_bytes {
-                            break 'request Err(Error::Invalid(FieldError::new(
-                                "idempotency_key",
-                                Problem::IdempotencyKeyReused,
-                            )));
-                        }
-                        let receipt = receipt.clone().expect("read with the key");
-                        break 'request Ok(Randomisation::Replayed(receipt));
-                    }
-                    let (stratum, stratum_text) = match stratum {
-                        Ok(stratum) => stratum,
-                        Err(field) => break 'request Err(Error::Invalid(field.clone())),
+            if is_minimisation {
+                let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
+                    "SELECT factor, level, programme, control FROM trial_margins WHERE trial_id = $1",
+                )
+                .bind(trial_id)
+                .fetch_all(&mut *tx)
+                .await?;
+                for (factor, level, programme, control) in rows {
+                    let counts = ArmCounts {
+                        programme: programme as u64,
+                        control: control as u64,
                     };
-                    let earlier = by_subject.get(subject_bytes).cloned();
-                    let reasons = rules.check(&candidate(intake));
-                    let outcome = if earlier.is_some() {
-                        "already_randomised"
-                    } else if !reasons.is_empty() {
-                        "excluded"
-                    } else if trial.status != "open" {
-                        break 'request Err(Error::Invalid(FieldError::new(
-                            "trial",
-                            Problem::TrialClosed,
-                        )));
-                    } else {
-                        "randomised"
-                    };
-                    screenings.push((
-                        request,
-                        intake_time.unix_seconds,
-                        reasons.is_empty(),
-                        reason_codes(&reasons),
-                        outcome,
-                    ));
-                    if let Some(earlier) = earlier {
-                        accesses.push((
-                            request,
-                            AccessAction::Read.code(),
-                            "trial allocation shown again",
-                        ));
-                        break 'request Ok(Randomisation::AlreadyRandomised(earlier));
-                    }
-                    if !reasons.is_empty() {
-                        accesses.push((request, AccessAction::Read.code(), "trial screening"));
-                        break 'request Ok(Randomisation::NotEligible(reasons));
-                    }
-
-                    // The draw, from the state this transaction holds locked.
-                    if drawing.is_none() {
-                        let key = &request.key;
-                        let trial_key = TrialKey::from_bytes(hash32(
-                            &key.decrypt(TRIAL_KEY_AAD, &trial.key_ciphertext)?,
-                            "the trial key",
-                        )?);
-                        let seed = hash32(
-                            &key.decrypt(HEAD_SEED_AAD, &trial.head_seed_ciphertext)?,
-                            "the head seed",
-                        )?;
-                        let frontier = MerkleFrontier::from_bytes(&trial.frontier)
-                            .ok_or_else(|| Error::Corrupt("the stored Merkle frontier".into()))?;
-                        if frontier.len() != trial.ledger_size as u64 {
-                            return Err(Error::Corrupt(
-                                "the Merkle frontier does not match the ledger size".into(),
-                            ));
-                        }
-                        drawing = Some((trial_key, HeadSigner::from_seed(seed), frontier));
-                    }
-                    let (trial_key, signer, frontier) = drawing.as_mut().expect("decrypted above");
-                    let allocator = Allocator::new(trial_key, &design)
-                        .map_err(|e| Error::Corrupt(e.to_string()))?;
-                    let next_block_slot = if is_blocks {
-                        block_slots
-                            .get(stratum_text)
-                            .copied()
-                            .unwrap_or(BlockSlot::FIRST)
-                    } else {
-                        BlockSlot::FIRST
-                    };
-                    let mut marginal_counts = Vec::new();
-                    if is_minimisation {
-                        for (factor, level) in stratum.levels() {
-                            let margin = (factor.clone(), level.clone());
-                            let counts = match margins.get(&margin) {
-                                Some(counts) => *counts,
-                                None => {
-                                    let counts: Option<(i64, i64)> = sqlx::query_as(
-                                        "SELECT programme, control FROM trial_margins \
-                                         WHERE trial_id = $1 AND factor = $2 AND level = $3",
-                                    )
-                                    .bind(trial_id)
-                                    .bind(factor)
-                                    .bind(level)
-                                    .fetch_optional(&mut *tx)
-                                    .await?;
-                                    let (programme, control) = counts.unwrap_or_default();
-                                    let counts = ArmCounts {
-                                        programme: programme as u64,
-                                        control: control as u64,
-                                    };
-                                    margins.insert(margin, counts);
-                                    counts
-                                }
-                            };
-                            marginal_counts.push(counts);
-                        }
-                    }
-                    let allocation = allocator
-                        .allocate(&spire_trial::AllocationInput {
-                            allocation_number: allocation_count as u64,
-                            stratum,
-                            next_block_slot,
-                            marginal_counts: &marginal_counts,
-                        })
-                        .map_err(|e| Error::Corrupt(e.to_string()))?;
-
-                    let time = intake_time.max(last_time);
-                    let baseline = serde_json::to_string(&Baseline {
-                        trial: &trial.public_id,
-                        intake_date: intake.intake_date.to_string(),
-                        municipality_code: request.municipality,
-                        benefit: intake.benefit.code(),
-                        readiness: intake.readiness.code(),
-                        has_qualification: intake.has_qualification,
-                        age: intake.cpr.age_on(intake.intake_date),
-                        gender: intake.cpr.gender().code(),
-                        strata: &intake.strata,
-                    })
-                    .expect("baseline serialises");
-                    let baseline_hash = sha256(baseline.as_bytes());
-                    let ledger_index = ledger_size;
-                    let leaf = LedgerLeaf {
-                        ledger_index: ledger_index as u64,
-                        trial_id: trial.public_id.clone(),
-                        design_version: design_version as u32,
-                        time,
-                        actor_id: scope.user_id.to_string(),
-                        entry: Entry::Allocation {
-                            stratum: stratum.clone(),
-                            position: allocation.position,
-                            subject: request.subject,
-                            arm: allocation.arm,
-                            baseline_hash,
-                        },
-                    };
-                    let leaf_hash = leaf.hash();
-                    if let Some(next) = allocation.next_block_slot {
-                        block_slots.insert(stratum_text.clone(), next);
-                        if !touched_slots.contains(stratum_text) {
-                            touched_slots.push(stratum_text.clone());
-                        }
-                    }
-                    if is_minimisation {
-                        let (programme, control) = match allocation.arm {
-                            Arm::Programme => (1, 0),
-                            Arm::Control => (0, 1),
-                        };
-                        for (factor, level) in stratum.levels() {
-                            let margin = (factor.clone(), level.clone());
-                            let counts = margins.get_mut(&margin).expect("read above");
-                            counts.programme += programme as u64;
-                            counts.control += control as u64;
-                            margin_deltas.push((margin, programme, control));
-                        }
-                    }
-                    frontier.push(leaf_hash);
-                    let head = signer.sign(TreeHead {
-                        trial_id: trial.public_id.clone(),
-                        size: frontier.len(),
-                        root: frontier.root(),
-                        time,
-                    });
-                    accesses.push((request, AccessAction::Create.code(), "trial allocation"));
-                    // The allocation id comes from the insert below.
-                    let receipt = Receipt {
-                        allocation_id: 0,
-                        arm: allocation.arm.as_str().to_string(),
-                        ledger_index,
-                        stratum: stratum_text.clone(),
-                        leaf_hash: hex::encode(leaf_hash),
-                        tree_head: ReceiptHead {
-                            size: head.head.size as i64,
-                            root: hex::encode(head.head.root),
-                            signature: hex::encode(head.signature),
-                            time: time.unix_seconds,
-                        },
-                        allocated_at: time.unix_seconds,
-                    };
-                    entries.push(NewEntry {
-                        request,
-                        ledger_index,
-                        allocation_number: allocation_count,
-                        time,
-                        stratum: stratum_text,
-                        block: allocation.position.block,
-                        arm: allocation.arm,
-                        baseline,
-                        baseline_hash,
-                        leaf_hash,
-                        head,
-                    });
-                    ledger_size += 1;
-                    allocation_count += 1;
-                    last_time = time;
-                    by_subject.insert(subject_bytes.clone(), receipt.clone());
-                    if let Some(idempotency_key) = &request.idempotency_key {
-                        by_key.insert(
-                            (scope.user_id, idempotency_key.clone()),
-                            (subject_bytes.clone(), Some(receipt.clone()), ledger_index),
-                        );
-                    }
-                    Ok(Randomisation::Allocated(receipt))
-                };
-                outcomes.push(outcome);
+                    margins.insert((factor, level), counts);
+                }
             }
+
+            // 2. Every request in order, in memory.
+            let Decisions {
+                mut outcomes,
+                screenings,
+                accesses,
+                entries,
+                touched_slots,
+                block_slots,
+                margin_deltas,
+                ledger,
+            } = decide(
+                &trial,
+                &design,
+                design_version,
+                &rules,
+                requests,
+                &strata,
+                Known {
+                    by_key,
+                    by_subject,
+                    block_slots,
+                    margins,
+                },
+                now_utc(),
+            )?;
 
             // 3. The rows, a table at a time.
             for range in chunks(screenings.len()) {
@@ -757,13 +547,13 @@ impl Db {
                 .execute(&mut *tx)
                 .await?;
             }
-            if let Some((_, _, frontier)) = &drawing {
+            if let Some(ledger) = &ledger {
                 sqlx::query(UPDATE_TRIAL_HEAD_SQL)
-                    .bind(ledger_size)
-                    .bind(allocation_count)
-                    .bind(frontier.to_bytes())
-                    .bind(last_time.unix_seconds)
-                    .bind(i64::from(last_time.nanos))
+                    .bind(ledger.size)
+                    .bind(ledger.allocation_count)
+                    .bind(ledger.frontier.to_bytes())
+                    .bind(ledger.last_time.unix_seconds)
+                    .bind(i64::from(ledger.last_time.nanos))
                     .bind(trial_id)
                     .execute(&mut *tx)
                     .await?;
@@ -784,25 +574,6 @@ impl Db {
             Ok(outcomes)
         })
     }
-}
-
-/// An idempotency key used before: its subject, its receipt (read or made
-/// in this batch) and its ledger index.
-type KeyedEarlier = (Vec<u8>, Option<Receipt>, i64);
-
-/// An allocation decided in memory, to be written.
-struct NewEntry<'a> {
-    request: &'a Request,
-    ledger_index: i64,
-    allocation_number: i64,
-    time: UtcTime,
-    stratum: &'a String,
-    block: Option<BlockSlot>,
-    arm: Arm,
-    baseline: String,
-    baseline_hash: [u8; 32],
-    leaf_hash: [u8; 32],
-    head: SignedTreeHead,
 }
 
 /// Receipts (as `RECEIPT_BY_*_SQL`) with the subject, for a list of subjects

@@ -31,6 +31,7 @@ use spire_trial::{
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 mod batch;
+mod decide;
 
 const TRIAL_KEY_AAD: &[u8] = b"spire/trial-key/v1";
 const HEAD_SEED_AAD: &[u8] = b"spire/trial-head-seed/v1";
