@@ -2,7 +2,8 @@
 //! being written is a consistent database whose trial ledger verifies, and a
 //! backup never overwrites a file.
 
-use spire_domain::{Benefit, Cpr, Readiness, Role};
+use spire_domain::{Benefit, Readiness, Role};
+use spire_store::testing::cpr;
 use spire_store::{Db, Intake, NewUser, Randomisation, Scope, ServerKey};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -23,23 +24,6 @@ fn spire(args: &[&str]) -> Output {
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A CPR number of someone 22 years old, distinct for each `n` below 1000.
-fn cpr(n: u32) -> Cpr {
-    let birth = time::OffsetDateTime::now_utc().date() - time::Duration::days(22 * 365 + 10);
-    let seventh = if birth.year() >= 2000 { 4 } else { 1 };
-    Cpr::parse(
-        "cpr",
-        &format!(
-            "{:02}{:02}{:02}-{seventh}{:03}",
-            birth.day(),
-            birth.month() as u8,
-            birth.year() % 100,
-            n
-        ),
-    )
-    .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

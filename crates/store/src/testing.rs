@@ -1,5 +1,6 @@
-//! Helpers for tests in this and other crates: fresh, empty databases.
-//! Not used by the application itself.
+//! Helpers for tests in this and other crates: fresh, empty databases,
+//! CPR numbers, and running a test on both databases. Not used by the
+//! application itself.
 
 use crate::{Db, Result, on_db};
 
@@ -54,4 +55,58 @@ pub async fn trial_evidence_in_chunks(
     chunk: i64,
 ) -> Result<crate::TrialEvidence> {
     db.trial_evidence_in_chunks(trial_id, chunk).await
+}
+
+/// A distinct, valid CPR number (as typed: `DDMMYY-SSSS`) for someone aged
+/// 19–28 today, so eligible for the trial, for each `n` below 3.5 million.
+pub fn cpr_text(n: u32) -> String {
+    let today = time::OffsetDateTime::now_utc().date();
+    let birth = today - time::Duration::days(19 * 365 + i64::from(n % 3500));
+    let seventh = if birth.year() >= 2000 { 4 } else { 1 };
+    format!(
+        "{:02}{:02}{:02}-{seventh}{:03}",
+        birth.day(),
+        birth.month() as u8,
+        birth.year() % 100,
+        (n / 3500) % 1000
+    )
+}
+
+/// [`cpr_text`] parsed.
+pub fn cpr(n: u32) -> spire_domain::Cpr {
+    spire_domain::Cpr::parse("cpr", &cpr_text(n)).expect("a valid CPR number")
+}
+
+/// Two tests of one async body `$run(db: Db)`: `$name::on_sqlite` on a fresh
+/// SQLite file, and `$name::on_postgres` on a fresh PostgreSQL database when
+/// `SPIRE_TEST_POSTGRES_URL` is set (else one line says it did not run; when
+/// it ran, a line says so). `multi_thread` runs both on four worker threads.
+#[macro_export]
+macro_rules! both_dbs {
+    ($name:ident, $run:ident) => {
+        $crate::both_dbs!(@tests $name, $run, #[tokio::test]);
+    };
+    ($name:ident, $run:ident, multi_thread) => {
+        $crate::both_dbs!(@tests $name, $run,
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]);
+    };
+    (@tests $name:ident, $run:ident, #[$test:meta]) => {
+        mod $name {
+            #[$test]
+            async fn on_sqlite() {
+                let (db, path) = $crate::testing::fresh_sqlite().await.unwrap();
+                super::$run(db).await;
+                let _ = std::fs::remove_file(path);
+            }
+
+            #[$test]
+            async fn on_postgres() {
+                let test = concat!(stringify!($name), "::on_postgres");
+                if let Some(db) = $crate::testing::fresh_postgres(test).await.unwrap() {
+                    super::$run(db).await;
+                    println!("{test}: ran against PostgreSQL");
+                }
+            }
+        }
+    };
 }

@@ -3,12 +3,13 @@
 //! import, outcome files joined by study pseudonym (all or nothing), newer
 //! imports superseding older values, and the evidence tables append-only.
 
-use spire_domain::{Benefit, Cpr, FieldError, Problem, Readiness, Role};
+use spire_domain::{Benefit, FieldError, Problem, Readiness, Role};
+use spire_store::both_dbs;
 use spire_store::evaluation::outcomes::ImportProblem;
 use spire_store::evaluation::plan::{
     AnalysisPlan, Estimator, Family, FixedEffects, PlannedOutcome,
 };
-use spire_store::testing::{fresh_postgres, fresh_sqlite};
+use spire_store::testing::cpr;
 use spire_store::{
     Db, Error, Intake, NewTrial, NewUser, Randomisation, Scope, ServerKey, TrialSettings,
 };
@@ -32,20 +33,6 @@ async fn scope(db: &Db, login: &str, role: Role, municipality: Option<i64>) -> S
         .await
         .unwrap();
     Scope::new(id, role, municipality, "test")
-}
-
-fn cpr(n: u32) -> Cpr {
-    let birth =
-        time::OffsetDateTime::now_utc().date() - time::Duration::days(20 * 365 + i64::from(n));
-    let seventh = if birth.year() >= 2000 { 4 } else { 1 };
-    let text = format!(
-        "{:02}{:02}{:02}-{seventh}{:03}",
-        birth.day(),
-        birth.month() as u8,
-        birth.year() % 100,
-        n % 1000
-    );
-    Cpr::parse("cpr", &text).unwrap()
 }
 
 fn plan() -> AnalysisPlan {
@@ -306,19 +293,4 @@ async fn story(db: Db) {
     }
 }
 
-#[tokio::test]
-async fn evaluation_story_on_sqlite() {
-    let (db, path) = fresh_sqlite().await.unwrap();
-    story(db).await;
-    let _ = std::fs::remove_file(path);
-}
-
-#[tokio::test]
-async fn evaluation_story_on_postgres() {
-    if let Some(db) = fresh_postgres("evaluation_story_on_postgres")
-        .await
-        .unwrap()
-    {
-        story(db).await;
-    }
-}
+both_dbs!(evaluation_story, story);

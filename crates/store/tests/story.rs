@@ -3,7 +3,8 @@
 //! expectations. What one database allows, the other must too.
 
 use spire_domain::{Cpr, Cvr, Problem, Role};
-use spire_store::testing::{fresh_postgres, fresh_sqlite};
+use spire_store::both_dbs;
+use spire_store::testing::fresh_sqlite;
 use spire_store::{
     AccessLogQuery, Db, Error, LoginOutcome, NewCompany, NewTeamMember, NewUser, NewYouth, Scope,
     ServerKey,
@@ -697,20 +698,7 @@ async fn story(db: Db) {
     db.close().await;
 }
 
-#[tokio::test]
-async fn store_story_on_sqlite() {
-    let (db, path) = fresh_sqlite().await.unwrap();
-    story(db).await;
-    let _ = std::fs::remove_file(path);
-}
-
-#[tokio::test]
-async fn store_story_on_postgres() {
-    if let Some(db) = fresh_postgres("store_story_on_postgres").await.unwrap() {
-        story(db).await;
-        println!("store_story_on_postgres: ran against PostgreSQL");
-    }
-}
+both_dbs!(store_story, story);
 
 #[tokio::test]
 async fn sqlite_refuses_unsafe_durability_settings() {

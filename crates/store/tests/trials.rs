@@ -3,7 +3,8 @@
 //! the append-only guards, tampering, and many concurrent caseworkers.
 
 use spire_domain::{Benefit, Cpr, Ineligibility, Problem, Readiness, Role};
-use spire_store::testing::{fresh_postgres, fresh_sqlite};
+use spire_store::both_dbs;
+use spire_store::testing::cpr;
 use spire_store::{
     Db, Error, Intake, NewTrial, NewUser, Randomisation, Receipt, Scope, ServerKey, TrialSettings,
 };
@@ -24,22 +25,6 @@ fn user(login: &str, role: Role, municipality: Option<i64>) -> NewUser {
         municipality_code: municipality,
         company_id: None,
     }
-}
-
-/// A distinct, valid CPR number for someone aged 19–28 today, for each `n` below 3.5 million.
-fn cpr(n: u32) -> Cpr {
-    let today = time::OffsetDateTime::now_utc().date();
-    let birth = today - time::Duration::days(19 * 365 + i64::from(n % 3500));
-    let seventh = if birth.year() >= 2000 { 4 } else { 1 };
-    let text = format!(
-        "{:02}{:02}{:02}-{}{:03}",
-        birth.day(),
-        birth.month() as u8,
-        birth.year() % 100,
-        seventh,
-        (n / 3500) % 1000
-    );
-    Cpr::parse("cpr", &text).unwrap()
 }
 
 fn intake(cpr: Cpr, municipality: i64) -> Intake {
@@ -547,19 +532,7 @@ async fn execute(db: &Db, sql: &'static str) -> Result<(), sqlx::Error> {
     }
 }
 
-#[tokio::test]
-async fn trial_story_on_sqlite() {
-    let (db, path) = fresh_sqlite().await.unwrap();
-    story(db).await;
-    let _ = std::fs::remove_file(path);
-}
-
-#[tokio::test]
-async fn trial_story_on_postgres() {
-    if let Some(db) = fresh_postgres("trial_story_on_postgres").await.unwrap() {
-        story(db).await;
-    }
-}
+both_dbs!(trial_story, story);
 
 const CLIENTS: u32 = 32;
 const REQUESTS_PER_CLIENT: u32 = 200;
@@ -671,22 +644,7 @@ async fn concurrency(db: Db) {
     db.close().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn concurrent_randomisations_on_sqlite() {
-    let (db, path) = fresh_sqlite().await.unwrap();
-    concurrency(db).await;
-    let _ = std::fs::remove_file(path);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn concurrent_randomisations_on_postgres() {
-    if let Some(db) = fresh_postgres("concurrent_randomisations_on_postgres")
-        .await
-        .unwrap()
-    {
-        concurrency(db).await;
-    }
-}
+both_dbs!(concurrent_randomisations, concurrency, multi_thread);
 
 /// Complete randomisation and minimisation through the store: the pure
 /// verifier replays every allocation from the key, so the stored state the
@@ -767,22 +725,7 @@ async fn every_design_replays(db: Db) {
     db.close().await;
 }
 
-#[tokio::test]
-async fn every_design_replays_on_sqlite() {
-    let (db, path) = fresh_sqlite().await.unwrap();
-    every_design_replays(db).await;
-    let _ = std::fs::remove_file(path);
-}
-
-#[tokio::test]
-async fn every_design_replays_on_postgres() {
-    if let Some(db) = fresh_postgres("every_design_replays_on_postgres")
-        .await
-        .unwrap()
-    {
-        every_design_replays(db).await;
-    }
-}
+both_dbs!(every_design_replays, every_design_replays);
 
 /// A strata amendment: randomise under version 1, amend to version 2 (a
 /// ledger entry with the new design's digest), randomise more under version
@@ -904,12 +847,7 @@ async fn amendment(db: Db) {
     db.close().await;
 }
 
-#[tokio::test]
-async fn amendment_on_sqlite() {
-    let (db, path) = fresh_sqlite().await.unwrap();
-    amendment(db).await;
-    let _ = std::fs::remove_file(path);
-}
+both_dbs!(amendment, amendment);
 
 fn minimisation(trial_id: &str, factors: &[&str], weights: Vec<u32>) -> Design {
     Design {
@@ -997,29 +935,7 @@ async fn minimisation_amendment(db: Db) {
     db.close().await;
 }
 
-#[tokio::test]
-async fn minimisation_amendment_on_sqlite() {
-    let (db, path) = fresh_sqlite().await.unwrap();
-    minimisation_amendment(db).await;
-    let _ = std::fs::remove_file(path);
-}
-
-#[tokio::test]
-async fn minimisation_amendment_on_postgres() {
-    if let Some(db) = fresh_postgres("minimisation_amendment_on_postgres")
-        .await
-        .unwrap()
-    {
-        minimisation_amendment(db).await;
-    }
-}
-
-#[tokio::test]
-async fn amendment_on_postgres() {
-    if let Some(db) = fresh_postgres("amendment_on_postgres").await.unwrap() {
-        amendment(db).await;
-    }
-}
+both_dbs!(minimisation_amendment, minimisation_amendment);
 
 /// Requests that share one transaction (group commit) keep their own answers:
 /// all of them are queued before the first batch starts, on a single-threaded
@@ -1086,16 +1002,4 @@ async fn one_batch(db: Db) {
     db.close().await;
 }
 
-#[tokio::test]
-async fn one_batch_on_sqlite() {
-    let (db, path) = fresh_sqlite().await.unwrap();
-    one_batch(db).await;
-    let _ = std::fs::remove_file(path);
-}
-
-#[tokio::test]
-async fn one_batch_on_postgres() {
-    if let Some(db) = fresh_postgres("one_batch_on_postgres").await.unwrap() {
-        one_batch(db).await;
-    }
-}
+both_dbs!(one_batch, one_batch);

@@ -367,23 +367,14 @@ mod tests {
         }
     }
 
-    /// A request for the youth with this serial (distinct subjects), aged 23.
+    /// A request for the youth with this serial (distinct subjects).
     fn request(serial: u8, idempotency_key: Option<&str>, has_qualification: bool) -> Request {
         let today = time::OffsetDateTime::now_utc().date();
-        let birth = today - time::Duration::days(23 * 365 + 40);
-        let text = format!(
-            "{:02}{:02}{:02}-{}{:03}",
-            birth.day(),
-            birth.month() as u8,
-            birth.year() % 100,
-            if birth.year() >= 2000 { 4 } else { 1 },
-            serial
-        );
         Request {
             scope: Scope::new(9, Role::Caseworker, Some(265), "test"),
             key: key(),
             intake: Intake {
-                cpr: spire_domain::Cpr::parse("cpr", &text).unwrap(),
+                cpr: crate::testing::cpr(serial.into()),
                 first_name: "Ida".into(),
                 last_name: "Hansen".into(),
                 municipality_code: 265,

@@ -109,20 +109,11 @@ async fn cross_municipality_access_is_404_and_never_logged_as_a_read(app: TestAp
     );
 }
 
-#[tokio::test]
-async fn cross_municipality_on_sqlite() {
-    cross_municipality_access_is_404_and_never_logged_as_a_read(TestApp::new().await).await;
+async fn cross_municipality(db: Db) {
+    cross_municipality_access_is_404_and_never_logged_as_a_read(TestApp::on(db).await).await;
 }
 
-#[tokio::test]
-async fn cross_municipality_on_postgres() {
-    if let Some(db) = spire_store::testing::fresh_postgres("cross_municipality_on_postgres")
-        .await
-        .unwrap()
-    {
-        cross_municipality_access_is_404_and_never_logged_as_a_read(TestApp::on(db).await).await;
-    }
-}
+spire_store::both_dbs!(cross_municipality, cross_municipality);
 
 /// Collects everything the application logs during a test.
 #[derive(Clone, Default)]

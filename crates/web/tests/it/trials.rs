@@ -7,6 +7,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use serde_json::{Value, json};
 use spire_domain::Role;
+use spire_store::testing::cpr_text;
 use spire_store::{Db, NewTrial, TrialSettings};
 
 struct App {
@@ -63,19 +64,6 @@ async fn call(
     )
 }
 
-/// A CPR number of someone 23 years old today.
-fn eligible_cpr(serial: u32) -> String {
-    let birth = time::OffsetDateTime::now_utc().date() - time::Duration::days(23 * 365 + 40);
-    format!(
-        "{:02}{:02}{:02}-{}{:03}",
-        birth.day(),
-        birth.month() as u8,
-        birth.year() % 100,
-        if birth.year() >= 2000 { 4 } else { 1 },
-        serial
-    )
-}
-
 /// The Roskilde caseworker randomises the youth with this serial through the API.
 async fn randomise_in_roskilde(
     app: &App,
@@ -88,7 +76,7 @@ async fn randomise_in_roskilde(
         &app.caseworker,
         "POST",
         &path,
-        Some(youth(&eligible_cpr(serial), 265)),
+        Some(youth(&cpr_text(serial), 265)),
         idempotency_key,
     )
     .await
@@ -112,7 +100,7 @@ async fn randomisation_answers_as_the_issue_specifies() {
     assert_eq!(list["items"][0]["name"], "Spire-forsøget");
     assert_eq!(list["items"][0]["status"], "open");
 
-    let cpr = eligible_cpr(1);
+    let cpr = cpr_text(1);
     let (status, first) = call(
         &app,
         &app.caseworker,
@@ -197,7 +185,7 @@ async fn randomisation_answers_as_the_issue_specifies() {
         &app.caseworker,
         "POST",
         "/api/v1/trials/999/randomizations",
-        Some(youth(&eligible_cpr(2), 265)),
+        Some(youth(&cpr_text(2), 265)),
         None,
     )
     .await;
@@ -210,7 +198,7 @@ async fn randomisation_answers_as_the_issue_specifies() {
             .is_empty()
     );
     app.app
-        .assert_never_shown(&(0..20).map(eligible_cpr).collect::<Vec<_>>());
+        .assert_never_shown(&(0..20).map(cpr_text).collect::<Vec<_>>());
 }
 
 #[tokio::test]
@@ -223,7 +211,7 @@ async fn only_caseworkers_randomise_and_nothing_reveals_the_sequence() {
             token,
             "POST",
             &path,
-            Some(youth(&eligible_cpr(3), 265)),
+            Some(youth(&cpr_text(3), 265)),
             None,
         )
         .await;
@@ -326,7 +314,7 @@ async fn a_caseworker_screens_confirms_and_gets_a_receipt_once() {
         "the CPR number is not echoed"
     );
 
-    let cpr = eligible_cpr(7);
+    let cpr = cpr_text(7);
     let eligible = [
         ("csrf", csrf.as_str()),
         ("cpr", cpr.as_str()),
@@ -474,7 +462,7 @@ async fn a_caseworker_screens_confirms_and_gets_a_receipt_once() {
         (2, 1, 1)
     );
     app.app
-        .assert_never_shown(&(0..20).map(eligible_cpr).collect::<Vec<_>>());
+        .assert_never_shown(&(0..20).map(cpr_text).collect::<Vec<_>>());
 }
 
 #[tokio::test]
@@ -758,7 +746,7 @@ async fn a_full_disk_answers_503_and_stores_nothing() {
         .uri(&path)
         .header("authorization", format!("Bearer {}", app.caseworker))
         .header("content-type", "application/json")
-        .body(Body::from(youth(&eligible_cpr(refused), 265).to_string()))
+        .body(Body::from(youth(&cpr_text(refused), 265).to_string()))
         .unwrap();
     let reply = app.app.send(request).await;
     assert_eq!(reply.status, 503);
@@ -828,7 +816,7 @@ async fn a_youth_in_another_trial_is_flagged_before_the_draw() {
         ];
         page(&app, &session, "POST", &intake, &fields).await
     };
-    let (status, flagged) = screen(&eligible_cpr(3)).await;
+    let (status, flagged) = screen(&cpr_text(3)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(flagged.contains("Eligible for the trial"), "{flagged}");
     let warning = flagged
@@ -837,7 +825,7 @@ async fn a_youth_in_another_trial_is_flagged_before_the_draw() {
         .expect("the other trial is named");
     assert!(warning.starts_with("Note: this young person is already randomised in another trial"));
     assert!(warning.contains("Spire-forsøget"));
-    let (_, fresh) = screen(&eligible_cpr(4)).await;
+    let (_, fresh) = screen(&cpr_text(4)).await;
     assert!(
         !fresh.contains("other-trials"),
         "no warning for someone new"
