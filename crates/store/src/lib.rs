@@ -13,6 +13,8 @@ pub mod evaluation;
 mod migrate;
 mod municipalities;
 mod scope;
+// The one module with unsafe code: stepping SQLite through sqlx's raw handle.
+#[allow(unsafe_code)]
 mod sqlite_scan;
 mod teams;
 #[doc(hidden)]
