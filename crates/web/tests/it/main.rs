@@ -1,14 +1,24 @@
 //! In-process tests of the web application on the real router, with a real
 //! SQLite file (and PostgreSQL where a test says so).
 
-mod api;
+mod support;
+
+// Cross-cutting: the shape of the code, who may use what, privacy, security.
 mod architecture;
-mod evaluation;
 mod matrix;
-mod pages;
 mod privacy;
 mod security;
-mod support;
-mod trial_setup;
+
+// One file per capability.
+mod access_log;
+mod account;
+mod admin;
+mod api_doc;
+mod companies;
+mod evaluation;
+mod programme;
+mod site;
 mod trials;
+mod trials_setup;
 mod two_factor;
+mod youth;

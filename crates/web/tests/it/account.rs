@@ -1,0 +1,103 @@
+//! The account: log-in with the form, wrong passwords and blocking, and each
+//! role's home page.
+
+use crate::support::{PASSWORD, TestApp, login_of};
+use spire_domain::Role;
+
+fn session_cookie(reply: &crate::support::Reply) -> Option<String> {
+    reply
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("spire_session=") && !c.contains("Max-Age=0"))
+        .map(|c| c.split(';').next().unwrap().to_string())
+}
+
+#[tokio::test]
+async fn log_in_with_the_form_and_see_the_home_page() {
+    let app = TestApp::new().await;
+    let reply = app
+        .post_form(
+            "/login",
+            None,
+            &[("login", "consultant.roskilde"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!((reply.status, reply.location()), (303, "/home"));
+    let cookie = session_cookie(&reply).expect("a session cookie");
+    let set_cookie = reply.headers.get("set-cookie").unwrap().to_str().unwrap();
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"));
+    let browser = crate::support::Browser {
+        cookie,
+        csrf: String::new(),
+        lang: None,
+    };
+    let home = app.get("/home", Some(&browser)).await;
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("<html lang=\"da\">"));
+    assert!(home.body.contains("unge i programmet"));
+    // Logged in, the log-in page sends you home.
+    assert_eq!(app.get("/login", Some(&browser)).await.location(), "/home");
+}
+
+#[tokio::test]
+async fn wrong_password_is_said_plainly_and_three_failures_block() {
+    let app = TestApp::new().await;
+    let reply = app
+        .post_form(
+            "/login",
+            None,
+            &[("login", "consultant.roskilde"), ("password", "wrong")],
+        )
+        .await;
+    assert_eq!(reply.status, 401);
+    assert!(reply.body.contains("Forkert brugernavn eller adgangskode."));
+    assert!(
+        reply.body.contains("value=\"consultant.roskilde\""),
+        "the login is kept in the form"
+    );
+    app.post_form(
+        "/login",
+        None,
+        &[("login", "consultant.roskilde"), ("password", "wrong")],
+    )
+    .await;
+    app.post_form(
+        "/login",
+        None,
+        &[("login", "consultant.roskilde"), ("password", "wrong")],
+    )
+    .await;
+    let blocked = app
+        .post_form(
+            "/login",
+            None,
+            &[("login", "consultant.roskilde"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(blocked.status, 429);
+    assert!(blocked.body.contains("spærret"));
+}
+
+#[tokio::test]
+async fn each_role_has_a_home_page_with_its_own_content() {
+    let app = TestApp::new().await;
+    let expectations = [
+        (Role::Caseworker, "unge registreret af dig"),
+        (Role::Consultant, "unge hos dig"),
+        (Role::Psychologist, "unge i programmet"),
+        (Role::TeamLead, "Unge pr. ungekonsulent"),
+        (Role::CompanyContact, "Roskilde Cykler"),
+        (Role::Youth, "Hvem har set mine data"),
+        (Role::Researcher, "uden personoplysninger"),
+        (Role::ProgrammeOffice, "kommuner"),
+        (Role::Admin, "brugere"),
+    ];
+    for (role, text) in expectations {
+        let browser = app.browser(&login_of(role, "roskilde")).await;
+        let home = app.get("/home", Some(&browser)).await;
+        assert_eq!(home.status, 200, "{role}");
+        assert!(home.body.contains(text), "{role} home lacks {text:?}");
+    }
+}
