@@ -5,6 +5,7 @@
 use crate::{Failure, demo};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use spire_domain::TrialId;
 use spire_domain::{Benefit, Cpr, Readiness};
 use spire_store::evaluation::plan::AnalysisPlan;
 use spire_store::{Db, Intake, NewTrial, Randomisation, Scope, ServerKey, TrialSettings};
@@ -108,7 +109,7 @@ pub async fn seed(
                 scope,
                 key,
                 opened.id,
-                offer.allocation_id,
+                spire_domain::AllocationId::new(offer.allocation_id),
                 accepted,
                 decided_on,
             )
@@ -132,7 +133,7 @@ async fn seed_evaluation(
     db: &Db,
     key: &ServerKey,
     researcher: &Scope,
-    trial_id: i64,
+    trial_id: TrialId,
     rng: &mut StdRng,
 ) -> Result<(), Failure> {
     // The suggested plan, with the demo's study name.

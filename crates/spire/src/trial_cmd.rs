@@ -6,6 +6,7 @@ mod evaluation;
 
 use crate::Failure;
 use clap::{Args, Subcommand};
+use spire_domain::TrialId;
 use spire_store::Db;
 use spire_trial::TrialKey;
 use std::path::PathBuf;
@@ -244,7 +245,7 @@ pub async fn run(command: TrialCommand) -> Result<(), Failure> {
         TrialCommand::Proof(args) => {
             let (db, trial_id) = open_trial(&args.trial).await?;
             let proof = db
-                .trial_inclusion_proof(trial_id, args.allocation)
+                .trial_inclusion_proof(trial_id, spire_domain::AllocationId::new(args.allocation))
                 .await
                 .map_err(|e| match e {
                     spire_store::Error::NotFound => Failure::BadInput(format!(
@@ -496,7 +497,7 @@ fn read_trial_key(path: &PathBuf) -> Result<TrialKey, Failure> {
 }
 
 /// The database and the trial meant: by public id, or the only one.
-async fn open_trial(args: &TrialArgs) -> Result<(Db, i64), Failure> {
+async fn open_trial(args: &TrialArgs) -> Result<(Db, TrialId), Failure> {
     let db = crate::connect(&args.db.db).await?;
     let id = match &args.trial {
         Some(public_id) => db
@@ -511,7 +512,7 @@ async fn open_trial(args: &TrialArgs) -> Result<(Db, i64), Failure> {
         None => {
             let trials = db.list_trials().await?;
             match trials.as_slice() {
-                [only] => only.id,
+                [only] => TrialId::new(only.id),
                 [] => return Err(Failure::BadInput("the database holds no trial".into())),
                 _ => {
                     return Err(Failure::BadInput(

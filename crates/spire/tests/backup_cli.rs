@@ -69,8 +69,9 @@ async fn a_backup_taken_under_load_restores_and_its_ledger_verifies() {
                 strata: BTreeMap::new(),
                 intake_date: time::OffsetDateTime::now_utc().date(),
             };
-            if let Ok(Randomisation::Allocated(_)) =
-                db.randomise(&scope, &key, 1, &intake, None).await
+            if let Ok(Randomisation::Allocated(_)) = db
+                .randomise(&scope, &key, spire_domain::TrialId::new(1), &intake, None)
+                .await
             {
                 made += 1;
             }

@@ -90,7 +90,7 @@ async fn randomise_some(db_path: &str, count: u32) -> Vec<i64> {
         .await
         .unwrap();
     let scope = Scope::new(user, Role::Caseworker, Some(265), "cli-test");
-    let trial_id = db.list_trials().await.unwrap()[0].id;
+    let trial_id = spire_domain::TrialId::new(db.list_trials().await.unwrap()[0].id);
     let mut ids = Vec::new();
     for n in 0..count {
         let intake = Intake {
@@ -343,7 +343,7 @@ async fn randomise_more(db_path: &str, from: u32, count: u32) {
     let key = ServerKey::from_hex(SERVER_KEY).unwrap();
     let user = db.user_by_login("case.roskilde").await.unwrap();
     let scope = Scope::new(user.id, Role::Caseworker, Some(265), "cli-test");
-    let trial_id = db.list_trials().await.unwrap()[0].id;
+    let trial_id = spire_domain::TrialId::new(db.list_trials().await.unwrap()[0].id);
     for n in from..from + count {
         let intake = Intake {
             cpr: Cpr::parse("cpr", &format!("0102034{n:03}")).unwrap(),

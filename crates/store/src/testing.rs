@@ -42,19 +42,19 @@ pub async fn fresh_postgres(test_name: &str) -> Result<Option<Db>> {
 pub async fn trial_key(
     db: &Db,
     key: &crate::ServerKey,
-    trial_id: i64,
+    trial: spire_domain::TrialId,
 ) -> Result<spire_trial::TrialKey> {
-    db.decrypt_trial_key(key, trial_id).await
+    db.decrypt_trial_key(key, trial.get()).await
 }
 
 /// A trial's evidence read `chunk` ledger indexes at a time, to check that the
 /// chunks come back together in order.
 pub async fn trial_evidence_in_chunks(
     db: &Db,
-    trial_id: i64,
+    trial: spire_domain::TrialId,
     chunk: i64,
 ) -> Result<crate::TrialEvidence> {
-    db.trial_evidence_in_chunks(trial_id, chunk).await
+    db.trial_evidence_in_chunks(trial, chunk).await
 }
 
 /// A distinct, valid CPR number (as typed: `DDMMYY-SSSS`) for someone aged

@@ -2,6 +2,7 @@
 //! set) PostgreSQL: opening, screening, allocation, duplicates, idempotency,
 //! the append-only guards, tampering, and many concurrent caseworkers.
 
+use spire_domain::TrialId;
 use spire_domain::{Benefit, Cpr, Ineligibility, Problem, Readiness, Role};
 use spire_store::both_dbs;
 use spire_store::testing::cpr;
@@ -42,7 +43,7 @@ fn intake(cpr: Cpr, municipality: i64) -> Intake {
 }
 
 struct Setup {
-    trial_id: i64,
+    trial_id: TrialId,
     caseworkers: Vec<Scope>,
 }
 
@@ -184,7 +185,7 @@ async fn story(db: Db) {
             roskilde,
             &key,
             trial_id,
-            accepted,
+            accepted.into(),
             true,
             time::OffsetDateTime::now_utc().date(),
         )
@@ -202,7 +203,7 @@ async fn story(db: Db) {
             roskilde,
             &key,
             trial_id,
-            accepted,
+            accepted.into(),
             false,
             time::OffsetDateTime::now_utc().date(),
         )
@@ -216,7 +217,7 @@ async fn story(db: Db) {
             roskilde,
             &key,
             trial_id,
-            declined.allocation_id,
+            declined.allocation_id.into(),
             false,
             time::OffsetDateTime::now_utc().date(),
         )
@@ -228,7 +229,7 @@ async fn story(db: Db) {
             horsens,
             &key,
             trial_id,
-            accepted,
+            accepted.into(),
             true,
             time::OffsetDateTime::now_utc().date()
         )
@@ -254,7 +255,7 @@ async fn story(db: Db) {
                 roskilde,
                 &key,
                 trial_id,
-                control_id,
+                control_id.into(),
                 true,
                 time::OffsetDateTime::now_utc().date()
             )
@@ -298,7 +299,7 @@ async fn story(db: Db) {
 
     // A receipt's inclusion proof checks against the signed head.
     let proof = db
-        .trial_inclusion_proof(trial_id, first.allocation_id)
+        .trial_inclusion_proof(trial_id, first.allocation_id.into())
         .await
         .unwrap();
     let leaf: [u8; 32] = hex::decode(&first.leaf_hash).unwrap().try_into().unwrap();
@@ -320,8 +321,14 @@ async fn story(db: Db) {
         .unwrap();
     let office = Scope::new(office_id, Role::ProgrammeOffice, None, "test");
     assert!(matches!(
-        db.annotate_allocation(roskilde, &key, trial_id, first.allocation_id, "error")
-            .await,
+        db.annotate_allocation(
+            roskilde,
+            &key,
+            trial_id,
+            first.allocation_id.into(),
+            "error"
+        )
+        .await,
         Err(Error::NotFound)
     ));
     let annotation = db
@@ -329,7 +336,7 @@ async fn story(db: Db) {
             &office,
             &key,
             trial_id,
-            first.allocation_id,
+            first.allocation_id.into(),
             "allocated in error: registered twice",
         )
         .await
@@ -986,7 +993,7 @@ async fn one_batch(db: Db) {
     // The answers are what the database holds.
     for receipt in [&fresh, &twice, &other] {
         assert_eq!(
-            db.trial_receipt(trial_id, receipt.allocation_id)
+            db.trial_receipt(trial_id, receipt.allocation_id.into())
                 .await
                 .unwrap(),
             *receipt

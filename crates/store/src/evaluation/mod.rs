@@ -11,6 +11,7 @@ use crate::{BeginWrite, Db, Error, Result, Scope, on_db};
 use analysis::{EvaluationData, Unit};
 use outcomes::{ImportProblem, read_outcome_file};
 use plan::AnalysisPlan;
+use spire_domain::TrialId;
 use spire_domain::{FieldError, Problem, Role};
 use std::collections::HashMap;
 
@@ -90,9 +91,10 @@ impl Db {
     pub async fn lock_evaluation_plan(
         &self,
         scope: &Scope,
-        trial_id: i64,
+        trial: TrialId,
         plan: &AnalysisPlan,
     ) -> Result<LockedPlan> {
+        let trial_id = trial.get();
         researcher(scope)?;
         plan.validate().map_err(Error::Invalid)?;
         on_db!(self, |pool| {
@@ -132,7 +134,7 @@ impl Db {
             .await?;
             tx.commit().await?;
         });
-        self.evaluation_plan(scope, trial_id)
+        self.evaluation_plan(scope, trial)
             .await?
             .ok_or(Error::NotFound)
     }
@@ -141,8 +143,9 @@ impl Db {
     pub async fn evaluation_plan(
         &self,
         scope: &Scope,
-        trial_id: i64,
+        trial: TrialId,
     ) -> Result<Option<LockedPlan>> {
+        let trial_id = trial.get();
         evaluator(scope)?;
         let row: Option<PlanRow> = on_db!(self, |pool| {
             sqlx::query_as(PLAN_SQL)
@@ -172,12 +175,13 @@ impl Db {
         &self,
         scope: &Scope,
         key: &ServerKey,
-        trial_id: i64,
+        trial: TrialId,
         file_name: &str,
         bytes: &[u8],
     ) -> Result<OutcomeImport> {
+        let trial_id = trial.get();
         researcher(scope)?;
-        let Some(locked) = self.evaluation_plan(scope, trial_id).await? else {
+        let Some(locked) = self.evaluation_plan(scope, trial).await? else {
             return Err(Error::Invalid(FieldError::new(
                 "plan",
                 Problem::PlanNotLocked,
@@ -234,7 +238,7 @@ impl Db {
             tx.commit().await?;
             import_id
         });
-        self.outcome_imports(scope, trial_id)
+        self.outcome_imports(scope, trial)
             .await?
             .into_iter()
             .find(|i| i.id == import_id)
@@ -244,8 +248,9 @@ impl Db {
     pub async fn outcome_imports(
         &self,
         scope: &Scope,
-        trial_id: i64,
+        trial: TrialId,
     ) -> Result<Vec<OutcomeImport>> {
+        let trial_id = trial.get();
         evaluator(scope)?;
         Ok(on_db!(self, |pool| {
             sqlx::query_as(
@@ -263,7 +268,8 @@ impl Db {
     /// The analysis dataset: every allocation with its frozen baseline's
     /// covariates, take-up and the newest imported value of each outcome.
     /// Only aggregates leave the report, so no per-person read is logged.
-    pub async fn evaluation_data(&self, scope: &Scope, trial_id: i64) -> Result<EvaluationData> {
+    pub async fn evaluation_data(&self, scope: &Scope, trial: TrialId) -> Result<EvaluationData> {
+        let trial_id = trial.get();
         evaluator(scope)?;
         let (target_size, units, values) = on_db!(self, |pool| {
             let target_size: i64 =

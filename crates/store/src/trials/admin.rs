@@ -2,6 +2,7 @@
 //! two-person reveal of the trial key.
 
 use super::*;
+use spire_domain::{AllocationId, TrialId};
 
 /// Who may take part in revealing a trial key.
 const REVEALERS: &[Role] = &[Role::ProgrammeOffice, Role::Researcher, Role::Admin];
@@ -24,7 +25,8 @@ pub struct LedgerNote {
 
 impl Db {
     /// The trial's annotations and amendments, oldest first.
-    pub async fn trial_ledger_notes(&self, trial_id: i64) -> Result<Vec<LedgerNote>> {
+    pub async fn trial_ledger_notes(&self, trial: TrialId) -> Result<Vec<LedgerNote>> {
+        let trial_id = trial.get();
         #[derive(sqlx::FromRow)]
         struct NoteRow {
             ledger_index: i64,
@@ -79,10 +81,12 @@ impl Db {
         &self,
         scope: &Scope,
         key: &ServerKey,
-        trial_id: i64,
-        allocation_id: i64,
+        trial: TrialId,
+        allocation: AllocationId,
         reason: &str,
     ) -> Result<i64> {
+        let trial_id = trial.get();
+        let allocation_id = allocation.get();
         if scope.role != Role::ProgrammeOffice {
             return Err(Error::NotFound);
         }
@@ -176,7 +180,7 @@ impl Db {
             Err(Error::NotFound) => {
                 return Err(invalid(format!("no trial {:?}", design.trial_id)));
             }
-            other => other?,
+            other => other?.get(),
         };
         let _queued = self.queue_ledger_writer().await;
         on_db!(self, |pool| {
@@ -262,10 +266,11 @@ impl Db {
     pub async fn reveal_trial_key(
         &self,
         key: &ServerKey,
-        trial_id: i64,
+        trial: TrialId,
         first: &crate::UserRow,
         second: &crate::UserRow,
     ) -> Result<TrialKey> {
+        let trial_id = trial.get();
         if first.id == second.id {
             return Err(Error::Refused(
                 "the reveal needs two different people".into(),

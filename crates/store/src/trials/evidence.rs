@@ -2,10 +2,13 @@
 //! heads and inclusion proofs, and the CONSORT and balance report.
 
 use super::*;
+use spire_domain::{AllocationId, TrialId};
 
 impl Db {
     /// One allocation's receipt by its id (for proofs and the receipt page).
-    pub async fn trial_receipt(&self, trial_id: i64, allocation_id: i64) -> Result<Receipt> {
+    pub async fn trial_receipt(&self, trial: TrialId, allocation: AllocationId) -> Result<Receipt> {
+        let trial_id = trial.get();
+        let allocation_id = allocation.get();
         on_db!(self, |pool| {
             Ok(sqlx::query_as::<_, ReceiptRow>(RECEIPT_BY_ID_SQL)
                 .bind(trial_id)
@@ -23,9 +26,11 @@ impl Db {
     pub async fn trial_receipt_in_scope(
         &self,
         scope: &Scope,
-        trial_id: i64,
-        allocation_id: i64,
+        trial: TrialId,
+        allocation: AllocationId,
     ) -> Result<(Receipt, String)> {
+        let trial_id = trial.get();
+        let allocation_id = allocation.get();
         let municipality = scope.youth_municipality()?;
         on_db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
@@ -55,16 +60,17 @@ impl Db {
     }
 
     /// Everything `spire trial verify` needs, read from the tables.
-    pub async fn trial_evidence(&self, trial_id: i64) -> Result<TrialEvidence> {
-        self.trial_evidence_in_chunks(trial_id, LEDGER_CHUNK).await
+    pub async fn trial_evidence(&self, trial: TrialId) -> Result<TrialEvidence> {
+        self.trial_evidence_in_chunks(trial, LEDGER_CHUNK).await
     }
 
     /// The same, reading `chunk` ledger indexes at a time (tests use small chunks).
     pub(crate) async fn trial_evidence_in_chunks(
         &self,
-        trial_id: i64,
+        trial: TrialId,
         chunk: i64,
     ) -> Result<TrialEvidence> {
+        let trial_id = trial.get();
         let (public_id, public_key): (String, Vec<u8>) = on_db!(self, |pool| {
             sqlx::query_as("SELECT public_id, head_public_key FROM trials WHERE id = $1")
                 .bind(trial_id)
@@ -233,10 +239,10 @@ impl Db {
     /// With the revealed key, every allocation is also replayed.
     pub async fn verify_trial(
         &self,
-        trial_id: i64,
+        trial: TrialId,
         revealed_key: Option<&TrialKey>,
     ) -> Result<Vec<String>> {
-        let evidence = self.trial_evidence(trial_id).await?;
+        let evidence = self.trial_evidence(trial).await?;
         Ok(evidence.findings(revealed_key))
     }
 
@@ -262,9 +268,10 @@ impl Db {
     /// The signed head of `size` entries, or the latest one when `size` is `None`.
     pub async fn trial_head(
         &self,
-        trial_id: i64,
+        trial: TrialId,
         size: Option<u64>,
     ) -> Result<Option<SignedTreeHead>> {
+        let trial_id = trial.get();
         let evidence_head = on_db!(self, |pool| {
             let row: Option<(String, i64, Vec<u8>, i64, i64, Vec<u8>)> = sqlx::query_as(
                 "SELECT t.public_id, h.tree_size, h.root, h.unix_seconds, h.nanos, h.signature FROM trial_heads h \
@@ -301,14 +308,12 @@ impl Db {
     /// An inclusion proof of one allocation in the latest signed tree.
     pub async fn trial_inclusion_proof(
         &self,
-        trial_id: i64,
-        allocation_id: i64,
+        trial: TrialId,
+        allocation: AllocationId,
     ) -> Result<InclusionProof> {
-        let receipt = self.trial_receipt(trial_id, allocation_id).await?;
-        let head = self
-            .trial_head(trial_id, None)
-            .await?
-            .ok_or(Error::NotFound)?;
+        let trial_id = trial.get();
+        let receipt = self.trial_receipt(trial, allocation).await?;
+        let head = self.trial_head(trial, None).await?.ok_or(Error::NotFound)?;
         let hashes: Vec<Vec<u8>> = on_db!(self, |pool| {
             sqlx::query_scalar(
                 "SELECT leaf_hash FROM trial_ledger WHERE trial_id = $1 AND ledger_index < $2 ORDER BY ledger_index",
@@ -335,8 +340,9 @@ impl Db {
 
     /// CONSORT counts, balance by arm and stratum, and predictability: what
     /// the programme office sees instead of the sequence.
-    pub async fn trial_report(&self, trial_id: i64) -> Result<TrialReport> {
-        let design = self.trial_design(trial_id).await?;
+    pub async fn trial_report(&self, trial: TrialId) -> Result<TrialReport> {
+        let trial_id = trial.get();
+        let design = self.trial_design(trial).await?;
         let (screenings, allocations, take_up) = on_db!(self, |pool| {
             let screenings: Vec<(Vec<u8>, bool, String)> = sqlx::query_as(
                 "SELECT subject, eligible, reasons FROM trial_screenings WHERE trial_id = $1 ORDER BY id",

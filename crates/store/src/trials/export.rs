@@ -1,6 +1,7 @@
 //! The pseudonymised research export.
 
 use super::*;
+use spire_domain::TrialId;
 
 /// One youth in a research export: no name, no CPR number, a per-study pseudonym.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,11 +46,12 @@ impl Db {
     pub async fn export_trial(
         &self,
         key: &ServerKey,
-        trial_id: i64,
+        trial: TrialId,
         study: &str,
         recipient: &str,
         purpose: &str,
     ) -> Result<Vec<ExportRow>> {
+        let trial_id = trial.get();
         let required = |field: &'static str, text: &str| {
             spire_domain::validation::required_text(field, text, 200).map_err(Error::Invalid)
         };

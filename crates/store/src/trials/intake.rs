@@ -2,6 +2,7 @@
 //! (the allocation itself is `batch.rs` and `decide.rs`).
 
 use super::*;
+use spire_domain::TrialId;
 
 pub(super) const INSERT_SCREENING_SQL: &str = "INSERT INTO trial_screenings (trial_id, at, user_id, municipality_code, subject, eligible, \
      reasons, outcome, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
@@ -45,12 +46,13 @@ impl Db {
         &self,
         scope: &Scope,
         key: &ServerKey,
-        trial_id: i64,
+        trial: TrialId,
         intake: &Intake,
     ) -> Result<Screening> {
+        let trial_id = trial.get();
         let municipality = intake_municipality(scope, intake)?;
         let subject = key.cpr_lookup(&intake.cpr);
-        let design = self.trial_design(trial_id).await?;
+        let design = self.trial_design(trial).await?;
         on_db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             let settings: String = sqlx::query_scalar("SELECT settings FROM trials WHERE id = $1")
@@ -117,11 +119,11 @@ impl Db {
         &self,
         scope: &Scope,
         key: &ServerKey,
-        trial_id: i64,
+        trial: TrialId,
         intake: &Intake,
         idempotency_key: Option<&str>,
     ) -> Result<Randomisation> {
-        self.randomise_when(scope, key, trial_id, intake, idempotency_key, None)
+        self.randomise_when(scope, key, trial, intake, idempotency_key, None)
             .await
     }
 
@@ -133,7 +135,7 @@ impl Db {
         &self,
         scope: &Scope,
         key: &ServerKey,
-        trial_id: i64,
+        trial: TrialId,
         intake: &Intake,
         at: time::OffsetDateTime,
     ) -> Result<Randomisation> {
@@ -141,7 +143,7 @@ impl Db {
             unix_seconds: at.unix_timestamp(),
             nanos: at.nanosecond(),
         };
-        self.randomise_when(scope, key, trial_id, intake, None, Some(at))
+        self.randomise_when(scope, key, trial, intake, None, Some(at))
             .await
     }
 
@@ -149,11 +151,12 @@ impl Db {
         &self,
         scope: &Scope,
         key: &ServerKey,
-        trial_id: i64,
+        trial: TrialId,
         intake: &Intake,
         idempotency_key: Option<&str>,
         at: Option<UtcTime>,
     ) -> Result<Randomisation> {
+        let trial_id = trial.get();
         let municipality = intake_municipality(scope, intake)?;
         let subject_bytes = key.cpr_lookup(&intake.cpr);
         let subject = SubjectPseudonym(hash32(&subject_bytes, "the CPR look-up hash")?);

@@ -2,6 +2,7 @@
 //! office's overview.
 
 use super::*;
+use spire_domain::TrialId;
 
 /// A trial to open: its name, target size, design (version 1) and settings.
 #[derive(Debug, Clone)]
@@ -15,7 +16,7 @@ pub struct NewTrial {
 /// What opening a trial gives back: its id and the commitment to publish.
 #[derive(Debug, Clone)]
 pub struct OpenedTrial {
-    pub id: i64,
+    pub id: TrialId,
     pub commitment: [u8; 32],
 }
 
@@ -130,7 +131,10 @@ impl Db {
             .execute(&mut *tx)
             .await?;
             tx.commit().await?;
-            Ok(OpenedTrial { id, commitment })
+            Ok(OpenedTrial {
+                id: TrialId::new(id),
+                commitment,
+            })
         })
     }
 
@@ -145,18 +149,19 @@ impl Db {
     }
 
     /// The trial's id by its public id (the design's trial id).
-    pub async fn trial_id_by_public_id(&self, public_id: &str) -> Result<i64> {
+    pub async fn trial_id_by_public_id(&self, public_id: &str) -> Result<TrialId> {
         on_db!(self, |pool| {
-            sqlx::query_scalar("SELECT id FROM trials WHERE public_id = $1")
+            let id: Option<i64> = sqlx::query_scalar("SELECT id FROM trials WHERE public_id = $1")
                 .bind(public_id)
                 .fetch_optional(pool)
-                .await?
-                .ok_or(Error::NotFound)
+                .await?;
+            id.map(TrialId::new).ok_or(Error::NotFound)
         })
     }
 
     /// The design version in force.
-    pub async fn trial_design(&self, trial_id: i64) -> Result<Design> {
+    pub async fn trial_design(&self, trial: TrialId) -> Result<Design> {
+        let trial_id = trial.get();
         on_db!(self, |pool| {
             let document: Vec<u8> = sqlx::query_scalar(
                 "SELECT d.document FROM trial_designs d JOIN trials t ON t.id = d.trial_id \
@@ -171,7 +176,8 @@ impl Db {
         })
     }
 
-    pub async fn trial_overview(&self, trial_id: i64) -> Result<TrialOverview> {
+    pub async fn trial_overview(&self, trial: TrialId) -> Result<TrialOverview> {
+        let trial_id = trial.get();
         let record = on_db!(self, |pool| {
             sqlx::query_as::<_, TrialRecord>(TRIAL_SQL)
                 .bind(trial_id)
@@ -179,7 +185,7 @@ impl Db {
                 .await?
                 .ok_or(Error::NotFound)?
         });
-        let design = self.trial_design(trial_id).await?;
+        let design = self.trial_design(trial).await?;
         debug_assert_eq!(i64::from(design.version), record.design_version);
         Ok(TrialOverview {
             id: record.id,

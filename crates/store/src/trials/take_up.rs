@@ -1,6 +1,7 @@
 //! The programme arm's offers: which answers are pending, and recording one.
 
 use super::*;
+use spire_domain::{AllocationId, TrialId};
 
 /// A programme-arm allocation whose offer has no recorded answer yet.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -18,8 +19,9 @@ impl Db {
     pub async fn pending_take_up(
         &self,
         scope: &Scope,
-        trial_id: i64,
+        trial: TrialId,
     ) -> Result<Vec<PendingTakeUp>> {
+        let trial_id = trial.get();
         let municipality = scope.youth_municipality()?;
         on_db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
@@ -53,11 +55,13 @@ impl Db {
         &self,
         scope: &Scope,
         key: &ServerKey,
-        trial_id: i64,
-        allocation_id: i64,
+        trial: TrialId,
+        allocation: AllocationId,
         accepted: bool,
         decided_on: time::Date,
     ) -> Result<Option<i64>> {
+        let trial_id = trial.get();
+        let allocation_id = allocation.get();
         let municipality = scope.youth_municipality()?;
         let now = crate::now();
         on_db!(self, |pool| {

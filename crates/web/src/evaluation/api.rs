@@ -10,6 +10,7 @@ use axum::Json;
 use axum::extract::{RawQuery, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use spire_domain::TrialId;
 use spire_store::evaluation::plan::AnalysisPlan;
 use std::borrow::Cow;
 use utoipa::openapi::{RefOr, Schema};
@@ -80,7 +81,7 @@ hand_written_schema!(EvaluationReportSchema, "EvaluationReport", ["Estimate"]);
 pub async fn api_evaluation(
     State(state): State<AppState>,
     caller: Caller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<TrialId>,
     RawQuery(query): RawQuery,
 ) -> AppResult<Json<EvaluationDocument>> {
     Ok(Json(
@@ -101,7 +102,7 @@ pub async fn api_evaluation(
 pub async fn api_lock_plan(
     State(state): State<AppState>,
     caller: Caller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<TrialId>,
     plan: Result<Json<AnalysisPlan>, axum::extract::rejection::JsonRejection>,
 ) -> AppResult<Response> {
     let Json(plan) = plan?;
@@ -133,7 +134,7 @@ pub struct ImportQuery {
 pub async fn api_import_outcomes(
     State(state): State<AppState>,
     caller: Caller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<TrialId>,
     axum::extract::Query(query): axum::extract::Query<ImportQuery>,
     request: Request,
 ) -> AppResult<Response> {

@@ -21,6 +21,7 @@ use axum::extract::{RawQuery, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json};
+use spire_domain::TrialId;
 use spire_domain::{FieldError, Problem};
 use spire_store::evaluation::LockedPlan;
 use spire_store::evaluation::analysis::{EvaluationReport, evaluate};
@@ -267,7 +268,7 @@ pub struct EvaluationDocument {
 async fn compute_report(
     state: &AppState,
     scope: &Scope,
-    trial_id: i64,
+    trial_id: TrialId,
     locked: &LockedPlan,
     analysis: AnalysisPlan,
 ) -> AppResult<EvaluationReport> {
@@ -281,7 +282,7 @@ async fn compute_report(
 pub(super) async fn document(
     state: &AppState,
     scope: &Scope,
-    trial_id: i64,
+    trial_id: TrialId,
     query: Option<&str>,
 ) -> AppResult<EvaluationDocument> {
     let trial = state.db().trial_overview(trial_id).await?;
@@ -570,7 +571,7 @@ fn plan_summary(tr: Tr, locked: &LockedPlan) -> PlanSummary {
 
 fn report_view(
     tr: Tr,
-    trial_id: i64,
+    trial_id: TrialId,
     report: &EvaluationReport,
     query: Option<&str>,
 ) -> ReportView {
@@ -887,7 +888,7 @@ async fn page_view(
     state: &AppState,
     context: &RequestContext,
     user: &CurrentUser,
-    trial_id: i64,
+    trial_id: TrialId,
     input: PageInput<'_>,
 ) -> AppResult<EvaluationView> {
     let tr = Tr::new(context.lang);
@@ -961,7 +962,7 @@ async fn page_view(
 pub async fn evaluation_page(
     State(state): State<AppState>,
     Caller { context, user }: Caller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<TrialId>,
     RawQuery(query): RawQuery,
 ) -> AppResult<Response> {
     let input = PageInput {
@@ -978,7 +979,7 @@ pub async fn evaluation_page(
 pub async fn lock_plan(
     State(state): State<AppState>,
     Caller { context, user }: Caller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<TrialId>,
     Form(pairs): Form<Pairs>,
 ) -> AppResult<Response> {
     let locked = match parse_plan(&pairs) {
@@ -1023,7 +1024,7 @@ async fn uploaded_file(content_type: Option<&str>, body: Bytes) -> Option<(Strin
 pub async fn import_outcomes(
     State(state): State<AppState>,
     Caller { context, user }: Caller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<TrialId>,
     request: Request,
 ) -> AppResult<Response> {
     let tr = Tr::new(context.lang);
@@ -1079,7 +1080,7 @@ pub async fn import_outcomes(
 pub async fn evaluation_json(
     State(state): State<AppState>,
     caller: Caller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<TrialId>,
     RawQuery(query): RawQuery,
 ) -> AppResult<Response> {
     let document = document(&state, &caller.scope(), id, query.as_deref()).await?;

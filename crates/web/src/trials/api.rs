@@ -12,6 +12,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
+use spire_domain::TrialId;
 use spire_domain::validation::required_text;
 use spire_domain::{Benefit, Cpr, FieldError, Problem, Readiness};
 use spire_store::{Intake, Randomisation, Receipt};
@@ -258,7 +259,7 @@ pub async fn trials(State(state): State<AppState>) -> AppResult<Json<TrialList>>
 pub async fn randomise(
     State(state): State<AppState>,
     caller: Caller,
-    PathId(trial_id): PathId<i64>,
+    PathId(trial_id): PathId<TrialId>,
     headers: HeaderMap,
     body: Result<Json<IntakeFields>, JsonRejection>,
 ) -> AppResult<Response> {

@@ -18,6 +18,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
+use spire_domain::{AllocationId, TrialId};
 use spire_domain::{Benefit, Readiness, Role};
 use spire_store::{
     Consort, PendingTakeUp, Randomisation, Receipt, TrialOverview, TrialReport, TrialSummary,
@@ -52,7 +53,11 @@ pub async fn trial_list(
             .municipality_code
             .filter(|_| user.user.role() == Role::Caseworker)
         {
-            let settings = state.db().trial_overview(t.id).await?.settings;
+            let settings = state
+                .db()
+                .trial_overview(TrialId::new(t.id))
+                .await?
+                .settings;
             if !settings.municipalities.is_empty() && !settings.municipalities.contains(&code) {
                 continue;
             }
@@ -272,7 +277,7 @@ fn percent(tr: Tr, share: f64) -> String {
 pub async fn trial_page(
     State(state): State<AppState>,
     Caller { context, user }: Caller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<TrialId>,
 ) -> AppResult<Response> {
     Ok(render(
         &trial_page_view(&state, &context, &user, id, None).await?,
@@ -286,7 +291,7 @@ async fn trial_page_view(
     state: &AppState,
     context: &RequestContext,
     user: &CurrentUser,
-    id: i64,
+    id: TrialId,
     notice: Notice,
 ) -> AppResult<TrialPageView> {
     let tr = Tr::new(context.lang);
@@ -383,7 +388,7 @@ pub struct AnnotationForm {
 pub async fn annotate(
     State(state): State<AppState>,
     Caller { context, user }: Caller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<TrialId>,
     Form(form): Form<AnnotationForm>,
 ) -> AppResult<Response> {
     let tr = Tr::new(context.lang);
@@ -404,7 +409,7 @@ pub async fn annotate(
                 &user.scope(&context),
                 state.key(),
                 id,
-                allocation_id,
+                AllocationId::new(allocation_id),
                 &form.reason,
             )
             .await
@@ -632,7 +637,7 @@ fn intake_fields_for_api(
 pub async fn intake_form(
     State(state): State<AppState>,
     Caller { context, user }: Caller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<TrialId>,
 ) -> AppResult<Response> {
     intake_page(&state, &context, &user, id, &IntakeForm::default(), &[]).await
 }
@@ -642,7 +647,7 @@ async fn intake_page(
     state: &AppState,
     context: &RequestContext,
     user: &CurrentUser,
-    id: i64,
+    id: TrialId,
     form: &IntakeForm,
     strata: &[(String, String)],
 ) -> AppResult<Response> {
@@ -662,7 +667,7 @@ async fn intake_page(
 fn unseal(
     state: &AppState,
     user: &CurrentUser,
-    trial_id: i64,
+    trial_id: TrialId,
     token: &str,
 ) -> AppResult<SealedIntake> {
     hex::decode(token.trim())
@@ -671,7 +676,7 @@ fn unseal(
         .and_then(|plain| serde_json::from_slice(&plain).ok())
         .filter(|s: &SealedIntake| {
             s.user_id == user.user.id
-                && s.trial_id == trial_id
+                && s.trial_id == trial_id.get()
                 && s.expires_at >= spire_store::now()
         })
         .ok_or(AppError(ErrorKind::BadRequest))
@@ -682,7 +687,7 @@ fn unseal(
 pub async fn intake_edit(
     State(state): State<AppState>,
     Caller { context, user }: Caller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<TrialId>,
     Form(confirm): Form<ConfirmForm>,
 ) -> AppResult<Response> {
     let sealed = unseal(&state, &user, id, &confirm.token)?;
@@ -696,7 +701,7 @@ pub async fn intake_edit(
 pub async fn intake_screen(
     State(state): State<AppState>,
     Caller { context, user }: Caller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<TrialId>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let trial = state.db().trial_overview(id).await?;
@@ -719,7 +724,11 @@ pub async fn intake_screen(
                 // shows; only for the caseworker's own municipality.
                 let stored_name = match state
                     .db()
-                    .trial_receipt_in_scope(&user.scope(&context), id, original.allocation_id)
+                    .trial_receipt_in_scope(
+                        &user.scope(&context),
+                        id,
+                        AllocationId::new(original.allocation_id),
+                    )
                     .await
                 {
                     Ok((_, name)) => Some(name),
@@ -738,7 +747,7 @@ pub async fn intake_screen(
             } else {
                 let sealed = SealedIntake {
                     user_id: user.user.id,
-                    trial_id: id,
+                    trial_id: id.get(),
                     expires_at: spire_store::now() + CONFIRMATION_SECONDS,
                     form: form.clone(),
                     strata: strata.clone(),
@@ -826,7 +835,7 @@ pub struct ConfirmForm {
 pub async fn intake_confirm(
     State(state): State<AppState>,
     Caller { context, user }: Caller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<TrialId>,
     Form(confirm): Form<ConfirmForm>,
 ) -> AppResult<Response> {
     let sealed = unseal(&state, &user, id, &confirm.token)?;
@@ -907,8 +916,8 @@ pub async fn receipt_page(
     caller: Caller,
     Path((id, allocation)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let id = params::path_id(&id)?;
-    let allocation_id = params::path_id(&allocation)?;
+    let id = TrialId::new(params::path_id(&id)?);
+    let allocation_id = AllocationId::new(params::path_id(&allocation)?);
     let (receipt, youth_name) = state
         .db()
         .trial_receipt_in_scope(&caller.scope(), id, allocation_id)
@@ -961,7 +970,7 @@ async fn take_up_view(
     state: &AppState,
     context: &RequestContext,
     user: &CurrentUser,
-    trial_id: i64,
+    trial_id: TrialId,
     message: Option<String>,
     error: Option<String>,
 ) -> AppResult<TrialTakeUpView> {
@@ -985,7 +994,7 @@ async fn take_up_view(
 pub async fn take_up_list(
     State(state): State<AppState>,
     Caller { context, user }: Caller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<TrialId>,
 ) -> AppResult<Response> {
     Ok(render(
         &take_up_view(&state, &context, &user, id, None, None).await?,
@@ -1005,7 +1014,7 @@ pub struct TakeUpForm {
 pub async fn take_up_record(
     State(state): State<AppState>,
     Caller { context, user }: Caller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<TrialId>,
     Form(form): Form<TakeUpForm>,
 ) -> AppResult<Response> {
     let tr = Tr::new(context.lang);
@@ -1075,7 +1084,7 @@ pub async fn take_up_record(
             &user.scope(&context),
             state.key(),
             id,
-            allocation_id,
+            AllocationId::new(allocation_id),
             accepted,
             decided_on,
         )

@@ -214,7 +214,7 @@ fn concrete(path: &str, app: &TestApp, allocation: i64) -> String {
     let id = if path.contains("companies") {
         app.roskilde_company.get()
     } else if path.contains("trials") {
-        app.trial
+        app.trial.get()
     } else {
         app.roskilde_youth.get()
     };

@@ -5,6 +5,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, Response, header};
 use http_body_util::BodyExt;
+use spire_domain::TrialId;
 use spire_domain::{CompanyId, Cpr, Cvr, Role, YouthId};
 use spire_store::{Db, NewCompany, NewUser, NewYouth, Scope, ServerKey};
 use spire_web::{AppState, WebConfig};
@@ -28,7 +29,7 @@ pub struct TestApp {
     pub horsens_youth: YouthId,
     pub roskilde_company: CompanyId,
     /// An open trial across both municipalities.
-    pub trial: i64,
+    pub trial: TrialId,
     /// Every response body and header the test saw, for the CPR scan.
     pub seen: Arc<Mutex<Vec<String>>>,
 }

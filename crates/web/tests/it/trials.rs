@@ -13,7 +13,7 @@ use spire_store::{Db, NewTrial, TrialSettings};
 struct App {
     app: TestApp,
     db: Db,
-    trial_id: i64,
+    trial_id: spire_domain::TrialId,
     caseworker: String,
     other_caseworker: String,
     office: String,
@@ -96,7 +96,7 @@ async fn randomisation_answers_as_the_issue_specifies() {
 
     let (status, list) = call(&app, &app.caseworker, "GET", "/api/v1/trials", None, None).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(list["items"][0]["id"], app.trial_id);
+    assert_eq!(list["items"][0]["id"], app.trial_id.get());
     assert_eq!(list["items"][0]["name"], "Spire-forsøget");
     assert_eq!(list["items"][0]["status"], "open");
 

@@ -77,7 +77,7 @@ async fn the_programme_office_opens_a_trial_and_sees_its_commitment() {
     assert_eq!(reply.status, 303, "{}", reply.body);
     let location = reply.location().to_string();
     let id: i64 = location.trim_start_matches("/trials/").parse().unwrap();
-    let overview = app.db.trial_overview(id).await.unwrap();
+    let overview = app.db.trial_overview(id.into()).await.unwrap();
     assert_eq!(overview.method, "minimisation");
     assert_eq!(overview.ratio, "2:1");
     assert_eq!(overview.factors, ["municipality", "gender", "skole"]);
