@@ -3,13 +3,11 @@
 use super::pages::AccessLogFilters;
 use crate::http::context::{Caller, PathId};
 use crate::http::error::{AppResult, InvalidBody};
-use crate::http::params;
 use crate::http::state::AppState;
 use axum::Json;
 use axum::extract::{Query, State};
 use serde::Serialize;
 use spire_domain::YouthId;
-use spire_store::AccessLogQuery;
 use utoipa::{OpenApi, ToSchema};
 
 #[derive(OpenApi)]
@@ -87,13 +85,7 @@ pub async fn access_log(
     caller: Caller,
     Query(filters): Query<AccessLogFilters>,
 ) -> AppResult<Json<AccessLog>> {
-    let query = AccessLogQuery {
-        user_login: Some(filters.user.trim().to_lowercase()).filter(|u| !u.is_empty()),
-        youth_id: None,
-        from: params::date_start("from", &filters.from)?,
-        to: params::date_start("to", &filters.to)?.map(|t| t + 86_400),
-        limit: 1000,
-    };
+    let query = filters.query(1000)?;
     let entries = state
         .db()
         .search_access_log(&caller.scope(), &query)

@@ -38,6 +38,20 @@ pub struct AccessLogFilters {
     pub to: String,
 }
 
+impl AccessLogFilters {
+    /// The search these filters ask for, newest first, at most `limit` rows;
+    /// a date that is not YYYY-MM-DD is refused on its field.
+    pub fn query(&self, limit: i64) -> AppResult<AccessLogQuery> {
+        Ok(AccessLogQuery {
+            user_login: Some(self.user.trim().to_lowercase()).filter(|u| !u.is_empty()),
+            youth_id: None,
+            from: params::date_start("from", &self.from)?,
+            to: params::date_start("to", &self.to)?.map(|t| t + 86_400),
+            limit,
+        })
+    }
+}
+
 pub async fn youth_access_log(
     State(state): State<AppState>,
     caller: Caller,
@@ -87,13 +101,7 @@ pub async fn access_log(
     caller: Caller,
     Query(filters): Query<AccessLogFilters>,
 ) -> AppResult<Response> {
-    let query = AccessLogQuery {
-        user_login: Some(filters.user.trim().to_lowercase()).filter(|u| !u.is_empty()),
-        youth_id: None,
-        from: params::date_start("from", &filters.from)?,
-        to: params::date_start("to", &filters.to)?.map(|t| t + 86_400),
-        limit: 500,
-    };
+    let query = filters.query(500)?;
     let entries = state
         .db()
         .search_access_log(&caller.scope(), &query)
