@@ -5,11 +5,11 @@
 
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::{Value, json};
+use spire_evaluation::outcomes::{CsvText, NotANumber, parse_number};
 use spire_stats::ri::{RiDesign, RiOptions, multiple_outcome_test, randomization_test};
 use spire_stats::{
     Estimate, SeType, StatsError, TrialData, balance, dim, iv, lee, multiple, ols, power,
 };
-use spire_store::evaluation::outcomes::{CsvText, NotANumber, parse_number};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -108,7 +108,7 @@ pub enum Error {
     Refused(String),
     /// An outcome file was refused; nothing of it was stored.
     #[error("{0}")]
-    Import(evaluation::outcomes::ImportProblem),
+    Import(spire_evaluation::outcomes::ImportProblem),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -4,10 +4,8 @@
 //! imports superseding older values, and the evidence tables append-only.
 
 use spire_domain::{Benefit, Cpr, FieldError, Problem, Readiness, Role};
-use spire_store::evaluation::outcomes::ImportProblem;
-use spire_store::evaluation::plan::{
-    AnalysisPlan, Estimator, Family, FixedEffects, PlannedOutcome,
-};
+use spire_evaluation::outcomes::ImportProblem;
+use spire_evaluation::plan::{AnalysisPlan, Estimator, Family, FixedEffects, PlannedOutcome};
 use spire_store::testing::{fresh_postgres, fresh_sqlite};
 use spire_store::{
     Db, Error, Intake, NewTrial, NewUser, Randomisation, Scope, ServerKey, TrialSettings,

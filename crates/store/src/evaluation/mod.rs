@@ -1,10 +1,10 @@
 //! The trial's evaluation: the locked pre-analysis plan, outcome imports keyed
-//! by study pseudonym, and the report. `plan`, `outcomes` and `analysis` are
-//! pure; this file holds the SQL.
+//! by study pseudonym, and the analysis dataset. The plan, the outcome-file
+//! reader and the report are the pure `spire-evaluation` crate; this file
+//! holds the SQL.
 
-pub mod analysis;
-pub mod outcomes;
-pub mod plan;
+// For crates/web until it imports `spire_evaluation` itself.
+pub use spire_evaluation::{analysis, outcomes, plan};
 
 use crate::crypto::ServerKey;
 use crate::{BeginWrite, Db, Error, Result, Scope, on_db};
