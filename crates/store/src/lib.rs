@@ -17,7 +17,6 @@ mod sqlite_scan;
 mod teams;
 #[doc(hidden)]
 pub mod testing;
-pub mod totp;
 mod trials;
 mod users;
 mod youth;
@@ -27,6 +26,8 @@ pub use companies::{CompanyContactRow, CompanyRow, NewCompany};
 pub use crypto::ServerKey;
 pub use municipalities::{MunicipalityOverview, MunicipalityRow};
 pub use scope::{Purpose, Scope};
+/// For crates/web until it imports `spire_domain::totp` itself.
+pub use spire_domain::totp;
 pub use teams::{NewTeamMember, TeamMemberRow};
 pub use trials::{
     ArmBalance, BUILT_IN_FACTORS, Consort, CustomFactor, EXPORT_COVARIATES, ExportRow,
