@@ -5,12 +5,11 @@
 
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::{Value, json};
-use spire_evaluation::outcomes::{CsvText, NotANumber, parse_number};
+use spire_evaluation::outcomes::CsvText;
 use spire_stats::ri::{RiDesign, RiOptions, multiple_outcome_test, randomization_test};
 use spire_stats::{
     Estimate, SeType, StatsError, TrialData, balance, dim, iv, lee, multiple, ols, power,
 };
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -524,8 +523,7 @@ fn format_number(x: f64) -> String {
 /// A CSV file read into text cells, with the separator and decimal mark detected.
 struct CsvTable {
     path: PathBuf,
-    header: Vec<String>,
-    rows: Vec<csv::StringRecord>,
+    text: CsvText<'static>,
 }
 
 impl CsvTable {
@@ -533,7 +531,7 @@ impl CsvTable {
     fn read(path: &Path) -> Result<CsvTable, String> {
         let bytes =
             std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let text = CsvText::parse(&bytes).map_err(|line| {
+        let text = CsvText::from_vec(bytes).map_err(|line| {
             format!(
                 "{}: line {line} does not have as many fields as the header",
                 path.display()
@@ -541,43 +539,33 @@ impl CsvTable {
         })?;
         Ok(CsvTable {
             path: path.to_path_buf(),
-            header: text.header,
-            rows: text.rows,
+            text,
         })
     }
 
     fn column_index(&self, name: &str) -> Result<usize, String> {
-        self.header.iter().position(|h| h == name).ok_or_else(|| {
+        let header = self.text.header();
+        header.iter().position(|h| h == name).ok_or_else(|| {
             format!(
                 "column `{name}` not found in {} (columns: {})",
                 self.path.display(),
-                self.header.join(", ")
+                header.join(", ")
             )
         })
-    }
-
-    fn cells<'a>(&'a self, column: usize) -> impl Iterator<Item = &'a str> + 'a {
-        self.rows.iter().map(move |r| r.get(column).unwrap_or(""))
     }
 
     /// A numeric column; empty cells and `NA` are missing (NaN).
     fn numbers(&self, name: &str) -> Result<Vec<f64>, String> {
         let column = self.column_index(name)?;
-        self.cells(column)
-            .enumerate()
-            .map(|(row, cell)| {
-                parse_number(cell)
-                    .map(|value| value.unwrap_or(f64::NAN))
-                    .map_err(|NotANumber| {
-                        format!(
-                            "non-numeric value `{cell}` in column `{name}`, row {} (line {} of {})",
-                            row + 1,
-                            row + 2,
-                            self.path.display()
-                        )
-                    })
-            })
-            .collect()
+        self.text.numbers(column).map_err(|row| {
+            format!(
+                "non-numeric value `{}` in column `{name}`, row {} (line {} of {})",
+                self.text.cell(row, column),
+                row + 1,
+                self.text.line(row),
+                self.path.display()
+            )
+        })
     }
 
     fn many_numbers(&self, names: &[String]) -> Result<Vec<Vec<f64>>, String> {
@@ -586,22 +574,6 @@ impl CsvTable {
 
     /// A stratum column of any labels: dense codes in label order, and the labels.
     fn strata(&self, name: &str) -> Result<(Vec<Option<u32>>, Vec<String>), String> {
-        let column = self.column_index(name)?;
-        let present = |cell: &&str| !cell.is_empty() && !cell.eq_ignore_ascii_case("na");
-        let mut codes: BTreeMap<&str, u32> = self
-            .cells(column)
-            .filter(present)
-            .map(|cell| (cell, 0))
-            .collect();
-        for (index, code) in codes.values_mut().enumerate() {
-            *code = index as u32;
-        }
-        let labels = codes.keys().map(|label| label.to_string()).collect();
-        Ok((
-            self.cells(column)
-                .map(|cell| codes.get(cell).copied())
-                .collect(),
-            labels,
-        ))
+        Ok(self.text.labels(self.column_index(name)?))
     }
 }
