@@ -5,7 +5,8 @@
 # Usage: crates/stats/benches/peer_itt_csv.sh [ROWS]   (default 50,000)
 # The CSV is written by make_itt_csv.R (at 50,000 rows it is crates/stats/tests/oracle/data/large.csv,
 # 1.3 MB). Needs a release build (cargo build --release -p spire; SPIRE overrides the binary),
-# Rscript with estimatr (Debian r-cran-estimatr) and hyperfine. RUNS sets hyperfine's runs (30).
+# Rscript with estimatr (Debian r-cran-estimatr) and hyperfine. RUNS sets hyperfine's runs (30);
+# SPIRE_BEFORE=another spire binary (an earlier build) is timed too, for a before/after.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
@@ -21,5 +22,9 @@ r_cmd="Rscript $here/peer_itt_csv.R $csv"
 # Both must give the same effect before they are timed.
 $spire_cmd --format table | grep -E '^(estimate|std_error|n) '
 $r_cmd
-hyperfine -N -w 3 -r "${RUNS:-30}" --export-markdown "$work/result.md" "$spire_cmd" "$r_cmd"
+before=()
+if [ -n "${SPIRE_BEFORE:-}" ]; then
+  before=("${spire_cmd/#$spire/$SPIRE_BEFORE}")
+fi
+hyperfine -N -w 3 -r "${RUNS:-30}" --export-markdown "$work/result.md" "$spire_cmd" "${before[@]}" "$r_cmd"
 cat "$work/result.md"
