@@ -1,4 +1,5 @@
-//! Programme rules on plain values: identifiers (CPR, CVR), roles, validation.
+//! Programme rules on plain values: identifiers (CPR, CVR), roles, validation,
+//! one-time codes for two-factor log-in (`totp`, RFC 6238).
 //!
 //! Pure: no IO, no async, no SQL, no HTTP. Domain types are not `Serialize`;
 //! the web and store layers have their own transfer types.
@@ -8,6 +9,7 @@ pub mod cvr;
 pub mod eligibility;
 pub mod ids;
 pub mod role;
+pub mod totp;
 pub mod validation;
 
 pub use cpr::{Cpr, Gender, contains_cpr};

@@ -7,7 +7,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use spire_domain::TrialId;
 use spire_domain::{Benefit, Cpr, Readiness};
-use spire_store::evaluation::plan::AnalysisPlan;
+use spire_evaluation::plan::AnalysisPlan;
 use spire_store::{Db, Intake, NewTrial, Randomisation, Scope, ServerKey, TrialSettings};
 use spire_trial::Design;
 use std::collections::{BTreeMap, HashSet};

@@ -5,12 +5,11 @@
 
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::{Value, json};
+use spire_evaluation::outcomes::{Column, CsvText, Wanted};
 use spire_stats::ri::{RiDesign, RiOptions, multiple_outcome_test, randomization_test};
 use spire_stats::{
     Estimate, SeType, StatsError, TrialData, balance, dim, iv, lee, multiple, ols, power,
 };
-use spire_store::evaluation::outcomes::{CsvText, NotANumber, parse_number};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -247,11 +246,12 @@ fn execute(command: &StatsCommand) -> Result<Value, String> {
     match command {
         StatsCommand::Itt(a) => {
             let table = CsvTable::read(&a.data.data)?;
-            let (y, z) = (table.numbers(&a.outcome)?, table.numbers(&a.treatment)?);
-            let covariates = table.many_numbers(&a.covariates)?;
+            let names = [&a.outcome, &a.treatment].into_iter().chain(&a.covariates);
+            let (mut columns, strata) = table.columns(names, a.strata.as_deref())?;
+            let covariates = columns.split_off(2);
+            let (y, z) = (&columns[0], &columns[1]);
             let covariate_slices: Vec<&[f64]> = covariates.iter().map(Vec::as_slice).collect();
-            let strata = a.strata.as_deref().map(|s| table.strata(s)).transpose()?;
-            let mut data = TrialData::new(&y, &z).with_covariates(&covariate_slices);
+            let mut data = TrialData::new(y, z).with_covariates(&covariate_slices);
             if let Some((codes, _)) = &strata {
                 data = data.with_strata(codes);
             }
@@ -277,9 +277,9 @@ fn execute(command: &StatsCommand) -> Result<Value, String> {
         }
         StatsCommand::Dim(a) => {
             let table = CsvTable::read(&a.data.data)?;
-            let (y, z) = (table.numbers(&a.outcome)?, table.numbers(&a.treatment)?);
-            let blocks = a.blocks.as_deref().map(|s| table.strata(s)).transpose()?;
-            let mut data = TrialData::new(&y, &z);
+            let (columns, blocks) =
+                table.columns([&a.outcome, &a.treatment], a.blocks.as_deref())?;
+            let mut data = TrialData::new(&columns[0], &columns[1]);
             if let Some((codes, _)) = &blocks {
                 data = data.with_strata(codes);
             }
@@ -290,33 +290,33 @@ fn execute(command: &StatsCommand) -> Result<Value, String> {
         }
         StatsCommand::Iv(a) => {
             let table = CsvTable::read(&a.data.data)?;
-            let (y, z, d) = (
-                table.numbers(&a.outcome)?,
-                table.numbers(&a.instrument)?,
-                table.numbers(&a.takeup)?,
-            );
-            let covariates = table.many_numbers(&a.covariates)?;
+            let names = [&a.outcome, &a.instrument, &a.takeup]
+                .into_iter()
+                .chain(&a.covariates);
+            let (mut columns, strata) = table.columns(names, a.strata.as_deref())?;
+            let covariates = columns.split_off(3);
+            let (y, z, d) = (&columns[0], &columns[1], &columns[2]);
             let covariate_slices: Vec<&[f64]> = covariates.iter().map(Vec::as_slice).collect();
-            let strata = a.strata.as_deref().map(|s| table.strata(s)).transpose()?;
-            let mut data = TrialData::new(&y, &z).with_covariates(&covariate_slices);
+            let mut data = TrialData::new(y, z).with_covariates(&covariate_slices);
             if let Some((codes, _)) = &strata {
                 data = data.with_strata(codes);
             }
             let labels = strata.as_ref().map(|(_, labels)| labels.as_slice());
             let fit =
-                iv::iv_robust(&data, &d, a.se.into(), a.alpha).map_err(|e| explain(e, labels))?;
+                iv::iv_robust(&data, d, a.se.into(), a.alpha).map_err(|e| explain(e, labels))?;
             Ok(estimate_json(&fit.treatment(), fit.n, fit.n_dropped))
         }
         StatsCommand::Balance(a) => {
             let table = CsvTable::read(&a.data.data)?;
-            let z = table.numbers(&a.treatment)?;
-            let covariates = table.many_numbers(&a.covariates)?;
+            let names = std::iter::once(&a.treatment).chain(&a.covariates);
+            let (mut columns, strata) = table.columns(names, a.strata.as_deref())?;
+            let covariates = columns.split_off(1);
+            let z = &columns[0];
             let covariate_slices: Vec<&[f64]> = covariates.iter().map(Vec::as_slice).collect();
-            let strata = a.strata.as_deref().map(|s| table.strata(s)).transpose()?;
             let labels = strata.as_ref().map(|(_, labels)| labels.as_slice());
             let codes = strata.as_ref().map(|(codes, _)| codes.as_slice());
             let result = balance::balance_table(
-                &z,
+                z,
                 &covariate_slices,
                 codes,
                 RiDesign::WithinStrata,
@@ -379,12 +379,12 @@ fn execute(command: &StatsCommand) -> Result<Value, String> {
         }
         StatsCommand::RomanoWolf(a) => {
             let table = CsvTable::read(&a.data.data)?;
-            let outcomes = table.many_numbers(&a.outcomes)?;
+            let names = a.outcomes.iter().chain([&a.treatment]).chain(&a.covariates);
+            let (mut outcomes, strata) = table.columns(names, a.strata.as_deref())?;
+            let covariates = outcomes.split_off(a.outcomes.len() + 1);
+            let z = outcomes.pop().expect("the treatment column");
             let outcome_slices: Vec<&[f64]> = outcomes.iter().map(Vec::as_slice).collect();
-            let z = table.numbers(&a.treatment)?;
-            let covariates = table.many_numbers(&a.covariates)?;
             let covariate_slices: Vec<&[f64]> = covariates.iter().map(Vec::as_slice).collect();
-            let strata = a.strata.as_deref().map(|s| table.strata(s)).transpose()?;
             let labels = strata.as_ref().map(|(_, labels)| labels.as_slice());
             let codes = strata.as_ref().map(|(codes, _)| codes.as_slice());
             let options = RiOptions {
@@ -414,12 +414,9 @@ fn execute(command: &StatsCommand) -> Result<Value, String> {
         }
         StatsCommand::Lee(a) => {
             let table = CsvTable::read(&a.data.data)?;
-            let (y, z, o) = (
-                table.numbers(&a.outcome)?,
-                table.numbers(&a.treatment)?,
-                table.numbers(&a.observed)?,
-            );
-            let bounds = lee::lee_bounds(&y, &z, &o).map_err(|e| e.to_string())?;
+            let (columns, _) = table.columns([&a.outcome, &a.treatment, &a.observed], None)?;
+            let bounds = lee::lee_bounds(&columns[0], &columns[1], &columns[2])
+                .map_err(|e| e.to_string())?;
             Ok(json!({
                 "lower": bounds.lower,
                 "upper": bounds.upper,
@@ -521,87 +518,93 @@ fn format_number(x: f64) -> String {
     }
 }
 
-/// A CSV file read into text cells, with the separator and decimal mark detected.
+/// A CSV file's text and header, with the separator and decimal mark detected.
 struct CsvTable {
     path: PathBuf,
-    header: Vec<String>,
-    rows: Vec<csv::StringRecord>,
+    text: CsvText<'static>,
 }
+
+/// Numeric columns, and a column of labels as dense codes with the labels.
+type Columns = (Vec<Vec<f64>>, Option<(Vec<Option<u32>>, Vec<String>)>);
 
 impl CsvTable {
     /// Reads the file with the import's CSV rules (separator, decimal comma, BOM).
     fn read(path: &Path) -> Result<CsvTable, String> {
         let bytes =
             std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let text = CsvText::parse(&bytes).map_err(|line| {
-            format!(
-                "{}: line {line} does not have as many fields as the header",
-                path.display()
-            )
-        })?;
         Ok(CsvTable {
             path: path.to_path_buf(),
-            header: text.header,
-            rows: text.rows,
+            text: CsvText::from_vec(bytes),
         })
     }
 
     fn column_index(&self, name: &str) -> Result<usize, String> {
-        self.header.iter().position(|h| h == name).ok_or_else(|| {
+        let header = self.text.header();
+        header.iter().position(|h| h == name).ok_or_else(|| {
             format!(
                 "column `{name}` not found in {} (columns: {})",
                 self.path.display(),
-                self.header.join(", ")
+                header.join(", ")
             )
         })
     }
 
-    fn cells<'a>(&'a self, column: usize) -> impl Iterator<Item = &'a str> + 'a {
-        self.rows.iter().map(move |r| r.get(column).unwrap_or(""))
-    }
-
-    /// A numeric column; empty cells and `NA` are missing (NaN).
-    fn numbers(&self, name: &str) -> Result<Vec<f64>, String> {
-        let column = self.column_index(name)?;
-        self.cells(column)
-            .enumerate()
-            .map(|(row, cell)| {
-                parse_number(cell)
-                    .map(|value| value.unwrap_or(f64::NAN))
-                    .map_err(|NotANumber| {
-                        format!(
-                            "non-numeric value `{cell}` in column `{name}`, row {} (line {} of {})",
-                            row + 1,
-                            row + 2,
-                            self.path.display()
-                        )
-                    })
-            })
-            .collect()
-    }
-
-    fn many_numbers(&self, names: &[String]) -> Result<Vec<Vec<f64>>, String> {
-        names.iter().map(|name| self.numbers(name)).collect()
-    }
-
-    /// A stratum column of any labels: dense codes in label order, and the labels.
-    fn strata(&self, name: &str) -> Result<(Vec<Option<u32>>, Vec<String>), String> {
-        let column = self.column_index(name)?;
-        let present = |cell: &&str| !cell.is_empty() && !cell.eq_ignore_ascii_case("na");
-        let mut codes: BTreeMap<&str, u32> = self
-            .cells(column)
-            .filter(present)
-            .map(|cell| (cell, 0))
+    /// The named numeric columns (empty cells and `NA` are missing, NaN) and,
+    /// when named, a stratum column of any labels, in one pass over the rows.
+    /// The first problem is reported: a row not as wide as the header, then
+    /// in the order named a missing column or a cell that is not a number.
+    fn columns<'n>(
+        &self,
+        numbers: impl IntoIterator<Item = &'n String>,
+        labels: Option<&str>,
+    ) -> Result<Columns, String> {
+        let numbers: Vec<(&str, Result<usize, String>)> = numbers
+            .into_iter()
+            .map(|name| (name.as_str(), self.column_index(name)))
             .collect();
-        for (index, code) in codes.values_mut().enumerate() {
-            *code = index as u32;
+        let labels = labels.map(|name| self.column_index(name));
+        let wanted: Vec<Wanted> = numbers
+            .iter()
+            .filter_map(|(_, position)| position.as_ref().ok().map(|&p| Wanted::Numbers(p)))
+            .chain(labels.iter().flatten().map(|&p| Wanted::Labels(p)))
+            .collect();
+        let mut read = self
+            .text
+            .columns(&wanted)
+            .map_err(|line| {
+                format!(
+                    "{}: line {line} does not have as many fields as the header",
+                    self.path.display()
+                )
+            })?
+            .into_iter();
+        let mut columns = Vec::with_capacity(numbers.len());
+        for (name, position) in numbers {
+            position?;
+            match read.next() {
+                Some(Column::Numbers(Ok(values))) => columns.push(values),
+                Some(Column::Numbers(Err(bad))) => {
+                    return Err(format!(
+                        "non-numeric value `{}` in column `{name}`, row {} (line {} of {})",
+                        bad.cell,
+                        bad.row + 1,
+                        bad.line,
+                        self.path.display()
+                    ));
+                }
+                _ => unreachable!("a column of numbers for each found name"),
+            }
         }
-        let labels = codes.keys().map(|label| label.to_string()).collect();
-        Ok((
-            self.cells(column)
-                .map(|cell| codes.get(cell).copied())
-                .collect(),
-            labels,
-        ))
+        let labels = match labels {
+            None => None,
+            Some(position) => {
+                position?;
+                match read.next() {
+                    Some(Column::Labels { codes, labels }) => Some((codes, labels)),
+                    _ => unreachable!("a column of labels when named"),
+                }
+            }
+        };
+        Ok((columns, labels))
     }
 }

@@ -387,6 +387,20 @@ fn bad_input_gets_one_clear_line_and_exit_code_2() {
         &["--strata", "s"],
         "stratum `b` has units in only one arm",
     );
+    assert_bad_input(
+        "short-row-crlf",
+        "y,z\r\n1,0\r\n2\r\n3,1\r\n",
+        &[],
+        "line 3 does not have as many fields as the header",
+    );
+    // The first problem in the order the columns are named: the outcome's cell before the
+    // missing stratum column.
+    assert_bad_input(
+        "first-problem",
+        "y,z\n1,0\nx,1\n",
+        &["--strata", "s"],
+        "non-numeric value `x` in column `y`, row 2 (line 3",
+    );
     let collinear = "y,z,x\n1,0,0\n2,1,2\n3,0,0\n5,1,2\n2,0,0\n4,1,2\n";
     assert_bad_input(
         "singular",
@@ -394,4 +408,38 @@ fn bad_input_gets_one_clear_line_and_exit_code_2() {
         &["--covariates", "x"],
         "singular design",
     );
+}
+
+#[test]
+fn danish_excel_files_give_the_same_estimate() {
+    let data = fixture("data/unbalanced.csv");
+    let args = |path: &str| {
+        [
+            "itt",
+            "--data",
+            path,
+            "--outcome",
+            "y",
+            "--treatment",
+            "z",
+            "--covariates",
+            "x1",
+            "--strata",
+            "s",
+        ]
+        .map(str::to_string)
+    };
+    let plain = json_of(&args(data.to_str().unwrap()).each_ref().map(String::as_str));
+    // Semicolons, decimal commas, Windows line ends and a byte-order mark, as Danish Excel saves.
+    let text = std::fs::read_to_string(&data).unwrap();
+    let danish = format!(
+        "\u{feff}{}",
+        text.lines()
+            .map(|line| line.replace(',', ";").replace('.', ","))
+            .map(|line| line + "\r\n")
+            .collect::<String>()
+    );
+    let path = write_csv("danish", &danish);
+    let read = json_of(&args(path.to_str().unwrap()).each_ref().map(String::as_str));
+    assert_eq!(read, plain);
 }

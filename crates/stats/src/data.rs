@@ -1,7 +1,6 @@
 //! Input columns, complete-case selection, treatment validation and strata as dense groups.
 
 use crate::StatsError;
-use std::collections::BTreeMap;
 
 /// One trial dataset as equal-length columns. `NaN` marks a missing number, `None` a missing
 /// stratum. The treatment must be 0 (control) or 1 (programme arm).
@@ -54,24 +53,44 @@ impl Groups {
     }
 
     pub fn from_labels(labels: impl Iterator<Item = u32>) -> Groups {
-        let labels: Vec<u32> = labels.collect();
-        let mut dense: BTreeMap<u32, u32> = labels.iter().map(|&label| (label, 0)).collect();
-        for (index, slot) in dense.values_mut().enumerate() {
-            *slot = index as u32;
+        let mut of_unit: Vec<u32> = labels.collect();
+        let largest = of_unit.iter().copied().max().unwrap_or(0) as usize;
+        // Labels → dense numbers in label order: through a table indexed by
+        // label when the labels are small (strata codes are), else by a
+        // search in the sorted distinct labels.
+        let labels = if largest <= 4 * of_unit.len() + 1024 {
+            let mut table = vec![u32::MAX; largest + 1];
+            for &label in &of_unit {
+                table[label as usize] = 0;
+            }
+            let mut labels = Vec::new();
+            for (label, slot) in table.iter_mut().enumerate() {
+                if *slot == 0 {
+                    *slot = labels.len() as u32;
+                    labels.push(label as u32);
+                }
+            }
+            for label in &mut of_unit {
+                *label = table[*label as usize];
+            }
+            labels
+        } else {
+            let mut labels = of_unit.clone();
+            labels.sort_unstable();
+            labels.dedup();
+            for label in &mut of_unit {
+                *label = labels.binary_search(label).expect("a label of the data") as u32;
+            }
+            labels
+        };
+        let mut sizes = vec![0; labels.len()];
+        for &group in &of_unit {
+            sizes[group as usize] += 1;
         }
-        let mut sizes = vec![0; dense.len()];
-        let of_unit: Vec<u32> = labels
-            .iter()
-            .map(|label| {
-                let group = dense[label];
-                sizes[group as usize] += 1;
-                group
-            })
-            .collect();
         Groups {
             of_unit,
             sizes,
-            labels: dense.into_keys().collect(),
+            labels,
         }
     }
 
@@ -88,6 +107,14 @@ impl Groups {
             .zip(&self.sizes)
             .map(|(sum, &size)| sum / size as f64)
             .collect()
+    }
+
+    /// [`Groups::demean`] without a copy.
+    pub fn demean_in_place(&self, values: &mut [f64]) {
+        let means = self.means(values);
+        for (&group, value) in self.of_unit.iter().zip(values) {
+            *value -= means[group as usize];
+        }
     }
 
     /// Values minus their group mean: absorbs the group fixed effects.
@@ -232,6 +259,23 @@ mod tests {
             prepare(&data, &[]).unwrap_err(),
             StatsError::StratumWithOneArm { stratum: 9 }
         );
+    }
+
+    #[test]
+    fn groups_are_numbered_in_label_order_small_labels_or_large() {
+        for labels in [[5, 3, 5, 9], [u32::MAX, 3, u32::MAX, 9]] {
+            let groups = Groups::from_labels(labels.into_iter());
+            let mut sorted = labels.to_vec();
+            sorted.sort_unstable();
+            sorted.dedup();
+            let rank = |label| sorted.iter().position(|&l| l == label).unwrap() as u32;
+            assert_eq!(groups.of_unit, labels.map(rank));
+            assert_eq!(groups.labels, sorted);
+            assert_eq!(
+                groups.sizes,
+                [0, 1, 2].map(|g| labels.map(rank).iter().filter(|&&r| r == g).count())
+            );
+        }
     }
 
     #[test]

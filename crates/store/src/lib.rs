@@ -19,7 +19,6 @@ mod sqlite_scan;
 mod teams;
 #[doc(hidden)]
 pub mod testing;
-pub mod totp;
 mod trials;
 mod users;
 mod youth;
@@ -110,7 +109,7 @@ pub enum Error {
     Refused(String),
     /// An outcome file was refused; nothing of it was stored.
     #[error("{0}")]
-    Import(evaluation::outcomes::ImportProblem),
+    Import(spire_evaluation::outcomes::ImportProblem),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

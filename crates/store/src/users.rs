@@ -441,8 +441,8 @@ impl Db {
         &self,
         key: &ServerKey,
         user_id: i64,
-    ) -> Result<[u8; crate::totp::SECRET_BYTES]> {
-        let mut secret = [0u8; crate::totp::SECRET_BYTES];
+    ) -> Result<[u8; spire_domain::totp::SECRET_BYTES]> {
+        let mut secret = [0u8; spire_domain::totp::SECRET_BYTES];
         rand::RngCore::fill_bytes(&mut rand::rng(), &mut secret);
         let changed = on_db!(self, |pool| {
             sqlx::query(
@@ -513,7 +513,7 @@ impl Db {
                 return Ok(CodeOutcome::Blocked);
             }
             let secret = key.decrypt(TOTP_AAD, &sealed)?;
-            let outcome = match crate::totp::matching_step(&secret, code, now, last_step) {
+            let outcome = match spire_domain::totp::matching_step(&secret, code, now, last_step) {
                 Some(step) => {
                     sqlx::query(
                         "UPDATE users SET totp_last_step = $1, failed_logins = 0, last_failed_at = NULL, \

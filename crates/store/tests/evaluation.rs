@@ -4,11 +4,9 @@
 //! imports superseding older values, and the evidence tables append-only.
 
 use spire_domain::{Benefit, FieldError, Problem, Readiness, Role};
+use spire_evaluation::outcomes::ImportProblem;
+use spire_evaluation::plan::{AnalysisPlan, Estimator, Family, FixedEffects, PlannedOutcome};
 use spire_store::both_dbs;
-use spire_store::evaluation::outcomes::ImportProblem;
-use spire_store::evaluation::plan::{
-    AnalysisPlan, Estimator, Family, FixedEffects, PlannedOutcome,
-};
 use spire_store::testing::cpr;
 use spire_store::{
     Db, Error, Intake, NewTrial, NewUser, Randomisation, Scope, ServerKey, TrialSettings,

@@ -195,7 +195,7 @@ async fn story(db: Db) {
             .as_deref(),
         Some(secret.as_slice())
     );
-    let code = spire_store::totp::code_at(&secret, spire_store::now());
+    let code = spire_domain::totp::code_at(&secret, spire_store::now());
     assert_eq!(
         db.check_totp(&server_key, consultant_id, &code, true)
             .await

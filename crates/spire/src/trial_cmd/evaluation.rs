@@ -5,8 +5,8 @@
 use super::{TrialArgs, open_trial};
 use crate::Failure;
 use clap::Args;
-use spire_store::evaluation::analysis::evaluate;
-use spire_store::evaluation::plan::AnalysisPlan;
+use spire_evaluation::analysis::evaluate;
+use spire_evaluation::plan::AnalysisPlan;
 use spire_store::{Db, Scope};
 use std::path::PathBuf;
 

@@ -1,18 +1,14 @@
 //! The trial's evaluation: the locked pre-analysis plan, outcome imports keyed
-//! by study pseudonym, and the report. `plan`, `outcomes` and `analysis` are
-//! pure; this file holds the SQL.
-
-pub mod analysis;
-pub mod outcomes;
-pub mod plan;
+//! by study pseudonym, and the analysis dataset. The plan, the outcome-file
+//! reader and the report are the pure `spire-evaluation` crate; this file
+//! holds the SQL.
 
 use crate::crypto::ServerKey;
 use crate::{BeginWrite, Db, Error, Result, Scope, on_db};
-use analysis::{EvaluationData, Unit};
-use outcomes::{ImportProblem, read_outcome_file};
-use plan::AnalysisPlan;
-use spire_domain::TrialId;
-use spire_domain::{FieldError, Problem, Role};
+use spire_domain::{FieldError, Problem, Role, TrialId};
+use spire_evaluation::analysis::{EvaluationData, Unit};
+use spire_evaluation::outcomes::{ImportProblem, read_outcome_file};
+use spire_evaluation::plan::AnalysisPlan;
 use std::collections::HashMap;
 
 /// Who reads a trial's evaluation: the researchers and the programme office.

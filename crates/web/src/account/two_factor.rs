@@ -16,8 +16,8 @@ use axum::extract::rejection::FormRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
+use spire_domain::totp::{base32, otpauth_uri};
 use spire_store::CodeOutcome;
-use spire_store::totp::{base32, otpauth_uri};
 
 #[derive(Template)]
 #[template(path = "account/login_code.html")]

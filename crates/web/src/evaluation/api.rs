@@ -11,7 +11,7 @@ use axum::extract::{RawQuery, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use spire_domain::TrialId;
-use spire_store::evaluation::plan::AnalysisPlan;
+use spire_evaluation::plan::AnalysisPlan;
 use std::borrow::Cow;
 use utoipa::openapi::{RefOr, Schema};
 use utoipa::{OpenApi, PartialSchema, ToSchema};

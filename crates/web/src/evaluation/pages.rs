@@ -23,12 +23,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json};
 use spire_domain::TrialId;
 use spire_domain::{FieldError, Problem};
-use spire_store::evaluation::LockedPlan;
-use spire_store::evaluation::analysis::{EvaluationReport, evaluate};
-use spire_store::evaluation::outcomes::ImportProblem;
-use spire_store::evaluation::plan::{
+use spire_evaluation::analysis::{EvaluationReport, evaluate};
+use spire_evaluation::outcomes::ImportProblem;
+use spire_evaluation::plan::{
     AnalysisPlan, BASELINE_COVARIATES, Estimator, Family, FixedEffects, PlannedOutcome, SUBGROUPS,
 };
+use spire_store::evaluation::LockedPlan;
 use spire_store::{Consort, Scope, TrialOverview};
 
 type Pairs = Vec<(String, String)>;
@@ -204,7 +204,7 @@ fn analysis_from_query(plan: &AnalysisPlan, query: Option<&str>) -> Result<Analy
 }
 
 /// Why a number could not be computed, in the reader's language.
-fn problem_text(tr: Tr, problem: &spire_store::evaluation::analysis::Problem) -> String {
+fn problem_text(tr: Tr, problem: &spire_evaluation::analysis::Problem) -> String {
     tr.t(&format!(
         "evaluation-problem-{}",
         problem.code.replace('_', "-")
@@ -711,7 +711,7 @@ fn report_view(
             });
         }
         for s in &outcome.subgroups {
-            let with_interval = |e: &Option<spire_store::evaluation::analysis::EstimateSummary>| {
+            let with_interval = |e: &Option<spire_evaluation::analysis::EstimateSummary>| {
                 e.as_ref().map_or_else(
                     || "–".into(),
                     |e| {

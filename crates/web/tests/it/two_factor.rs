@@ -4,7 +4,7 @@
 
 use crate::support::{Browser, PASSWORD, Reply, TestApp};
 use axum::http::header;
-use spire_store::totp::code_at;
+use spire_domain::totp::code_at;
 use spire_web::{AppState, WebConfig};
 
 fn requiring(app: TestApp) -> TestApp {
@@ -76,7 +76,7 @@ async fn staff_set_up_and_then_use_a_one_time_code() {
         .replace(' ', "");
     assert_eq!(
         shown,
-        spire_store::totp::base32(&secret),
+        spire_domain::totp::base32(&secret),
         "the key to type in is the secret"
     );
 

@@ -4,7 +4,7 @@
 //! effect of participation (IV), Lee bounds where outcomes are missing and the
 //! planned subgroups. Pure: every number comes from `spire-stats`.
 
-use super::plan::{AnalysisPlan, Deviation, Estimator, Family, FixedEffects};
+use crate::plan::{AnalysisPlan, Deviation, Estimator, Family, FixedEffects};
 use serde::Serialize;
 use spire_stats::balance::{Imbalance, balance_table};
 use spire_stats::multiple::{Adjustment, adjust};
@@ -563,7 +563,7 @@ fn balance(
     strata: Option<&[Option<u32>]>,
     analysis: &AnalysisPlan,
 ) -> Balance {
-    let names = super::plan::BASELINE_COVARIATES;
+    let names = crate::plan::BASELINE_COVARIATES;
     let columns: Vec<Vec<f64>> = names
         .iter()
         .map(|name| data.units.iter().map(|u| u.covariate(name)).collect())

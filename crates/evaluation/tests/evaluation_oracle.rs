@@ -4,10 +4,8 @@
 //! 1e-8 relative. This checks the report's own wiring (arms, fixed effects,
 //! covariate coding, take-up, dropping missing outcomes), not only the crate.
 
-use spire_store::evaluation::analysis::{EstimateSummary, EvaluationData, Unit, evaluate};
-use spire_store::evaluation::plan::{
-    AnalysisPlan, Estimator, Family, FixedEffects, PlannedOutcome,
-};
+use spire_evaluation::analysis::{EstimateSummary, EvaluationData, Unit, evaluate};
+use spire_evaluation::plan::{AnalysisPlan, Estimator, Family, FixedEffects, PlannedOutcome};
 use std::collections::HashMap;
 
 const ORACLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oracle");
