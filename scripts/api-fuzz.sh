@@ -25,7 +25,7 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 status=0
-for login in ${SPIRE_FUZZ_LOGINS:-sagsbehandler.roskilde konsulent.roskilde teamleder.roskilde forsker admin}; do
+for login in ${SPIRE_FUZZ_LOGINS:-sagsbehandler.roskilde konsulent.roskilde teamleder.roskilde forsker programkontor admin}; do
   token=$("$spire" token create --db "$work/demo.db" --user "$login" --label fuzz)
   echo "== $login =="
   "$venv/bin/st" run "$root/crates/web/openapi.json" \

@@ -17,8 +17,62 @@ use utoipa::openapi::{RefOr, Schema};
 use utoipa::{OpenApi, PartialSchema, ToSchema};
 
 #[derive(OpenApi)]
-#[openapi(paths(api_evaluation, api_lock_plan, api_import_outcomes))]
+#[openapi(
+    paths(api_evaluation, api_lock_plan, api_import_outcomes),
+    components(schemas(super::pages::ConsortCounts))
+)]
 pub struct Api;
+
+/// A locked pre-analysis plan.
+#[derive(serde::Serialize, ToSchema)]
+#[schema(as = LockedPlan)]
+pub struct LockedPlanOut {
+    #[schema(value_type = AnalysisPlanSchema)]
+    pub plan: AnalysisPlan,
+    /// SHA-256 of the plan's canonical JSON, hex.
+    pub digest: String,
+    pub locked_by: String,
+    /// UTC unix seconds.
+    pub locked_at: i64,
+}
+
+impl From<spire_store::evaluation::LockedPlan> for LockedPlanOut {
+    fn from(locked: spire_store::evaluation::LockedPlan) -> LockedPlanOut {
+        LockedPlanOut {
+            plan: locked.plan,
+            digest: locked.digest,
+            locked_by: locked.locked_by,
+            locked_at: locked.locked_at,
+        }
+    }
+}
+
+/// One outcome file as imported (its SHA-256 is kept, not returned).
+#[derive(serde::Serialize, ToSchema)]
+#[schema(as = OutcomeImport)]
+pub struct OutcomeImportOut {
+    pub id: i64,
+    pub file_name: String,
+    pub row_count: i64,
+    /// The imported columns, comma-separated.
+    pub columns: String,
+    pub imported_by: String,
+    /// UTC unix seconds.
+    pub imported_at: i64,
+}
+
+impl From<spire_store::evaluation::OutcomeImport> for OutcomeImportOut {
+    fn from(import: spire_store::evaluation::OutcomeImport) -> OutcomeImportOut {
+        OutcomeImportOut {
+            id: import.id,
+            file_name: import.file_name,
+            row_count: import.row_count,
+            columns: import.columns,
+            imported_by: import.imported_by,
+            imported_at: import.imported_at,
+        }
+    }
+}
 
 /// The schemas of the evaluation's documents. Their Rust types live in the
 /// pure evaluation crate, which knows nothing of OpenAPI, so their schemas
@@ -56,8 +110,6 @@ macro_rules! hand_written_schema {
 }
 
 hand_written_schema!(AnalysisPlanSchema, "AnalysisPlan", []);
-hand_written_schema!(LockedPlanSchema, "LockedPlan", ["AnalysisPlan"]);
-hand_written_schema!(OutcomeImportSchema, "OutcomeImport", []);
 hand_written_schema!(EvaluationReportSchema, "EvaluationReport", ["Estimate"]);
 
 /// The evaluation report under the locked pre-analysis plan (researcher,
@@ -95,7 +147,7 @@ pub async fn api_evaluation(
     params(("id" = i64, Path, minimum = 1, description = "The trial's id (from GET /api/v1/trials)")),
     request_body = AnalysisPlanSchema,
     responses(
-        (status = 201, description = "Locked", body = LockedPlanSchema),
+        (status = 201, description = "Locked", body = LockedPlanOut),
         (status = 400, description = "The body is not a plan", body = ErrorBody),
         (status = 422, description = "A field is invalid, or a plan is already locked", body = InvalidBody),
     ))]
@@ -110,7 +162,7 @@ pub async fn api_lock_plan(
         .db()
         .lock_evaluation_plan(&caller.scope(), id, &plan)
         .await?;
-    Ok((StatusCode::CREATED, Json(locked)).into_response())
+    Ok((StatusCode::CREATED, Json(LockedPlanOut::from(locked))).into_response())
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
@@ -127,7 +179,7 @@ pub struct ImportQuery {
     params(("id" = i64, Path, minimum = 1, description = "The trial's id (from GET /api/v1/trials)"), ImportQuery),
     request_body(content = String, content_type = "text/csv"),
     responses(
-        (status = 201, description = "Imported", body = OutcomeImportSchema),
+        (status = 201, description = "Imported", body = OutcomeImportOut),
         (status = 400, description = "The body could not be read", body = ErrorBody),
         (status = 422, description = "The file was refused: the field `file` names the line and column (never the cell's content), or no plan is locked", body = InvalidBody),
     ))]
@@ -147,7 +199,9 @@ pub async fn api_import_outcomes(
         .import_outcomes(&caller.scope(), state.key(), id, &file_name, &body)
         .await
     {
-        Ok(import) => Ok((StatusCode::CREATED, Json(import)).into_response()),
+        Ok(import) => {
+            Ok((StatusCode::CREATED, Json(OutcomeImportOut::from(import))).into_response())
+        }
         Err(refused) => Err(refused.into()),
     }
 }

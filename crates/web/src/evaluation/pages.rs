@@ -258,7 +258,7 @@ pub struct EvaluationDocument {
     pub trial_name: String,
     pub generated_at: String,
     pub plan_locked_at: String,
-    pub consort: Consort,
+    pub consort: ConsortCounts,
     #[serde(flatten)]
     pub report: EvaluationReport,
 }
@@ -305,9 +305,44 @@ pub(super) async fn document(
         plan_locked_at: time::OffsetDateTime::from_unix_timestamp(locked.locked_at)
             .map(rfc3339)
             .unwrap_or_default(),
-        consort,
+        consort: consort.into(),
         report,
     })
+}
+
+/// The CONSORT flow's counts, as the evaluation document carries them.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = Consort)]
+pub struct ConsortCounts {
+    /// Distinct youth screened.
+    pub assessed: i64,
+    /// Screened, never randomised, not eligible at their last screening.
+    pub excluded: i64,
+    /// (reason code, youth) among the excluded.
+    pub excluded_by_reason: Vec<(String, i64)>,
+    /// Eligible at screening but not (yet) randomised.
+    pub eligible_not_randomised: i64,
+    pub randomised: i64,
+    pub programme: i64,
+    pub control: i64,
+    pub took_up: i64,
+    pub declined: i64,
+}
+
+impl From<Consort> for ConsortCounts {
+    fn from(c: Consort) -> ConsortCounts {
+        ConsortCounts {
+            assessed: c.assessed,
+            excluded: c.excluded,
+            excluded_by_reason: c.excluded_by_reason,
+            eligible_not_randomised: c.eligible_not_randomised,
+            randomised: c.randomised,
+            programme: c.programme,
+            control: c.control,
+            took_up: c.took_up,
+            declined: c.declined,
+        }
+    }
 }
 
 // ---------------------------------------------------------------- the page
