@@ -87,6 +87,7 @@ impl Modify for Shared {
                 let public = operation.security.as_ref().is_some_and(|s| {
                     serde_json::to_value(s).is_ok_and(|v| v == serde_json::json!([{}]))
                 });
+                let has_body = operation.request_body.is_some();
                 let responses = &mut operation.responses.responses;
                 if !public {
                     responses
@@ -94,6 +95,11 @@ impl Modify for Shared {
                         .or_insert_with(|| error("No or unknown bearer token").into());
                     responses.entry("404".into()).or_insert_with(|| {
                         error("Not found, or not visible to this user (another municipality, or a role that may not use this route)").into()
+                    });
+                }
+                if has_body {
+                    responses.entry("413".into()).or_insert_with(|| {
+                        error("The body is larger than this route takes").into()
                     });
                 }
                 responses.entry("503".into()).or_insert_with(|| {

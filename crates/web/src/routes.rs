@@ -9,6 +9,7 @@ use crate::http::state::AppState;
 use crate::ui::error_page::render_errors;
 use crate::{access_log, account, admin, companies, evaluation, programme, site, trials, youth};
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use spire_domain::Role;
 use std::sync::Arc;
 
@@ -44,6 +45,8 @@ pub(crate) fn build(state: AppState) -> Router {
     let mut router = Router::new();
     for Route { spec, handler } in table() {
         let path = spec.path;
+        // Extractors (JSON, forms) read no more than the route takes either.
+        let handler = handler.layer(DefaultBodyLimit::max(spec.body_limit));
         let guarded = handler.route_layer(axum::middleware::from_fn_with_state(
             GuardState {
                 app: state.clone(),

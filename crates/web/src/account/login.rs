@@ -3,7 +3,9 @@
 use crate::http::context::RequestContext;
 use crate::http::error::AppError;
 use crate::http::guard::session_user;
-use crate::http::session::{session_cookie_name, with_session_cookie, without_session_cookie};
+use crate::http::session::{
+    cookie, session_cookie_name, with_session_cookie, without_session_cookie,
+};
 use crate::http::state::AppState;
 use crate::i18n::Tr;
 use crate::ui::page::{PageCtx, render};
@@ -11,9 +13,9 @@ use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::extract::rejection::FormRejection;
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
 use spire_store::LoginOutcome;
 
@@ -28,11 +30,9 @@ pub struct LoginView {
 pub async fn login_page(
     State(state): State<AppState>,
     context: RequestContext,
-    jar: CookieJar,
+    headers: HeaderMap,
 ) -> Response {
-    let token = jar
-        .get(session_cookie_name(&state))
-        .map(|c| c.value().to_string());
+    let token = cookie(&headers, session_cookie_name(&state));
     // A complete session goes home; one waiting for its code may start over.
     if let Ok((Some(_), false)) = session_user(&state, token).await {
         return Redirect::to("/home").into_response();
@@ -57,12 +57,10 @@ pub struct LoginForm {
 pub async fn login_submit(
     State(state): State<AppState>,
     context: RequestContext,
-    jar: CookieJar,
+    headers: HeaderMap,
     form: Result<Form<LoginForm>, FormRejection>,
 ) -> Result<Response, AppError> {
-    let previous = jar
-        .get(session_cookie_name(&state))
-        .map(|c| c.value().to_string());
+    let previous = cookie(&headers, session_cookie_name(&state));
     let Form(form) = form?;
     let tr = Tr::new(context.lang);
     let login = form.login.trim().to_lowercase();
@@ -98,9 +96,12 @@ pub async fn login_submit(
     }
 }
 
-pub async fn logout(State(state): State<AppState>, jar: CookieJar) -> Result<Response, AppError> {
-    if let Some(token) = jar.get(session_cookie_name(&state)) {
-        state.db().delete_session(token.value()).await?;
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    if let Some(token) = cookie(&headers, session_cookie_name(&state)) {
+        state.db().delete_session(&token).await?;
     }
     Ok(without_session_cookie(&state))
 }

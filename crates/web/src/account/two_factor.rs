@@ -5,7 +5,7 @@
 use crate::http::access::TWO_FACTOR_PAGE;
 use crate::http::context::{Caller, CurrentUser};
 use crate::http::error::AppResult;
-use crate::http::session::{session_cookie_name, with_session_cookie};
+use crate::http::session::{cookie, session_cookie_name, with_session_cookie};
 use crate::http::state::AppState;
 use crate::i18n::Tr;
 use crate::ui::page::{PageCtx, render};
@@ -13,9 +13,9 @@ use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::extract::rejection::FormRejection;
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum_extra::extract::cookie::CookieJar;
 use spire_domain::totp::{base32, otpauth_uri};
 use spire_store::CodeOutcome;
 
@@ -54,14 +54,12 @@ pub async fn code_page(Caller { context, user }: Caller) -> Response {
 pub async fn code_submit(
     State(state): State<AppState>,
     Caller { context, user }: Caller,
-    jar: CookieJar,
+    headers: HeaderMap,
     form: Result<Form<CodeForm>, FormRejection>,
 ) -> AppResult<Response> {
     let tr = Tr::new(context.lang);
     let Form(CodeForm { code }) = form?;
-    let token = jar
-        .get(session_cookie_name(&state))
-        .map(|c| c.value().to_string());
+    let token = cookie(&headers, session_cookie_name(&state));
     let outcome = state
         .db()
         .check_totp(state.key(), user.user.id, &code, false)

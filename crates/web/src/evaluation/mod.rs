@@ -45,6 +45,7 @@ pub fn routes() -> Vec<Route> {
             "/api/v1/trials/{id}/evaluation/outcomes",
             Roles(RESEARCHER),
             api::api_import_outcomes,
-        ),
+        )
+        .upload(MAX_UPLOAD_BYTES),
     ]
 }

@@ -131,16 +131,38 @@ impl From<spire_store::Error> for AppError {
     }
 }
 
-impl From<axum::extract::rejection::FormRejection> for AppError {
-    fn from(_: axum::extract::rejection::FormRejection) -> AppError {
+/// A body an extractor could not read: too large (413) or malformed (400).
+fn unreadable(status: StatusCode) -> AppError {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError(ErrorKind::TooLarge)
+    } else {
         AppError(ErrorKind::BadRequest)
     }
 }
 
-impl From<axum::extract::rejection::JsonRejection> for AppError {
-    fn from(_: axum::extract::rejection::JsonRejection) -> AppError {
-        AppError(ErrorKind::BadRequest)
+impl From<axum::extract::rejection::FormRejection> for AppError {
+    fn from(rejection: axum::extract::rejection::FormRejection) -> AppError {
+        unreadable(rejection.status())
     }
+}
+
+impl From<axum::extract::rejection::JsonRejection> for AppError {
+    fn from(rejection: axum::extract::rejection::JsonRejection) -> AppError {
+        unreadable(rejection.status())
+    }
+}
+
+/// Whether reading a body failed because it was longer than the limit
+/// (rather than the client going away or sending a broken body).
+pub fn over_limit(error: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(error) = source {
+        if error.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = error.source();
+    }
+    false
 }
 
 pub type AppResult<T> = Result<T, AppError>;

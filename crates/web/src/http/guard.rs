@@ -4,7 +4,7 @@
 
 use super::access::{Access, NavLink, RouteSpec, TWO_FACTOR_PAGE};
 use super::context::CurrentUser;
-use super::error::{AppError, ErrorKind};
+use super::error::{AppError, ErrorKind, over_limit};
 use super::multipart;
 use super::session::{cookie, session_cookie_name};
 use super::state::AppState;
@@ -231,9 +231,14 @@ async fn check_csrf(request: Request, expected: &str, limit: usize) -> Result<Re
     let (parts, body) = request.into_parts();
     // Only the route's own limit is ever buffered: an upload-sized body sent
     // to any other form is refused here.
-    let bytes = axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| AppError(ErrorKind::TooLarge).into_response())?;
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|error| {
+        let kind = if over_limit(&error) {
+            ErrorKind::TooLarge
+        } else {
+            ErrorKind::BadRequest
+        };
+        AppError(kind).into_response()
+    })?;
     let form_token = match &boundary {
         Some(boundary) => multipart::parts(bytes.clone(), boundary)
             .await

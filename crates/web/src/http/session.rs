@@ -1,14 +1,22 @@
 //! Cookies: the session cookie and reading cookies (axum-extra's cookie jar).
 
 use super::state::AppState;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 
-/// The value of the named cookie.
+/// The value of the named cookie: the first one sent. Browsers send the
+/// most specific and oldest first, so a cookie of the same name planted
+/// later (say from a sibling subdomain, where there is no `__Host-` prefix)
+/// does not replace the session (a cookie jar would keep the last).
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    CookieJar::from_headers(headers)
-        .get(name)
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == name)
         .map(|cookie| cookie.value().to_string())
 }
 

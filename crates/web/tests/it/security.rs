@@ -238,3 +238,56 @@ async fn each_route_reads_no_more_body_than_it_takes() {
     assert_ne!(upload.status, 413);
     assert_ne!(upload.status, 400, "the CSRF token was found in the upload");
 }
+
+/// The log-in form and the JSON API are bounded too: a 1 MB body is refused
+/// with 413 before it is parsed (the API says so in its error body).
+#[tokio::test]
+async fn public_forms_and_the_api_are_bounded_too() {
+    let app = TestApp::new().await;
+    let huge = "x".repeat(1 << 20);
+    let login = Request::post("/login")
+        .header("host", "localhost")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(format!("login=a&password={huge}")))
+        .unwrap();
+    assert_eq!(app.send(login).await.status, 413);
+    let token = app.token("consultant.roskilde").await;
+    let reply = app
+        .api(
+            "POST",
+            "/api/v1/youth",
+            Some(&token),
+            Some(serde_json::json!({ "first_name": huge })),
+            "en",
+        )
+        .await;
+    assert_eq!(reply.status, 413);
+    assert_eq!(reply.json()["error"], "too_large");
+}
+
+/// Two session cookies of the same name: the first one sent counts (the
+/// browser's own, sent before one planted later), as before the cookie jar.
+#[tokio::test]
+async fn the_first_session_cookie_sent_is_the_one_that_counts() {
+    let app = TestApp::new().await;
+    let browser = app.browser("consultant.roskilde").await;
+    let home = |cookies: String| {
+        Request::get("/home")
+            .header("host", "localhost")
+            .header("cookie", cookies)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let first = app
+        .send(home(format!("{}; spire_session=planted", browser.cookie)))
+        .await;
+    assert_eq!(first.status, 200, "the real session, sent first, counts");
+    let second = app
+        .send(home(format!("spire_session=planted; {}", browser.cookie)))
+        .await;
+    assert_eq!(
+        second.status, 303,
+        "a planted cookie sent first is not skipped over"
+    );
+    assert_eq!(second.location(), "/login");
+}
