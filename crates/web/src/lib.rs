@@ -22,12 +22,11 @@ mod site;
 mod trials;
 mod youth;
 
-mod api_doc;
 mod routes;
 
-pub use api_doc::document_json as openapi_document;
 pub use http::access::{Access, NavLink, RouteSpec, menu_for};
 pub use http::state::{AppState, WebConfig};
+pub use routes::document_json as openapi_document;
 pub use routes::route_specs;
 
 /// The whole application.

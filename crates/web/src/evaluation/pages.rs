@@ -972,7 +972,7 @@ async fn page_view(
         ctx: PageCtx::for_user(tr, user, &format!("/trials/{trial_id}/evaluation")),
         may_write: user.user.role() == spire_domain::Role::Researcher,
         generated: tr.datetime(time::OffsetDateTime::now_utc().unix_timestamp()),
-        flow: crate::trials::pages::consort_svg(tr, &consort),
+        flow: crate::trials::consort::consort_svg(tr, &consort),
         plan: locked.as_ref().map(|l| plan_summary(tr, l)),
         plan_form: match input.typed {
             Some(pairs) => PlanForm::typed(tr, pairs),

@@ -13,7 +13,7 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use serde::Deserialize;
 
 /// The OpenAPI document of `/api/v1`, generated from the API's types by
-/// `api_doc` and committed (a test fails when the two differ).
+/// `routes.rs` and committed (a test fails when the two differ).
 pub const OPENAPI_DOCUMENT: &str = include_str!("../../openapi.json");
 
 #[derive(utoipa::OpenApi)]

@@ -2,8 +2,12 @@
 //! the draw and its receipt), take-up, annotations and the trial's page.
 
 pub mod api;
+pub mod consort;
+pub mod intake;
+pub mod labels;
 pub mod pages;
 pub mod setup;
+pub mod take_up;
 
 use crate::http::access::roles::{INTAKE, PROGRAMME_OFFICE, TRIAL_LIST, TRIAL_OFFICE};
 use crate::http::access::{Access::*, Route};
@@ -23,25 +27,29 @@ pub fn routes() -> Vec<Route> {
             Roles(PROGRAMME_OFFICE),
             pages::annotate,
         ),
-        Route::get("/trials/{id}/intake", Roles(INTAKE), pages::intake_form),
-        Route::post("/trials/{id}/intake", Roles(INTAKE), pages::intake_screen),
+        Route::get("/trials/{id}/intake", Roles(INTAKE), intake::intake_form),
+        Route::post("/trials/{id}/intake", Roles(INTAKE), intake::intake_screen),
         Route::post(
             "/trials/{id}/intake/confirm",
             Roles(INTAKE),
-            pages::intake_confirm,
+            intake::intake_confirm,
         ),
         Route::post(
             "/trials/{id}/intake/edit",
             Roles(INTAKE),
-            pages::intake_edit,
+            intake::intake_edit,
         ),
         Route::get(
             "/trials/{id}/allocations/{allocation}",
             Roles(INTAKE),
-            pages::receipt_page,
+            intake::receipt_page,
         ),
-        Route::get("/trials/{id}/take-up", Roles(INTAKE), pages::take_up_list),
-        Route::post("/trials/{id}/take-up", Roles(INTAKE), pages::take_up_record),
+        Route::get("/trials/{id}/take-up", Roles(INTAKE), take_up::take_up_list),
+        Route::post(
+            "/trials/{id}/take-up",
+            Roles(INTAKE),
+            take_up::take_up_record,
+        ),
         Route::api_get("/api/v1/trials", Roles(TRIAL_LIST), api::trials),
         Route::api_post(
             "/api/v1/trials/{id}/randomizations",

@@ -291,7 +291,7 @@ async fn view(
         factors: options(
             BUILT_IN_FACTORS
                 .iter()
-                .map(|f| (f.to_string(), super::pages::factor_label(tr, f)))
+                .map(|f| (f.to_string(), super::labels::factor_label(tr, f)))
                 .collect(),
             chosen(
                 |f| TrialForm::trimmed(&f.factors),

@@ -82,3 +82,24 @@ impl FieldMessages {
         self.0.is_empty()
     }
 }
+
+/// The CPR number (never written back into the page) and the name: the first
+/// fields of every form that registers or screens a young person.
+pub fn person_fields(
+    tr: Tr,
+    first_name: &str,
+    last_name: &str,
+    messages: &FieldMessages,
+) -> [FormField; 3] {
+    [
+        FormField::new(tr, "cpr", "text", "", messages)
+            .required()
+            .hint(tr.t("hint-cpr")),
+        FormField::new(tr, "first_name", "text", first_name, messages)
+            .required()
+            .autocomplete("given-name"),
+        FormField::new(tr, "last_name", "text", last_name, messages)
+            .required()
+            .autocomplete("family-name"),
+    ]
+}

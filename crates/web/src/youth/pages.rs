@@ -9,7 +9,7 @@ use crate::http::params;
 use crate::http::state::AppState;
 use crate::i18n::{Arg, Tr};
 use crate::ui::create_form::CreatePage;
-use crate::ui::fields::{FieldMessages, FormField};
+use crate::ui::fields::{FieldMessages, FormField, person_fields};
 use crate::ui::page::{PageCtx, page_ctx, render};
 use askama::Template;
 use axum::Form;
@@ -311,22 +311,19 @@ pub async fn my_portfolio(
 }
 
 fn youth_form_fields(tr: Tr, form: &YouthForm, messages: &FieldMessages) -> Vec<FormField> {
-    vec![
-        // The CPR value is never written back into the page.
-        FormField::new(tr, "cpr", "text", "", messages)
-            .required()
-            .hint(tr.t("hint-cpr")),
-        FormField::new(tr, "first_name", "text", &form.first_name, messages)
-            .required()
-            .autocomplete("given-name"),
-        FormField::new(tr, "last_name", "text", &form.last_name, messages)
-            .required()
-            .autocomplete("family-name"),
+    let mut fields = Vec::from(person_fields(
+        tr,
+        &form.first_name,
+        &form.last_name,
+        messages,
+    ));
+    fields.extend([
         FormField::new(tr, "phone", "tel", &form.phone, messages).autocomplete("tel"),
         FormField::new(tr, "email", "email", &form.email, messages).autocomplete("email"),
         FormField::new(tr, "interests", "text", &form.interests, messages).hint(tr.t("hint-tags")),
         FormField::new(tr, "strengths", "text", &form.strengths, messages).hint(tr.t("hint-tags")),
-    ]
+    ]);
+    fields
 }
 
 const NEW_YOUTH: CreatePage = CreatePage {
