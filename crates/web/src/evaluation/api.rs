@@ -1,7 +1,7 @@
 //! The evaluation through the API: the report, locking the plan, importing
 //! an outcome file.
 
-use super::pages::{EvaluationDocument, document};
+use super::report::{EvaluationDocument, document};
 use crate::http::context::{Caller, PathId};
 use crate::http::error::{AppError, AppResult, ErrorBody, ErrorKind, InvalidBody};
 use crate::http::multipart;
@@ -19,7 +19,7 @@ use utoipa::{OpenApi, PartialSchema, ToSchema};
 #[derive(OpenApi)]
 #[openapi(
     paths(api_evaluation, api_lock_plan, api_import_outcomes),
-    components(schemas(super::pages::ConsortCounts))
+    components(schemas(super::report::ConsortCounts))
 )]
 pub struct Api;
 

@@ -3,6 +3,8 @@
 
 pub mod api;
 pub mod pages;
+pub mod plan_form;
+pub mod report;
 
 use crate::http::access::roles::{RESEARCHER, TRIAL_OFFICE};
 use crate::http::access::{Access::*, Route};
