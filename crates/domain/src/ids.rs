@@ -48,6 +48,18 @@ id!(
     /// One allocation in a trial's ledger.
     AllocationId
 );
+id!(
+    /// A youth's course (forløb) in the programme.
+    CourseId
+);
+id!(
+    /// One internship (praktik).
+    InternshipId
+);
+id!(
+    /// A task on someone's list.
+    TaskId
+);
 
 #[cfg(test)]
 mod tests {

@@ -52,6 +52,20 @@ pub enum Problem {
     TargetRange,
     RatioRange,
     ContainsCpr,
+    TransitionNotAllowed,
+    HoursOverLimit,
+    EndBeforeStart,
+    OverLegalLimit,
+    OverExtendedLimit,
+    ExtensionNotLater,
+    DateInvalid,
+    OverlapsInternship,
+    UnknownCompany,
+    UnknownContact,
+    CourseAlreadyOpen,
+    NoOpenCourse,
+    UnknownChoice,
+    ProgressAlreadyRecorded,
 }
 
 impl Problem {
@@ -105,20 +119,46 @@ impl Problem {
             Problem::TargetRange => "err-target-range",
             Problem::RatioRange => "err-ratio-range",
             Problem::ContainsCpr => "err-contains-cpr",
+            Problem::TransitionNotAllowed => "err-transition-not-allowed",
+            Problem::HoursOverLimit => "err-hours-over-limit",
+            Problem::EndBeforeStart => "err-end-before-start",
+            Problem::OverLegalLimit => "err-over-legal-limit",
+            Problem::OverExtendedLimit => "err-over-extended-limit",
+            Problem::ExtensionNotLater => "err-extension-not-later",
+            Problem::DateInvalid => "err-date-invalid",
+            Problem::OverlapsInternship => "err-overlaps-internship",
+            Problem::UnknownCompany => "err-unknown-company",
+            Problem::UnknownContact => "err-unknown-contact",
+            Problem::CourseAlreadyOpen => "err-course-already-open",
+            Problem::NoOpenCourse => "err-no-open-course",
+            Problem::UnknownChoice => "err-unknown-choice",
+            Problem::ProgressAlreadyRecorded => "err-progress-already-recorded",
         }
     }
 }
 
-/// A refused field: which field, and why.
+/// A refused field: which field, why, and the numbers the message needs
+/// (a limit, the value given), as Fluent arguments.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     pub field: &'static str,
     pub problem: Problem,
+    pub args: Vec<(&'static str, i64)>,
 }
 
 impl FieldError {
     pub fn new(field: &'static str, problem: Problem) -> Self {
-        FieldError { field, problem }
+        FieldError {
+            field,
+            problem,
+            args: Vec::new(),
+        }
+    }
+
+    /// Adds a number the message shows, e.g. the legal limit in weeks.
+    pub fn with(mut self, name: &'static str, value: i64) -> Self {
+        self.args.push((name, value));
+        self
     }
 }
 

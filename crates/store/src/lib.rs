@@ -8,8 +8,10 @@
 
 mod access_log;
 mod companies;
+mod courses;
 pub mod crypto;
 pub mod evaluation;
+mod internships;
 mod migrate;
 mod municipalities;
 mod scope;
@@ -25,7 +27,12 @@ mod youth;
 
 pub use access_log::{AccessAction, AccessLogEntry, AccessLogQuery, MIN_ACCESS_LOG_RETENTION_DAYS};
 pub use companies::{CompanyContactRow, CompanyRow, NewCompany};
+pub use courses::{
+    ConsultantLoad, ConsultantWeek, CourseRow, FollowUpRow, NoteRow, PROGRESS_MEASURES,
+    PortfolioEntry, ProgressRow, TeamOverview, WeekItem, WeekYouth,
+};
 pub use crypto::ServerKey;
+pub use internships::{InternshipEvent, InternshipRow, NewInternship, ProgrammeRules};
 pub use municipalities::{MunicipalityOverview, MunicipalityRow};
 pub use scope::{Purpose, Scope};
 pub use teams::{NewTeamMember, TeamMemberRow};
@@ -93,6 +100,9 @@ pub enum Error {
     NotFound,
     #[error("{0:?}")]
     Invalid(spire_domain::FieldError),
+    /// Several fields refused at once (a form with more than one problem).
+    #[error("{0:?}")]
+    InvalidFields(Vec<spire_domain::FieldError>),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("the database is not safe to use: {0}")]

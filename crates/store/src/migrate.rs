@@ -30,6 +30,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_two_factor.sql"),
         postgres: include_str!("../migrations/postgres/0004_two_factor.sql"),
     },
+    Migration {
+        version: 5,
+        sqlite: include_str!("../migrations/sqlite/0005_programme.sql"),
+        postgres: include_str!("../migrations/postgres/0005_programme.sql"),
+    },
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

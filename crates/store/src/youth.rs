@@ -62,6 +62,23 @@ macro_rules! youth_sql {
 pub(crate) const VISIBLE_ID_SQL: &str = "SELECT y.id FROM youth y WHERE y.id = $1 AND y.municipality_code = $2 \
      AND (CAST($3 AS BIGINT) IS NULL OR y.created_by = $3) AND (CAST($4 AS BIGINT) IS NULL OR y.user_id = $4)";
 
+/// Stops with `NotFound` unless the scope may see youth `$id` (inside a
+/// transaction, before anything is read or written about them).
+macro_rules! require_visible_youth {
+    ($conn:expr, $scope:expr, $id:expr) => {{
+        let visibility = $scope.youth_visibility();
+        sqlx::query_scalar::<_, i64>($crate::youth::VISIBLE_ID_SQL)
+            .bind($id)
+            .bind(visibility.municipality)
+            .bind(visibility.created_by)
+            .bind(visibility.own_user)
+            .fetch_optional($conn)
+            .await?
+            .ok_or($crate::Error::NotFound)?
+    }};
+}
+pub(crate) use require_visible_youth;
+
 const GET_SQL: &str = youth_sql!(
     "WHERE y.id = $1 AND y.municipality_code = $2 ",
     "AND (CAST($3 AS BIGINT) IS NULL OR y.created_by = $3) AND (CAST($4 AS BIGINT) IS NULL OR y.user_id = $4)"

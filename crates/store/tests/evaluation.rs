@@ -138,7 +138,8 @@ async fn story(db: Db) {
         refused,
         Err(Error::Invalid(FieldError {
             field: "plan",
-            problem: Problem::PlanNotLocked
+            problem: Problem::PlanNotLocked,
+            ..
         }))
     ));
 
@@ -148,7 +149,8 @@ async fn story(db: Db) {
         db.lock_evaluation_plan(&researcher, trial_id, &bad).await,
         Err(Error::Invalid(FieldError {
             field: "outcomes",
-            problem: Problem::OutcomeHorizon
+            problem: Problem::OutcomeHorizon,
+            ..
         }))
     ));
     let locked = db
@@ -171,7 +173,8 @@ async fn story(db: Db) {
             .await,
         Err(Error::Invalid(FieldError {
             field: "plan",
-            problem: Problem::PlanAlreadyLocked
+            problem: Problem::PlanAlreadyLocked,
+            ..
         }))
     ));
     assert_eq!(

@@ -198,6 +198,20 @@ async fn story(db: Db) {
         )
         .await;
     assert!(youth.is_ok(), "the youth is registered in the municipality");
+    // The accepted offer opened the youth's course in the trial, with the
+    // readiness recorded at intake.
+    let consultant_id = db
+        .create_user(&user("consultant.265", Role::Consultant, Some(265)))
+        .await
+        .unwrap();
+    let consultant = Scope::new(consultant_id, Role::Consultant, Some(265), "test");
+    let (course, _) = db
+        .course(&consultant, spire_domain::YouthId::new(youth_id.unwrap()))
+        .await
+        .unwrap()
+        .expect("a course");
+    assert!(course.in_trial);
+    assert_eq!(course.readiness, "aktivitetsparat");
     match db
         .record_take_up(
             roskilde,

@@ -158,12 +158,22 @@ impl Tr {
             .unwrap_or_default()
     }
 
+    /// Why a field was refused, with the numbers the message needs.
+    pub fn problem(&self, error: &spire_domain::FieldError) -> String {
+        let args: Vec<(&'static str, Arg)> = error
+            .args
+            .iter()
+            .map(|(name, value)| (*name, Arg::Number(*value)))
+            .collect();
+        self.t_args(error.problem.message_id(), &args)
+    }
+
     /// A refused field as one line: "Field: why".
     pub fn field_error(&self, error: &spire_domain::FieldError) -> String {
         format!(
             "{}: {}",
             self.t(&format!("field-{}", error.field.replace('_', "-"))),
-            self.t(error.problem.message_id())
+            self.problem(error)
         )
     }
 

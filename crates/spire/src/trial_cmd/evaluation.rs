@@ -69,7 +69,7 @@ fn refused(login: &str, error: spire_store::Error) -> Failure {
         spire_store::Error::Invalid(field) => Failure::BadInput(format!(
             "{}: {}",
             field.field,
-            spire_web::i18n::Tr::new(spire_web::i18n::Lang::En).t(field.problem.message_id())
+            spire_web::i18n::Tr::new(spire_web::i18n::Lang::En).problem(&field)
         )),
         spire_store::Error::Import(problem) => Failure::BadInput(format!("--file: {problem}")),
         other => other.into(),

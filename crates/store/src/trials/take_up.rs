@@ -66,8 +66,8 @@ impl Db {
         let now = crate::now();
         on_db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let allocation: Option<(i64, Vec<u8>, Vec<u8>, String, String)> = sqlx::query_as(
-                "SELECT l.ledger_index, b.subject, b.cpr_ciphertext, b.first_name, b.last_name \
+            let allocation: Option<(i64, Vec<u8>, Vec<u8>, String, String, String)> = sqlx::query_as(
+                "SELECT l.ledger_index, b.subject, b.cpr_ciphertext, b.first_name, b.last_name, b.baseline \
                  FROM trial_ledger l JOIN trial_baselines b ON b.ledger_id = l.id \
                  WHERE l.trial_id = $1 AND l.id = $2 AND l.municipality_code = $3 AND l.arm = 'programme'",
             )
@@ -77,7 +77,7 @@ impl Db {
             .fetch_optional(&mut *tx)
             .await?;
             // Control-arm youth get no offer; another municipality's are not visible.
-            let (ledger_index, subject, cpr_ciphertext, first_name, last_name) =
+            let (ledger_index, subject, cpr_ciphertext, first_name, last_name, baseline) =
                 allocation.ok_or(Error::NotFound)?;
             sqlx::query(
                 "INSERT INTO trial_take_up (trial_id, ledger_index, accepted, decided_on, recorded_by, recorded_at) \
@@ -113,6 +113,40 @@ impl Db {
                 .bind(now)
                 .fetch_optional(&mut *tx)
                 .await?;
+                // The accepted offer starts the course (in the trial), with
+                // the readiness recorded at intake; a youth who already has an
+                // open course keeps it.
+                let youth: Option<i64> =
+                    match youth_id {
+                        Some(id) => Some(id),
+                        None => sqlx::query_scalar(
+                            "SELECT id FROM youth WHERE cpr_lookup = $1 AND municipality_code = $2",
+                        )
+                        .bind(&subject)
+                        .bind(municipality)
+                        .fetch_optional(&mut *tx)
+                        .await?,
+                    };
+                let readiness = serde_json::from_str::<serde_json::Value>(&baseline)
+                    .ok()
+                    .and_then(|b| b.get("readiness")?.as_str().map(str::to_string))
+                    .unwrap_or_else(|| "jobparat".to_string());
+                if let Some(youth) = youth {
+                    sqlx::query(
+                    "INSERT INTO courses (municipality_code, youth_id, in_trial, trial_id, readiness, start_date, \
+                     created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+                )
+                .bind(municipality)
+                .bind(youth)
+                .bind(true)
+                .bind(trial_id)
+                .bind(&readiness)
+                .bind(decided_on.to_string())
+                .bind(scope.user_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                }
             }
             log_access!(
                 &mut *tx,

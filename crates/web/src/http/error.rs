@@ -111,6 +111,7 @@ impl From<spire_store::Error> for AppError {
         match err {
             spire_store::Error::NotFound => AppError(ErrorKind::NotFound),
             spire_store::Error::Invalid(field) => AppError(ErrorKind::Invalid(vec![field])),
+            spire_store::Error::InvalidFields(fields) => AppError(ErrorKind::Invalid(fields)),
             spire_store::Error::Import(problem) => {
                 let (message_id, args) = problem.message();
                 AppError(ErrorKind::Refused(Refusal {

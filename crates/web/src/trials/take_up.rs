@@ -183,7 +183,7 @@ pub async fn take_up_record(
         Err(spire_store::Error::Invalid(field)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             None,
-            Some(tr.t(field.problem.message_id())),
+            Some(tr.problem(&field)),
         ),
         Err(other) => return Err(other.into()),
     };

@@ -59,7 +59,7 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
             ErrorKind::Invalid(fields) => invalid(
                 fields
                     .iter()
-                    .map(|f| (f.field.to_string(), tr.t(f.problem.message_id())))
+                    .map(|f| (f.field.to_string(), tr.problem(f)))
                     .collect(),
             ),
             ErrorKind::Refused(refusal) => invalid(BTreeMap::from([(

@@ -68,8 +68,7 @@ impl FieldMessages {
     pub fn from_errors(tr: Tr, errors: &[spire_domain::FieldError]) -> FieldMessages {
         let mut map = BTreeMap::new();
         for error in errors {
-            map.entry(error.field)
-                .or_insert_with(|| tr.t(error.problem.message_id()));
+            map.entry(error.field).or_insert_with(|| tr.problem(error));
         }
         FieldMessages(map)
     }
