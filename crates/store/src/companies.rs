@@ -124,6 +124,26 @@ impl Db {
         })
     }
 
+    /// Every contact person of the companies the scope can see: (contact id,
+    /// company id, company name, contact name), for choosing one in a form.
+    pub async fn company_contacts(&self, scope: &Scope) -> Result<Vec<(i64, i64, String, String)>> {
+        if !scope.sees_companies() {
+            return Ok(Vec::new());
+        }
+        let limit_to = company_limit(self, scope).await?;
+        on_db!(self, |pool| {
+            Ok(sqlx::query_as(
+                "SELECT k.id, c.id, c.name, k.name FROM company_contacts k JOIN companies c ON c.id = k.company_id \
+                 WHERE c.municipality_code = $1 AND (CAST($2 AS BIGINT) IS NULL OR c.id = $2) \
+                 ORDER BY c.name, k.name, k.id LIMIT 2000",
+            )
+            .bind(scope.municipality)
+            .bind(limit_to)
+            .fetch_all(pool)
+            .await?)
+        })
+    }
+
     /// Adds a company to the scope's municipality; the CVR is unique there.
     pub async fn create_company(&self, scope: &Scope, company: &NewCompany) -> Result<CompanyId> {
         let Some(municipality) = scope

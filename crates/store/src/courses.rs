@@ -141,6 +141,16 @@ const COURSE_SQL: &str = "SELECT id, youth_id, in_trial, readiness, start_date, 
      FROM courses WHERE youth_id = $1 ORDER BY exit_date IS NULL DESC, id DESC LIMIT 1";
 
 impl Db {
+    /// Whether the scope may see this youth at all: checked before a request
+    /// is parsed, so another municipality's id answers "not found" whatever
+    /// was sent. Reads no personal data, so nothing is logged.
+    pub async fn require_youth_visible(&self, scope: &Scope, youth: YouthId) -> Result<()> {
+        on_db!(self, |pool| {
+            crate::youth::require_visible_youth!(pool, scope, youth.get());
+            Ok(())
+        })
+    }
+
     /// Opens a course for a youth outside the trial (marked so, and never
     /// part of its analysis). One open course per youth.
     pub async fn open_course(
@@ -333,7 +343,7 @@ impl Db {
         })
     }
 
-    /// Marks a task of the municipality done.
+    /// Marks a task of the municipality done (again is no change).
     pub async fn complete_task(&self, scope: &Scope, task: TaskId) -> Result<()> {
         if !scope.role.is_programme_staff() {
             return Err(Error::NotFound);
@@ -349,7 +359,16 @@ impl Db {
             .execute(pool)
             .await?;
             if done.rows_affected() == 0 {
-                return Err(Error::NotFound);
+                // Done already (a second click, a reload) is fine; another
+                // municipality's or an unknown task is not found.
+                let exists: Option<i64> = sqlx::query_scalar(
+                    "SELECT id FROM tasks WHERE id = $1 AND municipality_code = $2",
+                )
+                .bind(task.get())
+                .bind(scope.municipality)
+                .fetch_optional(pool)
+                .await?;
+                exists.ok_or(Error::NotFound)?;
             }
             Ok(())
         })

@@ -41,10 +41,14 @@ pub struct InternshipEvent {
     pub kind: String,
     /// From when a function applies; the new end of an extension.
     pub effective_date: Option<String>,
-    /// The function, the reason, the new status or the note.
+    /// The new function, end date or status (`interrupted:youth`,
+    /// `converted:job`), or the check-in note.
     pub detail: String,
-    /// The function or end date before the change.
+    /// The function, end date or status before the change.
     pub previous: Option<String>,
+    /// Why: an extension's or an interruption's reason.
+    pub reason: Option<String>,
+    /// Who decided an extension.
     pub decided_by: Option<String>,
     pub recorded_by_name: String,
     pub recorded_at: i64,
@@ -93,11 +97,11 @@ const GET_SQL: &str = internship_sql!("AND i.id = $4");
 const BY_YOUTH_SQL: &str =
     internship_sql!("AND i.youth_id = $4 ORDER BY i.start_date DESC, i.id DESC");
 const BY_COMPANY_SQL: &str = internship_sql!("ORDER BY i.start_date DESC, i.id DESC LIMIT 500");
-const EVENTS_SQL: &str = "SELECT e.id, e.kind, e.effective_date, e.detail, e.previous, e.decided_by, \
+const EVENTS_SQL: &str = "SELECT e.id, e.kind, e.effective_date, e.detail, e.previous, e.reason, e.decided_by, \
      u.display_name AS recorded_by_name, e.recorded_at FROM internship_events e JOIN users u ON u.id = e.recorded_by \
      WHERE e.internship_id = $1 ORDER BY e.id";
-const EVENT_SQL: &str = "INSERT INTO internship_events (internship_id, kind, effective_date, detail, previous, decided_by, recorded_by, recorded_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+const EVENT_SQL: &str = "INSERT INTO internship_events (internship_id, kind, effective_date, detail, previous, reason, \
+     decided_by, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 const OPEN_READINESS_SQL: &str =
     "SELECT readiness FROM courses WHERE youth_id = $1 AND exit_date IS NULL";
 
@@ -334,6 +338,7 @@ impl Db {
                 .bind(&new.function)
                 .bind(None::<&str>)
                 .bind(None::<&str>)
+                .bind(None::<&str>)
                 .bind(scope.user_id)
                 .bind(now)
                 .execute(&mut *tx)
@@ -347,6 +352,21 @@ impl Db {
             )?;
             tx.commit().await?;
             Ok(InternshipId::new(id))
+        })
+    }
+
+    /// Whether the scope may see this internship: checked before a request is
+    /// parsed, so another municipality's id answers "not found" whatever was
+    /// sent. Reads no personal data, so nothing is logged.
+    pub async fn require_internship_visible(
+        &self,
+        scope: &Scope,
+        internship: InternshipId,
+    ) -> Result<()> {
+        let visibility = self.internship_visibility(scope).await?;
+        on_db!(self, |pool| {
+            let _ = visible_internship!(pool, visibility, internship);
+            Ok(())
         })
     }
 
@@ -466,6 +486,7 @@ impl Db {
                 effective_date: Some(from.to_string()),
                 detail: function.to_string(),
                 previous: Some(row.function.clone()),
+                reason: None,
                 decided_by: None,
             })
         })
@@ -501,8 +522,9 @@ impl Db {
                 set_value: new_end.to_string(),
                 kind: "extension",
                 effective_date: Some(new_end.to_string()),
-                detail: reason.trim().to_string(),
+                detail: new_end.to_string(),
                 previous: Some(row.end_date.clone()),
+                reason: Some(reason.trim().to_string()),
                 decided_by: Some(decided_by.trim().to_string()),
             })
         })
@@ -596,6 +618,7 @@ impl Db {
                 .bind(&detail)
                 .bind(from.code())
                 .bind((!reason.is_empty()).then_some(reason))
+                .bind(None::<&str>)
                 .bind(scope.user_id)
                 .bind(now)
                 .execute(&mut *tx)
@@ -644,6 +667,7 @@ impl Db {
                 effective_date: Some(today.to_string()),
                 detail: note.trim().to_string(),
                 previous: None,
+                reason: None,
                 decided_by: None,
             })
         })
@@ -688,6 +712,7 @@ impl Db {
                 .bind(change.effective_date.as_deref())
                 .bind(&change.detail)
                 .bind(change.previous.as_deref())
+                .bind(change.reason.as_deref())
                 .bind(change.decided_by.as_deref())
                 .bind(scope.user_id)
                 .bind(now)
@@ -714,5 +739,6 @@ struct Change {
     effective_date: Option<String>,
     detail: String,
     previous: Option<String>,
+    reason: Option<String>,
     decided_by: Option<String>,
 }

@@ -284,6 +284,7 @@ async fn story(db: Db) {
     );
     assert_eq!(events[2].previous.as_deref(), Some("Lager"));
     assert_eq!(events[3].decided_by.as_deref(), Some("Teamleder Lis"));
+    assert_eq!(events[3].reason.as_deref(), Some("Særligt behov"));
     assert_eq!(events[3].previous.as_deref(), Some("2026-03-29"));
     // Not allowed from active: start again.
     assert_eq!(
@@ -367,8 +368,12 @@ async fn story(db: Db) {
     db.complete_task(&consultant, TaskId::new(task.task_id.unwrap()))
         .await
         .unwrap();
+    // Twice is no change; another municipality's consultant does not find it.
+    db.complete_task(&consultant, TaskId::new(task.task_id.unwrap()))
+        .await
+        .unwrap();
     assert!(matches!(
-        db.complete_task(&consultant, TaskId::new(task.task_id.unwrap()))
+        db.complete_task(&horsens, TaskId::new(task.task_id.unwrap()))
             .await,
         Err(Error::NotFound)
     ));

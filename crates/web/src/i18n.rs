@@ -224,6 +224,11 @@ pub enum Arg {
     Number(i64),
 }
 
+/// Today's date in Copenhagen (what "today" means to the people using Spire).
+pub fn today_in_copenhagen() -> time::Date {
+    copenhagen(time::OffsetDateTime::now_utc()).date()
+}
+
 /// A moment as the clock on the wall in Copenhagen shows it, by the IANA
 /// time-zone database (jiff's bundled copy), so summer time is right in
 /// every year and for every rule change.

@@ -10,7 +10,10 @@ use crate::http::guard::{GuardState, guard};
 use crate::http::layers::{request_context, security_headers};
 use crate::http::state::AppState;
 use crate::ui::error_page::render_errors;
-use crate::{access_log, account, admin, companies, evaluation, programme, site, trials, youth};
+use crate::{
+    access_log, account, admin, companies, courses, evaluation, internships, programme, psychology,
+    site, trials, youth,
+};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use spire_domain::Role;
@@ -26,7 +29,10 @@ fn table() -> Vec<Route> {
     [
         site::routes(),
         account::routes(),
+        courses::routes(),
         youth::routes(),
+        internships::routes(),
+        psychology::routes(),
         companies::routes(),
         access_log::routes(),
         admin::routes(),
@@ -104,6 +110,9 @@ pub fn document() -> Document {
         site::Api::openapi(),
         account::api::Api::openapi(),
         youth::api::Api::openapi(),
+        courses::api::Api::openapi(),
+        internships::api::Api::openapi(),
+        psychology::api::Api::openapi(),
         companies::api::Api::openapi(),
         access_log::api::Api::openapi(),
         admin::api::Api::openapi(),

@@ -72,8 +72,9 @@ CREATE INDEX internships_by_company ON internships(company_id, status);
 CREATE INDEX internships_by_municipality ON internships(municipality_code, status, end_date);
 
 -- An internship's history, append-only: created, function changes (from a
--- date), extensions (new end, reason, who decided), status changes, weekly
--- check-in notes.
+-- date), extensions (new end, reason, who decided), status changes (with the
+-- reason for an interruption), weekly check-in notes. `detail` is the new
+-- function, end date or status, or the note; `previous` what it was before.
 CREATE TABLE internship_events (
     id INTEGER PRIMARY KEY,
     internship_id INTEGER NOT NULL REFERENCES internships(id),
@@ -81,6 +82,7 @@ CREATE TABLE internship_events (
     effective_date TEXT,
     detail TEXT NOT NULL,
     previous TEXT,
+    reason TEXT,
     decided_by TEXT,
     recorded_by INTEGER NOT NULL REFERENCES users(id),
     recorded_at INTEGER NOT NULL

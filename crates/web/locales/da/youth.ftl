@@ -23,3 +23,4 @@ youth-new-intro = Registrér en ung i din kommune. CPR-nummeret gemmes krypteret
 consultant-assign = Tildel ungekonsulent
 consultant-none = Ingen ungekonsulent
 update = Ændring
+youth-course-link = Forløb, praktikker og samtaler

@@ -23,3 +23,4 @@ youth-new-intro = Register a young person in your municipality. The CPR number i
 consultant-assign = Assign a youth consultant
 consultant-none = No youth consultant
 update = Changed
+youth-course-link = Course, internships and conversations

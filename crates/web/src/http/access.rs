@@ -51,6 +51,23 @@ pub mod roles {
         Role::CompanyContact,
     ];
     pub const TEAM_LEAD: &[Role] = &[Role::TeamLead];
+    pub const PSYCHOLOGIST: &[Role] = &[Role::Psychologist];
+    pub const COMPANY_CONTACT: &[Role] = &[Role::CompanyContact];
+    /// An internship's page: staff, the youth, the company's contact.
+    pub const INTERNSHIP_READERS: &[Role] = &[
+        Role::Consultant,
+        Role::Psychologist,
+        Role::TeamLead,
+        Role::CompanyContact,
+        Role::Youth,
+    ];
+    /// A youth's internships and progress: staff and the youth.
+    pub const YOUTH_AND_STAFF: &[Role] = &[
+        Role::Consultant,
+        Role::Psychologist,
+        Role::TeamLead,
+        Role::Youth,
+    ];
     pub const YOUTH: &[Role] = &[Role::Youth];
     pub const ADMIN: &[Role] = &[Role::Admin];
     pub const AGGREGATES: &[Role] = &[Role::ProgrammeOffice, Role::Researcher, Role::Admin];

@@ -56,6 +56,96 @@ pub fn bar_chart(title: &str, bars: &[(String, f64)], reference: Option<(f64, &s
     svg
 }
 
+/// One line of a line chart: its name, colour and a value (or a gap) per x label.
+pub struct Series<'a> {
+    pub name: &'a str,
+    pub colour: &'a str,
+    pub values: Vec<Option<f64>>,
+}
+
+/// A line chart over `labels` (e.g. dates) from `min` to `max` on the y axis,
+/// with a legend; `id` keeps the title unique on a page with several charts.
+pub fn line_chart(
+    id: &str,
+    title: &str,
+    labels: &[String],
+    series: &[Series],
+    min: f64,
+    max: f64,
+) -> String {
+    let (left, top, width, height) = (34.0, 12.0, 420.0, 150.0);
+    let step = if labels.len() > 1 {
+        width / (labels.len() - 1) as f64
+    } else {
+        0.0
+    };
+    let x = |i: usize| left + step * i as f64 + if labels.len() == 1 { width / 2.0 } else { 0.0 };
+    let y = |v: f64| top + height - (v - min) / (max - min).max(f64::EPSILON) * height;
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" viewBox=\"0 0 {w} {h}\" aria-labelledby=\"{id}\">\
+         <title id=\"{id}\">{t}</title>",
+        w = left + width + 20.0,
+        h = top + height + 54.0,
+        id = escape(id),
+        t = escape(title)
+    );
+    for tick in (min as i64)..=(max as i64) {
+        let ty = y(tick as f64);
+        svg.push_str(&format!(
+            "<line x1=\"{left}\" y1=\"{ty:.1}\" x2=\"{x2}\" y2=\"{ty:.1}\" stroke=\"#d5dde3\"/>\
+             <text x=\"{tx}\" y=\"{ly:.1}\" font-size=\"12\" text-anchor=\"end\" fill=\"#1d2b36\">{tick}</text>",
+            x2 = left + width,
+            tx = left - 6.0,
+            ly = ty + 4.0
+        ));
+    }
+    for (i, label) in labels.iter().enumerate() {
+        svg.push_str(&format!(
+            "<text x=\"{lx:.1}\" y=\"{ly}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#1d2b36\">{label}</text>",
+            lx = x(i),
+            ly = top + height + 16.0,
+            label = escape(label)
+        ));
+    }
+    for (n, line) in series.iter().enumerate() {
+        let points: Vec<(f64, f64, f64)> = line
+            .values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.map(|v| (x(i), y(v), v)))
+            .collect();
+        let path: Vec<String> = points
+            .iter()
+            .map(|(px, py, _)| format!("{px:.1},{py:.1}"))
+            .collect();
+        svg.push_str(&format!(
+            "<polyline points=\"{}\" fill=\"none\" stroke=\"{c}\" stroke-width=\"2.5\"/>",
+            path.join(" "),
+            c = escape(line.colour)
+        ));
+        for (px, py, v) in &points {
+            svg.push_str(&format!(
+                "<circle cx=\"{px:.1}\" cy=\"{py:.1}\" r=\"4\" fill=\"{c}\"><title>{name}: {v}</title></circle>",
+                c = escape(line.colour),
+                name = escape(line.name),
+                v = format_value(*v)
+            ));
+        }
+        let lx = left + 140.0 * n as f64;
+        let ly = top + height + 40.0;
+        svg.push_str(&format!(
+            "<rect x=\"{lx}\" y=\"{ry}\" width=\"14\" height=\"4\" fill=\"{c}\"/>\
+             <text x=\"{tx}\" y=\"{ly}\" font-size=\"12\" fill=\"#1d2b36\">{name}</text>",
+            ry = ly - 5.0,
+            tx = lx + 20.0,
+            c = escape(line.colour),
+            name = escape(line.name)
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 /// One row of a forest plot: a label, the estimate and its confidence interval.
 pub struct ForestRow {
     pub label: String,

@@ -18,9 +18,52 @@ pub struct FormPageView {
     pub ctx: PageCtx,
     pub title: String,
     pub intro: Option<String>,
-    pub action: &'static str,
+    pub action: String,
     pub fields: Vec<FormField>,
     pub has_errors: bool,
+}
+
+/// The end of every form post: on success the redirect `ok` builds (post,
+/// redirect, get), on a refused field the page again with status 422, built
+/// by `again` from the messages (and the typed values it holds), anything
+/// else passed on.
+pub async fn after_form<T, Again>(
+    tr: Tr,
+    result: AppResult<T>,
+    ok: impl FnOnce(T) -> String,
+    again: impl FnOnce(FieldMessages) -> Again,
+) -> AppResult<Response>
+where
+    Again: std::future::Future<Output = AppResult<Response>>,
+{
+    match result {
+        Ok(value) => Ok(Redirect::to(&ok(value)).into_response()),
+        Err(AppError(ErrorKind::Invalid(errors))) => {
+            let page = again(FieldMessages::from_errors(tr, &errors)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// A form page at a path only known at run time (e.g. under one youth).
+pub fn form_page(
+    context: &RequestContext,
+    user: &CurrentUser,
+    title: String,
+    intro: Option<String>,
+    action: String,
+    fields: Vec<FormField>,
+    has_errors: bool,
+) -> Response {
+    render(&FormPageView {
+        ctx: page_ctx(context, user, &action),
+        title,
+        intro,
+        action,
+        fields,
+        has_errors,
+    })
 }
 
 /// The two pages that create a record share their flow: a form, then either
@@ -41,14 +84,15 @@ impl CreatePage {
         has_errors: bool,
     ) -> Response {
         let tr = Tr::new(context.lang);
-        render(&FormPageView {
-            ctx: page_ctx(context, user, self.action),
-            title: tr.t(self.title_id),
-            intro: self.intro_id.map(|id| tr.t(id)),
-            action: self.action,
+        form_page(
+            context,
+            user,
+            tr.t(self.title_id),
+            self.intro_id.map(|id| tr.t(id)),
+            self.action.to_string(),
             fields,
             has_errors,
-        })
+        )
     }
 
     /// Redirects to the created record, or shows the form again (422) with

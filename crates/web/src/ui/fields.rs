@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 pub struct FormField {
     pub name: &'static str,
     pub label: String,
-    /// `text`, `email`, `tel`, `password` or `select`.
+    /// `text`, `email`, `tel`, `password`, `date`, `number`, `textarea` or `select`.
     pub kind: &'static str,
     pub autocomplete: &'static str,
     pub value: String,
@@ -15,6 +15,8 @@ pub struct FormField {
     pub hint: Option<String>,
     pub error: Option<String>,
     pub options: Vec<(String, String)>,
+    /// The longest text the server accepts, known before submitting.
+    pub max_length: Option<usize>,
 }
 
 impl FormField {
@@ -36,6 +38,7 @@ impl FormField {
             hint: None,
             error: messages.get(name).cloned(),
             options: Vec::new(),
+            max_length: None,
         }
     }
 
@@ -51,6 +54,11 @@ impl FormField {
 
     pub fn hint(mut self, hint: String) -> FormField {
         self.hint = Some(hint);
+        self
+    }
+
+    pub fn max_length(mut self, max: usize) -> FormField {
+        self.max_length = Some(max);
         self
     }
 
@@ -101,4 +109,14 @@ pub fn person_fields(
             .required()
             .autocomplete("family-name"),
     ]
+}
+
+/// One of several small forms on a record's page (`action_forms.html`), shown
+/// folded; the one that was refused opens with its messages.
+pub struct ActionForm {
+    pub id: &'static str,
+    pub title: String,
+    pub action: String,
+    pub button: String,
+    pub open: bool,
 }

@@ -51,6 +51,8 @@ pub struct YouthPageView {
     pub portfolio_action: Option<String>,
     /// For the team lead: who the youth can be assigned to (id, name).
     pub consultants: Vec<(String, String)>,
+    /// For programme staff: the course, internships and conversations.
+    pub course_href: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -233,6 +235,7 @@ fn youth_page_view(
     )
     .ok();
     let today = time::OffsetDateTime::now_utc().date();
+    let youth_id = youth.id;
     YouthPageView {
         ctx: page_ctx(context, user, path),
         age: birth
@@ -242,6 +245,11 @@ fn youth_page_view(
         interests: tags(&youth.interests),
         strengths: tags(&youth.strengths),
         youth,
+        course_href: user
+            .user
+            .role()
+            .is_programme_staff()
+            .then(|| format!("/youth/{youth_id}/course")),
         access_log_href,
         portfolio_action,
         consultants: Vec::new(),

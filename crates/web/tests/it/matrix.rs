@@ -11,6 +11,8 @@ const YOUTH_READERS: &[Role] = &[Caseworker, Consultant, Psychologist, TeamLead]
 const STAFF: &[Role] = &[Consultant, Psychologist, TeamLead];
 const COMPANY_READERS: &[Role] = &[Consultant, Psychologist, TeamLead, CompanyContact];
 const AGGREGATES: &[Role] = &[ProgrammeOffice, Researcher, Admin];
+const YOUTH_AND_STAFF: &[Role] = &[Consultant, Psychologist, TeamLead, Youth];
+const INTERNSHIP_READERS: &[Role] = &[Consultant, Psychologist, TeamLead, CompanyContact, Youth];
 
 enum Payload {
     None,
@@ -207,11 +209,125 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [Role], Payload)> {
         ("GET", "/api/v1/access-log", &[TeamLead], None),
         ("GET", "/api/v1/users", &[Admin], None),
         ("GET", "/api/v1/overview", AGGREGATES, None),
+        // Running the programme: the week, the team, courses, internships.
+        ("GET", "/week", STAFF, None),
+        ("GET", "/team", &[TeamLead], None),
+        ("POST", "/team/assign", &[TeamLead], Form(&[])),
+        ("GET", "/me/progress", &[Youth], None),
+        ("POST", "/me/progress", &[Youth], Form(&[])),
+        ("GET", "/youth/{id}/course", STAFF, None),
+        ("POST", "/youth/{id}/course", STAFF, Form(&[])),
+        ("POST", "/youth/{id}/exit", STAFF, Form(&[])),
+        ("POST", "/youth/{id}/progress", STAFF, Form(&[])),
+        (
+            "POST",
+            "/follow-ups/{id}",
+            STAFF,
+            Form(&[("answer", "yes")]),
+        ),
+        ("POST", "/tasks/{id}/done", STAFF, Form(&[])),
+        ("GET", "/api/v1/week", STAFF, None),
+        ("GET", "/api/v1/team", &[TeamLead], None),
+        ("POST", "/api/v1/team/assign", &[TeamLead], Json("{}")),
+        ("GET", "/api/v1/youth/{id}/course", STAFF, None),
+        ("POST", "/api/v1/youth/{id}/course", STAFF, Json("{}")),
+        ("POST", "/api/v1/youth/{id}/course/exit", STAFF, Json("{}")),
+        ("GET", "/api/v1/youth/{id}/progress", YOUTH_AND_STAFF, None),
+        (
+            "POST",
+            "/api/v1/youth/{id}/progress",
+            YOUTH_AND_STAFF,
+            Json("{}"),
+        ),
+        (
+            "POST",
+            "/api/v1/follow-ups/{id}",
+            STAFF,
+            Json(r#"{"answer": "unknown"}"#),
+        ),
+        ("POST", "/api/v1/tasks/{id}/done", STAFF, None),
+        // A company contact sees only their company's internships; the youth only their own.
+        ("GET", "/internships", &[CompanyContact], None),
+        ("GET", "/me/internships", &[Youth], None),
+        ("GET", "/youth/{id}/internships/new", STAFF, None),
+        ("POST", "/youth/{id}/internships/new", STAFF, Form(&[])),
+        ("GET", "/internships/{id}", INTERNSHIP_READERS, None),
+        ("POST", "/internships/{id}/status", STAFF, Form(&[])),
+        ("POST", "/internships/{id}/extend", STAFF, Form(&[])),
+        ("POST", "/internships/{id}/function", STAFF, Form(&[])),
+        ("POST", "/internships/{id}/check-in", STAFF, Form(&[])),
+        ("POST", "/internships/{id}/end", &[Youth], Form(&[])),
+        (
+            "POST",
+            "/internships/{id}/reference",
+            &[CompanyContact],
+            Form(&[]),
+        ),
+        (
+            "GET",
+            "/api/v1/youth/{id}/internships",
+            YOUTH_AND_STAFF,
+            None,
+        ),
+        ("POST", "/api/v1/youth/{id}/internships", STAFF, Json("{}")),
+        ("GET", "/api/v1/internships", COMPANY_READERS, None),
+        ("GET", "/api/v1/internships/{id}", INTERNSHIP_READERS, None),
+        ("POST", "/api/v1/internships/{id}/status", STAFF, Json("{}")),
+        (
+            "POST",
+            "/api/v1/internships/{id}/extension",
+            STAFF,
+            Json("{}"),
+        ),
+        (
+            "POST",
+            "/api/v1/internships/{id}/function",
+            STAFF,
+            Json("{}"),
+        ),
+        (
+            "POST",
+            "/api/v1/internships/{id}/check-in",
+            STAFF,
+            Json("{}"),
+        ),
+        ("POST", "/api/v1/internships/{id}/end", &[Youth], Json("{}")),
+        // Psychologist notes: psychologists only, by page and by API.
+        (
+            "GET",
+            "/youth/{id}/psychologist-notes",
+            &[Psychologist],
+            None,
+        ),
+        (
+            "POST",
+            "/youth/{id}/psychologist-notes",
+            &[Psychologist],
+            Form(&[]),
+        ),
+        (
+            "GET",
+            "/api/v1/youth/{id}/psychologist-notes",
+            &[Psychologist],
+            None,
+        ),
+        (
+            "POST",
+            "/api/v1/youth/{id}/psychologist-notes",
+            &[Psychologist],
+            Json("{}"),
+        ),
     ]
 }
 
 fn concrete(path: &str, app: &TestApp, allocation: i64) -> String {
-    let id = if path.contains("companies") {
+    let id = if path.starts_with("/internships/") || path.starts_with("/api/v1/internships/") {
+        app.roskilde_internship.get()
+    } else if path.contains("/follow-ups/") {
+        app.roskilde_follow_up
+    } else if path.contains("/tasks/") {
+        app.roskilde_task
+    } else if path.contains("companies") {
         app.roskilde_company.get()
     } else if path.contains("trials") {
         app.trial.get()

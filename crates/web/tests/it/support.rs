@@ -6,7 +6,7 @@ use axum::body::Body;
 use axum::http::{Request, Response, header};
 use http_body_util::BodyExt;
 use spire_domain::TrialId;
-use spire_domain::{CompanyId, Cpr, Cvr, Role, YouthId};
+use spire_domain::{CompanyId, Cpr, Cvr, InternshipId, Role, YouthId};
 use spire_store::{Db, NewCompany, NewUser, NewYouth, Scope, ServerKey};
 use spire_web::{AppState, WebConfig};
 use std::collections::HashMap;
@@ -28,6 +28,12 @@ pub struct TestApp {
     pub roskilde_youth: YouthId,
     pub horsens_youth: YouthId,
     pub roskilde_company: CompanyId,
+    /// A planned internship of the Roskilde youth at the Roskilde company.
+    pub roskilde_internship: InternshipId,
+    /// A durability follow-up of another Roskilde youth (exited to a job).
+    pub roskilde_follow_up: i64,
+    /// The consultant's task after the Roskilde youth ended an internship.
+    pub roskilde_task: i64,
     /// An open trial across both municipalities.
     pub trial: TrialId,
     /// Every response body and header the test saw, for the CPR scan.
@@ -155,6 +161,8 @@ impl TestApp {
             };
             youth_ids.push(db.create_youth(&caseworker, &key, &youth).await.unwrap());
         }
+        let (roskilde_internship, roskilde_follow_up, roskilde_task) =
+            programme_fixture(&db, &key, &users, &youth_ids, &companies).await;
         let trial = db
             .create_trial(
                 &key,
@@ -178,6 +186,9 @@ impl TestApp {
             roskilde_youth: youth_ids[0],
             horsens_youth: youth_ids[1],
             roskilde_company: companies["roskilde"],
+            roskilde_internship,
+            roskilde_follow_up,
+            roskilde_task,
             trial,
             seen: Arc::default(),
         }
@@ -343,4 +354,122 @@ fn new_user(login: &str, role: Role, municipality: Option<i64>) -> NewUser {
         municipality_code: municipality,
         company_id: None,
     }
+}
+
+/// Courses and internships for both youth; in Roskilde also an exited youth
+/// with follow-ups, and an internship the youth ended (a task).
+async fn programme_fixture(
+    db: &Db,
+    key: &ServerKey,
+    users: &HashMap<String, i64>,
+    youth_ids: &[YouthId],
+    companies: &HashMap<&str, CompanyId>,
+) -> (InternshipId, i64, i64) {
+    use spire_domain::Readiness;
+    let today = time::OffsetDateTime::now_utc().date();
+    let days = time::Duration::days;
+    let mut internships = Vec::new();
+    for (i, (code, place)) in [(265, "roskilde"), (615, "horsens")]
+        .into_iter()
+        .enumerate()
+    {
+        let consultant = Scope::new(
+            users[&login_of(Role::Consultant, place)],
+            Role::Consultant,
+            Some(code),
+            "fixture",
+        );
+        db.open_course(
+            &consultant,
+            youth_ids[i],
+            Readiness::Jobparat,
+            today - days(10),
+        )
+        .await
+        .unwrap();
+        let new = |start: time::Date| spire_store::NewInternship {
+            youth: youth_ids[i],
+            company: companies[place],
+            contact_id: None,
+            function: "Lager".into(),
+            start,
+            end: start + days(20),
+            hours_per_week: 30.0,
+            schedule: String::new(),
+        };
+        internships.push(
+            db.create_internship(&consultant, &new(today))
+                .await
+                .unwrap(),
+        );
+        if code == 265 {
+            let ended = db
+                .create_internship(&consultant, &new(today + days(60)))
+                .await
+                .unwrap();
+            let own = Scope::new(
+                users[&login_of(Role::Youth, place)],
+                Role::Youth,
+                Some(code),
+                "fixture",
+            );
+            db.end_own_internship(&own, ended, "Ikke noget for mig")
+                .await
+                .unwrap();
+            let exited = db
+                .create_youth(
+                    &consultant,
+                    key,
+                    &NewYouth {
+                        cpr: spire_store::testing::cpr(4711),
+                        first_name: "Bo".into(),
+                        last_name: "Afsluttet".into(),
+                        phone: None,
+                        email: None,
+                        interests: String::new(),
+                        strengths: String::new(),
+                        consultant_id: Some(consultant.user_id()),
+                        user_id: None,
+                    },
+                )
+                .await
+                .unwrap();
+            db.open_course(&consultant, exited, Readiness::Jobparat, today - days(100))
+                .await
+                .unwrap();
+            db.exit_course(
+                &consultant,
+                exited,
+                today - days(95),
+                spire_domain::course::ExitReason::Job,
+                None,
+            )
+            .await
+            .unwrap();
+        }
+    }
+    let roskilde = Scope::new(
+        users[&login_of(Role::Consultant, "roskilde")],
+        Role::Consultant,
+        Some(265),
+        "fixture",
+    );
+    let week = db.consultant_week(&roskilde, today).await.unwrap();
+    let follow_up = week
+        .items
+        .iter()
+        .find(|i| i.kind == "follow_up_due")
+        .expect("a follow-up due");
+    let (_, follow_ups) = db
+        .course(&roskilde, YouthId::new(follow_up.youth_id))
+        .await
+        .unwrap()
+        .unwrap();
+    let task = week
+        .items
+        .iter()
+        .find(|i| i.kind == "task")
+        .and_then(|i| i.task_id)
+        .expect("a task");
+    (internships[0], follow_ups[0].id, task)
 }
