@@ -209,6 +209,28 @@ impl Db {
         })
     }
 
+    /// Changes the team's caseload norms: youth per consultant in the first
+    /// year, the second, and later.
+    pub async fn set_caseload_norms(&self, norms: [i64; 3]) -> Result<()> {
+        if !norms.iter().all(|n| (1..=200).contains(n)) {
+            return Err(Error::Invalid(FieldError::new(
+                "caseload",
+                Problem::OutOfRange,
+            )));
+        }
+        on_db!(self, |pool| {
+            sqlx::query(
+                "UPDATE programme_rules SET caseload_first_year = $1, caseload_second_year = $2, caseload_later = $3 WHERE id = 1",
+            )
+            .bind(norms[0])
+            .bind(norms[1])
+            .bind(norms[2])
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
+    }
+
     async fn internship_visibility(&self, scope: &Scope) -> Result<InternshipVisibility> {
         let municipality = scope.municipality.ok_or(Error::NotFound)?;
         match scope.role {
