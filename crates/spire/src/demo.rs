@@ -263,6 +263,7 @@ async fn seed(db: &Db, key: &ServerKey) -> Result<(), Failure> {
     .await?;
     let mut used_cprs = std::collections::HashSet::new();
     let mut trial_caseworkers = Vec::new();
+    let mut teams = Vec::new();
     for &(code, name, slug, consultant_count, youth_count) in MUNICIPALITIES {
         db.upsert_municipality(code, name).await?;
         let municipal = |login: &str, display: String, role: Role| {
@@ -413,6 +414,7 @@ async fn seed(db: &Db, key: &ServerKey) -> Result<(), Failure> {
         // with a consultant; the first one has a login of their own.
         let caseworker = Scope::new(caseworker_id, Role::Caseworker, Some(code), "demo");
         trial_caseworkers.push((code, caseworker.clone()));
+        let mut youth_ids = Vec::new();
         for i in 0..youth_count {
             let female = rng.random_bool(0.45);
             let cpr = loop {
@@ -452,13 +454,24 @@ async fn seed(db: &Db, key: &ServerKey) -> Result<(), Failure> {
                 first_name: first,
                 last_name: last,
             };
-            db.create_youth(&caseworker, key, &youth).await?;
+            youth_ids.push(db.create_youth(&caseworker, key, &youth).await?);
         }
+        teams.push(crate::demo_programme::DemoTeam {
+            lead: staff.clone(),
+            psychologist: Scope::new(psychologist_id, Role::Psychologist, Some(code), "demo"),
+            consultants: consultants
+                .iter()
+                .map(|&id| Scope::new(id, Role::Consultant, Some(code), "demo"))
+                .collect(),
+            companies: company_ids.clone(),
+            youth: youth_ids,
+        });
         println!(
             "  {name}: {youth_count} young people, {} companies, {} consultants",
             company_ids.len(),
             consultant_count
         );
     }
-    crate::demo_trial::seed(db, key, &trial_caseworkers, &researcher, &mut used_cprs).await
+    crate::demo_trial::seed(db, key, &trial_caseworkers, &researcher, &mut used_cprs).await?;
+    crate::demo_programme::seed(db, &teams, time::OffsetDateTime::now_utc().date()).await
 }

@@ -680,6 +680,41 @@ impl Db {
         scores: [i64; 5],
         note: &str,
     ) -> Result<()> {
+        let side = if scope.role == Role::Youth {
+            "youth"
+        } else {
+            "consultant"
+        };
+        self.insert_progress(scope, youth, held_on, side, scores, note)
+            .await
+    }
+
+    /// The youth's own scores, typed in by staff in the conversation (the
+    /// youth scored on paper or out loud).
+    pub async fn record_progress_for_youth(
+        &self,
+        scope: &Scope,
+        youth: YouthId,
+        held_on: Date,
+        scores: [i64; 5],
+        note: &str,
+    ) -> Result<()> {
+        if !scope.role.is_programme_staff() {
+            return Err(Error::NotFound);
+        }
+        self.insert_progress(scope, youth, held_on, "youth", scores, note)
+            .await
+    }
+
+    async fn insert_progress(
+        &self,
+        scope: &Scope,
+        youth: YouthId,
+        held_on: Date,
+        side: &str,
+        scores: [i64; 5],
+        note: &str,
+    ) -> Result<()> {
         if !(scope.role.is_programme_staff() || scope.role == Role::Youth) {
             return Err(Error::NotFound);
         }
@@ -691,11 +726,6 @@ impl Db {
                 )));
             }
         }
-        let side = if scope.role == Role::Youth {
-            "youth"
-        } else {
-            "consultant"
-        };
         on_db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             crate::youth::require_visible_youth!(&mut *tx, scope, youth.get());

@@ -192,11 +192,7 @@ async fn the_team_lead_sees_caseloads_and_is_warned_over_the_norm() {
         )
         .await;
     assert_eq!(reply.status, 200);
-    assert!(
-        reply.body.contains("Mie Ny: tildelt."),
-        "{}",
-        reply.body
-    );
+    assert!(reply.body.contains("Mie Ny: tildelt."), "{}", reply.body);
     assert!(reply.body.contains("#999999: ikke fundet"));
     assert!(
         reply.body.contains("har nu 2 unge; normen er 1"),
