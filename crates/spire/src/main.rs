@@ -4,6 +4,7 @@ mod demo;
 mod demo_programme;
 mod demo_trial;
 mod match_cmd;
+mod programme_cmd;
 mod stats_cmd;
 mod trial_cmd;
 
@@ -57,6 +58,12 @@ enum Command {
     /// The randomised trial: open one from a design file, verify its ledger, print heads and proofs.
     #[command(subcommand)]
     Trial(trial_cmd::TrialCommand),
+    /// Internships from a script: plan one, extend one (the law of LAB § 61 applies).
+    #[command(subcommand)]
+    Internship(programme_cmd::InternshipCommand),
+    /// The programme's rules: internship limits (LAB § 61) and caseload norms.
+    #[command(subcommand)]
+    Rules(programme_cmd::RulesCommand),
     /// Copy a SQLite database consistently while the server runs (PostgreSQL: use pg_dump).
     #[command(
         long_about = "Copy a SQLite database consistently while the server runs: one snapshot \
@@ -353,6 +360,8 @@ async fn run(command: Command) -> Result<(), Failure> {
         }
         Command::Match(_) | Command::Stats(_) => unreachable!("handled before the runtime starts"),
         Command::Trial(command) => trial_cmd::run(command).await,
+        Command::Internship(command) => programme_cmd::run_internship(command).await,
+        Command::Rules(command) => programme_cmd::run_rules(command).await,
         Command::Token(TokenCommand::Create(args)) => {
             let db = connect_existing(&args.db.db).await?;
             let user = db.user_by_login(&args.user).await.map_err(|e| match e {
