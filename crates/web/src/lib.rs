@@ -19,6 +19,7 @@ mod companies;
 mod courses;
 mod evaluation;
 mod internships;
+mod portfolio;
 mod programme;
 mod psychology;
 mod site;

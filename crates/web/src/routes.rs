@@ -11,8 +11,8 @@ use crate::http::layers::{request_context, security_headers};
 use crate::http::state::AppState;
 use crate::ui::error_page::render_errors;
 use crate::{
-    access_log, account, admin, companies, courses, evaluation, internships, programme, psychology,
-    site, trials, youth,
+    access_log, account, admin, companies, courses, evaluation, internships, portfolio, programme,
+    psychology, site, trials, youth,
 };
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -33,6 +33,7 @@ fn table() -> Vec<Route> {
         youth::routes(),
         internships::routes(),
         psychology::routes(),
+        portfolio::routes(),
         companies::routes(),
         access_log::routes(),
         admin::routes(),

@@ -53,6 +53,12 @@ pub struct YouthPageView {
     pub consultants: Vec<(String, String)>,
     /// For programme staff: the course, internships and conversations.
     pub course_href: Option<String>,
+    /// Skills, experiences and references (staff and the youth themselves).
+    pub entries: Vec<spire_store::PortfolioEntry>,
+    /// Where a new entry is posted, and the CV, for those who may.
+    pub entry_action: Option<String>,
+    pub cv_href: Option<String>,
+    pub entry_kinds: Vec<(String, String)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -175,6 +181,14 @@ pub async fn youth_page(
         portfolio_action,
         "/youth",
     );
+    if user.user.role().is_programme_staff() {
+        view.entries = state
+            .db()
+            .portfolio_entries(&user.scope(&context), id)
+            .await?;
+        view.entry_action = Some(format!("/youth/{id}/portfolio/entries"));
+        view.cv_href = Some(format!("/youth/{id}/cv"));
+    }
     if user.user.role() == Role::TeamLead {
         let tr = Tr::new(context.lang);
         view.consultants = std::iter::once((String::new(), tr.t("consultant-none")))
@@ -253,6 +267,13 @@ fn youth_page_view(
         access_log_href,
         portfolio_action,
         consultants: Vec::new(),
+        entries: Vec::new(),
+        entry_action: None,
+        cv_href: None,
+        entry_kinds: ["skill", "experience"]
+            .iter()
+            .map(|k| (k.to_string(), tr.t(&format!("portfolio-kind-{k}"))))
+            .collect(),
     }
 }
 
@@ -267,14 +288,18 @@ pub async fn my_record(
         .await?
         .ok_or_else(AppError::not_found)?;
     let youth = state.db().get_youth(&scope, id).await?;
-    Ok(render(&youth_page_view(
+    let mut view = youth_page_view(
         &context,
         &user,
         youth,
         Some("/me/access-log".into()),
         Some("/me/portfolio".into()),
         "/me",
-    )))
+    );
+    view.entries = state.db().portfolio_entries(&scope, id).await?;
+    view.entry_action = Some("/me/portfolio/entries".into());
+    view.cv_href = Some("/me/cv".into());
+    Ok(render(&view))
 }
 
 async fn save_portfolio(

@@ -292,6 +292,21 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [Role], Payload)> {
             Json("{}"),
         ),
         ("POST", "/api/v1/internships/{id}/end", &[Youth], Json("{}")),
+        // The portfolio and the CV: the youth their own, staff the municipality's.
+        ("GET", "/me/cv", &[Youth], None),
+        (
+            "POST",
+            "/me/portfolio/entries",
+            &[Youth],
+            Form(&[("kind", "skill"), ("text", "Truckcertifikat")]),
+        ),
+        ("GET", "/youth/{id}/cv", STAFF, None),
+        (
+            "POST",
+            "/youth/{id}/portfolio/entries",
+            STAFF,
+            Form(&[("kind", "skill"), ("text", "Kassesystem")]),
+        ),
         // Psychologist notes: psychologists only, by page and by API.
         (
             "GET",

@@ -290,3 +290,79 @@ async fn bad_fields_get_messages_in_the_callers_language() {
         "This CVR number does not exist (the check digit does not match)."
     );
 }
+
+#[tokio::test]
+async fn the_youth_adds_to_their_portfolio_and_gets_a_one_page_cv_in_danish() {
+    let app = TestApp::new().await;
+    let mut youth = app.browser("youth.roskilde").await;
+    let refused = app
+        .post_form(
+            "/me/portfolio/entries",
+            Some(&youth),
+            &[("kind", "skill"), ("text", " ")],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    let added = app
+        .post_form(
+            "/me/portfolio/entries",
+            Some(&youth),
+            &[("kind", "skill"), ("text", "Truckcertifikat B")],
+        )
+        .await;
+    assert_eq!(added.status, 303);
+    let contact = app.browser("company_contact.roskilde").await;
+    let reference = app
+        .post_form(
+            &format!("/internships/{}/reference", app.roskilde_internship),
+            Some(&contact),
+            &[("note", "Ida er stabil og nysgerrig.")],
+        )
+        .await;
+    assert_eq!(reference.status, 303);
+    let me = app.get("/me", Some(&youth)).await;
+    assert!(
+        me.body.contains("Truckcertifikat B") && me.body.contains("Ida er stabil og nysgerrig.")
+    );
+    // The CV is Danish whatever the page language, and downloads as a file.
+    youth.lang = Some("en");
+    let cv = app.get("/me/cv", Some(&youth)).await;
+    assert_eq!(cv.status, 200);
+    for text in [
+        "Erfaring",
+        "Kompetencer",
+        "Truckcertifikat B",
+        "Udtalelser",
+        "Ida er stabil og nysgerrig.",
+        "Interesser: cykler, mad",
+    ] {
+        assert!(cv.body.contains(text), "{text}");
+    }
+    let file = app.get("/me/cv?download=1", Some(&youth)).await;
+    let disposition = file
+        .headers
+        .get("content-disposition")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(
+        disposition.starts_with("attachment; filename=\"cv-ida-"),
+        "{disposition}"
+    );
+    // Staff see the same CV; the other municipality does not.
+    let consultant = app.browser("consultant.roskilde").await;
+    let staff_cv = app
+        .get(
+            &format!("/youth/{}/cv", app.roskilde_youth),
+            Some(&consultant),
+        )
+        .await;
+    assert!(staff_cv.body.contains("Truckcertifikat B"));
+    let horsens = app.browser("consultant.horsens").await;
+    assert_eq!(
+        app.get(&format!("/youth/{}/cv", app.roskilde_youth), Some(&horsens))
+            .await
+            .status,
+        404
+    );
+}

@@ -1,0 +1,17 @@
+cv-internship = praktik
+cv-interests = Interesser
+cv-strengths = Styrker
+cv-about = Om mig
+cv-experience = Erfaring
+cv-skills = Kompetencer
+cv-references = Udtalelser
+cv-download = Hent som fil
+cv-print-hint = Udskriv med browserens Udskriv (én side).
+portfolio-entries = Det har jeg lært og prøvet
+portfolio-add = Tilføj til portfolio
+portfolio-kind-skill = Noget jeg har lært
+portfolio-kind-experience = En erfaring
+portfolio-kind-reference = Udtalelse
+portfolio-see-cv = Se CV
+field-kind = Slags
+field-text = Tekst

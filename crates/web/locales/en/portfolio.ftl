@@ -1,0 +1,17 @@
+cv-internship = internship
+cv-interests = Interests
+cv-strengths = Strengths
+cv-about = About me
+cv-experience = Experience
+cv-skills = Skills
+cv-references = References
+cv-download = Download as a file
+cv-print-hint = Print with the browser's Print (one page).
+portfolio-entries = What I have learned and tried
+portfolio-add = Add to the portfolio
+portfolio-kind-skill = Something I learned
+portfolio-kind-experience = An experience
+portfolio-kind-reference = Reference
+portfolio-see-cv = See the CV
+field-kind = Kind
+field-text = Text

@@ -1,0 +1,25 @@
+//! The work-identity portfolio beyond interests and strengths: skills learned
+//! and experiences the youth (or staff) add, references from company
+//! contacts, internships by themselves — and the one-page CV in Danish to
+//! print or download.
+
+pub mod pages;
+
+use crate::http::access::roles::{STAFF, YOUTH};
+use crate::http::access::{Access::*, Route};
+
+/// The longest entry.
+pub const ENTRY_MAX: usize = 500;
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/me/cv", Roles(YOUTH), pages::my_cv),
+        Route::post("/me/portfolio/entries", Roles(YOUTH), pages::my_entry),
+        Route::get("/youth/{id}/cv", Roles(STAFF), pages::youth_cv),
+        Route::post(
+            "/youth/{id}/portfolio/entries",
+            Roles(STAFF),
+            pages::youth_entry,
+        ),
+    ]
+}
