@@ -137,6 +137,19 @@ pub struct NoteRow {
     pub written_at: i64,
 }
 
+/// A youth on the week's list: id, name, course start, readiness, course
+/// created, last internship history row, last score, last conversation.
+type WeekRow = (
+    i64,
+    String,
+    String,
+    String,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+);
+
 const COURSE_SQL: &str = "SELECT id, youth_id, in_trial, readiness, start_date, exit_date, exit_reason, exit_note \
      FROM courses WHERE youth_id = $1 ORDER BY exit_date IS NULL DESC, id DESC LIMIT 1";
 
@@ -387,8 +400,15 @@ impl Db {
         let soon = (today + time::Duration::days(7)).to_string();
         on_db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let youth: Vec<(i64, String, String, String)> = sqlx::query_as(
-                "SELECT y.id, y.first_name || ' ' || y.last_name, c.start_date, c.readiness \
+            // Each youth with the last contact (a history row of their
+            // internships, a progress score, the course's start) and the last
+            // conversation, each found through the youth's own indexes.
+            let youth: Vec<WeekRow> = sqlx::query_as(
+                "SELECT y.id, y.first_name || ' ' || y.last_name, c.start_date, c.readiness, c.created_at, \
+                 (SELECT MAX(e.recorded_at) FROM internships i JOIN internship_events e ON e.internship_id = i.id \
+                  WHERE i.youth_id = y.id), \
+                 (SELECT MAX(p.recorded_at) FROM progress_scores p WHERE p.youth_id = y.id), \
+                 (SELECT MAX(p.held_on) FROM progress_scores p WHERE p.youth_id = y.id AND p.side = 'consultant') \
                  FROM courses c JOIN youth y ON y.id = c.youth_id \
                  WHERE c.municipality_code = $1 AND c.exit_date IS NULL \
                  AND (CAST($2 AS BIGINT) IS NULL OR y.consultant_id = $2) ORDER BY y.last_name, y.first_name, y.id",
@@ -406,24 +426,6 @@ impl Db {
             )
             .bind(scope.municipality)
             .bind(mine)
-            .fetch_all(&mut *tx)
-            .await?;
-            let contacts: Vec<(i64, i64)> = sqlx::query_as(
-                "SELECT youth_id, MAX(at) FROM ( \
-                 SELECT i.youth_id AS youth_id, e.recorded_at AS at FROM internship_events e \
-                 JOIN internships i ON i.id = e.internship_id WHERE i.municipality_code = $1 \
-                 UNION ALL SELECT youth_id, recorded_at FROM progress_scores WHERE municipality_code = $1 \
-                 UNION ALL SELECT youth_id, created_at FROM courses WHERE municipality_code = $1) contact \
-                 GROUP BY youth_id",
-            )
-            .bind(scope.municipality)
-            .fetch_all(&mut *tx)
-            .await?;
-            let conversations: Vec<(i64, String)> = sqlx::query_as(
-                "SELECT youth_id, MAX(held_on) FROM progress_scores WHERE municipality_code = $1 \
-                 AND side = 'consultant' GROUP BY youth_id",
-            )
-            .bind(scope.municipality)
             .fetch_all(&mut *tx)
             .await?;
             let follow_ups: Vec<(i64, i64, String, i64, String)> = sqlx::query_as(
@@ -461,11 +463,8 @@ impl Db {
                 .collect();
             let readiness: std::collections::HashMap<i64, Readiness> = youth
                 .iter()
-                .filter_map(|(id, _, _, r)| Some((*id, Readiness::from_code(r)?)))
+                .filter_map(|row| Some((row.0, Readiness::from_code(&row.3)?)))
                 .collect();
-            let contacts: std::collections::HashMap<i64, i64> = contacts.into_iter().collect();
-            let conversations: std::collections::HashMap<i64, String> =
-                conversations.into_iter().collect();
             let mut items = Vec::new();
             for (task, youth_id, name, kind, internship, due) in tasks {
                 items.push(WeekItem {
@@ -542,11 +541,10 @@ impl Db {
             let no_contact = rules.no_contact_days * 86_400;
             let now = crate::now();
             let mut list = Vec::new();
-            for (youth_id, name, course_start, _) in &youth {
-                let last_held = conversations
-                    .get(youth_id)
-                    .map(String::as_str)
-                    .unwrap_or(course_start);
+            for (youth_id, name, course_start, _, created_at, last_event, last_score, last_held) in
+                &youth
+            {
+                let last_held = last_held.as_deref().unwrap_or(course_start);
                 let mut next_step = None;
                 if let Ok(last) = stored_date(last_held) {
                     let due = last + conversation_every;
@@ -562,7 +560,10 @@ impl Db {
                         });
                     }
                 }
-                let last_contact = contacts.get(youth_id).copied();
+                let last_contact = [Some(*created_at), *last_event, *last_score]
+                    .into_iter()
+                    .flatten()
+                    .max();
                 if last_contact.is_none_or(|at| now - at > no_contact) {
                     items.push(WeekItem {
                         kind: "no_contact",

@@ -36,6 +36,8 @@ CREATE TABLE courses (
 );
 CREATE UNIQUE INDEX courses_one_open_per_youth ON courses(youth_id) WHERE exit_date IS NULL;
 CREATE INDEX courses_by_municipality ON courses(municipality_code, exit_date);
+-- The consultant's week and the team's caseload start from the consultant's youth.
+CREATE INDEX youth_by_consultant ON youth(consultant_id);
 
 -- Durability: still in job or education 3, 6 and 12 months after the exit?
 CREATE TABLE follow_ups (

@@ -98,8 +98,15 @@ async fn cross_municipality_access_is_404_and_never_logged_as_a_read(app: TestAp
     // The record itself, once by page and once by API (the page's portfolio
     // entries are a read of their own, named so).
     let all_reads = reads_of(&app, 265, "team_lead.roskilde", app.roskilde_youth).await;
-    assert!(all_reads.iter().any(|e| e.criterion.as_deref() == Some("portfolio")));
-    let reads: Vec<_> = all_reads.into_iter().filter(|e| e.criterion.is_none()).collect();
+    assert!(
+        all_reads
+            .iter()
+            .any(|e| e.criterion.as_deref() == Some("portfolio"))
+    );
+    let reads: Vec<_> = all_reads
+        .into_iter()
+        .filter(|e| e.criterion.is_none())
+        .collect();
     assert_eq!(reads.len(), 2);
     assert!(
         reads
