@@ -12,9 +12,11 @@
 //! (`SPIRE_LOAD_RUN` picks them; random otherwise). Exits 1 unless every answer
 //! was 201 Created.
 
+#[path = "common/http.rs"]
+mod http;
+
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 struct Target {
@@ -55,45 +57,7 @@ async fn post(
         target.token,
         body.len()
     );
-    stream.write_all(request.as_bytes()).await?;
-    buffer.clear();
-    let invalid =
-        |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string());
-    let header_end = loop {
-        if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-            break end + 4;
-        }
-        let mut chunk = [0u8; 4096];
-        let read = stream.read(&mut chunk).await?;
-        if read == 0 {
-            return Err(invalid("the server closed the connection"));
-        }
-        buffer.extend_from_slice(&chunk[..read]);
-    };
-    let head =
-        std::str::from_utf8(&buffer[..header_end]).map_err(|_| invalid("header is not text"))?;
-    let status: u16 = head
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| invalid("no status"))?;
-    let length: usize = head
-        .lines()
-        .find_map(|line| {
-            let (name, value) = line.split_once(':')?;
-            name.eq_ignore_ascii_case("content-length")
-                .then(|| value.trim().parse().ok())?
-        })
-        .ok_or_else(|| invalid("no content-length"))?;
-    while buffer.len() < header_end + length {
-        let mut chunk = [0u8; 4096];
-        let read = stream.read(&mut chunk).await?;
-        if read == 0 {
-            return Err(invalid("the server closed the connection mid-body"));
-        }
-        buffer.extend_from_slice(&chunk[..read]);
-    }
-    Ok(status)
+    http::exchange(stream, request.as_bytes(), buffer).await
 }
 
 async fn client(

@@ -64,6 +64,11 @@ enum Command {
     /// The programme's rules: internship limits (LAB § 61) and caseload norms.
     #[command(subcommand)]
     Rules(programme_cmd::RulesCommand),
+    /// Fill an empty database with national-scale programme data for the
+    /// benchmarks (docs/performance.md); prints, per municipality, a
+    /// consultant's login and their youth's ids.
+    #[command(hide = true)]
+    BenchData(BenchDataArgs),
     /// Copy a SQLite database consistently while the server runs (PostgreSQL: use pg_dump).
     #[command(
         long_about = "Copy a SQLite database consistently while the server runs: one snapshot \
@@ -74,6 +79,25 @@ enum Command {
                       consistent snapshot too); restore with pg_restore --dbname=URL spire.dump."
     )]
     Backup(BackupArgs),
+}
+
+#[derive(Args)]
+struct BenchDataArgs {
+    #[command(flatten)]
+    db: DbArg,
+    #[arg(long, env = "SPIRE_KEY_FILE")]
+    key_file: PathBuf,
+    /// The password of every generated login.
+    #[arg(long, default_value = "spire-bench-2026")]
+    password: String,
+    #[arg(long, default_value_t = 98)]
+    municipalities: i64,
+    #[arg(long, default_value_t = 60_000)]
+    youth: i64,
+    #[arg(long, default_value_t = 150_000)]
+    internships: i64,
+    #[arg(long, default_value_t = 1_000_000)]
+    check_ins: i64,
 }
 
 #[derive(Args)]
@@ -361,6 +385,32 @@ async fn run(command: Command) -> Result<(), Failure> {
         Command::Match(_) | Command::Stats(_) => unreachable!("handled before the runtime starts"),
         Command::Trial(command) => trial_cmd::run(command).await,
         Command::Internship(command) => programme_cmd::run_internship(command).await,
+        Command::BenchData(args) => {
+            let key = read_key_file(&args.key_file)?;
+            let db = connect(&args.db.db).await?;
+            if !db.list_users().await?.is_empty() {
+                return Err(Failure::BadInput("--db: the database is not empty".into()));
+            }
+            let scale = spire_store::scale::Scale {
+                municipalities: args.municipalities,
+                youth: args.youth,
+                internships: args.internships,
+                check_ins: args.check_ins,
+            };
+            let started = std::time::Instant::now();
+            let hash = spire_store::hash_password(&args.password);
+            let generated = spire_store::scale::generate(&db, &key, scale, &hash).await?;
+            eprintln!(
+                "generated {scale:?} in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+            for (login, youth) in generated.consultants {
+                let ids: Vec<String> = youth.iter().map(i64::to_string).collect();
+                println!("{login} {}", ids.join(" "));
+            }
+            db.close().await;
+            Ok(())
+        }
         Command::Rules(command) => programme_cmd::run_rules(command).await,
         Command::Token(TokenCommand::Create(args)) => {
             let db = connect_existing(&args.db.db).await?;

@@ -137,6 +137,48 @@ pub struct NoteRow {
     pub written_at: i64,
 }
 
+/// The week's queries in two forms: for one consultant (`y.consultant_id =
+/// $2`, which the index on youth by consultant serves) and for a whole
+/// municipality (a team lead; `$2` is then NULL).
+macro_rules! week_sql {
+    ($name:ident, $head:literal, $tail:literal) => {
+        const $name: [&str; 2] = [
+            concat!($head, " AND y.consultant_id = $2 ", $tail),
+            concat!($head, " AND CAST($2 AS BIGINT) IS NULL ", $tail),
+        ];
+    };
+}
+
+// Each youth with the last contact (a history row of their internships, a
+// progress score, the course's start) and the last conversation, each found
+// through the youth's own indexes.
+week_sql!(
+    WEEK_YOUTH_SQL,
+    "SELECT y.id, y.first_name || ' ' || y.last_name, c.start_date, c.readiness, c.created_at, \
+     (SELECT MAX(e.recorded_at) FROM internships i JOIN internship_events e ON e.internship_id = i.id \
+      WHERE i.youth_id = y.id), \
+     (SELECT MAX(p.recorded_at) FROM progress_scores p WHERE p.youth_id = y.id), \
+     (SELECT MAX(p.held_on) FROM progress_scores p WHERE p.youth_id = y.id AND p.side = 'consultant') \
+     FROM youth y JOIN courses c ON c.youth_id = y.id AND c.exit_date IS NULL \
+     WHERE y.municipality_code = $1",
+    "ORDER BY y.last_name, y.first_name, y.id"
+);
+week_sql!(
+    WEEK_INTERNSHIPS_SQL,
+    "SELECT i.id, i.youth_id, i.status, i.start_date, i.end_date, co.name, i.function, \
+     (SELECT COUNT(*) FROM internship_events e WHERE e.internship_id = i.id AND e.kind = 'extension') \
+     FROM youth y JOIN internships i ON i.youth_id = y.id JOIN companies co ON co.id = i.company_id \
+     WHERE y.municipality_code = $1 AND i.status IN ('planned', 'active')",
+    "ORDER BY i.start_date"
+);
+week_sql!(
+    WEEK_FOLLOW_UPS_SQL,
+    "SELECT f.id, y.id, y.first_name || ' ' || y.last_name, f.months, f.due_date \
+     FROM youth y JOIN courses c ON c.youth_id = y.id JOIN follow_ups f ON f.course_id = c.id \
+     WHERE y.municipality_code = $1",
+    "AND f.answer IS NULL AND f.due_date <= $3 ORDER BY f.due_date"
+);
+
 /// A youth on the week's list: id, name, course start, readiness, course
 /// created, last internship history row, last score, last conversation.
 type WeekRow = (
@@ -400,45 +442,25 @@ impl Db {
         let soon = (today + time::Duration::days(7)).to_string();
         on_db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            // Each youth with the last contact (a history row of their
-            // internships, a progress score, the course's start) and the last
-            // conversation, each found through the youth's own indexes.
-            let youth: Vec<WeekRow> = sqlx::query_as(
-                "SELECT y.id, y.first_name || ' ' || y.last_name, c.start_date, c.readiness, c.created_at, \
-                 (SELECT MAX(e.recorded_at) FROM internships i JOIN internship_events e ON e.internship_id = i.id \
-                  WHERE i.youth_id = y.id), \
-                 (SELECT MAX(p.recorded_at) FROM progress_scores p WHERE p.youth_id = y.id), \
-                 (SELECT MAX(p.held_on) FROM progress_scores p WHERE p.youth_id = y.id AND p.side = 'consultant') \
-                 FROM courses c JOIN youth y ON y.id = c.youth_id \
-                 WHERE c.municipality_code = $1 AND c.exit_date IS NULL \
-                 AND (CAST($2 AS BIGINT) IS NULL OR y.consultant_id = $2) ORDER BY y.last_name, y.first_name, y.id",
-            )
-            .bind(scope.municipality)
-            .bind(mine)
-            .fetch_all(&mut *tx)
-            .await?;
-            let internships: Vec<(i64, i64, String, String, String, String, String, i64)> = sqlx::query_as(
-                "SELECT i.id, i.youth_id, i.status, i.start_date, i.end_date, co.name, i.function, \
-                 (SELECT COUNT(*) FROM internship_events e WHERE e.internship_id = i.id AND e.kind = 'extension') \
-                 FROM internships i JOIN youth y ON y.id = i.youth_id JOIN companies co ON co.id = i.company_id \
-                 WHERE i.municipality_code = $1 AND i.status IN ('planned', 'active') \
-                 AND (CAST($2 AS BIGINT) IS NULL OR y.consultant_id = $2) ORDER BY i.start_date",
-            )
-            .bind(scope.municipality)
-            .bind(mine)
-            .fetch_all(&mut *tx)
-            .await?;
-            let follow_ups: Vec<(i64, i64, String, i64, String)> = sqlx::query_as(
-                "SELECT f.id, y.id, y.first_name || ' ' || y.last_name, f.months, f.due_date \
-                 FROM follow_ups f JOIN courses c ON c.id = f.course_id JOIN youth y ON y.id = c.youth_id \
-                 WHERE c.municipality_code = $1 AND (CAST($2 AS BIGINT) IS NULL OR y.consultant_id = $2) \
-                 AND f.answer IS NULL AND f.due_date <= $3 ORDER BY f.due_date",
-            )
-            .bind(scope.municipality)
-            .bind(mine)
-            .bind(&soon)
-            .fetch_all(&mut *tx)
-            .await?;
+            let form = usize::from(mine.is_none());
+            let youth: Vec<WeekRow> = sqlx::query_as(WEEK_YOUTH_SQL[form])
+                .bind(scope.municipality)
+                .bind(mine)
+                .fetch_all(&mut *tx)
+                .await?;
+            let internships: Vec<(i64, i64, String, String, String, String, String, i64)> =
+                sqlx::query_as(WEEK_INTERNSHIPS_SQL[form])
+                    .bind(scope.municipality)
+                    .bind(mine)
+                    .fetch_all(&mut *tx)
+                    .await?;
+            let follow_ups: Vec<(i64, i64, String, i64, String)> =
+                sqlx::query_as(WEEK_FOLLOW_UPS_SQL[form])
+                    .bind(scope.municipality)
+                    .bind(mine)
+                    .bind(&soon)
+                    .fetch_all(&mut *tx)
+                    .await?;
             let tasks: Vec<(i64, i64, String, String, Option<i64>, String)> = sqlx::query_as(
                 "SELECT t.id, y.id, y.first_name || ' ' || y.last_name, t.kind, t.internship_id, t.due_date \
                  FROM tasks t JOIN youth y ON y.id = t.youth_id WHERE t.municipality_code = $1 AND t.done_at IS NULL \

@@ -14,6 +14,8 @@ pub mod evaluation;
 mod internships;
 mod migrate;
 mod municipalities;
+#[doc(hidden)]
+pub mod scale;
 mod scope;
 // The one module with unsafe code: stepping SQLite through sqlx's raw handle.
 #[allow(unsafe_code)]
@@ -44,6 +46,7 @@ pub use trials::{
 };
 pub use users::{
     ApiTokenSecret, CodeOutcome, LoginOutcome, NewUser, SessionRow, SessionSecret, UserRow,
+    hash_password,
 };
 pub use youth::{NewYouth, YouthPage, YouthRow};
 
@@ -67,23 +70,77 @@ macro_rules! on_db {
 pub(crate) use on_db;
 
 /// Opens a write transaction. On SQLite it is `BEGIN IMMEDIATE`, so a writer
-/// takes the lock up front instead of failing later when a read upgrades.
+/// takes the lock up front instead of failing later when a read upgrades; and
+/// the writers of one database file wait their turn in a fair queue in the
+/// process first, instead of in SQLite's busy handler, whose growing sleeps
+/// gave some page views a second's wait under load (the access-log row makes
+/// every page view a writer).
 pub(crate) trait BeginWrite {
     type Database: sqlx::Database;
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Database>, sqlx::Error>;
+    async fn begin_write(&self) -> Result<WriteTx<Self::Database>, sqlx::Error>;
+}
+
+/// A write transaction, and on SQLite the turn in its database's queue. Used
+/// like a `Transaction`: `&mut *tx` is the connection; `commit` ends it; a
+/// drop rolls back.
+pub(crate) struct WriteTx<DB: sqlx::Database> {
+    tx: sqlx::Transaction<'static, DB>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl<DB: sqlx::Database> WriteTx<DB> {
+    pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+impl<DB: sqlx::Database> std::ops::Deref for WriteTx<DB> {
+    type Target = DB::Connection;
+    fn deref(&self) -> &DB::Connection {
+        &self.tx
+    }
+}
+
+impl<DB: sqlx::Database> std::ops::DerefMut for WriteTx<DB> {
+    fn deref_mut(&mut self) -> &mut DB::Connection {
+        &mut self.tx
+    }
+}
+
+/// The queue of writers for each SQLite file this process has open.
+fn sqlite_writers(file: &std::path::Path) -> std::sync::Arc<tokio::sync::Mutex<()>> {
+    static QUEUES: std::sync::OnceLock<
+        std::sync::Mutex<
+            std::collections::HashMap<std::path::PathBuf, std::sync::Arc<tokio::sync::Mutex<()>>>,
+        >,
+    > = std::sync::OnceLock::new();
+    let mut queues = QUEUES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    queues.entry(file.to_path_buf()).or_default().clone()
 }
 
 impl BeginWrite for SqlitePool {
     type Database = sqlx::Sqlite;
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
-        self.begin_with("BEGIN IMMEDIATE").await
+    async fn begin_write(&self) -> Result<WriteTx<sqlx::Sqlite>, sqlx::Error> {
+        let turn = sqlite_writers(self.connect_options().get_filename())
+            .lock_owned()
+            .await;
+        Ok(WriteTx {
+            tx: self.begin_with("BEGIN IMMEDIATE").await?,
+            _turn: Some(turn),
+        })
     }
 }
 
 impl BeginWrite for PgPool {
     type Database = sqlx::Postgres;
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
-        self.begin().await
+    async fn begin_write(&self) -> Result<WriteTx<sqlx::Postgres>, sqlx::Error> {
+        Ok(WriteTx {
+            tx: self.begin().await?,
+            _turn: None,
+        })
     }
 }
 

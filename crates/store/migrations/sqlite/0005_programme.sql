@@ -36,6 +36,7 @@ CREATE TABLE courses (
 ) STRICT;
 CREATE UNIQUE INDEX courses_one_open_per_youth ON courses(youth_id) WHERE exit_date IS NULL;
 CREATE INDEX courses_by_municipality ON courses(municipality_code, exit_date);
+CREATE INDEX courses_by_youth ON courses(youth_id);
 -- The consultant's week and the team's caseload start from the consultant's youth.
 CREATE INDEX youth_by_consultant ON youth(consultant_id);
 

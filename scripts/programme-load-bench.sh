@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# The consultant's week and the youth page at national scale (issue 14's
+# speed target): `spire bench-data` fills a fresh database with 98
+# municipalities, 60,000 youth, 150,000 internships and 1,000,000 check-ins
+# (crates/store/src/scale.rs says how); `spire serve`; 16 consultants of 16
+# municipalities log in; 16 concurrent clients each ask for their week and
+# their youth's pages in turn (one in five requests the week). On SQLite, and
+# on PostgreSQL too when SPIRE_BENCH_POSTGRES_URL names a server (an admin
+# URL, e.g. the one scripts/start-test-postgres.sh prints). Prints each run's
+# throughput and p50/p99 (all pages, the week alone, the youth pages alone)
+# and the server's CPU per request (the `spire` process only).
+#
+#   cargo build --release -p spire --bin spire --example page_load
+#   scripts/programme-load-bench.sh [runs=3] [clients=16] [requests=200]
+set -euo pipefail
+runs=${1:-3}
+clients=${2:-16}
+requests=${3:-200}
+root=$(cd "$(dirname "$0")/.." && pwd)
+spire=${SPIRE:-$root/target/release/spire}
+generator=$root/target/release/examples/page_load
+work=$(mktemp -d /tmp/spire-pages.XXXXXX)
+server=""
+cleanup() {
+  [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$work/server.key"
+
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+serve() {
+  "$spire" serve --db "$1" --key-file "$work/server.key" --bind "127.0.0.1:$2" \
+    --require-two-factor false >"$work/serve.log" 2>&1 &
+  server=$!
+  for _ in $(seq 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$2") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  echo "spire serve did not start:"; cat "$work/serve.log"; exit 1
+}
+
+# sessions PORT: logs in the first $clients consultants; one line each:
+# the session cookie, /week, and their youth's pages.
+sessions() {
+  : >"$work/sessions"
+  head -n "$clients" "$work/consultants" | while read -r login youth; do
+    cookie=$(curl -s -D - -o /dev/null -H "Origin: http://127.0.0.1:$1" \
+      --data-urlencode "login=$login" --data-urlencode "password=spire-bench-2026" \
+      "http://127.0.0.1:$1/login" | sed -n 's/^set-cookie: spire_session=\([^;]*\).*/\1/Ip' | head -1)
+    [ -n "$cookie" ] || { echo "log-in of $login failed"; exit 1; }
+    paths="/week"
+    for id in $(echo "$youth" | tr ' ' '\n' | head -n 4); do paths="$paths /youth/$id"; done
+    echo "$cookie $paths" >>"$work/sessions"
+  done
+}
+
+# bench LABEL DB PORT
+bench() {
+  local started; started=$(date +%s)
+  "$spire" bench-data --db "$2" --key-file "$work/server.key" >"$work/consultants" 2>"$work/generate.log" \
+    || { cat "$work/generate.log"; exit 1; }
+  echo "$1: $(tail -1 "$work/generate.log") (wall $(( $(date +%s) - started )) s)"
+  serve "$2" "$3"
+  sessions "$3"
+  local hz; hz=$(getconf CLK_TCK)
+  for run in $(seq "$runs"); do
+    local before; before=$(cpu_ticks "$server")
+    local line; line=$("$generator" "http://127.0.0.1:$3" "$work/sessions" "$clients" "$requests")
+    local after; after=$(cpu_ticks "$server")
+    local cpu_ms; cpu_ms=$(awk -v t=$((after - before)) -v hz="$hz" -v n=$((clients * requests)) \
+      'BEGIN { printf "%.2f", t / hz * 1000 / n }')
+    echo "$1 run $run (load average $(cut -d' ' -f1 /proc/loadavg)): $line; server CPU $cpu_ms ms a request"
+  done
+  kill "$server"; wait "$server" 2>/dev/null || true; server=""
+}
+
+"$spire" migrate --db "$work/national.db" >/dev/null 2>&1
+bench SQLite "$work/national.db" 18700
+
+if [ -n "${SPIRE_BENCH_POSTGRES_URL:-}" ]; then
+  name="spire_pages_$$"
+  psql -q "$SPIRE_BENCH_POSTGRES_URL" -c "CREATE DATABASE $name"
+  db="${SPIRE_BENCH_POSTGRES_URL%/*}/$name"
+  "$spire" migrate --db "$db" >/dev/null 2>&1
+  bench PostgreSQL "$db" 18701
+  psql -q "$SPIRE_BENCH_POSTGRES_URL" -c "DROP DATABASE $name"
+fi
