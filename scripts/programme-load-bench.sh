@@ -8,7 +8,8 @@
 # on PostgreSQL too when SPIRE_BENCH_POSTGRES_URL names a server (an admin
 # URL, e.g. the one scripts/start-test-postgres.sh prints). Prints each run's
 # throughput and p50/p99 (all pages, the week alone, the youth pages alone)
-# and the server's CPU per request (the `spire` process only).
+# and the server's CPU per request (the `spire` process only), after one
+# short warm-up pass that is not counted.
 #
 #   cargo build --release -p spire --bin spire --example page_load
 #   scripts/programme-load-bench.sh [runs=3] [clients=16] [requests=200]
@@ -64,6 +65,9 @@ bench() {
   echo "$1: $(tail -1 "$work/generate.log") (wall $(( $(date +%s) - started )) s)"
   serve "$2" "$3"
   sessions "$3"
+  # One short warm-up pass, not counted: the first pages after a bulk load
+  # fill the caches (and PostgreSQL's plans), as a serving system's have been.
+  "$generator" "http://127.0.0.1:$3" "$work/sessions" "$clients" 25 >/dev/null
   local hz; hz=$(getconf CLK_TCK)
   for run in $(seq "$runs"); do
     local before; before=$(cpu_ticks "$server")

@@ -1,5 +1,9 @@
 //! The access log: every read, search, change and export of a youth's data.
-//! Rows are written inside the transaction that used the data.
+//! A change's row is written inside the transaction that makes the change. A
+//! read's row is written after the read and before the answer leaves: on
+//! SQLite the rows of reads that arrive together share one commit (group
+//! commit), so page views do not queue one fsync each behind the single
+//! writer; the caller gets its data only once its row is durable.
 
 use crate::{BeginWrite, Db, Error, Result, Scope, on_db};
 use serde::Serialize;
@@ -46,6 +50,103 @@ macro_rules! log_access {
     };
 }
 pub(crate) use log_access;
+
+/// One read's row, waiting for the next group commit.
+pub(crate) struct PendingRead {
+    at: i64,
+    user_id: i64,
+    municipality: Option<i64>,
+    action: &'static str,
+    youth_id: Option<i64>,
+    criterion: Option<String>,
+    purpose: &'static str,
+    request_id: String,
+    done: tokio::sync::oneshot::Sender<std::result::Result<(), String>>,
+}
+
+impl Db {
+    /// Logs a read (or search) of personal data; returns once the row is
+    /// durable. Call it after the read and before the data is handed on.
+    pub(crate) async fn log_read(
+        &self,
+        scope: &Scope,
+        action: AccessAction,
+        youth_id: Option<i64>,
+        criterion: Option<&str>,
+    ) -> Result<()> {
+        match self {
+            Db::Postgres(pool) => {
+                log_access!(pool, scope, action, youth_id, criterion)?;
+                Ok(())
+            }
+            Db::Sqlite(pool) => {
+                let file = crate::sqlite_file(pool.connect_options().get_filename());
+                let (done, answer) = tokio::sync::oneshot::channel();
+                file.reads
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push(PendingRead {
+                        at: crate::now(),
+                        user_id: scope.user_id,
+                        municipality: scope.municipality,
+                        action: action.code(),
+                        youth_id,
+                        criterion: criterion.map(str::to_string),
+                        purpose: scope.purpose.code(),
+                        request_id: scope.request_id.clone(),
+                        done,
+                    });
+                // Whoever gets the writer's turn first writes every row queued
+                // by then in one transaction; the others find theirs written.
+                let turn = file.writers.clone().lock_owned().await;
+                let batch = std::mem::take(
+                    &mut *file
+                        .reads
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner),
+                );
+                if !batch.is_empty() {
+                    let written = write_reads(pool, &batch).await;
+                    for row in batch {
+                        let _ = row
+                            .done
+                            .send(written.as_ref().map(|_| ()).map_err(|e| e.to_string()));
+                    }
+                }
+                drop(turn);
+                match answer.await {
+                    Ok(Ok(())) => Ok(()),
+                    Ok(Err(message)) => Err(Error::Refused(format!(
+                        "the access log could not be written: {message}"
+                    ))),
+                    Err(_) => Err(Error::Refused("the access log could not be written".into())),
+                }
+            }
+        }
+    }
+}
+
+/// Writes a batch of read rows in one transaction (the caller holds the turn).
+async fn write_reads(
+    pool: &sqlx::SqlitePool,
+    batch: &[PendingRead],
+) -> std::result::Result<(), sqlx::Error> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    for row in batch {
+        sqlx::query(INSERT_SQL)
+            .bind(row.at)
+            .bind(row.user_id)
+            .bind(row.municipality)
+            .bind(row.action)
+            .bind(row.youth_id)
+            .bind(row.criterion.as_deref())
+            .bind(row.purpose)
+            .bind(row.request_id.as_str())
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await
+}
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct AccessLogEntry {

@@ -258,7 +258,7 @@ impl Db {
             return Err(Error::NotFound);
         }
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin().await?;
             crate::youth::require_visible_youth!(&mut *tx, scope, youth.get());
             let course = sqlx::query_as::<_, CourseRow>(COURSE_SQL)
                 .bind(youth.get())
@@ -274,14 +274,9 @@ impl Db {
                 .await?;
                 result = Some((course, follow_ups));
             }
-            log_access!(
-                &mut *tx,
-                scope,
-                AccessAction::Read,
-                Some(youth.get()),
-                Some("course")
-            )?;
             tx.commit().await?;
+            self.log_read(scope, AccessAction::Read, Some(youth.get()), Some("course"))
+                .await?;
             Ok(result)
         })
     }
@@ -441,7 +436,7 @@ impl Db {
         let mine = (scope.role != Role::TeamLead).then_some(scope.user_id);
         let soon = (today + time::Duration::days(7)).to_string();
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin().await?;
             let form = usize::from(mine.is_none());
             let youth: Vec<WeekRow> = sqlx::query_as(WEEK_YOUTH_SQL[form])
                 .bind(scope.municipality)
@@ -470,14 +465,14 @@ impl Db {
             .bind(mine)
             .fetch_all(&mut *tx)
             .await?;
-            log_access!(
-                &mut *tx,
+            tx.commit().await?;
+            self.log_read(
                 scope,
                 AccessAction::Search,
                 None::<i64>,
-                Some("consultant-week")
-            )?;
-            tx.commit().await?;
+                Some("consultant-week"),
+            )
+            .await?;
 
             let names: std::collections::HashMap<i64, &str> = youth
                 .iter()
@@ -671,7 +666,7 @@ impl Db {
             return Err(Error::NotFound);
         }
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin().await?;
             crate::youth::require_visible_youth!(&mut *tx, scope, youth.get());
             let rows = sqlx::query_as::<_, ProgressRow>(
                 "SELECT id, held_on, side, direction, persistence, curiosity, resilience, self_esteem, note \
@@ -680,14 +675,14 @@ impl Db {
             .bind(youth.get())
             .fetch_all(&mut *tx)
             .await?;
-            log_access!(
-                &mut *tx,
+            tx.commit().await?;
+            self.log_read(
                 scope,
                 AccessAction::Read,
                 Some(youth.get()),
-                Some("progress")
-            )?;
-            tx.commit().await?;
+                Some("progress"),
+            )
+            .await?;
             Ok(rows)
         })
     }
@@ -791,7 +786,7 @@ impl Db {
         youth: YouthId,
     ) -> Result<Vec<PortfolioEntry>> {
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin().await?;
             crate::youth::require_visible_youth!(&mut *tx, scope, youth.get());
             let rows = sqlx::query_as::<_, PortfolioEntry>(
                 "SELECT p.id, p.kind, p.text, c.name AS company_name, u.display_name AS written_by_name, p.written_at \
@@ -801,14 +796,14 @@ impl Db {
             .bind(youth.get())
             .fetch_all(&mut *tx)
             .await?;
-            log_access!(
-                &mut *tx,
+            tx.commit().await?;
+            self.log_read(
                 scope,
                 AccessAction::Read,
                 Some(youth.get()),
-                Some("portfolio")
-            )?;
-            tx.commit().await?;
+                Some("portfolio"),
+            )
+            .await?;
             Ok(rows)
         })
     }
@@ -902,7 +897,7 @@ impl Db {
             return Err(Error::NotFound);
         }
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin().await?;
             crate::youth::require_visible_youth!(&mut *tx, scope, youth.get());
             let rows = sqlx::query_as::<_, NoteRow>(
                 "SELECT n.id, n.note, u.display_name AS written_by_name, n.written_at FROM psychologist_notes n \
@@ -912,14 +907,14 @@ impl Db {
             .bind(scope.municipality)
             .fetch_all(&mut *tx)
             .await?;
-            log_access!(
-                &mut *tx,
+            tx.commit().await?;
+            self.log_read(
                 scope,
                 AccessAction::Read,
                 Some(youth.get()),
-                Some("psychologist-notes")
-            )?;
-            tx.commit().await?;
+                Some("psychologist-notes"),
+            )
+            .await?;
             Ok(rows)
         })
     }

@@ -400,20 +400,20 @@ impl Db {
     ) -> Result<(InternshipRow, Vec<InternshipEvent>)> {
         let visibility = self.internship_visibility(scope).await?;
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin().await?;
             let row = visible_internship!(&mut *tx, visibility, internship);
             let events = sqlx::query_as::<_, InternshipEvent>(EVENTS_SQL)
                 .bind(internship.get())
                 .fetch_all(&mut *tx)
                 .await?;
-            log_access!(
-                &mut *tx,
+            tx.commit().await?;
+            self.log_read(
                 scope,
                 AccessAction::Read,
                 Some(row.youth_id),
-                Some("internship")
-            )?;
-            tx.commit().await?;
+                Some("internship"),
+            )
+            .await?;
             Ok((row, events))
         })
     }
@@ -429,7 +429,7 @@ impl Db {
             return Err(Error::NotFound);
         }
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin().await?;
             crate::youth::require_visible_youth!(&mut *tx, scope, youth.get());
             let rows = sqlx::query_as::<_, InternshipRow>(BY_YOUTH_SQL)
                 .bind(visibility.municipality)
@@ -438,14 +438,14 @@ impl Db {
                 .bind(youth.get())
                 .fetch_all(&mut *tx)
                 .await?;
-            log_access!(
-                &mut *tx,
+            tx.commit().await?;
+            self.log_read(
                 scope,
                 AccessAction::Read,
                 Some(youth.get()),
-                Some("internships")
-            )?;
-            tx.commit().await?;
+                Some("internships"),
+            )
+            .await?;
             Ok(rows)
         })
     }
@@ -458,21 +458,21 @@ impl Db {
             return Err(Error::NotFound);
         }
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin().await?;
             let rows = sqlx::query_as::<_, InternshipRow>(BY_COMPANY_SQL)
                 .bind(visibility.municipality)
                 .bind(visibility.own_user)
                 .bind(visibility.company)
                 .fetch_all(&mut *tx)
                 .await?;
-            log_access!(
-                &mut *tx,
+            tx.commit().await?;
+            self.log_read(
                 scope,
                 AccessAction::Search,
                 None::<i64>,
-                Some("internships")
-            )?;
-            tx.commit().await?;
+                Some("internships"),
+            )
+            .await?;
             Ok(rows)
         })
     }

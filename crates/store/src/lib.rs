@@ -3,8 +3,10 @@
 //! The only crate that speaks SQL. Every query is one text with `$N`
 //! placeholders that both databases accept (placeholders appear in numeric
 //! order, which is how SQLite numbers them). Personal data is reached only
-//! through functions that take a [`Scope`]: the tenant filter and the
-//! access-log row happen in the same transaction.
+//! through functions that take a [`Scope`]: the tenant filter is in the
+//! query, and the access-log row is written in the same transaction as a
+//! change, or — for a read — durably before the data is returned (reads that
+//! arrive together share one commit on SQLite; `access_log.rs`).
 
 mod access_log;
 mod companies;
@@ -107,24 +109,31 @@ impl<DB: sqlx::Database> std::ops::DerefMut for WriteTx<DB> {
     }
 }
 
-/// The queue of writers for each SQLite file this process has open.
-fn sqlite_writers(file: &std::path::Path) -> std::sync::Arc<tokio::sync::Mutex<()>> {
-    static QUEUES: std::sync::OnceLock<
-        std::sync::Mutex<
-            std::collections::HashMap<std::path::PathBuf, std::sync::Arc<tokio::sync::Mutex<()>>>,
-        >,
+/// What this process shares per SQLite file: the queue of writers, and the
+/// reads waiting for their access-log rows (`access_log.rs`).
+#[derive(Default)]
+pub(crate) struct SqliteFile {
+    pub writers: std::sync::Arc<tokio::sync::Mutex<()>>,
+    pub reads: std::sync::Mutex<Vec<access_log::PendingRead>>,
+}
+
+pub(crate) fn sqlite_file(file: &std::path::Path) -> std::sync::Arc<SqliteFile> {
+    static FILES: std::sync::OnceLock<
+        std::sync::Mutex<std::collections::HashMap<std::path::PathBuf, std::sync::Arc<SqliteFile>>>,
     > = std::sync::OnceLock::new();
-    let mut queues = QUEUES
+    let mut files = FILES
         .get_or_init(Default::default)
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    queues.entry(file.to_path_buf()).or_default().clone()
+    files.entry(file.to_path_buf()).or_default().clone()
 }
 
 impl BeginWrite for SqlitePool {
     type Database = sqlx::Sqlite;
     async fn begin_write(&self) -> Result<WriteTx<sqlx::Sqlite>, sqlx::Error> {
-        let turn = sqlite_writers(self.connect_options().get_filename())
+        let turn = sqlite_file(self.connect_options().get_filename())
+            .writers
+            .clone()
             .lock_owned()
             .await;
         Ok(WriteTx {

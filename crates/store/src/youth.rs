@@ -142,7 +142,7 @@ impl Db {
         let cpr = Cpr::parse("q", query).ok();
         let criterion = search_criterion(query, cpr.is_some());
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin().await?;
             let (rows, total) = if let Some(cpr) = &cpr {
                 let rows = sqlx::query_as::<_, YouthRow>(SEARCH_CPR_SQL)
                     .bind(visibility.municipality)
@@ -175,16 +175,11 @@ impl Db {
                     .await?;
                 (rows, total)
             };
-            if visibility.municipality.is_some() {
-                log_access!(
-                    &mut *tx,
-                    scope,
-                    AccessAction::Search,
-                    None::<i64>,
-                    Some(criterion.as_str())
-                )?;
-            }
             tx.commit().await?;
+            if visibility.municipality.is_some() {
+                self.log_read(scope, AccessAction::Search, None, Some(criterion.as_str()))
+                    .await?;
+            }
             Ok(YouthPage {
                 rows,
                 total,
@@ -200,7 +195,7 @@ impl Db {
         let id = youth.get();
         let visibility = scope.youth_visibility();
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin().await?;
             let row = sqlx::query_as::<_, YouthRow>(GET_SQL)
                 .bind(id)
                 .bind(visibility.municipality)
@@ -209,8 +204,9 @@ impl Db {
                 .fetch_optional(&mut *tx)
                 .await?
                 .ok_or(Error::NotFound)?;
-            log_access!(&mut *tx, scope, AccessAction::Read, Some(id), None::<&str>)?;
             tx.commit().await?;
+            self.log_read(scope, AccessAction::Read, Some(id), None::<&str>)
+                .await?;
             Ok(row)
         })
     }
@@ -407,7 +403,7 @@ impl Db {
         let id = youth.get();
         let visibility = scope.youth_visibility();
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin().await?;
             let stored: Vec<u8> = sqlx::query_scalar(
                 "SELECT y.cpr_ciphertext FROM youth y WHERE y.id = $1 AND y.municipality_code = $2 \
                  AND (CAST($3 AS BIGINT) IS NULL OR y.created_by = $3) AND (CAST($4 AS BIGINT) IS NULL OR y.user_id = $4)",
@@ -419,14 +415,9 @@ impl Db {
             .fetch_optional(&mut *tx)
             .await?
             .ok_or(Error::NotFound)?;
-            log_access!(
-                &mut *tx,
-                scope,
-                AccessAction::Read,
-                Some(id),
-                Some("cpr-number")
-            )?;
             tx.commit().await?;
+            self.log_read(scope, AccessAction::Read, Some(id), Some("cpr-number"))
+                .await?;
             key.decrypt_cpr(&stored)
         })
     }

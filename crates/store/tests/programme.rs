@@ -32,6 +32,21 @@ fn fields(result: Result<impl std::fmt::Debug, Error>) -> Vec<(&'static str, Pro
     }
 }
 
+/// Sara Holm (CPR number `n`), with a consultant and perhaps a login.
+fn sara(n: u32, consultant: i64, login: Option<i64>) -> NewYouth {
+    NewYouth {
+        cpr: cpr(n),
+        first_name: "Sara".into(),
+        last_name: "Holm".into(),
+        phone: None,
+        email: None,
+        interests: "træ".into(),
+        strengths: "stabil".into(),
+        consultant_id: Some(consultant),
+        user_id: login,
+    }
+}
+
 fn internship(youth: YouthId, company: CompanyId, days: i64, hours: f64) -> NewInternship {
     let start = date!(2026 - 03 - 02);
     NewInternship {
@@ -124,21 +139,7 @@ async fn story(db: Db) {
     let company_contact = Scope::new(contact_user, Role::CompanyContact, Some(265), "t");
 
     let youth = db
-        .create_youth(
-            &consultant,
-            &key,
-            &NewYouth {
-                cpr: cpr(1),
-                first_name: "Sara".into(),
-                last_name: "Holm".into(),
-                phone: None,
-                email: None,
-                interests: "træ".into(),
-                strengths: "stabil".into(),
-                consultant_id: Some(consultant_id),
-                user_id: Some(youth_user),
-            },
-        )
+        .create_youth(&consultant, &key, &sara(1, consultant_id, Some(youth_user)))
         .await
         .unwrap();
 
@@ -547,3 +548,54 @@ async fn story(db: Db) {
 }
 
 both_dbs!(programme_story, story);
+
+/// Reads that arrive together share a commit of their access-log rows on
+/// SQLite; each read still has its own row, written before its data returns.
+async fn concurrent_reads(db: Db) {
+    let key = ServerKey::from_hex(&"44".repeat(32)).unwrap();
+    db.upsert_municipality(265, "Roskilde").await.unwrap();
+    let consultant_id = db
+        .create_user(&user("ida.roskilde", Role::Consultant, Some(265), None))
+        .await
+        .unwrap();
+    let lead_id = db
+        .create_user(&user("lead.roskilde", Role::TeamLead, Some(265), None))
+        .await
+        .unwrap();
+    let consultant = Scope::new(consultant_id, Role::Consultant, Some(265), "t");
+    let youth = db
+        .create_youth(&consultant, &key, &sara(9, consultant_id, None))
+        .await
+        .unwrap();
+    let reads: Vec<_> = (0..40)
+        .map(|i| {
+            let db = db.clone();
+            let scope = Scope::new(
+                consultant_id,
+                Role::Consultant,
+                Some(265),
+                format!("read-{i}"),
+            );
+            tokio::spawn(async move { db.get_youth(&scope, youth).await.map(|row| row.id) })
+        })
+        .collect();
+    for read in reads {
+        assert_eq!(read.await.unwrap().unwrap(), youth.get());
+    }
+    let lead = Scope::new(lead_id, Role::TeamLead, Some(265), "t");
+    let log = db.access_log_for_youth(&lead, youth).await.unwrap();
+    let mut request_ids: Vec<&str> = log
+        .iter()
+        .filter(|e| e.action == "read" && e.request_id.starts_with("read-"))
+        .map(|e| e.request_id.as_str())
+        .collect();
+    request_ids.sort_unstable();
+    request_ids.dedup();
+    assert_eq!(request_ids.len(), 40, "one row for each read");
+}
+
+both_dbs!(
+    concurrent_reads_are_each_logged,
+    concurrent_reads,
+    multi_thread
+);
