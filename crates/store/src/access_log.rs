@@ -61,7 +61,7 @@ pub(crate) struct PendingRead {
     criterion: Option<String>,
     purpose: &'static str,
     request_id: String,
-    done: tokio::sync::oneshot::Sender<std::result::Result<(), String>>,
+    done: tokio::sync::oneshot::Sender<Result<()>>,
 }
 
 impl Db {
@@ -106,21 +106,25 @@ impl Db {
                         .unwrap_or_else(std::sync::PoisonError::into_inner),
                 );
                 if !batch.is_empty() {
-                    let written = write_reads(pool, &batch).await;
+                    let written = write_reads(pool, &batch).await.map_err(Error::Database);
                     for row in batch {
-                        let _ = row
-                            .done
-                            .send(written.as_ref().map(|_| ()).map_err(|e| e.to_string()));
+                        // Each waiting read fails as the write failed: an
+                        // unavailable database stays "unavailable" (503).
+                        let _ = row.done.send(match &written {
+                            Ok(()) => Ok(()),
+                            Err(error) if error.is_unavailable() => Err(Error::Database(
+                                sqlx::Error::Io(std::io::Error::other(error.to_string())),
+                            )),
+                            Err(error) => Err(Error::Refused(format!(
+                                "the access log could not be written: {error}"
+                            ))),
+                        });
                     }
                 }
                 drop(turn);
-                match answer.await {
-                    Ok(Ok(())) => Ok(()),
-                    Ok(Err(message)) => Err(Error::Refused(format!(
-                        "the access log could not be written: {message}"
-                    ))),
-                    Err(_) => Err(Error::Refused("the access log could not be written".into())),
-                }
+                answer.await.unwrap_or_else(|_| {
+                    Err(Error::Refused("the access log could not be written".into()))
+                })
             }
         }
     }

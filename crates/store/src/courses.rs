@@ -55,6 +55,7 @@ pub struct WeekItem {
 #[derive(Debug, Clone, Serialize)]
 pub struct WeekYouth {
     pub youth_id: i64,
+    pub consultant_id: Option<i64>,
     pub name: String,
     pub course_start: String,
     /// The current or next internship: company and function.
@@ -158,7 +159,8 @@ week_sql!(
      (SELECT MAX(e.recorded_at) FROM internships i JOIN internship_events e ON e.internship_id = i.id \
       WHERE i.youth_id = y.id), \
      (SELECT MAX(p.recorded_at) FROM progress_scores p WHERE p.youth_id = y.id), \
-     (SELECT MAX(p.held_on) FROM progress_scores p WHERE p.youth_id = y.id AND p.side = 'consultant') \
+     (SELECT MAX(p.held_on) FROM progress_scores p WHERE p.youth_id = y.id AND p.side = 'consultant'), \
+     y.consultant_id \
      FROM youth y JOIN courses c ON c.youth_id = y.id AND c.exit_date IS NULL \
      WHERE y.municipality_code = $1",
     "ORDER BY y.last_name, y.first_name, y.id"
@@ -180,7 +182,8 @@ week_sql!(
 );
 
 /// A youth on the week's list: id, name, course start, readiness, course
-/// created, last internship history row, last score, last conversation.
+/// created, last internship history row, last score, last conversation,
+/// consultant.
 type WeekRow = (
     i64,
     String,
@@ -190,6 +193,7 @@ type WeekRow = (
     Option<i64>,
     Option<i64>,
     Option<String>,
+    Option<i64>,
 );
 
 const COURSE_SQL: &str = "SELECT id, youth_id, in_trial, readiness, start_date, exit_date, exit_reason, exit_note \
@@ -558,8 +562,17 @@ impl Db {
             let no_contact = rules.no_contact_days * 86_400;
             let now = crate::now();
             let mut list = Vec::new();
-            for (youth_id, name, course_start, _, created_at, last_event, last_score, last_held) in
-                &youth
+            for (
+                youth_id,
+                name,
+                course_start,
+                _,
+                created_at,
+                last_event,
+                last_score,
+                last_held,
+                consultant_id,
+            ) in &youth
             {
                 let last_held = last_held.as_deref().unwrap_or(course_start);
                 let mut next_step = None;
@@ -601,6 +614,7 @@ impl Db {
                     .min_by_key(|i| (i.2 != "active", i.3.clone()));
                 list.push(WeekYouth {
                     youth_id: *youth_id,
+                    consultant_id: *consultant_id,
                     name: name.clone(),
                     course_start: course_start.clone(),
                     internship: current.map(|i| format!("{} – {}", i.5, i.6)),

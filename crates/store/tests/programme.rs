@@ -533,6 +533,49 @@ async fn story(db: Db) {
         Err(Error::NotFound)
     ));
 
+    // Staff may type in the youth's own scores given in the conversation.
+    db.record_progress_for_youth(
+        &consultant,
+        youth,
+        date!(2026 - 05 - 13),
+        [3, 3, 3, 3, 3],
+        "",
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        db.record_progress_for_youth(&own, youth, date!(2026 - 05 - 14), [3, 3, 3, 3, 3], "")
+            .await,
+        Err(Error::NotFound)
+    ));
+    // The contacts of the companies the scope sees, for choosing one.
+    let contacts = db.company_contacts(&consultant).await.unwrap();
+    assert_eq!(
+        contacts.iter().map(|c| c.0).collect::<Vec<_>>(),
+        [contact_person]
+    );
+    assert!(db.company_contacts(&horsens).await.unwrap().is_empty());
+    assert!(matches!(
+        db.require_youth_visible(&horsens, youth).await,
+        Err(Error::NotFound)
+    ));
+    db.require_youth_visible(&consultant, youth).await.unwrap();
+
+    // The rules are settings: the law and the norm change without code.
+    let mut rules = db.programme_rules().await.unwrap();
+    rules.internship.job_ready_weeks = 6;
+    db.set_internship_rules(&rules.internship).await.unwrap();
+    db.set_caseload_norms([12, 18, 20]).await.unwrap();
+    let changed = db.programme_rules().await.unwrap();
+    assert_eq!(
+        (changed.internship.job_ready_weeks, changed.caseload_norms),
+        (6, [12, 18, 20])
+    );
+    rules.internship.max_hours_per_week = 0.0;
+    assert!(db.set_internship_rules(&rules.internship).await.is_err());
+    assert!(db.set_caseload_norms([0, 18, 20]).await.is_err());
+    db.set_caseload_norms([15, 20, 22]).await.unwrap();
+
     // The team: caseload against the norm of the first year.
     let team = db.team_overview(&lead, today).await.unwrap();
     assert_eq!(team.norm, 15);

@@ -114,6 +114,7 @@ pub fn document() -> Document {
         courses::api::Api::openapi(),
         internships::api::Api::openapi(),
         psychology::api::Api::openapi(),
+        portfolio::api::Api::openapi(),
         companies::api::Api::openapi(),
         access_log::api::Api::openapi(),
         admin::api::Api::openapi(),

@@ -104,3 +104,12 @@ team-choose-youth = Vælg de unge
 team-assigned = { $name }: tildelt.
 team-not-assigned = { $name }: ikke fundet – intet ændret.
 team-over-norm = Bemærk: { $name } har nu { $count } unge; normen er { $norm }.
+team-youth-count = { $n ->
+    [one] 1 ung
+   *[other] { $n } unge
+}
+team-task-count = { $n ->
+    [0] ingen åbne opgaver
+    [one] 1 åben opgave
+   *[other] { $n } åbne opgaver
+}

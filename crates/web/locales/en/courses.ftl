@@ -104,3 +104,12 @@ team-choose-youth = Choose the young people
 team-assigned = { $name }: assigned.
 team-not-assigned = { $name }: not found – nothing changed.
 team-over-norm = Note: { $name } now has { $count } young people; the norm is { $norm }.
+team-youth-count = { $n ->
+    [one] 1 young person
+   *[other] { $n } young people
+}
+team-task-count = { $n ->
+    [0] no open tasks
+    [one] 1 open task
+   *[other] { $n } open tasks
+}

@@ -274,6 +274,7 @@ pub struct WeekItem {
 #[derive(Serialize, ToSchema)]
 pub struct WeekYouth {
     pub youth_id: i64,
+    pub consultant_id: Option<i64>,
     pub name: String,
     pub course_start: String,
     pub internship: Option<String>,
@@ -303,6 +304,7 @@ pub async fn week(State(state): State<AppState>, caller: Caller) -> AppResult<Js
             .into_iter()
             .map(|y| WeekYouth {
                 youth_id: y.youth_id,
+                consultant_id: y.consultant_id,
                 name: y.name,
                 course_start: y.course_start,
                 internship: y.internship,

@@ -597,6 +597,17 @@ pub struct TeamView {
     pub warning: Option<String>,
     pub youth: Vec<(i64, String, String)>,
     pub consultants: Vec<(String, String)>,
+    pub groups: Vec<TeamGroup>,
+}
+
+/// One consultant's young people on the team page: (id, name, internship,
+/// next step), and their open tasks.
+pub struct TeamGroup {
+    pub name: String,
+    pub youth: Vec<(i64, String, String, String)>,
+    pub tasks: usize,
+    /// "Anna: 14 unge, 2 åbne opgaver".
+    pub summary: String,
 }
 
 async fn team_view(
@@ -631,27 +642,70 @@ async fn team_view(
             ("have", Arg::Number(team.consultants.len() as i64)),
         ],
     );
+    // The choice shows each consultant's caseload against the norm before
+    // the team lead assigns.
     let mut consultants = vec![(String::new(), tr.t("consultant-none"))];
-    consultants.extend(
+    consultants.extend(team.consultants.iter().map(|c| {
+        (
+            c.user_id.to_string(),
+            format!("{} ({}/{})", c.name, c.youth, team.norm),
+        )
+    }));
+    let name_of = |id: Option<i64>| {
         team.consultants
             .iter()
-            .map(|c| (c.user_id.to_string(), c.name.clone())),
-    );
-    let youth = state
-        .db()
-        .search_youth(&scope, state.key(), "", 1, 200)
-        .await?
-        .rows
-        .into_iter()
-        .filter(|y| week.youth.iter().any(|w| w.youth_id == y.id))
-        .map(|y| {
-            (
-                y.id,
-                format!("{} {}", y.first_name, y.last_name),
-                y.consultant_name.unwrap_or_else(|| "–".into()),
-            )
+            .find(|c| Some(c.user_id) == id)
+            .map_or_else(|| tr.t("consultant-none"), |c| c.name.clone())
+    };
+    let youth = week
+        .youth
+        .iter()
+        .map(|y| (y.youth_id, y.name.clone(), name_of(y.consultant_id)))
+        .collect();
+    // Each consultant's youth, with the internship and the next step.
+    let mut groups: Vec<TeamGroup> = team
+        .consultants
+        .iter()
+        .map(|c| (Some(c.user_id), c.name.clone()))
+        .chain(std::iter::once((None, tr.t("consultant-none"))))
+        .map(|(id, name)| TeamGroup {
+            name,
+            youth: week
+                .youth
+                .iter()
+                .filter(|y| y.consultant_id == id)
+                .map(|y| {
+                    (
+                        y.youth_id,
+                        y.name.clone(),
+                        y.internship.clone().unwrap_or_else(|| "–".into()),
+                        tr.t(&format!("next-{}", y.next_step.replace('_', "-"))),
+                    )
+                })
+                .collect(),
+            tasks: week
+                .items
+                .iter()
+                .filter(|i| {
+                    i.kind == "task"
+                        && week
+                            .youth
+                            .iter()
+                            .any(|y| y.youth_id == i.youth_id && y.consultant_id == id)
+                })
+                .count(),
+            summary: String::new(),
         })
         .collect();
+    groups.retain(|g| !g.youth.is_empty() || g.name != tr.t("consultant-none"));
+    for group in &mut groups {
+        group.summary = format!(
+            "{}: {}, {}",
+            group.name,
+            tr.count("team-youth-count", group.youth.len() as i64),
+            tr.count("team-task-count", group.tasks as i64)
+        );
+    }
     let intro = tr.t_args(
         "team-intro",
         &[
@@ -671,6 +725,7 @@ async fn team_view(
         warning,
         youth,
         consultants,
+        groups,
     })
 }
 

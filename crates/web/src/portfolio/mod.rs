@@ -3,9 +3,10 @@
 //! contacts, internships by themselves — and the one-page CV in Danish to
 //! print or download.
 
+pub mod api;
 pub mod pages;
 
-use crate::http::access::roles::{STAFF, YOUTH};
+use crate::http::access::roles::{STAFF, YOUTH, YOUTH_AND_STAFF};
 use crate::http::access::{Access::*, Route};
 
 /// The longest entry.
@@ -20,6 +21,16 @@ pub fn routes() -> Vec<Route> {
             "/youth/{id}/portfolio/entries",
             Roles(STAFF),
             pages::youth_entry,
+        ),
+        Route::api_get(
+            "/api/v1/youth/{id}/portfolio/entries",
+            Roles(YOUTH_AND_STAFF),
+            api::portfolio_get,
+        ),
+        Route::api_post(
+            "/api/v1/youth/{id}/portfolio/entries",
+            Roles(YOUTH_AND_STAFF),
+            api::portfolio_add,
         ),
     ]
 }

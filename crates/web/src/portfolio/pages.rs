@@ -190,15 +190,20 @@ pub async fn youth_cv(
     .await
 }
 
-#[derive(Deserialize, Default)]
+/// A skill or an experience for the portfolio.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[schema(as = PortfolioEntry)]
 pub struct EntryForm {
+    /// `skill` or `experience`.
     #[serde(default)]
+    #[schema(required = true)]
     pub kind: String,
     #[serde(default)]
+    #[schema(required = true, max_length = 500)]
     pub text: String,
 }
 
-async fn add_entry(
+pub async fn add_entry(
     state: &AppState,
     caller: &Caller,
     youth: YouthId,

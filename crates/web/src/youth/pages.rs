@@ -59,6 +59,8 @@ pub struct YouthPageView {
     pub entry_action: Option<String>,
     pub cv_href: Option<String>,
     pub entry_kinds: Vec<(String, String)>,
+    /// The 6-week conversations: one SVG chart per measure.
+    pub progress_charts: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -188,6 +190,12 @@ pub async fn youth_page(
             .await?;
         view.entry_action = Some(format!("/youth/{id}/portfolio/entries"));
         view.cv_href = Some(format!("/youth/{id}/cv"));
+        let scores = state
+            .db()
+            .progress_scores(&user.scope(&context), id)
+            .await?;
+        view.progress_charts =
+            crate::courses::pages::progress_charts(Tr::new(context.lang), &scores);
     }
     if user.user.role() == Role::TeamLead {
         let tr = Tr::new(context.lang);
@@ -274,6 +282,7 @@ fn youth_page_view(
             .iter()
             .map(|k| (k.to_string(), tr.t(&format!("portfolio-kind-{k}"))))
             .collect(),
+        progress_charts: Vec::new(),
     }
 }
 
@@ -299,6 +308,8 @@ pub async fn my_record(
     view.entries = state.db().portfolio_entries(&scope, id).await?;
     view.entry_action = Some("/me/portfolio/entries".into());
     view.cv_href = Some("/me/cv".into());
+    let scores = state.db().progress_scores(&scope, id).await?;
+    view.progress_charts = crate::courses::pages::progress_charts(Tr::new(context.lang), &scores);
     Ok(render(&view))
 }
 

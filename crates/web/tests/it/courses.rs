@@ -178,6 +178,15 @@ async fn the_team_lead_sees_caseloads_and_is_warned_over_the_norm() {
     let team = app.get("/team", Some(&lead)).await;
     assert_eq!(team.status, 200);
     assert!(team.body.contains("<svg") && team.body.contains("norm 1"));
+    // Each consultant's young people are listed, and the choice shows each
+    // caseload against the norm before assigning.
+    assert!(
+        team.body.contains("<summary>Test consultant.roskilde: "),
+        "{}",
+        team.body
+    );
+    assert!(team.body.contains("Roskildehansen</a>"));
+    assert!(team.body.contains("Test consultant.roskilde (") && team.body.contains("/1)</option>"));
     let consultant_id = app.users["consultant.roskilde"].to_string();
     let youth = second_id.to_string();
     let reply = app

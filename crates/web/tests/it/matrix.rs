@@ -307,6 +307,18 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [Role], Payload)> {
             STAFF,
             Form(&[("kind", "skill"), ("text", "Kassesystem")]),
         ),
+        (
+            "GET",
+            "/api/v1/youth/{id}/portfolio/entries",
+            YOUTH_AND_STAFF,
+            None,
+        ),
+        (
+            "POST",
+            "/api/v1/youth/{id}/portfolio/entries",
+            YOUTH_AND_STAFF,
+            Json(r#"{"kind": "experience", "text": "Frivillig i klub"}"#),
+        ),
         // Psychologist notes: psychologists only, by page and by API.
         (
             "GET",

@@ -349,6 +349,32 @@ async fn the_youth_adds_to_their_portfolio_and_gets_a_one_page_cv_in_danish() {
         disposition.starts_with("attachment; filename=\"cv-ida-"),
         "{disposition}"
     );
+    // The API: the same portfolio, the internships as experience by themselves.
+    let token = app.token("youth.roskilde").await;
+    let api = format!("/api/v1/youth/{}/portfolio/entries", app.roskilde_youth);
+    let added = app
+        .api(
+            "POST",
+            &api,
+            Some(&token),
+            Some(json!({"kind": "experience", "text": "Frivillig i klubben"})),
+            "da",
+        )
+        .await;
+    assert_eq!(added.status, 201, "{}", added.body);
+    let portfolio = added.json();
+    assert_eq!(portfolio["entries"].as_array().unwrap().len(), 3);
+    let bad = app
+        .api(
+            "POST",
+            &api,
+            Some(&token),
+            Some(json!({"kind": "diploma", "text": ""})),
+            "en",
+        )
+        .await;
+    assert_eq!(bad.json()["fields"]["kind"], "Choose one of the options.");
+    assert_eq!(bad.json()["fields"]["text"], "Required.");
     // Staff see the same CV; the other municipality does not.
     let consultant = app.browser("consultant.roskilde").await;
     let staff_cv = app
