@@ -3,6 +3,12 @@
 
 use time::{Date, Month};
 
+/// The longest texts, the same in the pages, the API and the store: an exit
+/// or conversation note, a portfolio entry, a psychologist's note.
+pub const COURSE_NOTE_MAX: usize = 1_000;
+pub const ENTRY_MAX: usize = 500;
+pub const PSYCHOLOGIST_NOTE_MAX: usize = 5_000;
+
 /// Why a course ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitReason {

@@ -7,6 +7,13 @@ use crate::eligibility::Readiness;
 use crate::validation::{FieldError, Problem};
 use time::Date;
 
+/// The longest texts, the same in the pages, the API, the CLI and the store.
+pub const FUNCTION_MAX: usize = 120;
+pub const SCHEDULE_MAX: usize = 500;
+pub const REASON_MAX: usize = 1_000;
+pub const DECIDED_BY_MAX: usize = 200;
+pub const NOTE_MAX: usize = 2_000;
+
 /// Where an internship is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -161,18 +168,19 @@ impl InternshipRules {
         }
     }
 
-    /// The longest internship after `extensions` recorded extensions, in days.
-    pub fn allowed_days(&self, readiness: Readiness, extensions: i64) -> i64 {
-        let weeks = match extensions {
-            0 => self.base_weeks(readiness),
-            n => self.extended_weeks.max(self.base_weeks(readiness)) + (n - 1) * self.block_weeks,
-        };
-        weeks * 7
+    /// The longest internship without an extension, in days.
+    pub fn base_days(&self, readiness: Readiness) -> i64 {
+        self.base_weeks(readiness) * 7
     }
 
-    /// Checks hours, dates and length of an internship with `extensions`
-    /// recorded extensions. Every problem is named by its field.
-    pub fn check(&self, plan: &Plan, extensions: i64) -> Vec<FieldError> {
+    /// How far the first extension (or extensions) may reach, in days.
+    pub fn extended_days(&self, readiness: Readiness) -> i64 {
+        self.extended_weeks.max(self.base_weeks(readiness)) * 7
+    }
+
+    /// Checks hours, dates and length of a new internship against the limit
+    /// without an extension. Every problem is named by its field.
+    pub fn check(&self, plan: &Plan) -> Vec<FieldError> {
         let mut problems = Vec::new();
         if plan.hours_per_week.is_nan() || plan.hours_per_week <= 0.0 {
             problems.push(FieldError::new("hours_per_week", Problem::OutOfRange));
@@ -186,15 +194,10 @@ impl InternshipRules {
             problems.push(FieldError::new("end_date", Problem::EndBeforeStart));
         } else {
             let days = length_days(plan.start, plan.end);
-            let allowed = self.allowed_days(plan.readiness, extensions);
+            let allowed = self.base_days(plan.readiness);
             if days > allowed {
-                let problem = if extensions == 0 {
-                    Problem::OverLegalLimit
-                } else {
-                    Problem::OverExtendedLimit
-                };
                 problems.push(
-                    FieldError::new("end_date", problem)
+                    FieldError::new("end_date", Problem::OverLegalLimit)
                         .with("weeks", allowed / 7)
                         .with("days", days),
                 );
@@ -203,11 +206,26 @@ impl InternshipRules {
         problems
     }
 
-    /// Checks an extension of `plan` (with `extensions` so far) to `new_end`.
+    /// The last day an extension of `plan` may reach: up to the extended
+    /// length (26 weeks) from the start; once there, one block (13 weeks)
+    /// beyond the current end — each further block needs its own extension,
+    /// so small extensions cannot add up to more.
+    pub fn extension_reach(&self, plan: &Plan) -> Date {
+        let extended = self.extended_days(plan.readiness);
+        let current = length_days(plan.start, plan.end);
+        let reach = if current >= extended {
+            plan.end
+                .checked_add(time::Duration::days(self.block_weeks * 7))
+        } else {
+            plan.start.checked_add(time::Duration::days(extended - 1))
+        };
+        reach.unwrap_or(Date::MAX)
+    }
+
+    /// Checks an extension of `plan` to `new_end`, with its reason and who decided.
     pub fn check_extension(
         &self,
         plan: &Plan,
-        extensions: i64,
         new_end: Date,
         reason: &str,
         decided_by: &str,
@@ -216,13 +234,12 @@ impl InternshipRules {
         if new_end <= plan.end {
             problems.push(FieldError::new("new_end_date", Problem::ExtensionNotLater));
         } else {
-            let days = length_days(plan.start, new_end);
-            let allowed = self.allowed_days(plan.readiness, extensions + 1);
-            if days > allowed {
+            let reach = self.extension_reach(plan);
+            if new_end > reach {
                 problems.push(
                     FieldError::new("new_end_date", Problem::OverExtendedLimit)
-                        .with("weeks", allowed / 7)
-                        .with("days", days),
+                        .with("weeks", length_days(plan.start, reach) / 7)
+                        .with("days", length_days(plan.start, new_end)),
                 );
             }
         }
@@ -363,9 +380,9 @@ mod tests {
         }
     }
 
-    fn problems(plan: &Plan, extensions: i64) -> Vec<(&'static str, Problem)> {
+    fn problems(plan: &Plan) -> Vec<(&'static str, Problem)> {
         InternshipRules::default()
-            .check(plan, extensions)
+            .check(plan)
             .into_iter()
             .map(|e| (e.field, e.problem))
             .collect()
@@ -376,47 +393,68 @@ mod tests {
     fn legal_limits_at_their_boundaries() {
         use Readiness::*;
         let over = vec![("end_date", Problem::OverLegalLimit)];
-        let cases: &[(Readiness, i64, f64, i64, bool)] = &[
-            // readiness, days, hours, extensions, allowed
-            (Jobparat, 28, 37.0, 0, true),
-            (Jobparat, 29, 37.0, 0, false),
-            (Uddannelsesparat, 28, 20.0, 0, true),
-            (Uddannelsesparat, 29, 20.0, 0, false),
-            (AabenlystUddannelsesparat, 29, 20.0, 0, false),
-            (Aktivitetsparat, 91, 20.0, 0, true),
-            (Aktivitetsparat, 92, 20.0, 0, false),
-            // Extended: 26 weeks, then blocks of 13.
-            (Jobparat, 182, 20.0, 1, true),
-            (Jobparat, 183, 20.0, 1, false),
-            (Aktivitetsparat, 182, 20.0, 1, true),
-            (Aktivitetsparat, 273, 20.0, 2, true),
-            (Aktivitetsparat, 274, 20.0, 2, false),
+        let cases: &[(Readiness, i64, f64, bool)] = &[
+            // readiness, days, hours, allowed
+            (Jobparat, 28, 37.0, true),
+            (Jobparat, 29, 37.0, false),
+            (Uddannelsesparat, 28, 20.0, true),
+            (Uddannelsesparat, 29, 20.0, false),
+            (AabenlystUddannelsesparat, 29, 20.0, false),
+            (Aktivitetsparat, 91, 20.0, true),
+            (Aktivitetsparat, 92, 20.0, false),
         ];
-        for &(readiness, days, hours, extensions, allowed) in cases {
-            let got = problems(&plan(readiness, days, hours), extensions);
+        for &(readiness, days, hours, allowed) in cases {
+            let got = problems(&plan(readiness, days, hours));
             if allowed {
                 assert!(got.is_empty(), "{readiness:?} {days} days: {got:?}");
-            } else if extensions == 0 {
-                assert_eq!(got, over, "{readiness:?} {days} days");
             } else {
-                assert_eq!(
-                    got,
-                    vec![("end_date", Problem::OverExtendedLimit)],
-                    "{readiness:?} {days}"
-                );
+                assert_eq!(got, over, "{readiness:?} {days} days");
             }
         }
         let hours = vec![("hours_per_week", Problem::HoursOverLimit)];
-        assert!(problems(&plan(Jobparat, 10, 37.0), 0).is_empty());
-        assert_eq!(problems(&plan(Jobparat, 10, 37.5), 0), hours);
-        assert_eq!(problems(&plan(Jobparat, 10, 45.0), 0), hours);
+        assert!(problems(&plan(Jobparat, 10, 37.0)).is_empty());
+        assert_eq!(problems(&plan(Jobparat, 10, 37.5)), hours);
+        assert_eq!(problems(&plan(Jobparat, 10, 45.0)), hours);
         assert_eq!(
-            problems(&plan(Jobparat, 10, 0.0), 0),
+            problems(&plan(Jobparat, 10, 0.0)),
             vec![("hours_per_week", Problem::OutOfRange)]
         );
         // A 14-week internship for a job-ready youth without an extension.
-        let error = &InternshipRules::default().check(&plan(Jobparat, 98, 30.0), 0)[0];
+        let error = &InternshipRules::default().check(&plan(Jobparat, 98, 30.0))[0];
         assert_eq!(error.args, vec![("weeks", 4), ("days", 98)]);
+    }
+
+    /// Extensions: to 26 weeks from the start, then one 13-week block at a
+    /// time from the current end; small extensions cannot add up to more.
+    #[test]
+    fn extensions_reach_26_weeks_then_13_week_blocks() {
+        use Readiness::*;
+        let rules = InternshipRules::default();
+        let extend = |p: &Plan, to_day: i64| {
+            let new_end = p.start + time::Duration::days(to_day - 1);
+            rules
+                .check_extension(p, new_end, "behov", "leder")
+                .into_iter()
+                .map(|e| e.problem)
+                .collect::<Vec<_>>()
+        };
+        let refused = vec![Problem::OverExtendedLimit];
+        for readiness in [Jobparat, Aktivitetsparat] {
+            let p = plan(readiness, rules.base_days(readiness), 30.0);
+            assert!(extend(&p, 182).is_empty(), "{readiness:?} to 26 weeks");
+            assert_eq!(extend(&p, 183), refused, "{readiness:?} past 26 weeks");
+        }
+        // At 26 weeks: one more block of 13 weeks, and not a day more.
+        let at_26 = plan(Jobparat, 182, 30.0);
+        assert!(extend(&at_26, 273).is_empty());
+        assert_eq!(extend(&at_26, 274), refused);
+        // Two one-day extensions leave the reach at 26 weeks from the start.
+        let after_two_small = plan(Jobparat, 30, 30.0);
+        assert!(extend(&after_two_small, 182).is_empty());
+        assert_eq!(extend(&after_two_small, 183), refused);
+        let error =
+            &rules.check_extension(&at_26, at_26.start + time::Duration::days(300), "x", "y")[0];
+        assert_eq!(error.args, vec![("weeks", 39), ("days", 301)]);
     }
 
     #[test]
@@ -427,32 +465,28 @@ mod tests {
             ..InternshipRules::default()
         };
         let p = plan(Readiness::Jobparat, 42, 30.0);
-        assert!(rules.check(&p, 0).is_empty());
-        assert_eq!(
-            rules.check(&plan(Readiness::Jobparat, 43, 31.0), 0).len(),
-            2
-        );
+        assert!(rules.check(&p).is_empty());
+        assert_eq!(rules.check(&plan(Readiness::Jobparat, 43, 31.0)).len(), 2);
     }
 
     #[test]
     fn an_end_before_the_start_is_named() {
         let mut p = plan(Readiness::Jobparat, 10, 30.0);
         p.end = p.start - time::Duration::days(1);
-        assert_eq!(problems(&p, 0), vec![("end_date", Problem::EndBeforeStart)]);
+        assert_eq!(problems(&p), vec![("end_date", Problem::EndBeforeStart)]);
         // A one-day internship is fine.
         p.end = p.start;
-        assert!(problems(&p, 0).is_empty());
+        assert!(problems(&p).is_empty());
     }
 
     #[test]
     fn an_extension_needs_a_later_end_a_reason_and_who_decided() {
         let rules = InternshipRules::default();
         let p = plan(Readiness::Jobparat, 28, 30.0);
-        let ok =
-            rules.check_extension(&p, 0, date!(2026 - 08 - 30), "needs more time", "Team lead");
+        let ok = rules.check_extension(&p, date!(2026 - 08 - 30), "needs more time", "Team lead");
         assert!(ok.is_empty(), "{ok:?}");
         let fields: Vec<_> = rules
-            .check_extension(&p, 0, p.end, " ", "")
+            .check_extension(&p, p.end, " ", "")
             .into_iter()
             .map(|e| (e.field, e.problem))
             .collect();
@@ -467,7 +501,7 @@ mod tests {
         // 26 weeks is the first extension's reach: 182 days from 2 March is 30 August.
         assert!(
             rules
-                .check_extension(&p, 0, date!(2026 - 08 - 31), "x", "y")
+                .check_extension(&p, date!(2026 - 08 - 31), "x", "y")
                 .iter()
                 .any(|e| e.problem == Problem::OverExtendedLimit)
         );

@@ -66,6 +66,7 @@ pub enum Problem {
     NoOpenCourse,
     UnknownChoice,
     ProgressAlreadyRecorded,
+    OpenInternships,
 }
 
 impl Problem {
@@ -133,6 +134,7 @@ impl Problem {
             Problem::NoOpenCourse => "err-no-open-course",
             Problem::UnknownChoice => "err-unknown-choice",
             Problem::ProgressAlreadyRecorded => "err-progress-already-recorded",
+            Problem::OpenInternships => "err-open-internships",
         }
     }
 }

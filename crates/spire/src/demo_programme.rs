@@ -118,7 +118,7 @@ pub async fn seed(db: &Db, teams: &[DemoTeam], today: Date) -> Result<(), Failur
                 db,
                 scope,
                 youth,
-                max_days: rules.allowed_days(readiness, 0),
+                max_days: rules.base_days(readiness),
                 today,
                 companies: &team.companies,
             };

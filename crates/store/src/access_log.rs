@@ -98,30 +98,35 @@ impl Db {
                     });
                 // Whoever gets the writer's turn first writes every row queued
                 // by then in one transaction; the others find theirs written.
-                let turn = file.writers.clone().lock_owned().await;
-                let batch = std::mem::take(
-                    &mut *file
-                        .reads
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner),
-                );
-                if !batch.is_empty() {
-                    let written = write_reads(pool, &batch).await.map_err(Error::Database);
-                    for row in batch {
-                        // Each waiting read fails as the write failed: an
-                        // unavailable database stays "unavailable" (503).
-                        let _ = row.done.send(match &written {
-                            Ok(()) => Ok(()),
-                            Err(error) if error.is_unavailable() => Err(Error::Database(
-                                sqlx::Error::Io(std::io::Error::other(error.to_string())),
-                            )),
-                            Err(error) => Err(Error::Refused(format!(
-                                "the access log could not be written: {error}"
-                            ))),
-                        });
+                // A task of its own does it, so a request dropped half-way
+                // (a client gone) cannot take the others' rows with it.
+                let pool = pool.clone();
+                tokio::spawn(async move {
+                    let turn = file.writers.clone().lock_owned().await;
+                    let batch = std::mem::take(
+                        &mut *file
+                            .reads
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner),
+                    );
+                    if !batch.is_empty() {
+                        let written = write_reads(&pool, &batch).await.map_err(Error::Database);
+                        for row in batch {
+                            // Each waiting read fails as the write failed: an
+                            // unavailable database stays "unavailable" (503).
+                            let _ = row.done.send(match &written {
+                                Ok(()) => Ok(()),
+                                Err(error) if error.is_unavailable() => Err(Error::Database(
+                                    sqlx::Error::Io(std::io::Error::other(error.to_string())),
+                                )),
+                                Err(error) => Err(Error::Refused(format!(
+                                    "the access log could not be written: {error}"
+                                ))),
+                            });
+                        }
                     }
-                }
-                drop(turn);
+                    drop(turn);
+                });
                 answer.await.unwrap_or_else(|_| {
                     Err(Error::Refused("the access log could not be written".into()))
                 })

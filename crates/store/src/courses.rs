@@ -9,8 +9,11 @@ use crate::access_log::{AccessAction, log_access};
 use crate::internships::stored_date;
 use crate::{BeginWrite, Db, Error, Result, Scope, on_db};
 use serde::Serialize;
-use spire_domain::course::{ExitReason, follow_up_dates};
+use spire_domain::course::{
+    COURSE_NOTE_MAX, ENTRY_MAX, ExitReason, PSYCHOLOGIST_NOTE_MAX, follow_up_dates,
+};
 use spire_domain::eligibility::Readiness;
+use spire_domain::validation::{optional_text, required_text};
 use spire_domain::{CourseId, FieldError, Problem, Role, TaskId, YouthId};
 use time::Date;
 
@@ -298,9 +301,16 @@ impl Db {
         if !scope.role.is_programme_staff() {
             return Err(Error::NotFound);
         }
+        if let Some(note) = note {
+            optional_text("exit_note", note, COURSE_NOTE_MAX).map_err(Error::Invalid)?;
+        }
         on_db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             crate::youth::require_visible_youth!(&mut *tx, scope, youth.get());
+            sqlx::query(crate::internships::LOCK_YOUTH_SQL)
+                .bind(youth.get())
+                .execute(&mut *tx)
+                .await?;
             let open: Option<(i64, String)> = sqlx::query_as(
                 "SELECT id, start_date FROM courses WHERE youth_id = $1 AND exit_date IS NULL",
             )
@@ -311,6 +321,18 @@ impl Db {
                 "exit_reason",
                 Problem::NoOpenCourse,
             )))?;
+            let open_internships: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM internships WHERE youth_id = $1 AND status IN ('planned', 'active')",
+            )
+            .bind(youth.get())
+            .fetch_one(&mut *tx)
+            .await?;
+            if open_internships > 0 {
+                return Err(Error::Invalid(FieldError::new(
+                    "exit_date",
+                    Problem::OpenInternships,
+                )));
+            }
             if exit < stored_date(&start)? {
                 return Err(Error::Invalid(FieldError::new(
                     "exit_date",
@@ -318,7 +340,7 @@ impl Db {
                 )));
             }
             sqlx::query(
-                "UPDATE courses SET exit_date = $1, exit_reason = $2, exit_note = $3 WHERE id = $4",
+                "UPDATE courses SET exit_date = $1, exit_reason = $2, exit_note = $3 WHERE id = $4 AND exit_date IS NULL",
             )
             .bind(exit.to_string())
             .bind(reason.code())
@@ -397,33 +419,40 @@ impl Db {
         })
     }
 
-    /// Marks a task of the municipality done (again is no change).
+    /// Marks a task of the municipality done (again is no change); logged.
     pub async fn complete_task(&self, scope: &Scope, task: TaskId) -> Result<()> {
         if !scope.role.is_programme_staff() {
             return Err(Error::NotFound);
         }
         on_db!(self, |pool| {
-            let done = sqlx::query(
-                "UPDATE tasks SET done_at = $1, done_by = $2 WHERE id = $3 AND municipality_code = $4 AND done_at IS NULL",
+            let mut tx = pool.begin_write().await?;
+            // Another municipality's or an unknown task is not found.
+            let (youth, done_at): (i64, Option<i64>) = sqlx::query_as(
+                "SELECT youth_id, done_at FROM tasks WHERE id = $1 AND municipality_code = $2",
             )
-            .bind(crate::now())
-            .bind(scope.user_id)
             .bind(task.get())
             .bind(scope.municipality)
-            .execute(pool)
-            .await?;
-            if done.rows_affected() == 0 {
-                // Done already (a second click, a reload) is fine; another
-                // municipality's or an unknown task is not found.
-                let exists: Option<i64> = sqlx::query_scalar(
-                    "SELECT id FROM tasks WHERE id = $1 AND municipality_code = $2",
-                )
-                .bind(task.get())
-                .bind(scope.municipality)
-                .fetch_optional(pool)
-                .await?;
-                exists.ok_or(Error::NotFound)?;
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(Error::NotFound)?;
+            if done_at.is_some() {
+                // Done already (a second click, a reload): nothing to write.
+                return Ok(());
             }
+            sqlx::query("UPDATE tasks SET done_at = $1, done_by = $2 WHERE id = $3")
+                .bind(crate::now())
+                .bind(scope.user_id)
+                .bind(task.get())
+                .execute(&mut *tx)
+                .await?;
+            log_access!(
+                &mut *tx,
+                scope,
+                AccessAction::Update,
+                Some(youth),
+                Some("task")
+            )?;
+            tx.commit().await?;
             Ok(())
         })
     }
@@ -537,9 +566,13 @@ impl Db {
                     stored_date(start),
                     stored_date(end),
                 ) {
-                    let allowed = rules.internship.allowed_days(*readiness, extensions);
-                    let limit_day = start_date + time::Duration::days(allowed - 1);
-                    if status == "active"
+                    // Once extended, the end is the approved limit ("ending" covers it).
+                    let limit_day = start_date.checked_add(time::Duration::days(
+                        rules.internship.base_days(*readiness) - 1,
+                    ));
+                    if let Some(limit_day) = limit_day
+                        && extensions == 0
+                        && status == "active"
                         && end_date >= limit_day - time::Duration::days(7)
                         && limit_day - today <= time::Duration::days(14)
                     {
@@ -750,6 +783,7 @@ impl Db {
         if !(scope.role.is_programme_staff() || scope.role == Role::Youth) {
             return Err(Error::NotFound);
         }
+        optional_text("note", note, COURSE_NOTE_MAX).map_err(Error::Invalid)?;
         for (measure, score) in PROGRESS_MEASURES.iter().zip(scores) {
             if !(1..=5).contains(&score) {
                 return Err(Error::Invalid(FieldError::new(
@@ -833,6 +867,7 @@ impl Db {
         if !(scope.role.is_programme_staff() || scope.role == Role::Youth) {
             return Err(Error::NotFound);
         }
+        required_text("text", text, ENTRY_MAX).map_err(Error::Invalid)?;
         if !["skill", "experience"].contains(&kind) {
             return Err(Error::Invalid(FieldError::new(
                 "kind",
@@ -877,6 +912,7 @@ impl Db {
         if scope.role != Role::CompanyContact {
             return Err(Error::NotFound);
         }
+        required_text("note", text, spire_domain::internship::NOTE_MAX).map_err(Error::Invalid)?;
         let (row, _) = self.internship(scope, internship).await?;
         on_db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
@@ -942,6 +978,7 @@ impl Db {
         if scope.role != Role::Psychologist {
             return Err(Error::NotFound);
         }
+        required_text("note", note, PSYCHOLOGIST_NOTE_MAX).map_err(Error::Invalid)?;
         on_db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             crate::youth::require_visible_youth!(&mut *tx, scope, youth.get());

@@ -8,7 +8,11 @@ use crate::access_log::{AccessAction, log_access};
 use crate::{BeginWrite, Db, Error, Result, Scope, on_db};
 use serde::Serialize;
 use spire_domain::eligibility::Readiness;
-use spire_domain::internship::{InternshipRules, Plan, Status, Transition, overlaps};
+use spire_domain::internship::{
+    DECIDED_BY_MAX, FUNCTION_MAX, InternshipRules, NOTE_MAX, Plan, REASON_MAX, SCHEDULE_MAX,
+    Status, Transition, overlaps,
+};
+use spire_domain::validation::{optional_text, required_text};
 use spire_domain::{CompanyId, FieldError, InternshipId, Problem, Role, YouthId};
 use time::Date;
 
@@ -104,6 +108,34 @@ const EVENT_SQL: &str = "INSERT INTO internship_events (internship_id, kind, eff
      decided_by, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 const OPEN_READINESS_SQL: &str =
     "SELECT readiness FROM courses WHERE youth_id = $1 AND exit_date IS NULL";
+
+/// Locks the youth's row for the rest of the transaction (PostgreSQL), so two
+/// changes to one youth's internships (an overlap check, then a write)
+/// cannot interleave; on SQLite the writers' queue already does it.
+pub(crate) const LOCK_YOUTH_SQL: &str = "UPDATE youth SET id = id WHERE id = $1";
+const LOCK_YOUTH_OF_INTERNSHIP_SQL: &str =
+    "UPDATE youth SET id = id WHERE id = (SELECT youth_id FROM internships WHERE id = $1)";
+const OPEN_RANGES_SQL: &str = "SELECT start_date, end_date FROM internships \
+     WHERE youth_id = $1 AND status IN ('planned', 'active') AND id <> $2";
+
+/// Whether `range` shares a day with another planned or active internship of
+/// the youth (leaving out internship `$except`).
+macro_rules! overlaps_open_internship {
+    ($conn:expr, $youth:expr, $except:expr, $range:expr) => {{
+        let others: Vec<(String, String)> = sqlx::query_as(OPEN_RANGES_SQL)
+            .bind($youth)
+            .bind($except)
+            .fetch_all($conn)
+            .await?;
+        let mut found = false;
+        for (start, end) in others {
+            if overlaps($range, (stored_date(&start)?, stored_date(&end)?)) {
+                found = true;
+            }
+        }
+        found
+    }};
+}
 
 /// The internship, if `visibility` lets it be seen; else `NotFound`.
 macro_rules! visible_internship {
@@ -278,24 +310,33 @@ impl Db {
         let rules = self.programme_rules().await?.internship;
         let youth_id = new.youth.get();
         let now = crate::now();
+        let mut problems = Vec::new();
+        if let Err(e) = required_text("function", &new.function, FUNCTION_MAX) {
+            problems.push(e);
+        }
+        if let Err(e) = optional_text("schedule", &new.schedule, SCHEDULE_MAX) {
+            problems.push(e);
+        }
+        invalid(problems)?;
         on_db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             crate::youth::require_visible_youth!(&mut *tx, scope, youth_id);
+            sqlx::query(LOCK_YOUTH_SQL)
+                .bind(youth_id)
+                .execute(&mut *tx)
+                .await?;
             let readiness = readiness_of(
                 sqlx::query_scalar(OPEN_READINESS_SQL)
                     .bind(youth_id)
                     .fetch_optional(&mut *tx)
                     .await?,
             )?;
-            let mut problems = rules.check(
-                &Plan {
-                    readiness,
-                    start: new.start,
-                    end: new.end,
-                    hours_per_week: new.hours_per_week,
-                },
-                0,
-            );
+            let mut problems = rules.check(&Plan {
+                readiness,
+                start: new.start,
+                end: new.end,
+                hours_per_week: new.hours_per_week,
+            });
             let company: Option<i64> = sqlx::query_scalar(
                 "SELECT id FROM companies WHERE id = $1 AND municipality_code = $2",
             )
@@ -317,22 +358,10 @@ impl Db {
                     problems.push(FieldError::new("contact_id", Problem::UnknownContact));
                 }
             }
-            let others: Vec<(String, String)> = sqlx::query_as(
-                "SELECT start_date, end_date FROM internships WHERE youth_id = $1 AND status IN ('planned', 'active')",
-            )
-            .bind(youth_id)
-            .fetch_all(&mut *tx)
-            .await?;
-            for (start, end) in others {
-                if new.start <= new.end
-                    && overlaps(
-                        (new.start, new.end),
-                        (stored_date(&start)?, stored_date(&end)?),
-                    )
-                {
-                    problems.push(FieldError::new("start_date", Problem::OverlapsInternship));
-                    break;
-                }
+            if new.start <= new.end
+                && overlaps_open_internship!(&mut *tx, youth_id, -1_i64, (new.start, new.end))
+            {
+                problems.push(FieldError::new("start_date", Problem::OverlapsInternship));
             }
             invalid(problems)?;
             let id: i64 = sqlx::query_scalar(
@@ -401,12 +430,22 @@ impl Db {
         let visibility = self.internship_visibility(scope).await?;
         on_db!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let row = visible_internship!(&mut *tx, visibility, internship);
-            let events = sqlx::query_as::<_, InternshipEvent>(EVENTS_SQL)
+            let mut row = visible_internship!(&mut *tx, visibility, internship);
+            let mut events = sqlx::query_as::<_, InternshipEvent>(EVENTS_SQL)
                 .bind(internship.get())
                 .fetch_all(&mut *tx)
                 .await?;
             tx.commit().await?;
+            if visibility.company.is_some() {
+                // The company sees the internship's facts, not the programme's
+                // notes: no check-ins, reasons or who decided.
+                events.retain(|e| e.kind != "check_in");
+                for event in &mut events {
+                    event.reason = None;
+                    event.decided_by = None;
+                }
+                row.status_reason = None;
+            }
             self.log_read(
                 scope,
                 AccessAction::Read,
@@ -501,7 +540,9 @@ impl Db {
                     Problem::TransitionNotAllowed,
                 )));
             }
+            required_text("function", function, FUNCTION_MAX).map_err(Error::Invalid)?;
             Ok(Change {
+                new_range: None,
                 set_sql: "UPDATE internships SET function = $1 WHERE id = $2",
                 set_value: function.to_string(),
                 kind: "function",
@@ -538,8 +579,16 @@ impl Db {
                 end: stored_date(&row.end_date)?,
                 hours_per_week: row.hours_per_week,
             };
-            invalid(rules.check_extension(&plan, row.extensions, new_end, reason, decided_by))?;
+            let mut problems = rules.check_extension(&plan, new_end, reason, decided_by);
+            if let Err(e) = optional_text("reason", reason, REASON_MAX) {
+                problems.push(e);
+            }
+            if let Err(e) = optional_text("decided_by", decided_by, DECIDED_BY_MAX) {
+                problems.push(e);
+            }
+            invalid(problems)?;
             Ok(Change {
+                new_range: Some((plan.start, new_end)),
                 set_sql: "UPDATE internships SET end_date = $1 WHERE id = $2",
                 set_value: new_end.to_string(),
                 kind: "extension",
@@ -602,11 +651,16 @@ impl Db {
         if matches!(transition, Transition::Interrupt(_)) && reason.is_empty() {
             return Err(Error::Invalid(FieldError::new("reason", Problem::Required)));
         }
+        optional_text("reason", reason, REASON_MAX).map_err(Error::Invalid)?;
         let visibility = self.internship_visibility(scope).await?;
         let now = crate::now();
         let today = time::OffsetDateTime::now_utc().date();
         on_db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
+            sqlx::query(LOCK_YOUTH_OF_INTERNSHIP_SQL)
+                .bind(internship.get())
+                .execute(&mut *tx)
+                .await?;
             let row = visible_internship!(&mut *tx, visibility, internship);
             let from = Status::from_code(&row.status)
                 .ok_or_else(|| Error::Corrupt(format!("internship status {:?}", row.status)))?;
@@ -616,7 +670,7 @@ impl Db {
                 Transition::Convert(to) => (None, Some(to.code())),
                 _ => (None, None),
             };
-            sqlx::query(
+            let changed = sqlx::query(
                 "UPDATE internships SET status = $1, ended_by = $2, converted_to = $3, status_reason = $4 \
                  WHERE id = $5 AND status = $6",
             )
@@ -628,6 +682,12 @@ impl Db {
             .bind(from.code())
             .execute(&mut *tx)
             .await?;
+            if changed.rows_affected() != 1 {
+                return Err(Error::Invalid(FieldError::new(
+                    "transition",
+                    Problem::TransitionNotAllowed,
+                )));
+            }
             let detail = match (ended_by, converted_to) {
                 (Some(by), _) => format!("{}:{by}", next.code()),
                 (_, Some(to)) => format!("{}:{to}", next.code()),
@@ -679,10 +739,9 @@ impl Db {
     ) -> Result<()> {
         let today = time::OffsetDateTime::now_utc().date();
         self.change_internship(scope, internship, |_row, _rules, _readiness| {
-            if note.trim().is_empty() {
-                return Err(Error::Invalid(FieldError::new("note", Problem::Required)));
-            }
+            required_text("note", note, NOTE_MAX).map_err(Error::Invalid)?;
             Ok(Change {
+                new_range: None,
                 set_sql: "",
                 set_value: String::new(),
                 kind: "check_in",
@@ -713,6 +772,10 @@ impl Db {
         let now = crate::now();
         on_db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
+            sqlx::query(LOCK_YOUTH_OF_INTERNSHIP_SQL)
+                .bind(internship.get())
+                .execute(&mut *tx)
+                .await?;
             let row = visible_internship!(&mut *tx, visibility, internship);
             let readiness: Option<String> = sqlx::query_scalar(
                 "SELECT readiness FROM courses WHERE youth_id = $1 ORDER BY exit_date IS NULL DESC, id DESC LIMIT 1",
@@ -721,6 +784,14 @@ impl Db {
             .fetch_optional(&mut *tx)
             .await?;
             let change = decide(&row, &rules, readiness_of(readiness)?)?;
+            if let Some(range) = change.new_range
+                && overlaps_open_internship!(&mut *tx, row.youth_id, row.id, range)
+            {
+                return Err(Error::Invalid(FieldError::new(
+                    "new_end_date",
+                    Problem::OverlapsInternship,
+                )));
+            }
             if !change.set_sql.is_empty() {
                 sqlx::query(change.set_sql)
                     .bind(&change.set_value)
@@ -753,8 +824,10 @@ impl Db {
     }
 }
 
-/// What one change writes: a column update (or none) and a history row.
+/// What one change writes: a column update (or none) and a history row; a
+/// new date range is checked against the youth's other open internships.
 struct Change {
+    new_range: Option<(Date, Date)>,
     set_sql: &'static str,
     set_value: String,
     kind: &'static str,

@@ -314,6 +314,18 @@ async fn story(db: Db) {
         fields(db.end_own_internship(&own, second, " ").await),
         vec![("reason", Problem::Required)]
     );
+    // An extension may not run into the youth's next internship.
+    let mut third = internship(youth, other_company, 20, 25.0);
+    third.start = date!(2026 - 07 - 01);
+    third.end = date!(2026 - 07 - 20);
+    let third = db.create_internship(&consultant, &third).await.unwrap();
+    assert_eq!(
+        fields(
+            db.extend_internship(&consultant, second, date!(2026 - 07 - 05), "Behov", "Leder")
+                .await
+        ),
+        vec![("new_end_date", Problem::OverlapsInternship)]
+    );
     db.end_own_internship(&own, second, "Ikke noget for mig")
         .await
         .unwrap();
@@ -472,6 +484,28 @@ async fn story(db: Db) {
             .any(|e| e.criterion.as_deref() == Some("psychologist-notes") && e.action == "read")
     );
 
+    // No exit while an internship is planned or active.
+    assert_eq!(
+        fields(
+            db.exit_course(
+                &consultant,
+                youth,
+                date!(2026 - 06 - 30),
+                ExitReason::Job,
+                None
+            )
+            .await
+        ),
+        vec![("exit_date", Problem::OpenInternships)]
+    );
+    db.transition_internship(
+        &consultant,
+        third,
+        Transition::Interrupt(EndedBy::Company),
+        "Afdelingen lukker",
+    )
+    .await
+    .unwrap();
     // The exit to a job: follow-ups at 3, 6 and 12 months, answered.
     assert_eq!(
         fields(

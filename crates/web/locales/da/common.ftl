@@ -212,3 +212,4 @@ err-course-already-open = Den unge har allerede et åbent forløb.
 err-no-open-course = Den unge har intet åbent forløb. Start et forløb først.
 err-unknown-choice = Vælg en af mulighederne.
 err-progress-already-recorded = Der er allerede registreret en samtale den dag fra den side.
+err-open-internships = Den unge har en planlagt eller aktiv praktik. Afslut eller afbryd den først.

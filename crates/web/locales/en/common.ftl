@@ -212,3 +212,4 @@ err-course-already-open = The young person already has an open course.
 err-no-open-course = The young person has no open course. Start a course first.
 err-unknown-choice = Choose one of the options.
 err-progress-already-recorded = A conversation from that side is already recorded on that day.
+err-open-internships = The young person has a planned or active internship. End or interrupt it first.

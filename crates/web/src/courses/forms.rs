@@ -8,7 +8,7 @@ use spire_domain::validation::optional_text;
 use spire_domain::{FieldError, Problem};
 use time::Date;
 
-pub const NOTE_MAX: usize = 1_000;
+pub use spire_domain::course::COURSE_NOTE_MAX as NOTE_MAX;
 
 /// Start a course outside the trial.
 #[derive(Default, Clone, serde::Deserialize, utoipa::ToSchema)]

@@ -2,7 +2,7 @@
 //! caller may see it, parse what was sent (every field's problem at once),
 //! then ask the store.
 
-use super::forms::{self, ChangeForm, FUNCTION_MAX, NOTE_MAX, REASON_MAX};
+use super::forms::{self, ChangeForm, DECIDED_BY_MAX, FUNCTION_MAX, NOTE_MAX, REASON_MAX};
 use crate::http::context::Caller;
 use crate::http::error::{AppError, AppResult};
 use crate::http::params::collect;
@@ -59,7 +59,7 @@ pub async fn apply_extension(
     );
     let decided_by = collect(
         &mut errors,
-        required_text("decided_by", &form.decided_by, 200),
+        required_text("decided_by", &form.decided_by, DECIDED_BY_MAX),
     );
     let (Some(new_end), Some(reason), Some(decided_by)) = (new_end, reason, decided_by) else {
         return Err(AppError::invalid(errors));

@@ -7,11 +7,9 @@ use spire_domain::validation::{optional_text, required_text};
 use spire_domain::{CompanyId, FieldError, Problem, YouthId};
 use spire_store::NewInternship;
 
-/// The longest function name, schedule, reason and note.
-pub const FUNCTION_MAX: usize = 120;
-pub const SCHEDULE_MAX: usize = 500;
-pub const REASON_MAX: usize = 1_000;
-pub const NOTE_MAX: usize = 2_000;
+pub use spire_domain::internship::{
+    DECIDED_BY_MAX, FUNCTION_MAX, NOTE_MAX, REASON_MAX, SCHEDULE_MAX,
+};
 
 /// A new internship.
 #[derive(Default, Clone, serde::Deserialize, utoipa::ToSchema)]

@@ -225,7 +225,7 @@ async fn page_view(
                     .max_length(REASON_MAX),
                 field("decided_by", "text", &typed.decided_by)
                     .required()
-                    .max_length(200),
+                    .max_length(forms::DECIDED_BY_MAX),
             ],
         ));
         action_forms.push((

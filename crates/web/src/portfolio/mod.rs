@@ -9,8 +9,7 @@ pub mod pages;
 use crate::http::access::roles::{STAFF, YOUTH, YOUTH_AND_STAFF};
 use crate::http::access::{Access::*, Route};
 
-/// The longest entry.
-pub const ENTRY_MAX: usize = 500;
+pub use spire_domain::course::ENTRY_MAX;
 
 pub fn routes() -> Vec<Route> {
     vec![

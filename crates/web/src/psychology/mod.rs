@@ -7,8 +7,7 @@ pub mod pages;
 use crate::http::access::roles::PSYCHOLOGIST;
 use crate::http::access::{Access::*, Route};
 
-/// The longest note.
-pub const NOTE_MAX: usize = 5_000;
+pub use spire_domain::course::PSYCHOLOGIST_NOTE_MAX as NOTE_MAX;
 
 pub fn routes() -> Vec<Route> {
     vec![

@@ -116,6 +116,30 @@ async fn a_course_outside_the_trial_ends_with_follow_ups() {
         "Choose one of the options."
     );
     let today = time::OffsetDateTime::now_utc().date().to_string();
+    // Not while an internship is planned or active.
+    let refused = app
+        .api(
+            "POST",
+            &format!("{course}/exit"),
+            Some(&token),
+            Some(json!({"exit_date": today, "exit_reason": "education"})),
+            "da",
+        )
+        .await;
+    assert_eq!(
+        refused.json()["fields"]["exit_date"],
+        "Den unge har en planlagt eller aktiv praktik. Afslut eller afbryd den først."
+    );
+    let interrupted = app
+        .api(
+            "POST",
+            &format!("/api/v1/internships/{}/status", app.roskilde_internship),
+            Some(&token),
+            Some(json!({"transition": "interrupt_company", "reason": "Virksomheden lukker afdelingen"})),
+            "da",
+        )
+        .await;
+    assert_eq!(interrupted.status, 200, "{}", interrupted.body);
     let ended = app
         .api(
             "POST",

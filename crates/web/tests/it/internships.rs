@@ -298,7 +298,28 @@ async fn the_youth_ends_an_internship_and_the_consultant_gets_a_task() {
 #[tokio::test]
 async fn a_company_contact_sees_their_interns_and_writes_a_reference() {
     let app = TestApp::new().await;
+    // The consultant's weekly notes are the programme's, not the company's.
+    let consultant = app.browser("consultant.roskilde").await;
+    let noted = app
+        .post_form(
+            &format!("/internships/{}/check-in", app.roskilde_internship),
+            Some(&consultant),
+            &[("note", "Fortrolig: ondt i maven om morgenen")],
+        )
+        .await;
+    assert_eq!(noted.status, 303);
     let contact = app.browser("company_contact.roskilde").await;
+    let page = app
+        .get(
+            &format!("/internships/{}", app.roskilde_internship),
+            Some(&contact),
+        )
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(
+        !page.body.contains("Fortrolig"),
+        "a company contact sees no check-in notes"
+    );
     let list = app.get("/internships", Some(&contact)).await;
     assert!(list.body.contains(ROSKILDE_YOUTH));
     let url = format!("/internships/{}", app.roskilde_internship);
