@@ -40,3 +40,4 @@ two-factor-code-title = Engangskode
 two-factor-code-intro = Skriv den sekscifrede kode fra din godkendelsesapp.
 two-factor-code-button = Log ind
 two-factor-wrong-code = Koden passer ikke (eller er brugt). Tjek, at telefonens ur går rigtigt, og prøv den næste kode.
+home-see-week = Se hele ugen

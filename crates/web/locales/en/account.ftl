@@ -40,3 +40,4 @@ two-factor-code-title = One-time code
 two-factor-code-intro = Enter the six-digit code from your authenticator app.
 two-factor-code-button = Log in
 two-factor-wrong-code = The code does not match (or was used already). Check that the phone's clock is right and try the next code.
+home-see-week = See the whole week

@@ -13,9 +13,6 @@ use axum::response::Response;
 use spire_domain::{CompanyId, Role};
 use spire_store::{CompanyContactRow, CompanyRow};
 
-/// Youth per consultant the programme starts with (15, then 20, then 22).
-const CASELOAD_NORM: i64 = 15;
-
 /// A figure on a home page: a number with its label and where it leads.
 pub struct Figure {
     pub label: String,
@@ -42,7 +39,14 @@ pub struct HomeView {
     pub team: Vec<TeamLine>,
     pub chart: Option<String>,
     pub company: Option<(CompanyRow, Vec<CompanyContactRow>)>,
+    /// For programme staff, the home page leads with the week: what is due
+    /// (the first lines; the whole week is one click away).
+    pub week: Vec<crate::courses::pages::WeekLine>,
+    pub week_summary: Option<String>,
 }
+
+/// How many of the week's lines the home page shows.
+const WEEK_LINES_ON_HOME: usize = 8;
 
 pub async fn home(
     State(state): State<AppState>,
@@ -63,6 +67,8 @@ pub async fn home(
         team: Vec::new(),
         chart: None,
         company: None,
+        week: Vec::new(),
+        week_summary: None,
     };
     let db = state.db();
     match role {
@@ -76,6 +82,17 @@ pub async fn home(
             view.actions.push(("/youth/new", tr.t("nav-youth-new")));
         }
         Role::Consultant | Role::Psychologist | Role::TeamLead => {
+            let today = crate::i18n::today_in_copenhagen();
+            let week = db.consultant_week(&scope, today).await?;
+            view.week_summary = Some(tr.t_args(
+                "week-summary",
+                &[
+                    ("youth", Arg::Number(week.youth.len() as i64)),
+                    ("items", Arg::Number(week.items.len() as i64)),
+                ],
+            ));
+            view.week = crate::courses::pages::week_lines(tr, &week);
+            view.week.truncate(WEEK_LINES_ON_HOME);
             let youth = db.search_youth(&scope, state.key(), "", 1, 1).await?;
             let companies = db.search_companies(&scope, "", 500).await?;
             let team = db.team_members(&scope).await?;
@@ -102,6 +119,8 @@ pub async fn home(
                 href: "/companies",
             });
             if role == Role::TeamLead {
+                // The norm of the team's year, from the programme's rules.
+                let norm = db.team_overview(&scope, today).await?.norm;
                 let consultants: Vec<_> = team.iter().filter(|m| m.role == "consultant").collect();
                 let bars: Vec<(String, f64)> = consultants
                     .iter()
@@ -110,10 +129,7 @@ pub async fn home(
                 view.chart = Some(bar_chart(
                     &tr.t("home-caseload-chart"),
                     &bars,
-                    Some((
-                        CASELOAD_NORM as f64,
-                        &tr.count("home-caseload-norm", CASELOAD_NORM),
-                    )),
+                    Some((norm as f64, &tr.count("home-caseload-norm", norm))),
                 ));
                 view.team = team
                     .iter()

@@ -292,3 +292,30 @@ async fn psychologist_notes_are_for_psychologists_only_and_reads_are_logged() {
         "the read is in the youth's access log"
     );
 }
+
+#[tokio::test]
+async fn the_consultants_home_leads_with_their_week_and_the_norm_is_the_rules() {
+    let app = TestApp::new().await;
+    let consultant = app.browser("consultant.roskilde").await;
+    let home = app.get("/home", Some(&consultant)).await;
+    assert_eq!(home.status, 200);
+    let week = home
+        .body
+        .split("id=\"home-week\"")
+        .nth(1)
+        .expect("the week on the home page");
+    assert!(
+        week.contains("Den unge har afsluttet en praktik – følg op"),
+        "{week}"
+    );
+    assert!(
+        week.contains("/internships/"),
+        "each line leads to its record"
+    );
+    // The team lead's caseload chart draws the norm of the programme's rules.
+    app.db.set_caseload_norms([12, 20, 22]).await.unwrap();
+    let lead = app.browser("team_lead.roskilde").await;
+    let home = app.get("/home", Some(&lead)).await;
+    assert!(home.body.contains("id=\"home-week\""));
+    assert!(home.body.contains("normering 12"), "{}", home.body);
+}
