@@ -72,3 +72,19 @@ mod tests {
         assert_eq!(format!("/youth/{id}"), "/youth/42");
     }
 }
+id!(
+    /// A youth network group (ungenetværk).
+    GroupId
+);
+id!(
+    /// One meeting of a youth network group.
+    MeetingId
+);
+id!(
+    /// An item on a meeting's agenda.
+    AgendaItemId
+);
+id!(
+    /// One meeting of a municipality's company network.
+    NetworkMeetingId
+);

@@ -4,12 +4,14 @@
 //! Pure: no IO, no async, no SQL, no HTTP. Domain types are not `Serialize`;
 //! the web and store layers have their own transfer types.
 
+pub mod calendar;
 pub mod course;
 pub mod cpr;
 pub mod cvr;
 pub mod eligibility;
 pub mod ids;
 pub mod internship;
+pub mod network;
 pub mod role;
 pub mod totp;
 pub mod validation;
@@ -17,6 +19,9 @@ pub mod validation;
 pub use cpr::{Cpr, Gender, contains_cpr};
 pub use cvr::Cvr;
 pub use eligibility::{Benefit, EligibilityRules, Ineligibility, Readiness};
-pub use ids::{AllocationId, CompanyId, CourseId, InternshipId, TaskId, TrialId, YouthId};
+pub use ids::{
+    AgendaItemId, AllocationId, CompanyId, CourseId, GroupId, InternshipId, MeetingId,
+    NetworkMeetingId, TaskId, TrialId, YouthId,
+};
 pub use role::Role;
 pub use validation::{FieldError, Problem};

@@ -67,6 +67,15 @@ pub enum Problem {
     UnknownChoice,
     ProgressAlreadyRecorded,
     OpenInternships,
+    SeriesTooLong,
+    TimeInvalid,
+    AlreadyFirst,
+    AlreadyMovedUp,
+    NotInGroup,
+    AlreadyInGroup,
+    MeetingCancelled,
+    AlreadyInNetwork,
+    UnknownYouth,
 }
 
 impl Problem {
@@ -135,6 +144,15 @@ impl Problem {
             Problem::UnknownChoice => "err-unknown-choice",
             Problem::ProgressAlreadyRecorded => "err-progress-already-recorded",
             Problem::OpenInternships => "err-open-internships",
+            Problem::SeriesTooLong => "err-series-too-long",
+            Problem::TimeInvalid => "err-time-invalid",
+            Problem::AlreadyFirst => "err-already-first",
+            Problem::AlreadyMovedUp => "err-already-moved-up",
+            Problem::NotInGroup => "err-not-in-group",
+            Problem::AlreadyInGroup => "err-already-in-group",
+            Problem::MeetingCancelled => "err-meeting-cancelled",
+            Problem::AlreadyInNetwork => "err-already-in-network",
+            Problem::UnknownYouth => "err-unknown-youth",
         }
     }
 }
