@@ -10,15 +10,26 @@ use time::{Date, OffsetDateTime, Time};
 pub struct Event {
     /// Stable across feeds and edits (`meeting-12@spire`), so an edit replaces the event.
     pub uid: String,
-    pub date: Date,
-    /// `None`: an all-day event (an internship day).
-    pub start: Option<(Time, u32)>,
+    pub when: When,
     pub summary: String,
     pub location: String,
     pub description: String,
     pub cancelled: bool,
     /// Raised at each change of the event (RFC 5545 3.8.7.4).
     pub sequence: i64,
+}
+
+/// When an event happens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    /// At a time on the wall clock in Copenhagen, for some minutes.
+    At {
+        date: Date,
+        time: Time,
+        minutes: u32,
+    },
+    /// Whole days, the first to the last (an internship's days).
+    Days { first: Date, last: Date },
 }
 
 /// The zone every timed event refers to: the EU rules since 1996, which
@@ -53,12 +64,16 @@ pub fn feed(name: &str, events: &[Event], now: OffsetDateTime) -> String {
         out.push_str("BEGIN:VEVENT\r\n");
         line(&mut out, &format!("UID:{}", escape(&event.uid)));
         line(&mut out, &format!("DTSTAMP:{stamp}"));
-        match event.start {
-            Some((time, minutes)) => {
-                let end = event.date.with_time(time) + time::Duration::minutes(minutes.into());
+        match event.when {
+            When::At {
+                date,
+                time,
+                minutes,
+            } => {
+                let end = date.with_time(time) + time::Duration::minutes(minutes.into());
                 line(
                     &mut out,
-                    &format!("DTSTART;TZID=Europe/Copenhagen:{}", local(event.date, time)),
+                    &format!("DTSTART;TZID=Europe/Copenhagen:{}", local(date, time)),
                 );
                 line(
                     &mut out,
@@ -68,14 +83,12 @@ pub fn feed(name: &str, events: &[Event], now: OffsetDateTime) -> String {
                     ),
                 );
             }
-            None => {
-                line(&mut out, &format!("DTSTART;VALUE=DATE:{}", day(event.date)));
+            When::Days { first, last } => {
+                // DTEND of a date is exclusive: the day after the last.
+                line(&mut out, &format!("DTSTART;VALUE=DATE:{}", day(first)));
                 line(
                     &mut out,
-                    &format!(
-                        "DTEND;VALUE=DATE:{}",
-                        day(event.date.next_day().unwrap_or(event.date))
-                    ),
+                    &format!("DTEND;VALUE=DATE:{}", day(last.next_day().unwrap_or(last))),
                 );
             }
         }
@@ -165,8 +178,11 @@ mod tests {
     fn meeting(cancelled: bool) -> Event {
         Event {
             uid: "meeting-7@spire".into(),
-            date: date!(2026 - 03 - 30),
-            start: Some((time!(16:00), 90)),
+            when: When::At {
+                date: date!(2026 - 03 - 30),
+                time: time!(16:00),
+                minutes: 90,
+            },
             summary: "Ungenetværk; Gruppe A, Roskilde".into(),
             location: "Ungehuset".into(),
             description: "Første linje\nanden linje".into(),
@@ -209,10 +225,13 @@ mod tests {
     #[test]
     fn all_day_events_and_long_lines() {
         let mut day_event = meeting(false);
-        day_event.start = None;
+        day_event.when = When::Days {
+            first: date!(2026 - 03 - 30),
+            last: date!(2026 - 04 - 10),
+        };
         day_event.description = "æøå ".repeat(40);
         let text = feed("x", &[day_event], datetime!(2026-03-01 10:00 UTC));
-        assert!(text.contains("DTSTART;VALUE=DATE:20260330\r\nDTEND;VALUE=DATE:20260331\r\n"));
+        assert!(text.contains("DTSTART;VALUE=DATE:20260330\r\nDTEND;VALUE=DATE:20260411\r\n"));
         for line in text.split("\r\n") {
             assert!(line.len() <= 75, "{} octets: {line}", line.len());
         }

@@ -307,13 +307,20 @@ pub fn stability(marks: &[Mark]) -> Option<f64> {
     Some(present as f64 / window.len() as f64)
 }
 
-/// Whether the newest marks (newest first) are `ABSENCES_FOR_TASK`
-/// absences without notice in a row, which makes a task for the consultant.
+/// How many of the newest marks (newest first) are absences without notice in a row.
+pub fn absence_streak(marks: &[Mark]) -> usize {
+    marks
+        .iter()
+        .take_while(|m| **m == Mark::AbsentWithoutNotice)
+        .count()
+}
+
+/// Whether the mark just recorded makes `ABSENCES_FOR_TASK` absences without
+/// notice in a row (and again at 6, 9, …), which makes a task for the
+/// consultant: one task per streak of three, not one per absence.
 pub fn absences_call_for_task(marks: &[Mark]) -> bool {
-    marks.len() >= ABSENCES_FOR_TASK
-        && marks[..ABSENCES_FOR_TASK]
-            .iter()
-            .all(|m| *m == Mark::AbsentWithoutNotice)
+    let streak = absence_streak(marks);
+    streak > 0 && streak % ABSENCES_FOR_TASK == 0
 }
 
 #[cfg(test)]
@@ -629,6 +636,14 @@ mod tests {
             Present
         ]));
         assert!(!absences_call_for_task(&[AbsentWithoutNotice; 2]));
+        // The fourth and fifth absence add no task; the sixth does.
+        assert!(!absences_call_for_task(&[AbsentWithoutNotice; 4]));
+        assert!(!absences_call_for_task(&[AbsentWithoutNotice; 5]));
+        assert!(absences_call_for_task(&[AbsentWithoutNotice; 6]));
+        assert_eq!(
+            absence_streak(&[AbsentWithoutNotice, AbsentWithoutNotice, Present]),
+            2
+        );
         assert!(!absences_call_for_task(&[
             AbsentWithoutNotice,
             AbsentWithReason,

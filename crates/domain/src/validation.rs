@@ -76,6 +76,8 @@ pub enum Problem {
     MeetingCancelled,
     AlreadyInNetwork,
     UnknownYouth,
+    GroupNameTaken,
+    NotInNetwork,
 }
 
 impl Problem {
@@ -153,6 +155,8 @@ impl Problem {
             Problem::MeetingCancelled => "err-meeting-cancelled",
             Problem::AlreadyInNetwork => "err-already-in-network",
             Problem::UnknownYouth => "err-unknown-youth",
+            Problem::GroupNameTaken => "err-group-name-taken",
+            Problem::NotInNetwork => "err-not-in-network",
         }
     }
 }

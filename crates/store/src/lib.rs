@@ -16,6 +16,7 @@ pub mod evaluation;
 mod internships;
 mod migrate;
 mod municipalities;
+mod networks;
 #[doc(hidden)]
 pub mod scale;
 mod scope;
@@ -38,6 +39,12 @@ pub use courses::{
 pub use crypto::ServerKey;
 pub use internships::{InternshipEvent, InternshipRow, NewInternship, ProgrammeRules};
 pub use municipalities::{MunicipalityOverview, MunicipalityRow};
+pub use networks::{
+    AgendaRow, AttendanceRow, ContactLogRow, FeedKind, FeedRow, FeedSubject, GroupDetail, GroupRow,
+    MeetingChange, MeetingDetail, MeetingRow, MemberRow, NetworkMeetingDetail, NetworkMeetingRow,
+    NetworkMemberRow, NetworkOverview, NewContactLog, NewGroup, NewNetworkMeeting, NewSlot,
+    SeriesOutcome, SignupRow, SlotRow,
+};
 pub use scope::{Purpose, Scope};
 pub use teams::{NewTeamMember, TeamMemberRow};
 pub use trials::{

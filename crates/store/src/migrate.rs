@@ -35,6 +35,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_programme.sql"),
         postgres: include_str!("../migrations/postgres/0005_programme.sql"),
     },
+    Migration {
+        version: 6,
+        sqlite: include_str!("../migrations/sqlite/0006_networks.sql"),
+        postgres: include_str!("../migrations/postgres/0006_networks.sql"),
+    },
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

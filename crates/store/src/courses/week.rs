@@ -36,6 +36,8 @@ pub struct WeekYouth {
     pub next_step: &'static str,
     /// Unix seconds of the last recorded contact.
     pub last_contact: Option<i64>,
+    /// Share of the last 8 registered network meetings attended.
+    pub meeting_stability: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -138,7 +140,7 @@ impl Db {
         let rules = self.programme_rules().await?;
         let mine = (scope.role != Role::TeamLead).then_some(scope.user_id);
         let soon = (today + time::Duration::days(7)).to_string();
-        on_db!(self, |pool| {
+        let mut week = on_db!(self, |pool| {
             let mut tx = pool.begin().await?;
             let form = usize::from(mine.is_none());
             let youth: Vec<WeekRow> = sqlx::query_as(WEEK_YOUTH_SQL[form])
@@ -327,10 +329,17 @@ impl Db {
                         "find_internship"
                     }),
                     last_contact,
+                    meeting_stability: None,
                 });
             }
-            Ok(ConsultantWeek { youth: list, items })
-        })
+            Ok::<_, Error>(ConsultantWeek { youth: list, items })
+        })?;
+        let ids: Vec<i64> = week.youth.iter().map(|y| y.youth_id).collect();
+        let stability = self.meeting_stability(scope.municipality, &ids).await?;
+        for youth in &mut week.youth {
+            youth.meeting_stability = stability.get(&youth.youth_id).copied().flatten();
+        }
+        Ok(week)
     }
 
     /// The team: each consultant's and psychologist's caseload against the

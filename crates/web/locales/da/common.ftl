@@ -221,4 +221,6 @@ err-not-in-group = Den unge er ikke med i gruppen.
 err-already-in-group = Den unge er allerede med i en gruppe. Meld den unge ud af den først.
 err-meeting-cancelled = Mødet er aflyst.
 err-already-in-network = Virksomheden er allerede med i netværket.
+err-group-name-taken = Der er allerede en gruppe med det navn.
+err-not-in-network = Virksomheden er ikke med i netværket.
 err-unknown-youth = Vælg en ung fra listen.

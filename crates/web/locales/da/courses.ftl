@@ -90,6 +90,7 @@ next-conversation-due = Hold 6-ugers samtale
 next-no-contact = Tag kontakt
 next-find-internship = Find en praktik
 next-keep-going = Følg praktikken
+task-network-absences = Tre fravær uden afbud i træk i ungenetværket – tag kontakt
 task-internship-ended-by-youth = Den unge har afsluttet en praktik – følg op
 task-done = Klaret
 team-intro = Teamets { $year }. år: normen er { $norm } unge pr. konsulent. { $youth } unge i forløb, { $unassigned } uden konsulent.

@@ -221,4 +221,6 @@ err-not-in-group = The young person is not in the group.
 err-already-in-group = The young person is already in a group. Let them leave it first.
 err-meeting-cancelled = The meeting is cancelled.
 err-already-in-network = The company is already in the network.
+err-group-name-taken = There is already a group with that name.
+err-not-in-network = The company is not in the network.
 err-unknown-youth = Choose a young person from the list.

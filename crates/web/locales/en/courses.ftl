@@ -90,6 +90,7 @@ next-conversation-due = Hold the 6-week conversation
 next-no-contact = Get in touch
 next-find-internship = Find an internship
 next-keep-going = Follow the internship
+task-network-absences = Three absences without notice in a row at the youth network – get in touch
 task-internship-ended-by-youth = The young person ended an internship – follow up
 task-done = Done
 team-intro = The team's year { $year }: the norm is { $norm } young people per consultant. { $youth } in a course, { $unassigned } without a consultant.
