@@ -320,7 +320,7 @@ pub fn absence_streak(marks: &[Mark]) -> usize {
 /// consultant: one task per streak of three, not one per absence.
 pub fn absences_call_for_task(marks: &[Mark]) -> bool {
     let streak = absence_streak(marks);
-    streak > 0 && streak % ABSENCES_FOR_TASK == 0
+    streak > 0 && streak.is_multiple_of(ABSENCES_FOR_TASK)
 }
 
 #[cfg(test)]

@@ -440,6 +440,7 @@ async fn story(db: Db) {
     let token = db
         .create_feed(
             &sara_scope,
+            &key,
             FeedSubject {
                 kind: FeedKind::Own,
                 group: None,
@@ -459,6 +460,7 @@ async fn story(db: Db) {
     not_found(
         db.create_feed(
             &sara_scope,
+            &key,
             FeedSubject {
                 kind: FeedKind::Group,
                 group: Some(group.get()),
@@ -466,8 +468,12 @@ async fn story(db: Db) {
         )
         .await,
     );
-    let feeds = db.feeds(&sara_scope).await.unwrap();
+    let feeds = db.feeds(&sara_scope, &key).await.unwrap();
     assert_eq!(feeds.len(), 1);
+    assert_eq!(
+        feeds[0].token, token,
+        "the owner can copy the address again"
+    );
     not_found(db.revoke_feed(&staff, feeds[0].id).await);
     db.revoke_feed(&sara_scope, feeds[0].id).await.unwrap();
     not_found(
@@ -481,6 +487,7 @@ async fn story(db: Db) {
     let group_token = db
         .create_feed(
             &staff,
+            &key,
             FeedSubject {
                 kind: FeedKind::Group,
                 group: Some(group.get()),
@@ -499,6 +506,7 @@ async fn story(db: Db) {
     not_found(
         db.create_feed(
             &horsens,
+            &key,
             FeedSubject {
                 kind: FeedKind::Group,
                 group: Some(group.get()),
@@ -772,6 +780,7 @@ async fn story(db: Db) {
     let network_token = db
         .create_feed(
             &contact,
+            &key,
             FeedSubject {
                 kind: FeedKind::CompanyNetwork,
                 group: None,
@@ -798,6 +807,7 @@ async fn story(db: Db) {
     not_found(
         db.create_feed(
             &contact,
+            &key,
             FeedSubject {
                 kind: FeedKind::Own,
                 group: None,

@@ -160,11 +160,13 @@ BEGIN SELECT RAISE(ABORT, 'company_contact_log is append-only'); END;
 CREATE TRIGGER company_contact_log_no_delete BEFORE DELETE ON company_contact_log
 BEGIN SELECT RAISE(ABORT, 'company_contact_log is append-only'); END;
 
--- A secret calendar address per person and calendar: only the SHA-256 of the
--- token is kept; revoking one ends it for good.
+-- A secret calendar address per person and calendar: looked up by the
+-- SHA-256 of its token; the token itself is kept sealed (server key) so the
+-- owner can copy the address again. Revoking one ends it for good.
 CREATE TABLE calendar_feeds (
     id INTEGER PRIMARY KEY,
     token_hash TEXT NOT NULL UNIQUE,
+    token_sealed BLOB NOT NULL,
     user_id INTEGER NOT NULL REFERENCES users(id),
     kind TEXT NOT NULL CHECK (kind IN ('own', 'group', 'company_network')),
     subject_id INTEGER,

@@ -511,6 +511,26 @@ impl Db {
         })
     }
 
+    /// Whether the scope may see this network meeting (before parsing a request).
+    pub async fn require_network_meeting_visible(
+        &self,
+        scope: &Scope,
+        id: NetworkMeetingId,
+    ) -> Result<()> {
+        let (municipality, _) = network_reader(self, scope).await?;
+        on_db!(self, |pool| {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT id FROM network_meetings WHERE id = $1 AND municipality_code = $2",
+            )
+            .bind(id.get())
+            .bind(municipality)
+            .fetch_optional(pool)
+            .await?
+            .ok_or(Error::NotFound)?;
+            Ok(())
+        })
+    }
+
     /// Marks whether a signed-up contact came.
     pub async fn record_network_attendance(
         &self,

@@ -1,12 +1,14 @@
 //! Calendar feeds: a secret, revocable address per person and calendar. The
 //! address carries a random token only (no CPR number, no name); the
-//! database keeps its SHA-256. Reading a feed acts as its owner, with the
-//! owner's rights as they are now, and is written to the access log.
+//! database finds it by its SHA-256 and keeps the token sealed with the
+//! server key, so its owner can copy the address again. Reading a feed acts
+//! as its owner, with the owner's rights as they are now, and is written to
+//! the access log.
 
 use crate::access_log::AccessAction;
 use crate::crypto::{random_token, token_hash};
 use crate::internships::stored_date;
-use crate::{BeginWrite, Db, Error, Result, Scope, on_db};
+use crate::{BeginWrite, Db, Error, Result, Scope, ServerKey, on_db};
 use serde::Serialize;
 use spire_domain::Role;
 use spire_domain::calendar::{Event, When};
@@ -55,7 +57,7 @@ impl FeedKind {
     }
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize)]
 pub struct FeedRow {
     pub id: i64,
     pub kind: String,
@@ -63,7 +65,12 @@ pub struct FeedRow {
     /// The group's name for a group feed.
     pub subject_name: Option<String>,
     pub created_at: i64,
+    /// The secret token of the address, for its owner's eyes only.
+    #[serde(skip)]
+    pub token: String,
 }
+
+const FEED_AAD: &[u8] = b"spire/calendar-feed/v1";
 
 /// What a feed is of, as asked for.
 #[derive(Debug, Clone, Copy)]
@@ -79,7 +86,12 @@ const FEED_HISTORY_DAYS: i64 = 90;
 impl Db {
     /// Creates a secret feed address for the caller; returns the token,
     /// shown once (only its hash is kept).
-    pub async fn create_feed(&self, scope: &Scope, subject: FeedSubject) -> Result<String> {
+    pub async fn create_feed(
+        &self,
+        scope: &Scope,
+        key: &ServerKey,
+        subject: FeedSubject,
+    ) -> Result<String> {
         let municipality = scope.municipality.ok_or(Error::NotFound)?;
         if !subject.kind.allowed_for(scope.role) {
             return Err(Error::NotFound);
@@ -102,9 +114,10 @@ impl Db {
                 _ => None,
             };
             sqlx::query(
-                "INSERT INTO calendar_feeds (token_hash, user_id, kind, subject_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO calendar_feeds (token_hash, token_sealed, user_id, kind, subject_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(token_hash(&token))
+            .bind(key.encrypt(FEED_AAD, token.as_bytes()))
             .bind(scope.user_id)
             .bind(subject.kind.code())
             .bind(group)
@@ -116,18 +129,35 @@ impl Db {
         })
     }
 
-    /// The caller's feeds that are not revoked.
-    pub async fn feeds(&self, scope: &Scope) -> Result<Vec<FeedRow>> {
-        on_db!(self, |pool| {
-            Ok(sqlx::query_as::<_, FeedRow>(
-                "SELECT f.id, f.kind, f.subject_id, g.name AS subject_name, f.created_at \
-                 FROM calendar_feeds f LEFT JOIN youth_groups g ON g.id = f.subject_id AND f.kind = 'group' \
-                 WHERE f.user_id = $1 AND f.revoked_at IS NULL ORDER BY f.id",
-            )
-            .bind(scope.user_id)
-            .fetch_all(pool)
-            .await?)
-        })
+    /// The caller's feeds that are not revoked, with their tokens.
+    pub async fn feeds(&self, scope: &Scope, key: &ServerKey) -> Result<Vec<FeedRow>> {
+        let rows: Vec<(i64, String, Option<i64>, Option<String>, i64, Vec<u8>)> = on_db!(
+            self,
+            |pool| {
+                sqlx::query_as(
+                    "SELECT f.id, f.kind, f.subject_id, g.name, f.created_at, f.token_sealed \
+                     FROM calendar_feeds f LEFT JOIN youth_groups g ON g.id = f.subject_id AND f.kind = 'group' \
+                     WHERE f.user_id = $1 AND f.revoked_at IS NULL ORDER BY f.id",
+                )
+                .bind(scope.user_id)
+                .fetch_all(pool)
+                .await?
+            }
+        );
+        rows.into_iter()
+            .map(|(id, kind, subject_id, subject_name, created_at, sealed)| {
+                let token = String::from_utf8(key.decrypt(FEED_AAD, &sealed)?)
+                    .map_err(|_| Error::Crypto)?;
+                Ok(FeedRow {
+                    id,
+                    kind,
+                    subject_id,
+                    subject_name,
+                    created_at,
+                    token,
+                })
+            })
+            .collect()
     }
 
     /// Revokes one of the caller's feeds for good; its address answers 404.

@@ -950,6 +950,43 @@ impl Db {
         Ok(stability.get(&youth.get()).copied().flatten())
     }
 
+    /// Whether the scope may see this group (checked before a request is
+    /// parsed, so another municipality's id answers "not found" whatever was sent).
+    pub async fn require_group_visible(&self, scope: &Scope, id: GroupId) -> Result<()> {
+        let (municipality, youth_user) = network_viewer(scope)?;
+        on_db!(self, |pool| {
+            sqlx::query_scalar::<_, i64>(concat!(
+                "SELECT g.id FROM youth_groups g WHERE g.id = $1 AND ",
+                group_visible!()
+            ))
+            .bind(id.get())
+            .bind(municipality)
+            .bind(youth_user)
+            .fetch_optional(pool)
+            .await?
+            .ok_or(Error::NotFound)?;
+            Ok(())
+        })
+    }
+
+    /// Whether the scope may see this meeting (as `require_group_visible`).
+    pub async fn require_meeting_visible(&self, scope: &Scope, id: MeetingId) -> Result<()> {
+        let (municipality, youth_user) = network_viewer(scope)?;
+        on_db!(self, |pool| {
+            sqlx::query_scalar::<_, i64>(concat!(
+                "SELECT x.id FROM group_meetings x JOIN youth_groups g ON g.id = x.group_id WHERE x.id = $1 AND ",
+                group_visible!()
+            ))
+            .bind(id.get())
+            .bind(municipality)
+            .bind(youth_user)
+            .fetch_optional(pool)
+            .await?
+            .ok_or(Error::NotFound)?;
+            Ok(())
+        })
+    }
+
     /// The youth's own group id, if they are in one now.
     pub async fn own_group(&self, scope: &Scope) -> Result<Option<GroupId>> {
         if scope.role != Role::Youth {
