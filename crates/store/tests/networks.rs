@@ -413,7 +413,7 @@ async fn story(db: Db) {
             db.leave_group(&staff, group, mads, date!(2026 - 02 - 01))
                 .await
         ),
-        ("left_on", Problem::EndBeforeStart)
+        ("date", Problem::EndBeforeStart)
     );
     db.leave_group(&staff, group, mads, date!(2026 - 04 - 01))
         .await

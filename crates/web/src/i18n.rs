@@ -189,6 +189,13 @@ impl Tr {
         }
     }
 
+    /// A share 0–1 as a whole percentage ("75 %"), or a dash when there is none.
+    pub fn percent(&self, share: Option<f64>) -> String {
+        share
+            .map(|s| format!("{} %", self.number(s * 100.0, 0)))
+            .unwrap_or_else(|| "–".into())
+    }
+
     /// A p-value as journals print it: three decimals, or "< 0.001".
     pub fn p_value(&self, p: f64) -> String {
         if p.is_finite() && p < 0.001 {

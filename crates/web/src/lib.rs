@@ -19,6 +19,7 @@ mod companies;
 mod courses;
 mod evaluation;
 mod internships;
+mod networks;
 mod portfolio;
 mod programme;
 mod psychology;

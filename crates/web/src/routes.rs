@@ -11,8 +11,8 @@ use crate::http::layers::{request_context, security_headers};
 use crate::http::state::AppState;
 use crate::ui::error_page::render_errors;
 use crate::{
-    access_log, account, admin, companies, courses, evaluation, internships, portfolio, programme,
-    psychology, site, trials, youth,
+    access_log, account, admin, companies, courses, evaluation, internships, networks, portfolio,
+    programme, psychology, site, trials, youth,
 };
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -32,6 +32,7 @@ fn table() -> Vec<Route> {
         courses::routes(),
         youth::routes(),
         internships::routes(),
+        networks::routes(),
         psychology::routes(),
         portfolio::routes(),
         companies::routes(),
@@ -113,6 +114,7 @@ pub fn document() -> Document {
         youth::api::Api::openapi(),
         courses::api::Api::openapi(),
         internships::api::Api::openapi(),
+        networks::api::Api::openapi(),
         psychology::api::Api::openapi(),
         portfolio::api::Api::openapi(),
         companies::api::Api::openapi(),

@@ -266,7 +266,7 @@ impl Db {
             .await?;
             let joined = joined.ok_or(invalid("company_id", Problem::NotInNetwork))?;
             if on.to_string() < joined {
-                return Err(invalid("left_on", Problem::EndBeforeStart));
+                return Err(invalid("date", Problem::EndBeforeStart));
             }
             sqlx::query(
                 "UPDATE network_members SET left_on = $1 WHERE company_id = $2 AND left_on IS NULL",

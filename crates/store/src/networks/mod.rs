@@ -462,7 +462,7 @@ impl Db {
             .await?;
             let (membership, joined) = open.ok_or(invalid("youth_id", Problem::NotInGroup))?;
             if left_on < stored_date(&joined)? {
-                return Err(invalid("left_on", Problem::EndBeforeStart));
+                return Err(invalid("date", Problem::EndBeforeStart));
             }
             sqlx::query("UPDATE group_members SET left_on = $1 WHERE id = $2")
                 .bind(left_on.to_string())
@@ -984,6 +984,59 @@ impl Db {
             .await?
             .ok_or(Error::NotFound)?;
             Ok(())
+        })
+    }
+
+    /// The youth who could join a group: an open course and no group now.
+    pub async fn youth_without_group(&self, scope: &Scope) -> Result<Vec<(i64, String)>> {
+        let municipality = staff_only(scope)?;
+        let rows: Vec<(i64, String)> = on_db!(self, |pool| {
+            sqlx::query_as(
+                "SELECT y.id, y.first_name || ' ' || y.last_name FROM youth y \
+                 WHERE y.municipality_code = $1 \
+                 AND EXISTS (SELECT 1 FROM courses c WHERE c.youth_id = y.id AND c.exit_date IS NULL) \
+                 AND NOT EXISTS (SELECT 1 FROM group_members m WHERE m.youth_id = y.id AND m.left_on IS NULL) \
+                 ORDER BY y.first_name, y.last_name, y.id LIMIT 500",
+            )
+            .bind(municipality)
+            .fetch_all(pool)
+            .await?
+        });
+        self.log_read(scope, AccessAction::Search, None, Some("youth without a group"))
+            .await?;
+        Ok(rows)
+    }
+
+    /// The programme staff of the municipality, who may facilitate a group.
+    pub async fn staff_of_municipality(&self, scope: &Scope) -> Result<Vec<(i64, String)>> {
+        let municipality = staff_only(scope)?;
+        on_db!(self, |pool| {
+            Ok(sqlx::query_as(
+                "SELECT id, display_name FROM users WHERE municipality_code = $1 \
+                 AND role IN ('consultant', 'psychologist', 'team_lead') ORDER BY display_name, id",
+            )
+            .bind(municipality)
+            .fetch_all(pool)
+            .await?)
+        })
+    }
+
+    /// The meeting an agenda item belongs to, if the scope may see it.
+    pub async fn agenda_item_meeting(&self, scope: &Scope, item: AgendaItemId) -> Result<MeetingId> {
+        let (municipality, youth_user) = network_viewer(scope)?;
+        on_db!(self, |pool| {
+            let meeting = sqlx::query_scalar::<_, i64>(concat!(
+                "SELECT x.id FROM agenda_items a JOIN group_meetings x ON x.id = a.meeting_id \
+                 JOIN youth_groups g ON g.id = x.group_id WHERE a.id = $1 AND ",
+                group_visible!()
+            ))
+            .bind(item.get())
+            .bind(municipality)
+            .bind(youth_user)
+            .fetch_optional(pool)
+            .await?
+            .ok_or(Error::NotFound)?;
+            Ok(MeetingId::new(meeting))
         })
     }
 

@@ -278,6 +278,15 @@ async fn course_view(
         })
         .collect();
     let path = format!("/youth/{youth_id}/course");
+    let stability = state
+        .db()
+        .youth_meeting_stability(&caller.scope(), youth_id)
+        .await?;
+    let course_summary = format!(
+        "{course_summary} · {}: {}",
+        tr.t("week-col-stability"),
+        tr.percent(stability)
+    );
     Ok(CoursePageView {
         ctx: caller.page(&path),
         course_summary,
@@ -502,7 +511,7 @@ pub struct WeekLine {
 pub struct WeekView {
     pub ctx: PageCtx,
     pub lines: Vec<WeekLine>,
-    pub youth: Vec<(i64, String, String, String, String)>,
+    pub youth: Vec<(i64, String, String, String, String, String)>,
     pub summary: String,
     pub saved: Option<String>,
 }
@@ -558,6 +567,7 @@ pub async fn week_page(
                 y.last_contact
                     .map(|at| tr.date(at))
                     .unwrap_or_else(|| "–".into()),
+                tr.percent(y.meeting_stability),
             )
         })
         .collect();
