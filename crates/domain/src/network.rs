@@ -199,6 +199,25 @@ pub fn parse_time(field: &'static str, text: &str) -> Result<Time, FieldError> {
     Time::from_hms(number(hour)?, number(minute)?, 0).map_err(|_| invalid())
 }
 
+/// A meeting's length in whole minutes, 15 to 480; `default` when empty.
+pub fn parse_minutes(field: &'static str, text: &str, default: i64) -> Result<i64, FieldError> {
+    match text.trim() {
+        "" => Ok(default),
+        t => {
+            let minutes: i64 = t
+                .parse()
+                .map_err(|_| FieldError::new(field, Problem::WholeNumber))?;
+            if (15..=480).contains(&minutes) {
+                Ok(minutes)
+            } else {
+                Err(FieldError::new(field, Problem::OutOfRange)
+                    .with("min", 15)
+                    .with("max", 480))
+            }
+        }
+    }
+}
+
 /// "16:00", as stored and as `<input type=time>` takes it.
 pub fn time_text(time: Time) -> String {
     format!("{:02}:{:02}", time.hour(), time.minute())

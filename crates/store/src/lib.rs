@@ -40,10 +40,10 @@ pub use crypto::ServerKey;
 pub use internships::{InternshipEvent, InternshipRow, NewInternship, ProgrammeRules};
 pub use municipalities::{MunicipalityOverview, MunicipalityRow};
 pub use networks::{
-    AgendaRow, AttendanceRow, ContactLogRow, FeedKind, FeedRow, FeedSubject, GroupDetail, GroupRow,
-    MeetingChange, MeetingDetail, MeetingRow, MemberRow, NetworkMeetingDetail, NetworkMeetingRow,
-    NetworkMemberRow, NetworkOverview, NewContactLog, NewGroup, NewNetworkMeeting, NewSlot,
-    SeriesOutcome, SignupRow, SlotRow,
+    AgendaRow, AttendanceRow, CONTACT_KINDS, ContactLogRow, FeedKind, FeedRow, FeedSubject,
+    GroupDetail, GroupRow, MeetingChange, MeetingDetail, MeetingRow, MemberRow,
+    NetworkMeetingDetail, NetworkMeetingRow, NetworkMemberRow, NetworkOverview, NewContactLog,
+    NewGroup, NewNetworkMeeting, NewSlot, SeriesOutcome, SignupRow, SlotRow,
 };
 pub use scope::{Purpose, Scope};
 pub use teams::{NewTeamMember, TeamMemberRow};

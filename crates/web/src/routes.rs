@@ -11,8 +11,8 @@ use crate::http::layers::{request_context, security_headers};
 use crate::http::state::AppState;
 use crate::ui::error_page::render_errors;
 use crate::{
-    access_log, account, admin, companies, courses, evaluation, internships, networks, portfolio,
-    programme, psychology, site, trials, youth,
+    access_log, account, admin, calendar, companies, company_network, courses, evaluation,
+    internships, networks, portfolio, programme, psychology, site, trials, youth,
 };
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -36,6 +36,8 @@ fn table() -> Vec<Route> {
         psychology::routes(),
         portfolio::routes(),
         companies::routes(),
+        company_network::routes(),
+        calendar::routes(),
         access_log::routes(),
         admin::routes(),
         programme::routes(),
@@ -118,6 +120,7 @@ pub fn document() -> Document {
         psychology::api::Api::openapi(),
         portfolio::api::Api::openapi(),
         companies::api::Api::openapi(),
+        company_network::api::Api::openapi(),
         access_log::api::Api::openapi(),
         admin::api::Api::openapi(),
         programme::overview::Api::openapi(),

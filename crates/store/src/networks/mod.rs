@@ -23,8 +23,8 @@ mod company;
 mod feeds;
 
 pub use company::{
-    ContactLogRow, NetworkMeetingDetail, NetworkMeetingRow, NetworkMemberRow, NetworkOverview,
-    NewContactLog, NewNetworkMeeting, NewSlot, SignupRow, SlotRow,
+    CONTACT_KINDS, ContactLogRow, NetworkMeetingDetail, NetworkMeetingRow, NetworkMemberRow,
+    NetworkOverview, NewContactLog, NewNetworkMeeting, NewSlot, SignupRow, SlotRow,
 };
 pub use feeds::{FeedKind, FeedRow, FeedSubject};
 
@@ -1002,8 +1002,13 @@ impl Db {
             .fetch_all(pool)
             .await?
         });
-        self.log_read(scope, AccessAction::Search, None, Some("youth without a group"))
-            .await?;
+        self.log_read(
+            scope,
+            AccessAction::Search,
+            None,
+            Some("youth without a group"),
+        )
+        .await?;
         Ok(rows)
     }
 
@@ -1022,7 +1027,11 @@ impl Db {
     }
 
     /// The meeting an agenda item belongs to, if the scope may see it.
-    pub async fn agenda_item_meeting(&self, scope: &Scope, item: AgendaItemId) -> Result<MeetingId> {
+    pub async fn agenda_item_meeting(
+        &self,
+        scope: &Scope,
+        item: AgendaItemId,
+    ) -> Result<MeetingId> {
         let (municipality, youth_user) = network_viewer(scope)?;
         on_db!(self, |pool| {
             let meeting = sqlx::query_scalar::<_, i64>(concat!(

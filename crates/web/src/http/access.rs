@@ -69,6 +69,14 @@ pub mod roles {
         Role::Youth,
     ];
     pub const YOUTH: &[Role] = &[Role::Youth];
+    /// Who has a calendar to subscribe to: the youth, programme staff, company contacts.
+    pub const CALENDAR_USERS: &[Role] = &[
+        Role::Consultant,
+        Role::Psychologist,
+        Role::TeamLead,
+        Role::CompanyContact,
+        Role::Youth,
+    ];
     pub const ADMIN: &[Role] = &[Role::Admin];
     pub const AGGREGATES: &[Role] = &[Role::ProgrammeOffice, Role::Researcher, Role::Admin];
     /// Caseworkers screen and randomise at intake; nobody else allocates.

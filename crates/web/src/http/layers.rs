@@ -24,6 +24,15 @@ fn language(request: &Request) -> Lang {
         .unwrap_or_default()
 }
 
+/// The path as it may be logged: a calendar feed's path is its secret
+/// (whoever has it reads the calendar), so only its prefix is written.
+fn loggable_path(path: &str) -> String {
+    match path.strip_prefix("/feeds/") {
+        Some(_) => "/feeds/…".to_string(),
+        None => path.to_string(),
+    }
+}
+
 /// Gives each request an id and a language, and logs it. The log line has the
 /// path only: query strings may hold search words and are never logged.
 pub async fn request_context(mut request: Request, next: Next) -> Response {
@@ -35,7 +44,7 @@ pub async fn request_context(mut request: Request, next: Next) -> Response {
         is_api: request.uri().path().starts_with("/api/"),
     };
     let method = request.method().clone();
-    let path = request.uri().path().to_string();
+    let path = loggable_path(request.uri().path());
     request.extensions_mut().insert(context.clone());
     let started = std::time::Instant::now();
     let mut response = next.run(request).await;

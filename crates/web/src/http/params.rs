@@ -43,3 +43,15 @@ pub fn date_start(field: &'static str, text: &str) -> Result<Option<i64>, AppErr
 pub fn collect<T>(errors: &mut Vec<FieldError>, result: Result<T, FieldError>) -> Option<T> {
     result.map_err(|e| errors.push(e)).ok()
 }
+
+/// A positive id typed into a field; empty is `Required`, anything else `problem`.
+pub fn required_id(field: &'static str, text: &str, problem: Problem) -> Result<i64, FieldError> {
+    match text.trim() {
+        "" => Err(FieldError::new(field, Problem::Required)),
+        t => t
+            .parse::<i64>()
+            .ok()
+            .filter(|id| *id > 0)
+            .ok_or(FieldError::new(field, problem)),
+    }
+}

@@ -2,23 +2,47 @@
 //! caller may see the group or meeting, parse what was sent (every field's
 //! problem at once), then ask the store.
 
-use super::forms::{self, AgendaForm, AttendanceForm, ChangeForm, MemberForm, NotesForm, SeriesForm};
+use super::forms::{
+    self, AgendaForm, AttendanceForm, ChangeForm, MemberForm, NotesForm, SeriesForm,
+};
 use crate::http::context::Caller;
 use crate::http::error::{AppError, AppResult};
 use crate::http::state::AppState;
 use spire_domain::{AgendaItemId, GroupId, MeetingId};
 use spire_store::SeriesOutcome;
 
-pub async fn join(state: &AppState, caller: &Caller, group: GroupId, form: &MemberForm) -> AppResult<()> {
-    state.db().require_group_visible(&caller.scope(), group).await?;
+pub async fn join(
+    state: &AppState,
+    caller: &Caller,
+    group: GroupId,
+    form: &MemberForm,
+) -> AppResult<()> {
+    state
+        .db()
+        .require_group_visible(&caller.scope(), group)
+        .await?;
     let (youth, date) = forms::parse_member(form).map_err(AppError::invalid)?;
-    Ok(state.db().join_group(&caller.scope(), group, youth, date).await?)
+    Ok(state
+        .db()
+        .join_group(&caller.scope(), group, youth, date)
+        .await?)
 }
 
-pub async fn leave(state: &AppState, caller: &Caller, group: GroupId, form: &MemberForm) -> AppResult<()> {
-    state.db().require_group_visible(&caller.scope(), group).await?;
+pub async fn leave(
+    state: &AppState,
+    caller: &Caller,
+    group: GroupId,
+    form: &MemberForm,
+) -> AppResult<()> {
+    state
+        .db()
+        .require_group_visible(&caller.scope(), group)
+        .await?;
     let (youth, date) = forms::parse_member(form).map_err(AppError::invalid)?;
-    Ok(state.db().leave_group(&caller.scope(), group, youth, date).await?)
+    Ok(state
+        .db()
+        .leave_group(&caller.scope(), group, youth, date)
+        .await?)
 }
 
 pub async fn generate(
@@ -29,13 +53,27 @@ pub async fn generate(
 ) -> AppResult<SeriesOutcome> {
     let detail = state.db().group(&caller.scope(), group).await?;
     let series = forms::parse_series(form, &detail.group.start_time).map_err(AppError::invalid)?;
-    Ok(state.db().generate_meetings(&caller.scope(), group, &series).await?)
+    Ok(state
+        .db()
+        .generate_meetings(&caller.scope(), group, &series)
+        .await?)
 }
 
-pub async fn change(state: &AppState, caller: &Caller, meeting: MeetingId, form: &ChangeForm) -> AppResult<()> {
-    state.db().require_meeting_visible(&caller.scope(), meeting).await?;
+pub async fn change(
+    state: &AppState,
+    caller: &Caller,
+    meeting: MeetingId,
+    form: &ChangeForm,
+) -> AppResult<()> {
+    state
+        .db()
+        .require_meeting_visible(&caller.scope(), meeting)
+        .await?;
     let change = forms::parse_change(form).map_err(AppError::invalid)?;
-    Ok(state.db().change_meeting(&caller.scope(), meeting, &change).await?)
+    Ok(state
+        .db()
+        .change_meeting(&caller.scope(), meeting, &change)
+        .await?)
 }
 
 pub async fn propose(
@@ -44,8 +82,14 @@ pub async fn propose(
     meeting: MeetingId,
     form: &AgendaForm,
 ) -> AppResult<AgendaItemId> {
-    state.db().require_meeting_visible(&caller.scope(), meeting).await?;
-    Ok(state.db().propose_agenda_item(&caller.scope(), meeting, &form.text).await?)
+    state
+        .db()
+        .require_meeting_visible(&caller.scope(), meeting)
+        .await?;
+    Ok(state
+        .db()
+        .propose_agenda_item(&caller.scope(), meeting, &form.text)
+        .await?)
 }
 
 /// Registers one youth; returns whether the mark made a task for the consultant.
@@ -55,7 +99,10 @@ pub async fn attend(
     meeting: MeetingId,
     form: &AttendanceForm,
 ) -> AppResult<bool> {
-    state.db().require_meeting_visible(&caller.scope(), meeting).await?;
+    state
+        .db()
+        .require_meeting_visible(&caller.scope(), meeting)
+        .await?;
     let (youth, mark, reason) = forms::parse_attendance(form).map_err(AppError::invalid)?;
     Ok(state
         .db()
@@ -63,7 +110,18 @@ pub async fn attend(
         .await?)
 }
 
-pub async fn notes(state: &AppState, caller: &Caller, meeting: MeetingId, form: &NotesForm) -> AppResult<()> {
-    state.db().require_meeting_visible(&caller.scope(), meeting).await?;
-    Ok(state.db().write_meeting_notes(&caller.scope(), meeting, &form.notes).await?)
+pub async fn notes(
+    state: &AppState,
+    caller: &Caller,
+    meeting: MeetingId,
+    form: &NotesForm,
+) -> AppResult<()> {
+    state
+        .db()
+        .require_meeting_visible(&caller.scope(), meeting)
+        .await?;
+    Ok(state
+        .db()
+        .write_meeting_notes(&caller.scope(), meeting, &form.notes)
+        .await?)
 }

@@ -187,7 +187,11 @@ pub struct AttendanceResult {
     pub meeting: MeetingWithAgenda,
 }
 
-async fn group_detail(state: &AppState, caller: &Caller, id: GroupId) -> AppResult<GroupWithMeetings> {
+async fn group_detail(
+    state: &AppState,
+    caller: &Caller,
+    id: GroupId,
+) -> AppResult<GroupWithMeetings> {
     let detail = state.db().group(&caller.scope(), id).await?;
     Ok(GroupWithMeetings {
         group: detail.group.into(),
@@ -206,7 +210,11 @@ async fn group_detail(state: &AppState, caller: &Caller, id: GroupId) -> AppResu
     })
 }
 
-async fn meeting_detail(state: &AppState, caller: &Caller, id: MeetingId) -> AppResult<MeetingWithAgenda> {
+async fn meeting_detail(
+    state: &AppState,
+    caller: &Caller,
+    id: MeetingId,
+) -> AppResult<MeetingWithAgenda> {
     let detail = state.db().meeting(&caller.scope(), id).await?;
     Ok(MeetingWithAgenda {
         meeting: detail.meeting.into(),
@@ -239,7 +247,10 @@ async fn meeting_detail(state: &AppState, caller: &Caller, id: MeetingId) -> App
 /// The groups the caller may see: staff, the municipality's; a youth, their own.
 #[utoipa::path(get, path = "/api/v1/groups", tag = "networks",
     responses((status = 200, description = "The groups", body = GroupList)))]
-pub async fn group_list(State(state): State<AppState>, caller: Caller) -> AppResult<Json<GroupList>> {
+pub async fn group_list(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> AppResult<Json<GroupList>> {
     let rows = state.db().groups(&caller.scope()).await?;
     Ok(Json(GroupList {
         items: rows.into_iter().map(YouthGroup::from).collect(),
@@ -261,7 +272,10 @@ pub async fn group_create(
     let Json(form) = body?;
     let group = forms::parse_group(&form).map_err(AppError::invalid)?;
     let id = state.db().create_group(&caller.scope(), &group).await?;
-    Ok((StatusCode::CREATED, Json(group_detail(&state, &caller, id).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(group_detail(&state, &caller, id).await?),
+    ))
 }
 
 /// One group with its members (staff) and meetings.
@@ -330,7 +344,10 @@ pub async fn group_series(
     body: Result<Json<SeriesForm>, JsonRejection>,
 ) -> AppResult<Json<SeriesResult>> {
     let Json(form) = body?;
-    state.db().require_group_visible(&caller.scope(), id).await?;
+    state
+        .db()
+        .require_group_visible(&caller.scope(), id)
+        .await?;
     let outcome = actions::generate(&state, &caller, id, &form).await?;
     Ok(Json(SeriesResult {
         created: outcome.created,
@@ -390,7 +407,10 @@ pub async fn meeting_agenda(
 ) -> AppResult<(StatusCode, Json<MeetingWithAgenda>)> {
     let Json(form) = body?;
     actions::propose(&state, &caller, id, &form).await?;
-    Ok((StatusCode::CREATED, Json(meeting_detail(&state, &caller, id).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(meeting_detail(&state, &caller, id).await?),
+    ))
 }
 
 /// A youth moves an item one place up: once per meeting each.
@@ -405,8 +425,14 @@ pub async fn agenda_move_up(
     caller: Caller,
     PathId(item): PathId<AgendaItemId>,
 ) -> AppResult<Json<MeetingWithAgenda>> {
-    let meeting = state.db().agenda_item_meeting(&caller.scope(), item).await?;
-    state.db().move_agenda_item_up(&caller.scope(), item).await?;
+    let meeting = state
+        .db()
+        .agenda_item_meeting(&caller.scope(), item)
+        .await?;
+    state
+        .db()
+        .move_agenda_item_up(&caller.scope(), item)
+        .await?;
     Ok(Json(meeting_detail(&state, &caller, meeting).await?))
 }
 

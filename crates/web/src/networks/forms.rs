@@ -1,11 +1,13 @@
 //! The youth network's forms (the same fields in the API) and their parsing:
 //! every field's problem at once, so a form shows them all.
 
-use crate::http::params::collect;
+use crate::http::params::{collect, required_id as parse_id};
 use serde::Deserialize;
 use spire_domain::internship::parse_date;
-pub use spire_domain::network::{AGENDA_ITEM_MAX, GROUP_NAME_MAX, MEETING_NOTES_MAX, PLACE_MAX, REASON_MAX};
-use spire_domain::network::{Mark, Series, parse_time};
+pub use spire_domain::network::{
+    AGENDA_ITEM_MAX, GROUP_NAME_MAX, MEETING_NOTES_MAX, PLACE_MAX, REASON_MAX,
+};
+use spire_domain::network::{Mark, Series, parse_minutes, parse_time};
 use spire_domain::{FieldError, Problem, YouthId};
 use spire_store::{MeetingChange, NewGroup};
 use utoipa::ToSchema;
@@ -110,40 +112,6 @@ pub struct NotesForm {
     #[serde(default)]
     #[schema(max_length = 4000)]
     pub notes: String,
-}
-
-/// A positive id typed into a field.
-pub fn parse_id(field: &'static str, text: &str, problem: Problem) -> Result<i64, FieldError> {
-    match text.trim() {
-        "" => Err(FieldError::new(field, Problem::Required)),
-        t => t
-            .parse::<i64>()
-            .ok()
-            .filter(|id| *id > 0)
-            .ok_or(FieldError::new(field, problem)),
-    }
-}
-
-/// Whole minutes, 15 to 480; `default` when empty.
-pub fn parse_minutes(field: &'static str, text: &str, default: i64) -> Result<i64, FieldError> {
-    let out_of_range = || {
-        FieldError::new(field, Problem::OutOfRange)
-            .with("min", 15)
-            .with("max", 480)
-    };
-    match text.trim() {
-        "" => Ok(default),
-        t => t
-            .parse::<i64>()
-            .map_err(|_| FieldError::new(field, Problem::WholeNumber))
-            .and_then(|m| {
-                if (15..=480).contains(&m) {
-                    Ok(m)
-                } else {
-                    Err(out_of_range())
-                }
-            }),
-    }
 }
 
 pub fn parse_group(form: &GroupForm) -> Result<NewGroup, Vec<FieldError>> {

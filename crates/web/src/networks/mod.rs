@@ -20,7 +20,11 @@ pub fn routes() -> Vec<Route> {
         Route::post("/groups/{id}/members", Roles(STAFF), pages::group_join),
         Route::post("/groups/{id}/leave", Roles(STAFF), pages::group_leave),
         Route::post("/groups/{id}/meetings", Roles(STAFF), pages::group_series),
-        Route::get("/meetings/{id}", Roles(YOUTH_AND_STAFF), pages::meeting_page),
+        Route::get(
+            "/meetings/{id}",
+            Roles(YOUTH_AND_STAFF),
+            pages::meeting_page,
+        ),
         Route::post(
             "/meetings/{id}/agenda",
             Roles(YOUTH_AND_STAFF),
@@ -36,7 +40,11 @@ pub fn routes() -> Vec<Route> {
         Route::post("/meetings/{id}/change", Roles(STAFF), pages::meeting_change),
         Route::api_get("/api/v1/groups", Roles(YOUTH_AND_STAFF), api::group_list),
         Route::api_post("/api/v1/groups", Roles(STAFF), api::group_create),
-        Route::api_get("/api/v1/groups/{id}", Roles(YOUTH_AND_STAFF), api::group_get),
+        Route::api_get(
+            "/api/v1/groups/{id}",
+            Roles(YOUTH_AND_STAFF),
+            api::group_get,
+        ),
         Route::api_post("/api/v1/groups/{id}/members", Roles(STAFF), api::group_join),
         Route::api_post("/api/v1/groups/{id}/leave", Roles(STAFF), api::group_leave),
         Route::api_post(

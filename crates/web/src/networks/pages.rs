@@ -424,7 +424,8 @@ pub async fn group_page(
     let mut message = saved_message(caller.tr(), saved);
     // The series' outcome names the holidays it skipped.
     if saved == Some("series") {
-        message = message.map(|m| format!("{m} {}", caller.tr().t("network-saved-series-holidays")));
+        message =
+            message.map(|m| format!("{m} {}", caller.tr().t("network-saved-series-holidays")));
     }
     let view = group_view(
         &state,
@@ -643,11 +644,12 @@ fn meeting_view(
         agenda,
         agenda_rule: tr.t("agenda-rule"),
         propose_action: format!("/meetings/{id}/agenda"),
-        fields: vec![
-            field("text", "text", &typed.agenda.text)
+        fields: vec![FormField {
+            label: tr.t("agenda-item-label"),
+            ..field("text", "text", &typed.agenda.text)
                 .required()
-                .max_length(AGENDA_ITEM_MAX),
-        ],
+                .max_length(AGENDA_ITEM_MAX)
+        }],
         can_propose: !meeting.cancelled,
         register: detail
             .attendance
