@@ -13,6 +13,7 @@ const COMPANY_READERS: &[Role] = &[Consultant, Psychologist, TeamLead, CompanyCo
 const AGGREGATES: &[Role] = &[ProgrammeOffice, Researcher, Admin];
 const YOUTH_AND_STAFF: &[Role] = &[Consultant, Psychologist, TeamLead, Youth];
 const INTERNSHIP_READERS: &[Role] = &[Consultant, Psychologist, TeamLead, CompanyContact, Youth];
+const CALENDAR_USERS: &[Role] = INTERNSHIP_READERS;
 
 enum Payload {
     None,
@@ -319,6 +320,223 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [Role], Payload)> {
             YOUTH_AND_STAFF,
             Json(r#"{"kind": "experience", "text": "Frivillig i klub"}"#),
         ),
+        // The youth network: staff run it; a youth sees their own group.
+        ("GET", "/groups", STAFF, None),
+        ("POST", "/groups", STAFF, Form(&[("name", "")])),
+        ("GET", "/me/network", &[Youth], None),
+        ("GET", "/groups/{id}", YOUTH_AND_STAFF, None),
+        (
+            "POST",
+            "/groups/{id}/members",
+            STAFF,
+            Form(&[("youth_id", "")]),
+        ),
+        (
+            "POST",
+            "/groups/{id}/leave",
+            STAFF,
+            Form(&[("youth_id", "")]),
+        ),
+        (
+            "POST",
+            "/groups/{id}/meetings",
+            STAFF,
+            Form(&[("first_date", "")]),
+        ),
+        ("GET", "/meetings/{id}", YOUTH_AND_STAFF, None),
+        (
+            "POST",
+            "/meetings/{id}/agenda",
+            YOUTH_AND_STAFF,
+            Form(&[("text", "Hvordan går praktikken?")]),
+        ),
+        ("POST", "/agenda/{id}/up", &[Youth], Form(&[])),
+        (
+            "POST",
+            "/meetings/{id}/attendance",
+            STAFF,
+            Form(&[("youth_id", "")]),
+        ),
+        (
+            "POST",
+            "/meetings/{id}/notes",
+            STAFF,
+            Form(&[("notes", "Godt møde.")]),
+        ),
+        (
+            "POST",
+            "/meetings/{id}/change",
+            STAFF,
+            Form(&[("action", "")]),
+        ),
+        ("GET", "/api/v1/groups", YOUTH_AND_STAFF, None),
+        ("POST", "/api/v1/groups", STAFF, Json(r#"{"name": ""}"#)),
+        ("GET", "/api/v1/groups/{id}", YOUTH_AND_STAFF, None),
+        (
+            "POST",
+            "/api/v1/groups/{id}/members",
+            STAFF,
+            Json(r#"{"youth_id": ""}"#),
+        ),
+        (
+            "POST",
+            "/api/v1/groups/{id}/leave",
+            STAFF,
+            Json(r#"{"youth_id": ""}"#),
+        ),
+        (
+            "POST",
+            "/api/v1/groups/{id}/meetings",
+            STAFF,
+            Json(r#"{"first_date": ""}"#),
+        ),
+        ("GET", "/api/v1/meetings/{id}", YOUTH_AND_STAFF, None),
+        (
+            "POST",
+            "/api/v1/meetings/{id}/change",
+            STAFF,
+            Json(r#"{"action": ""}"#),
+        ),
+        (
+            "POST",
+            "/api/v1/meetings/{id}/agenda",
+            YOUTH_AND_STAFF,
+            Json(r#"{"text": "Løn under praktik?"}"#),
+        ),
+        ("POST", "/api/v1/agenda/{id}/up", &[Youth], None),
+        (
+            "POST",
+            "/api/v1/meetings/{id}/attendance",
+            STAFF,
+            Json(r#"{"youth_id": ""}"#),
+        ),
+        (
+            "POST",
+            "/api/v1/meetings/{id}/notes",
+            STAFF,
+            Json(r#"{"notes": "Referat"}"#),
+        ),
+        // The company network: staff run it; a company contact sees their own company.
+        ("GET", "/network", COMPANY_READERS, None),
+        (
+            "POST",
+            "/network/members",
+            STAFF,
+            Form(&[("company_id", "")]),
+        ),
+        ("POST", "/network/leave", STAFF, Form(&[("company_id", "")])),
+        (
+            "POST",
+            "/network/slots",
+            COMPANY_READERS,
+            Form(&[("function", "")]),
+        ),
+        ("POST", "/network/meetings", STAFF, Form(&[("topic", "")])),
+        ("GET", "/network/meetings/{id}", COMPANY_READERS, None),
+        (
+            "POST",
+            "/network/meetings/{id}/signup",
+            &[CompanyContact],
+            Form(&[("attend", "yes")]),
+        ),
+        (
+            "POST",
+            "/network/meetings/{id}/attendance",
+            STAFF,
+            Form(&[("contact_id", "")]),
+        ),
+        (
+            "POST",
+            "/network/meetings/{id}/notes",
+            STAFF,
+            Form(&[("notes", "Fint møde")]),
+        ),
+        (
+            "POST",
+            "/network/meetings/{id}/cancel",
+            STAFF,
+            Form(&[("reason", "")]),
+        ),
+        ("GET", "/companies/{id}/contact-log", STAFF, None),
+        (
+            "POST",
+            "/companies/{id}/contact-log",
+            STAFF,
+            Form(&[("kind", "")]),
+        ),
+        ("GET", "/api/v1/company-network", COMPANY_READERS, None),
+        (
+            "POST",
+            "/api/v1/company-network/members",
+            STAFF,
+            Json(r#"{"company_id": ""}"#),
+        ),
+        (
+            "POST",
+            "/api/v1/company-network/leave",
+            STAFF,
+            Json(r#"{"company_id": ""}"#),
+        ),
+        (
+            "POST",
+            "/api/v1/company-network/slots",
+            COMPANY_READERS,
+            Json(r#"{"function": ""}"#),
+        ),
+        ("GET", "/api/v1/companies/{id}/slots", COMPANY_READERS, None),
+        (
+            "POST",
+            "/api/v1/company-network/meetings",
+            STAFF,
+            Json(r#"{"topic": ""}"#),
+        ),
+        (
+            "GET",
+            "/api/v1/network-meetings/{id}",
+            COMPANY_READERS,
+            None,
+        ),
+        (
+            "POST",
+            "/api/v1/network-meetings/{id}/signup",
+            &[CompanyContact],
+            Json(r#"{"attend": "yes"}"#),
+        ),
+        (
+            "POST",
+            "/api/v1/network-meetings/{id}/attendance",
+            STAFF,
+            Json(r#"{"contact_id": ""}"#),
+        ),
+        (
+            "POST",
+            "/api/v1/network-meetings/{id}/notes",
+            STAFF,
+            Json(r#"{"notes": "x"}"#),
+        ),
+        (
+            "POST",
+            "/api/v1/network-meetings/{id}/cancel",
+            STAFF,
+            Json(r#"{"reason": ""}"#),
+        ),
+        ("GET", "/api/v1/companies/{id}/contact-log", STAFF, None),
+        (
+            "POST",
+            "/api/v1/companies/{id}/contact-log",
+            STAFF,
+            Json(r#"{"kind": ""}"#),
+        ),
+        // Calendar feeds: a secret address per person; the feed itself is public by it.
+        ("GET", "/calendar", CALENDAR_USERS, None),
+        ("POST", "/calendar", CALENDAR_USERS, Form(&[("kind", "")])),
+        (
+            "POST",
+            "/calendar/revoke",
+            CALENDAR_USERS,
+            Form(&[("feed_id", "")]),
+        ),
+        ("GET", "/feeds/{token}", ALL, None),
         // Psychologist notes: psychologists only, by page and by API.
         (
             "GET",
@@ -350,6 +568,14 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [Role], Payload)> {
 fn concrete(path: &str, app: &TestApp, allocation: i64) -> String {
     let id = if path.starts_with("/internships/") || path.starts_with("/api/v1/internships/") {
         app.roskilde_internship.get()
+    } else if path.contains("network/meetings/") || path.contains("network-meetings/") {
+        app.roskilde_network_meeting.get()
+    } else if path.contains("/meetings/{id}") {
+        app.roskilde_meeting.get()
+    } else if path.contains("/agenda/") {
+        app.roskilde_agenda_item.get()
+    } else if path.contains("/groups/") {
+        app.roskilde_group.get()
     } else if path.contains("/follow-ups/") {
         app.roskilde_follow_up
     } else if path.contains("/tasks/") {
@@ -364,6 +590,7 @@ fn concrete(path: &str, app: &TestApp, allocation: i64) -> String {
     path.replace("{id}", &id.to_string())
         .replace("{allocation}", &allocation.to_string())
         .replace("{file}", "spire.css")
+        .replace("{token}", &format!("{}.ics", app.roskilde_feed))
 }
 
 async fn call(

@@ -6,7 +6,10 @@ use axum::body::Body;
 use axum::http::{Request, Response, header};
 use http_body_util::BodyExt;
 use spire_domain::TrialId;
-use spire_domain::{CompanyId, Cpr, Cvr, InternshipId, Role, YouthId};
+use spire_domain::{
+    AgendaItemId, CompanyId, Cpr, Cvr, GroupId, InternshipId, MeetingId, NetworkMeetingId, Role,
+    YouthId,
+};
 use spire_store::{Db, NewCompany, NewUser, NewYouth, Scope, ServerKey};
 use spire_web::{AppState, WebConfig};
 use std::collections::HashMap;
@@ -34,6 +37,15 @@ pub struct TestApp {
     pub roskilde_follow_up: i64,
     /// The consultant's task after the Roskilde youth ended an internship.
     pub roskilde_task: i64,
+    /// The youth network of Roskilde: a group with the Roskilde youth, its
+    /// weekly meetings from today, an agenda item below the first.
+    pub roskilde_group: GroupId,
+    pub roskilde_meeting: MeetingId,
+    pub roskilde_agenda_item: AgendaItemId,
+    /// A meeting of Roskilde's company network (the company is a member).
+    pub roskilde_network_meeting: NetworkMeetingId,
+    /// The secret token of the Roskilde consultant's group calendar feed.
+    pub roskilde_feed: String,
     /// An open trial across both municipalities.
     pub trial: TrialId,
     /// Every response body and header the test saw, for the CPR scan.
@@ -163,6 +175,7 @@ impl TestApp {
         }
         let (roskilde_internship, roskilde_follow_up, roskilde_task) =
             programme_fixture(&db, &key, &users, &youth_ids, &companies).await;
+        let network = network_fixture(&db, &key, &users, youth_ids[0], companies["roskilde"]).await;
         let trial = db
             .create_trial(
                 &key,
@@ -189,6 +202,11 @@ impl TestApp {
             roskilde_internship,
             roskilde_follow_up,
             roskilde_task,
+            roskilde_group: network.0,
+            roskilde_meeting: network.1,
+            roskilde_agenda_item: network.2,
+            roskilde_network_meeting: network.3,
+            roskilde_feed: network.4,
             trial,
             seen: Arc::default(),
         }
@@ -472,4 +490,104 @@ async fn programme_fixture(
         .and_then(|i| i.task_id)
         .expect("a task");
     (internships[0], follow_ups[0].id, task)
+}
+
+/// Roskilde's networks: a group with the Roskilde youth and four weekly
+/// meetings from today, two agenda items, the company in the company
+/// network with a meeting and a contact person who logs in, and a group feed.
+async fn network_fixture(
+    db: &Db,
+    key: &ServerKey,
+    users: &HashMap<String, i64>,
+    youth: YouthId,
+    company: CompanyId,
+) -> (GroupId, MeetingId, AgendaItemId, NetworkMeetingId, String) {
+    let today = crate::support::today();
+    let staff = Scope::new(
+        users[&login_of(Role::Consultant, "roskilde")],
+        Role::Consultant,
+        Some(265),
+        "fixture",
+    );
+    let group = db
+        .create_group(
+            &staff,
+            &spire_store::NewGroup {
+                name: "Mandagsholdet".into(),
+                facilitator: Some(staff.user_id()),
+                place: "Ungehuset".into(),
+                start_time: time::macros::time!(16:00),
+                duration_minutes: 90,
+            },
+        )
+        .await
+        .unwrap();
+    db.join_group(&staff, group, youth, today - time::Duration::days(30))
+        .await
+        .unwrap();
+    // Four weeks from the first day that is no holiday.
+    let mut first = today;
+    while spire_domain::network::holiday_on(first).is_some() {
+        first += time::Duration::days(1);
+    }
+    let series = spire_domain::network::Series::new(
+        first,
+        first + time::Duration::weeks(3),
+        time::macros::time!(16:00),
+    )
+    .unwrap();
+    db.generate_meetings(&staff, group, &series).await.unwrap();
+    let meetings = db.group(&staff, group).await.unwrap().meetings;
+    let meeting = MeetingId::new(meetings[0].id);
+    db.propose_agenda_item(&staff, meeting, "Velkomst")
+        .await
+        .unwrap();
+    let item = db
+        .propose_agenda_item(&staff, meeting, "Erfaringer fra praktikken")
+        .await
+        .unwrap();
+    db.join_network(&staff, company, today - time::Duration::days(100))
+        .await
+        .unwrap();
+    db.add_company_contact(
+        &staff,
+        company,
+        "Kim Kontakt",
+        None,
+        None,
+        None,
+        Some(users[&login_of(Role::CompanyContact, "roskilde")]),
+    )
+    .await
+    .unwrap();
+    let network_meeting = db
+        .create_network_meeting(
+            &staff,
+            &spire_store::NewNetworkMeeting {
+                date: today + time::Duration::days(14),
+                time: time::macros::time!(08:30),
+                duration_minutes: 120,
+                place: "Rådhuset".into(),
+                topic: "Morgenmøde".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let feed = db
+        .create_feed(
+            &staff,
+            key,
+            spire_store::FeedSubject {
+                kind: spire_store::FeedKind::Group,
+                group: Some(group.get()),
+            },
+        )
+        .await
+        .unwrap();
+    (group, meeting, item, network_meeting, feed)
+}
+
+/// Today in Copenhagen, as the pages see it.
+pub fn today() -> time::Date {
+    spire_web::i18n::today_in_copenhagen()
 }
