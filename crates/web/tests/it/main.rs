@@ -18,6 +18,7 @@ mod companies;
 mod courses;
 mod evaluation;
 mod internships;
+mod networks;
 mod programme;
 mod site;
 mod trials;
