@@ -61,3 +61,18 @@ export async function accessibilityProblems(page) {
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
+
+/** Starts the demo and a browser before the file's tests and stops them after; the
+ * returned object holds `server` and `browser` once the tests run. */
+export function demoAndBrowser(hooks) {
+  const shared = {};
+  hooks.before(async () => {
+    shared.server = await startDemo();
+    shared.browser = await launchBrowser();
+  });
+  hooks.after(async () => {
+    await shared.browser?.close();
+    shared.server?.stop();
+  });
+  return shared;
+}

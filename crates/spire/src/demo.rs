@@ -390,6 +390,7 @@ async fn seed(db: &Db, key: &ServerKey) -> Result<(), Failure> {
             company_ids.push(id);
         }
         // A company representative with a login, for the first company.
+        let mut contact_user = None;
         if let Some(&first_company) = company_ids.first() {
             let mut contact = municipal(
                 "virksomhed",
@@ -398,6 +399,7 @@ async fn seed(db: &Db, key: &ServerKey) -> Result<(), Failure> {
             );
             contact.company_id = Some(first_company.get());
             let contact_id = db.create_user(&contact).await?;
+            contact_user = Some(contact_id);
             db.add_company_contact(
                 &staff,
                 first_company,
@@ -415,6 +417,7 @@ async fn seed(db: &Db, key: &ServerKey) -> Result<(), Failure> {
         let caseworker = Scope::new(caseworker_id, Role::Caseworker, Some(code), "demo");
         trial_caseworkers.push((code, caseworker.clone()));
         let mut youth_ids = Vec::new();
+        let mut youth_user = None;
         for i in 0..youth_count {
             let female = rng.random_bool(0.45);
             let cpr = loop {
@@ -454,6 +457,7 @@ async fn seed(db: &Db, key: &ServerKey) -> Result<(), Failure> {
                 first_name: first,
                 last_name: last,
             };
+            youth_user = youth_user.or(youth.user_id);
             youth_ids.push(db.create_youth(&caseworker, key, &youth).await?);
         }
         teams.push(crate::demo_programme::DemoTeam {
@@ -465,6 +469,9 @@ async fn seed(db: &Db, key: &ServerKey) -> Result<(), Failure> {
                 .collect(),
             companies: company_ids.clone(),
             youth: youth_ids,
+            youth_login: youth_user.map(|id| Scope::new(id, Role::Youth, Some(code), "demo")),
+            contact_login: contact_user
+                .map(|id| Scope::new(id, Role::CompanyContact, Some(code), "demo")),
         });
         println!(
             "  {name}: {youth_count} young people, {} companies, {} consultants",
@@ -473,5 +480,7 @@ async fn seed(db: &Db, key: &ServerKey) -> Result<(), Failure> {
         );
     }
     crate::demo_trial::seed(db, key, &trial_caseworkers, &researcher, &mut used_cprs).await?;
-    crate::demo_programme::seed(db, &teams, time::OffsetDateTime::now_utc().date()).await
+    let today = spire_web::i18n::today_in_copenhagen();
+    crate::demo_programme::seed(db, &teams, today).await?;
+    crate::demo_networks::seed(db, &teams, today).await
 }

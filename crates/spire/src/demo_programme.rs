@@ -26,6 +26,9 @@ pub struct DemoTeam {
     /// Registered by the caseworker, each with a consultant (in order); the
     /// first has a login of their own.
     pub youth: Vec<YouthId>,
+    /// The first youth's own login, and the first company's contact's.
+    pub youth_login: Option<Scope>,
+    pub contact_login: Option<Scope>,
 }
 
 const FUNCTIONS: &[&str] = &[

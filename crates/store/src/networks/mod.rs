@@ -50,8 +50,9 @@ pub struct GroupRow {
     pub duration_minutes: i64,
     /// Members now.
     pub members: i64,
-    /// The next meeting not cancelled, from today.
+    /// The next meeting not cancelled, from today: its date and id.
     pub next_meeting: Option<String>,
+    pub next_meeting_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -164,7 +165,9 @@ macro_rules! group_sql {
         concat!(
             "SELECT g.id, g.name, g.facilitator_id, u.display_name AS facilitator_name, g.place, g.start_time, g.duration_minutes, \
              (SELECT COUNT(*) FROM group_members m WHERE m.group_id = g.id AND m.left_on IS NULL) AS members, \
-             (SELECT MIN(x.date) FROM group_meetings x WHERE x.group_id = g.id AND x.date >= $1 AND NOT x.cancelled) AS next_meeting \
+             (SELECT MIN(x.date) FROM group_meetings x WHERE x.group_id = g.id AND x.date >= $1 AND NOT x.cancelled) AS next_meeting, \
+             (SELECT x.id FROM group_meetings x WHERE x.group_id = g.id AND x.date >= $1 AND NOT x.cancelled \
+              ORDER BY x.date, x.start_time, x.id LIMIT 1) AS next_meeting_id \
              FROM youth_groups g LEFT JOIN users u ON u.id = g.facilitator_id ",
             $($tail),*
         )

@@ -90,3 +90,4 @@ network-saved-moved = Punktet er rykket op.
 network-saved-marked = Fremmødet er gemt.
 network-saved-notes = Referatet er gemt.
 week-col-stability = Mødestabilitet
+group-open-next = Åbn næste møde

@@ -90,3 +90,4 @@ network-saved-moved = The item moved up.
 network-saved-marked = Attendance saved.
 network-saved-notes = The notes are saved.
 week-col-stability = Meeting stability
+group-open-next = Open the next meeting

@@ -46,8 +46,9 @@ pub struct YouthGroup {
     pub duration_minutes: i64,
     /// Members now.
     pub members: i64,
-    /// The next meeting not cancelled (ISO date).
+    /// The next meeting not cancelled (ISO date), and its id.
     pub next_meeting: Option<String>,
+    pub next_meeting_id: Option<i64>,
 }
 
 impl From<spire_store::GroupRow> for YouthGroup {
@@ -62,6 +63,7 @@ impl From<spire_store::GroupRow> for YouthGroup {
             duration_minutes: g.duration_minutes,
             members: g.members,
             next_meeting: g.next_meeting,
+            next_meeting_id: g.next_meeting_id,
         }
     }
 }
