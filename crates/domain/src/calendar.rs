@@ -55,7 +55,9 @@ END:VTIMEZONE\r\n";
 /// A whole feed: `name` is the calendar's title in the app that subscribes.
 pub fn feed(name: &str, events: &[Event], now: OffsetDateTime) -> String {
     let mut out = String::with_capacity(512 + events.len() * 400);
-    out.push_str("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Spire//NExTWORK//DA\r\nCALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\n");
+    out.push_str(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Spire//NExTWORK//DA\r\nCALSCALE:GREGORIAN\r\n",
+    );
     line(&mut out, &format!("X-WR-CALNAME:{}", escape(name)));
     out.push_str("X-WR-TIMEZONE:Europe/Copenhagen\r\nREFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n");
     out.push_str(VTIMEZONE);

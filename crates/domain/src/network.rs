@@ -245,6 +245,17 @@ pub fn copenhagen_instant(date: Date, time: Time) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(seconds).expect("a date of this calendar")
 }
 
+/// The date on the wall clock in Copenhagen at an instant ("today" for the
+/// programme: a meeting at 00:30 local time is today's, not yesterday's).
+pub fn copenhagen_date(at: OffsetDateTime) -> Date {
+    let offset = jiff::Timestamp::from_second(at.unix_timestamp())
+        .map(|moment| copenhagen_zone().to_offset(moment).seconds())
+        .unwrap_or(3600);
+    time::UtcOffset::from_whole_seconds(offset)
+        .map(|offset| at.to_offset(offset).date())
+        .unwrap_or(at.date())
+}
+
 fn copenhagen_zone() -> &'static jiff::tz::TimeZone {
     static ZONE: std::sync::OnceLock<jiff::tz::TimeZone> = std::sync::OnceLock::new();
     ZONE.get_or_init(|| {
@@ -540,6 +551,23 @@ mod tests {
         assert_eq!(
             copenhagen_instant(date!(2026 - 10 - 25), time!(02:30)).hour(),
             0
+        );
+    }
+
+    #[test]
+    fn today_is_the_copenhagen_date() {
+        use time::macros::datetime;
+        assert_eq!(
+            copenhagen_date(datetime!(2026-12-02 23:30 UTC)),
+            date!(2026 - 12 - 03)
+        );
+        assert_eq!(
+            copenhagen_date(datetime!(2026-07-01 21:59 UTC)),
+            date!(2026 - 07 - 01)
+        );
+        assert_eq!(
+            copenhagen_date(datetime!(2026-07-01 22:00 UTC)),
+            date!(2026 - 07 - 02)
         );
     }
 

@@ -78,6 +78,7 @@ pub enum Problem {
     UnknownYouth,
     GroupNameTaken,
     NotInNetwork,
+    OverlapsMembership,
 }
 
 impl Problem {
@@ -157,6 +158,7 @@ impl Problem {
             Problem::UnknownYouth => "err-unknown-youth",
             Problem::GroupNameTaken => "err-group-name-taken",
             Problem::NotInNetwork => "err-not-in-network",
+            Problem::OverlapsMembership => "err-overlaps-membership",
         }
     }
 }

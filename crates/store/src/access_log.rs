@@ -135,6 +135,26 @@ impl Db {
     }
 }
 
+impl Db {
+    /// Logs one read row per youth (a register, a member list), durably
+    /// before returning; on SQLite they share one commit.
+    pub(crate) async fn log_reads(
+        &self,
+        scope: &Scope,
+        action: AccessAction,
+        youth_ids: &[i64],
+        criterion: &str,
+    ) -> Result<()> {
+        futures_util::future::try_join_all(
+            youth_ids
+                .iter()
+                .map(|id| self.log_read(scope, action, Some(*id), Some(criterion))),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
 /// Writes a batch of read rows in one transaction (the caller holds the turn).
 async fn write_reads(
     pool: &sqlx::SqlitePool,

@@ -304,6 +304,22 @@ async fn story(db: Db) {
         Some(1.0)
     );
     assert_eq!(db.youth_meeting_stability(&staff, ali).await.unwrap(), None);
+    // Registering the same no-show again, after the task is done, makes no new task.
+    let task = week
+        .items
+        .iter()
+        .find(|i| i.kind == "task" && i.youth_id == sara.get())
+        .and_then(|i| i.task_id)
+        .unwrap();
+    db.complete_task(&staff, spire_domain::TaskId::new(task))
+        .await
+        .unwrap();
+    assert!(
+        !db.record_attendance(&staff, meetings[2], sara, Mark::AbsentWithoutNotice, None)
+            .await
+            .unwrap(),
+        "the same no-show again is no new streak"
+    );
     not_found(db.youth_meeting_stability(&horsens, sara).await);
     let members = db.group(&staff, group).await.unwrap().members;
     assert_eq!(
@@ -431,6 +447,14 @@ async fn story(db: Db) {
                 .await
         ),
         ("youth_id", Problem::NotInGroup)
+    );
+    assert_eq!(
+        problem(
+            db.join_group(&staff, other, mads, date!(2026 - 04 - 01))
+                .await
+        ),
+        ("date", Problem::OverlapsMembership),
+        "not in two groups on the same day"
     );
     db.join_group(&staff, other, mads, date!(2026 - 04 - 02))
         .await
@@ -776,6 +800,32 @@ async fn story(db: Db) {
         Some("2026-10-01")
     );
 
+    // Leaving the network: not before joining; then no places can be offered.
+    assert_eq!(
+        problem(db.leave_network(&staff, cafe, date!(2026 - 01 - 01)).await),
+        ("date", Problem::EndBeforeStart)
+    );
+    db.leave_network(&staff, cafe, date!(2026 - 11 - 01))
+        .await
+        .unwrap();
+    assert_eq!(
+        problem(db.leave_network(&staff, cafe, date!(2026 - 11 - 02)).await),
+        ("company_id", Problem::NotInNetwork)
+    );
+    assert_eq!(
+        problem(
+            db.add_slot(
+                &staff,
+                &NewSlot {
+                    company: cafe,
+                    ..slot.clone()
+                }
+            )
+            .await
+        ),
+        ("company_id", Problem::NotInNetwork)
+    );
+
     // The company network feed, and a cancelled network meeting in it.
     let network_token = db
         .create_feed(
@@ -818,3 +868,78 @@ async fn story(db: Db) {
 }
 
 both_dbs!(the_networks_story, story);
+
+/// Every read and change of a youth's network data is in their access log.
+async fn logged(db: Db) {
+    let key = ServerKey::from_hex(&"44".repeat(32)).unwrap();
+    db.upsert_municipality(265, "Roskilde").await.unwrap();
+    let staff_id = db
+        .create_user(&user("ida.roskilde", Role::Consultant, Some(265), None))
+        .await
+        .unwrap();
+    let lead_id = db
+        .create_user(&user("lea.roskilde", Role::TeamLead, Some(265), None))
+        .await
+        .unwrap();
+    let sara_user = db
+        .create_user(&user("sara.holm", Role::Youth, Some(265), None))
+        .await
+        .unwrap();
+    let staff = Scope::new(staff_id, Role::Consultant, Some(265), "t");
+    let lead = Scope::new(lead_id, Role::TeamLead, Some(265), "t");
+    let own = Scope::new(sara_user, Role::Youth, Some(265), "t");
+    let sara = db
+        .create_youth(&staff, &key, &youth(1, "Sara", staff_id, Some(sara_user)))
+        .await
+        .unwrap();
+    let group = db
+        .create_group(
+            &staff,
+            &NewGroup {
+                name: "G".into(),
+                facilitator: None,
+                place: String::new(),
+                start_time: time!(16:00),
+                duration_minutes: 90,
+            },
+        )
+        .await
+        .unwrap();
+    db.join_group(&staff, group, sara, date!(2026 - 03 - 01))
+        .await
+        .unwrap();
+    let series = Series::new(date!(2026 - 03 - 02), date!(2026 - 03 - 16), time!(16:00)).unwrap();
+    db.generate_meetings(&staff, group, &series).await.unwrap();
+    let meeting = MeetingId::new(db.group(&staff, group).await.unwrap().meetings[0].id);
+    db.propose_agenda_item(&staff, meeting, "Velkommen")
+        .await
+        .unwrap();
+    let item = db
+        .propose_agenda_item(&own, meeting, "Mit punkt")
+        .await
+        .unwrap();
+    db.move_agenda_item_up(&own, item).await.unwrap();
+    db.record_attendance(&staff, meeting, sara, Mark::Present, None)
+        .await
+        .unwrap();
+    db.meeting(&staff, meeting).await.unwrap();
+    db.youth_meeting_stability(&staff, sara).await.unwrap();
+    let log = db.access_log_for_youth(&lead, sara).await.unwrap();
+    for criterion in [
+        "joined youth group",
+        "youth group members",
+        "agenda item",
+        "agenda order",
+        "network attendance",
+        "meeting register",
+        "meeting stability",
+    ] {
+        assert!(
+            log.iter()
+                .any(|e| e.criterion.as_deref() == Some(criterion)),
+            "{criterion} is in the youth's access log"
+        );
+    }
+}
+
+both_dbs!(network_reads_and_changes_are_logged, logged);

@@ -182,7 +182,7 @@ impl Db {
     /// the places offered, and the meetings.
     pub async fn network_overview(&self, scope: &Scope) -> Result<NetworkOverview> {
         let (municipality, limit) = network_reader(self, scope).await?;
-        let today = time::OffsetDateTime::now_utc().date().to_string();
+        let today = super::today();
         on_db!(self, |pool| {
             let mut tx = pool.begin().await?;
             let members = sqlx::query_as::<_, NetworkMemberRow>(
@@ -298,6 +298,13 @@ impl Db {
         on_db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             require_company!(&mut *tx, slot.company, municipality, limit);
+            let member: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM network_members WHERE company_id = $1 AND left_on IS NULL",
+            )
+            .bind(slot.company.get())
+            .fetch_optional(&mut *tx)
+            .await?;
+            member.ok_or(invalid("company_id", Problem::NotInNetwork))?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO internship_slots (municipality_code, company_id, function, places, from_date, to_date, created_by, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -320,7 +327,7 @@ impl Db {
     /// The places a company offers that have not ended.
     pub async fn company_slots(&self, scope: &Scope, company: CompanyId) -> Result<Vec<SlotRow>> {
         let (municipality, limit) = network_reader(self, scope).await?;
-        let today = time::OffsetDateTime::now_utc().date().to_string();
+        let today = super::today();
         on_db!(self, |pool| {
             let mut tx = pool.begin().await?;
             require_company!(&mut *tx, company, municipality, limit);
@@ -467,8 +474,10 @@ impl Db {
             .fetch_optional(&mut *tx)
             .await?
             .ok_or(Error::NotFound)?;
+            // The contact person of the user's own company, while it is in the network.
             let contact: Option<i64> = sqlx::query_scalar(
-                "SELECT k.id FROM company_contacts k JOIN companies c ON c.id = k.company_id \
+                "SELECT k.id FROM company_contacts k JOIN users u ON u.id = k.user_id AND u.company_id = k.company_id \
+                 JOIN companies c ON c.id = k.company_id \
                  WHERE k.user_id = $1 AND c.municipality_code = $2 ORDER BY k.id LIMIT 1",
             )
             .bind(scope.user_id)
@@ -476,27 +485,31 @@ impl Db {
             .fetch_optional(&mut *tx)
             .await?;
             let contact = contact.ok_or(invalid("meeting", Problem::UnknownContact))?;
+            let member: Option<i64> = sqlx::query_scalar(
+                "SELECT m.id FROM network_members m JOIN company_contacts k ON k.company_id = m.company_id \
+                 WHERE k.id = $1 AND m.left_on IS NULL",
+            )
+            .bind(contact)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if attend && member.is_none() {
+                return Err(invalid("meeting", Problem::NotInNetwork));
+            }
             if attend {
                 if cancelled {
                     return Err(invalid("meeting", Problem::MeetingCancelled));
                 }
-                let already: Option<i64> = sqlx::query_scalar(
-                    "SELECT contact_id FROM network_signups WHERE meeting_id = $1 AND contact_id = $2",
+                // Twice (a double click, a reload) is one sign-up, also when
+                // the two race.
+                sqlx::query(
+                    "INSERT INTO network_signups (meeting_id, contact_id, signed_up_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (meeting_id, contact_id) DO NOTHING",
                 )
                 .bind(id.get())
                 .bind(contact)
-                .fetch_optional(&mut *tx)
+                .bind(crate::now())
+                .execute(&mut *tx)
                 .await?;
-                if already.is_none() {
-                    sqlx::query(
-                        "INSERT INTO network_signups (meeting_id, contact_id, signed_up_at) VALUES ($1, $2, $3)",
-                    )
-                    .bind(id.get())
-                    .bind(contact)
-                    .bind(crate::now())
-                    .execute(&mut *tx)
-                    .await?;
-                }
             } else {
                 sqlx::query(
                     "DELETE FROM network_signups WHERE meeting_id = $1 AND contact_id = $2",

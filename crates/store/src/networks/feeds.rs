@@ -258,9 +258,10 @@ impl Db {
                     for row in rows {
                         events.push(group_event(row)?);
                     }
-                    let internships: Vec<(i64, String, String, String, String, String)> =
+                    let internships: Vec<(i64, String, String, String, String, String, i64)> =
                         sqlx::query_as(
-                            "SELECT i.id, c.name, i.function, i.start_date, i.end_date, i.status \
+                            "SELECT i.id, c.name, i.function, i.start_date, i.end_date, i.status, \
+                             (SELECT COUNT(*) FROM internship_events e WHERE e.internship_id = i.id) \
                              FROM internships i JOIN companies c ON c.id = i.company_id \
                              WHERE i.youth_id = $1 AND i.end_date >= $2 ORDER BY i.start_date, i.id",
                         )
@@ -268,7 +269,7 @@ impl Db {
                         .bind(&since)
                         .fetch_all(&mut *tx)
                         .await?;
-                    for (id, company, function, start, end, status) in internships {
+                    for (id, company, function, start, end, status, changes) in internships {
                         events.push(Event {
                             uid: format!("internship-{id}@spire"),
                             when: When::Days {
@@ -279,7 +280,8 @@ impl Db {
                             location: String::new(),
                             description: function,
                             cancelled: status == "interrupted",
-                            sequence: 0,
+                            // Every recorded change (extension, function, status) raises it.
+                            sequence: changes,
                         });
                     }
                     ("Mit forløb".to_string(), Some(youth))

@@ -160,6 +160,18 @@ macro_rules! group_visible {
     };
 }
 
+/// The meetings a scope may see, as a SQL predicate on `x` (a meeting):
+/// $2 the municipality, $3 a youth's user id — a youth sees the meetings of
+/// their group held while they were a member, not before they joined or
+/// after they left.
+macro_rules! meeting_visible {
+    () => {
+        "x.municipality_code = $2 AND (CAST($3 AS BIGINT) IS NULL OR EXISTS \
+     (SELECT 1 FROM group_members m JOIN youth y ON y.id = m.youth_id WHERE m.group_id = x.group_id AND y.user_id = $3 \
+      AND m.joined_on <= x.date AND (m.left_on IS NULL OR x.date <= m.left_on)))"
+    };
+}
+
 macro_rules! group_sql {
     ($($tail:expr),*) => {
         concat!(
@@ -183,6 +195,9 @@ macro_rules! meeting_columns {
     };
 }
 
+/// How far back a streak of no-shows is counted (a year and more of weekly meetings).
+const STREAK_LIMIT: usize = 100;
+
 /// The viewer of a network: staff of the municipality, or a youth (by user).
 pub(crate) fn network_viewer(scope: &Scope) -> Result<(i64, Option<i64>)> {
     let municipality = scope.municipality.ok_or(Error::NotFound)?;
@@ -204,8 +219,9 @@ fn invalid(field: &'static str, problem: Problem) -> Error {
     Error::Invalid(FieldError::new(field, problem))
 }
 
-fn today() -> String {
-    time::OffsetDateTime::now_utc().date().to_string()
+/// Today on the wall clock in Copenhagen, as stored dates are compared.
+pub(crate) fn today() -> String {
+    spire_domain::network::copenhagen_date(time::OffsetDateTime::now_utc()).to_string()
 }
 
 /// The group of the municipality, or not found.
@@ -231,8 +247,10 @@ macro_rules! lock_meeting {
             .bind($municipality)
             .execute(&mut *$tx)
             .await?;
-        sqlx::query_as::<_, (String, bool)>(concat!("SELECT x.date, x.cancelled FROM group_meetings x JOIN youth_groups g ON g.id = x.group_id \
-             WHERE x.id = $1 AND ", group_visible!()))
+        sqlx::query_as::<_, (String, bool)>(concat!(
+            "SELECT x.date, x.cancelled FROM group_meetings x WHERE x.id = $1 AND ",
+            meeting_visible!()
+        ))
         .bind($meeting.get())
         .bind($municipality)
         .bind($youth_user)
@@ -377,9 +395,13 @@ impl Db {
             let meetings = sqlx::query_as::<_, MeetingRow>(concat!(
                 "SELECT ",
                 meeting_columns!(),
-                " FROM group_meetings x WHERE x.group_id = $1 ORDER BY x.date, x.id"
+                " FROM group_meetings x WHERE x.group_id = $1 AND ",
+                meeting_visible!(),
+                " ORDER BY x.date, x.id"
             ))
             .bind(id.get())
+            .bind(municipality)
+            .bind(youth_user)
             .fetch_all(&mut *tx)
             .await?;
             tx.commit().await?;
@@ -396,7 +418,7 @@ impl Db {
             for member in &mut detail.members {
                 member.stability = stabilities.get(&member.youth_id).copied().flatten();
             }
-            self.log_read(scope, AccessAction::Search, None, Some("youth group"))
+            self.log_reads(scope, AccessAction::Read, &ids, "youth group members")
                 .await?;
         }
         Ok(detail)
@@ -421,6 +443,16 @@ impl Db {
                     .fetch_optional(&mut *tx)
                     .await?;
             visible.ok_or(invalid("youth_id", Problem::UnknownYouth))?;
+            // One group at a time, also looking back: not from before the
+            // youth left their last group (a feed would show two groups' meetings).
+            let last_left: Option<String> =
+                sqlx::query_scalar("SELECT MAX(left_on) FROM group_members WHERE youth_id = $1")
+                    .bind(youth.get())
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if last_left.is_some_and(|left| joined_on.to_string() <= left) {
+                return Err(invalid("date", Problem::OverlapsMembership));
+            }
             sqlx::query(
                 "INSERT INTO group_members (group_id, youth_id, joined_on, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5)",
             )
@@ -568,14 +600,8 @@ impl Db {
         let reason = required_text("reason", reason, REASON_MAX).map_err(Error::Invalid)?;
         on_db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let (date, cancelled): (String, bool) = sqlx::query_as(
-                "SELECT date, cancelled FROM group_meetings WHERE id = $1 AND municipality_code = $2",
-            )
-            .bind(meeting.get())
-            .bind(municipality)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(Error::NotFound)?;
+            // Locked: a move and a cancellation at once cannot both pass the check.
+            let (date, cancelled) = lock_meeting!(tx, meeting, municipality, None::<i64>);
             if cancelled {
                 return Err(invalid("reason", Problem::MeetingCancelled));
             }
@@ -618,9 +644,8 @@ impl Db {
             let meeting = sqlx::query_as::<_, MeetingRow>(concat!(
                 "SELECT ",
                 meeting_columns!(),
-                " FROM group_meetings x JOIN youth_groups g ON g.id = x.group_id \
-                 WHERE x.id = $1 AND ",
-                group_visible!()
+                " FROM group_meetings x WHERE x.id = $1 AND ",
+                meeting_visible!()
             ))
             .bind(id.get())
             .bind(municipality)
@@ -686,13 +711,20 @@ impl Db {
                 moved_up,
             }
         });
-        self.log_read(
-            scope,
-            AccessAction::Read,
-            detail.own_youth,
-            Some("group meeting"),
-        )
-        .await?;
+        if detail.attendance.is_empty() {
+            self.log_read(
+                scope,
+                AccessAction::Read,
+                detail.own_youth,
+                Some("group meeting"),
+            )
+            .await?;
+        } else {
+            // The register shows each member's mark and reason: one row each.
+            let ids: Vec<i64> = detail.attendance.iter().map(|a| a.youth_id).collect();
+            self.log_reads(scope, AccessAction::Read, &ids, "meeting register")
+                .await?;
+        }
         Ok(detail)
     }
 
@@ -727,6 +759,15 @@ impl Db {
             .bind(crate::now())
             .fetch_one(&mut *tx)
             .await?;
+            if youth.is_some() {
+                log_access!(
+                    &mut *tx,
+                    scope,
+                    AccessAction::Create,
+                    youth,
+                    Some("agenda item")
+                )?;
+            }
             tx.commit().await?;
             Ok(AgendaItemId::new(id))
         })
@@ -779,6 +820,13 @@ impl Db {
                     .execute(&mut *tx)
                     .await?;
             }
+            log_access!(
+                &mut *tx,
+                scope,
+                AccessAction::Update,
+                Some(youth),
+                Some("agenda order")
+            )?;
             tx.commit().await?;
             Ok(())
         })
@@ -818,6 +866,19 @@ impl Db {
             .fetch_optional(&mut *tx)
             .await?;
             member.ok_or(invalid("youth_id", Problem::NotInGroup))?;
+            // One youth's marks change one at a time (two meetings registered
+            // at once must not both miss, or both make, the task).
+            sqlx::query(crate::internships::LOCK_YOUTH_SQL)
+                .bind(youth.get())
+                .execute(&mut *tx)
+                .await?;
+            let before: Option<String> = sqlx::query_scalar(
+                "SELECT mark FROM attendance WHERE meeting_id = $1 AND youth_id = $2",
+            )
+            .bind(meeting.get())
+            .bind(youth.get())
+            .fetch_optional(&mut *tx)
+            .await?;
             let now = crate::now();
             sqlx::query("DELETE FROM attendance WHERE meeting_id = $1 AND youth_id = $2")
                 .bind(meeting.get())
@@ -836,8 +897,11 @@ impl Db {
             .execute(&mut *tx)
             .await?;
             let mut task = false;
-            if mark == Mark::AbsentWithoutNotice {
-                let marks = recent_marks!(&mut *tx, youth.get(), STABILITY_WINDOW);
+            // Only a mark that newly becomes a no-show counts: registering the
+            // same meeting again makes no second task.
+            if mark == Mark::AbsentWithoutNotice && before.as_deref() != Some(mark.code()) {
+                // The whole streak, so the 6th, 9th … no-show in a row count too.
+                let marks = recent_marks!(&mut *tx, youth.get(), STREAK_LIMIT);
                 let open: i64 = sqlx::query_scalar(
                     "SELECT COUNT(*) FROM tasks WHERE youth_id = $1 AND kind = 'network_absences' AND done_at IS NULL",
                 )
@@ -950,6 +1014,13 @@ impl Db {
         let stability = self
             .meeting_stability(scope.municipality, &[youth.get()])
             .await?;
+        self.log_read(
+            scope,
+            AccessAction::Read,
+            Some(youth.get()),
+            Some("meeting stability"),
+        )
+        .await?;
         Ok(stability.get(&youth.get()).copied().flatten())
     }
 
@@ -977,8 +1048,8 @@ impl Db {
         let (municipality, youth_user) = network_viewer(scope)?;
         on_db!(self, |pool| {
             sqlx::query_scalar::<_, i64>(concat!(
-                "SELECT x.id FROM group_meetings x JOIN youth_groups g ON g.id = x.group_id WHERE x.id = $1 AND ",
-                group_visible!()
+                "SELECT x.id FROM group_meetings x WHERE x.id = $1 AND ",
+                meeting_visible!()
             ))
             .bind(id.get())
             .bind(municipality)
@@ -1038,9 +1109,8 @@ impl Db {
         let (municipality, youth_user) = network_viewer(scope)?;
         on_db!(self, |pool| {
             let meeting = sqlx::query_scalar::<_, i64>(concat!(
-                "SELECT x.id FROM agenda_items a JOIN group_meetings x ON x.id = a.meeting_id \
-                 JOIN youth_groups g ON g.id = x.group_id WHERE a.id = $1 AND ",
-                group_visible!()
+                "SELECT x.id FROM agenda_items a JOIN group_meetings x ON x.id = a.meeting_id WHERE a.id = $1 AND ",
+                meeting_visible!()
             ))
             .bind(item.get())
             .bind(municipality)

@@ -223,4 +223,5 @@ err-meeting-cancelled = Mødet er aflyst.
 err-already-in-network = Virksomheden er allerede med i netværket.
 err-group-name-taken = Der er allerede en gruppe med det navn.
 err-not-in-network = Virksomheden er ikke med i netværket.
+err-overlaps-membership = Den unge var i en gruppe til og med den dato. Vælg en senere dato.
 err-unknown-youth = Vælg en ung fra listen.

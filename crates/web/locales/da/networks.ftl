@@ -91,3 +91,4 @@ network-saved-marked = Fremmødet er gemt.
 network-saved-notes = Referatet er gemt.
 week-col-stability = Mødestabilitet
 group-open-next = Åbn næste møde
+stability-last-8 = af de seneste 8 møder

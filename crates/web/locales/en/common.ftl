@@ -223,4 +223,5 @@ err-meeting-cancelled = The meeting is cancelled.
 err-already-in-network = The company is already in the network.
 err-group-name-taken = There is already a group with that name.
 err-not-in-network = The company is not in the network.
+err-overlaps-membership = The young person was in a group up to that date. Choose a later date.
 err-unknown-youth = Choose a young person from the list.

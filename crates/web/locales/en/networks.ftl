@@ -91,3 +91,4 @@ network-saved-marked = Attendance saved.
 network-saved-notes = The notes are saved.
 week-col-stability = Meeting stability
 group-open-next = Open the next meeting
+stability-last-8 = of the last 8 meetings

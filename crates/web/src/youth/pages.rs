@@ -61,6 +61,8 @@ pub struct YouthPageView {
     pub entry_kinds: Vec<(String, String)>,
     /// The 6-week conversations: one SVG chart per measure.
     pub progress_charts: Vec<String>,
+    /// Meeting stability in the youth network ("75 %"), for staff and the youth.
+    pub meeting_stability: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -196,6 +198,11 @@ pub async fn youth_page(
             .await?;
         view.progress_charts =
             crate::courses::pages::progress_charts(Tr::new(context.lang), &scores);
+        let stability = state
+            .db()
+            .youth_meeting_stability(&user.scope(&context), id)
+            .await?;
+        view.meeting_stability = Some(Tr::new(context.lang).percent(stability));
     }
     if user.user.role() == Role::TeamLead {
         let tr = Tr::new(context.lang);
@@ -283,6 +290,7 @@ fn youth_page_view(
             .map(|k| (k.to_string(), tr.t(&format!("portfolio-kind-{k}"))))
             .collect(),
         progress_charts: Vec::new(),
+        meeting_stability: None,
     }
 }
 
@@ -310,6 +318,8 @@ pub async fn my_record(
     view.cv_href = Some("/me/cv".into());
     let scores = state.db().progress_scores(&scope, id).await?;
     view.progress_charts = crate::courses::pages::progress_charts(Tr::new(context.lang), &scores);
+    let stability = state.db().youth_meeting_stability(&scope, id).await?;
+    view.meeting_stability = Some(Tr::new(context.lang).percent(stability));
     Ok(render(&view))
 }
 
