@@ -80,7 +80,7 @@ test('the facilitator registers attendance on a phone with one tap per youth', a
   const seconds = (Date.now() - started) / 1000;
   assert.ok(seconds < 60, `attendance for ${youth} youth in ${seconds.toFixed(1)} s`);
   assert.equal(await page.locator('.register button[aria-pressed="true"]').count(), youth);
-  assert.equal(await page.locator('#notice').innerText(), 'Fremmødet er gemt.');
+  assert.equal(await page.locator('#register-notice').innerText(), 'Fremmødet er gemt.');
   assert.deepEqual(await accessibilityProblems(page), []);
   await fitsThePhone(page);
   await page.screenshot({ path: join(SHOTS, 'network-register-phone.png'), fullPage: true });

@@ -79,6 +79,9 @@ pub enum Problem {
     GroupNameTaken,
     NotInNetwork,
     OverlapsMembership,
+    MeetingHeld,
+    MeetingPast,
+    DateInPast,
 }
 
 impl Problem {
@@ -159,6 +162,9 @@ impl Problem {
             Problem::GroupNameTaken => "err-group-name-taken",
             Problem::NotInNetwork => "err-not-in-network",
             Problem::OverlapsMembership => "err-overlaps-membership",
+            Problem::MeetingHeld => "err-meeting-held",
+            Problem::MeetingPast => "err-meeting-past",
+            Problem::DateInPast => "err-date-in-past",
         }
     }
 }

@@ -277,6 +277,7 @@ async fn seed_company_network(
         }
     }
     let mut held = 0;
+    let contacts = db.company_contacts(lead).await?;
     // Monthly, on a Tuesday morning: eleven past months and two to come.
     for month in -11i64..=2 {
         let mut date = today + Duration::days(month * 30);
@@ -295,21 +296,18 @@ async fn seed_company_network(
                 },
             )
             .await?;
+        // The company contact with a login has signed up for the last one planned.
+        if let Some(contact) = team.contact_login.as_ref().filter(|_| month == 2) {
+            db.sign_up_for_network_meeting(contact, meeting, true)
+                .await?;
+        }
         if date < today {
             held += 1;
-            if let Some(contact) = team.contact_login.as_ref().filter(|_| rng.random_bool(0.7)) {
-                db.sign_up_for_network_meeting(contact, meeting, true)
+            // Who came: the staff mark two to four contact persons of the network.
+            let came = rng.random_range(2..5);
+            for (contact, ..) in contacts.choose_multiple(rng, came) {
+                db.record_network_attendance(lead, meeting, *contact, rng.random_bool(0.85))
                     .await?;
-            }
-            let detail = db.network_meeting(lead, meeting).await?;
-            for signup in detail.signups {
-                db.record_network_attendance(
-                    lead,
-                    meeting,
-                    signup.contact_id,
-                    rng.random_bool(0.85),
-                )
-                .await?;
             }
             db.write_network_notes(
                 lead,

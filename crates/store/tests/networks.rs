@@ -421,6 +421,14 @@ async fn story(db: Db) {
             .notes,
         "Vi talte om at sige nej."
     );
+    assert_eq!(
+        problem(
+            db.propose_agenda_item(&sara_scope, meetings[0], "For sent")
+                .await
+        ),
+        ("text", Problem::MeetingHeld),
+        "the agenda closes when the notes are written"
+    );
     not_found(db.write_meeting_notes(&horsens, meetings[0], "x").await);
 
     // Leaving: not before joining; afterwards not on the register.
@@ -660,11 +668,13 @@ async fn story(db: Db) {
         ),
         ("to_date", Problem::EndBeforeStart)
     );
+    // Network meetings ahead: the tests run on any day.
+    let soon = time::OffsetDateTime::now_utc().date() + time::Duration::days(30);
     let network = db
         .create_network_meeting(
             &staff,
             &NewNetworkMeeting {
-                date: date!(2026 - 10 - 27),
+                date: soon,
                 time: time!(08:30),
                 duration_minutes: 120,
                 place: "Rådhuset".into(),
@@ -677,7 +687,7 @@ async fn story(db: Db) {
         db.create_network_meeting(
             &contact,
             &NewNetworkMeeting {
-                date: date!(2026 - 10 - 27),
+                date: soon,
                 time: time!(08:30),
                 duration_minutes: 120,
                 place: String::new(),
@@ -693,6 +703,23 @@ async fn story(db: Db) {
         .await
         .unwrap();
     not_found(db.sign_up_for_network_meeting(&staff, network, true).await);
+    let held = db
+        .create_network_meeting(
+            &staff,
+            &NewNetworkMeeting {
+                date: date!(2026 - 01 - 13),
+                time: time!(08:30),
+                duration_minutes: 60,
+                place: String::new(),
+                topic: "Nytårsmøde".into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        problem(db.sign_up_for_network_meeting(&contact, held, true).await),
+        ("meeting", Problem::MeetingPast)
+    );
     let overview = db.network_overview(&contact).await.unwrap();
     assert_eq!(
         overview
@@ -706,8 +733,9 @@ async fn story(db: Db) {
     assert_eq!(overview.members[0].open_places, 3);
     assert_eq!(overview.members[0].last_contact, None);
     assert_eq!(overview.slots.len(), 2);
-    assert_eq!(overview.meetings.len(), 1);
-    assert!(overview.meetings[0].signed_up && overview.meetings[0].signups == 1);
+    assert_eq!(overview.meetings.len(), 2);
+    assert!(!overview.meetings[0].signed_up);
+    assert!(overview.meetings[1].signed_up && overview.meetings[1].signups == 1);
     assert_eq!(db.network_overview(&staff).await.unwrap().members.len(), 2);
     assert!(
         db.network_overview(&horsens)
@@ -845,8 +873,9 @@ async fn story(db: Db) {
         .calendar_feed(&network_token, date!(2026 - 04 - 01), "feed")
         .await
         .unwrap();
-    assert_eq!(events.len(), 1);
-    assert!(events[0].cancelled && events[0].sequence == 1);
+    assert_eq!(events.len(), 2);
+    assert!(!events[0].cancelled);
+    assert!(events[1].cancelled && events[1].sequence == 1);
     assert_eq!(
         problem(
             db.sign_up_for_network_meeting(&contact, network, true)

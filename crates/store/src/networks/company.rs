@@ -295,6 +295,10 @@ impl Db {
         if slot.to < slot.from {
             return Err(invalid("to_date", Problem::EndBeforeStart));
         }
+        // Places that have ended would be saved and never shown.
+        if slot.to.to_string() < super::today() {
+            return Err(invalid("to_date", Problem::DateInPast));
+        }
         on_db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             require_company!(&mut *tx, slot.company, municipality, limit);
@@ -466,14 +470,17 @@ impl Db {
             .ok_or(Error::NotFound)?;
         on_db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let cancelled: bool = sqlx::query_scalar(
-                "SELECT cancelled FROM network_meetings WHERE id = $1 AND municipality_code = $2",
+            let (cancelled, date): (bool, String) = sqlx::query_as(
+                "SELECT cancelled, date FROM network_meetings WHERE id = $1 AND municipality_code = $2",
             )
             .bind(id.get())
             .bind(municipality)
             .fetch_optional(&mut *tx)
             .await?
             .ok_or(Error::NotFound)?;
+            if date < super::today() {
+                return Err(invalid("meeting", Problem::MeetingPast));
+            }
             // The contact person of the user's own company, while it is in the network.
             let contact: Option<i64> = sqlx::query_scalar(
                 "SELECT k.id FROM company_contacts k JOIN users u ON u.id = k.user_id AND u.company_id = k.company_id \
@@ -544,7 +551,8 @@ impl Db {
         })
     }
 
-    /// Marks whether a signed-up contact came.
+    /// Marks whether a contact came: one who signed up, or one who came
+    /// without (a company contact of the municipality).
     pub async fn record_network_attendance(
         &self,
         scope: &Scope,
@@ -555,28 +563,33 @@ impl Db {
         let municipality = staff(scope)?;
         on_db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let changed = sqlx::query(
-                "UPDATE network_signups SET attended = $1 WHERE meeting_id = $2 AND contact_id = $3 \
-                 AND meeting_id IN (SELECT id FROM network_meetings WHERE municipality_code = $4)",
+            let meeting: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM network_meetings WHERE id = $1 AND municipality_code = $2",
             )
-            .bind(attended)
             .bind(id.get())
+            .bind(municipality)
+            .fetch_optional(&mut *tx)
+            .await?;
+            meeting.ok_or(Error::NotFound)?;
+            let known: Option<i64> = sqlx::query_scalar(
+                "SELECT k.id FROM company_contacts k JOIN companies c ON c.id = k.company_id \
+                 WHERE k.id = $1 AND c.municipality_code = $2",
+            )
             .bind(contact)
             .bind(municipality)
+            .fetch_optional(&mut *tx)
+            .await?;
+            known.ok_or(invalid("contact_id", Problem::UnknownContact))?;
+            sqlx::query(
+                "INSERT INTO network_signups (meeting_id, contact_id, signed_up_at, attended) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (meeting_id, contact_id) DO UPDATE SET attended = excluded.attended",
+            )
+            .bind(id.get())
+            .bind(contact)
+            .bind(crate::now())
+            .bind(attended)
             .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if changed == 0 {
-                let meeting: Option<i64> = sqlx::query_scalar(
-                    "SELECT id FROM network_meetings WHERE id = $1 AND municipality_code = $2",
-                )
-                .bind(id.get())
-                .bind(municipality)
-                .fetch_optional(&mut *tx)
-                .await?;
-                meeting.ok_or(Error::NotFound)?;
-                return Err(invalid("contact_id", Problem::UnknownContact));
-            }
+            .await?;
             tx.commit().await?;
             Ok(())
         })
@@ -622,6 +635,9 @@ impl Db {
         }
         let summary = required_text("summary", &entry.summary, CONTACT_SUMMARY_MAX)
             .map_err(Error::Invalid)?;
+        if entry.happened_on.to_string() > super::today() {
+            return Err(invalid("happened_on", Problem::DateInFuture));
+        }
         on_db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             require_company!(&mut *tx, entry.company, municipality, None::<i64>);

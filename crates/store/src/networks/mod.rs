@@ -260,6 +260,17 @@ macro_rules! lock_meeting {
     }};
 }
 
+/// Whether the meeting's notes are written: then it is held and its agenda closed.
+macro_rules! agenda_closed {
+    ($conn:expr, $meeting:expr) => {{
+        let notes: String = sqlx::query_scalar("SELECT notes FROM group_meetings WHERE id = $1")
+            .bind($meeting.get())
+            .fetch_one($conn)
+            .await?;
+        !notes.is_empty()
+    }};
+}
+
 /// The youth (by user) who is a member of the meeting's group on its date.
 macro_rules! current_member {
     ($conn:expr, $meeting:expr, $user:expr, $date:expr, $field:expr) => {{
@@ -744,6 +755,9 @@ impl Db {
             if cancelled {
                 return Err(invalid("text", Problem::MeetingCancelled));
             }
+            if agenda_closed!(&mut *tx, meeting) {
+                return Err(invalid("text", Problem::MeetingHeld));
+            }
             let youth = match youth_user {
                 Some(user) => Some(current_member!(&mut *tx, meeting, user, &date, "text")),
                 None => None,
@@ -790,6 +804,9 @@ impl Db {
             let (date, cancelled) = lock_meeting!(tx, meeting, municipality, Some(user));
             if cancelled {
                 return Err(invalid("item", Problem::MeetingCancelled));
+            }
+            if agenda_closed!(&mut *tx, meeting) {
+                return Err(invalid("item", Problem::MeetingHeld));
             }
             let youth = current_member!(&mut *tx, meeting, user, &date, "item");
             let order: Vec<(i64, i64)> =

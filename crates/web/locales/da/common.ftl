@@ -224,4 +224,7 @@ err-already-in-network = Virksomheden er allerede med i netværket.
 err-group-name-taken = Der er allerede en gruppe med det navn.
 err-not-in-network = Virksomheden er ikke med i netværket.
 err-overlaps-membership = Den unge var i en gruppe til og med den dato. Vælg en senere dato.
+err-meeting-held = Mødet er holdt, og referatet er skrevet: dagsordenen er lukket.
+err-meeting-past = Mødet har allerede været holdt.
+err-date-in-past = Datoen er allerede passeret.
 err-unknown-youth = Vælg en ung fra listen.

@@ -56,3 +56,4 @@ contact-kind-visit = Besøg
 contact-kind-phone = Telefonopkald
 contact-kind-email = E-mail
 contact-kind-meeting = Møde
+hint-network-notes = Kort. Netværkets virksomheder kan læse det.

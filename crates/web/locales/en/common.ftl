@@ -224,4 +224,7 @@ err-already-in-network = The company is already in the network.
 err-group-name-taken = There is already a group with that name.
 err-not-in-network = The company is not in the network.
 err-overlaps-membership = The young person was in a group up to that date. Choose a later date.
+err-meeting-held = The meeting is held and its notes written: the agenda is closed.
+err-meeting-past = The meeting has already been held.
+err-date-in-past = The date has already passed.
 err-unknown-youth = Choose a young person from the list.

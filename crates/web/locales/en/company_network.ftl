@@ -56,3 +56,4 @@ contact-kind-visit = Visit
 contact-kind-phone = Phone call
 contact-kind-email = E-mail
 contact-kind-meeting = Meeting
+hint-network-notes = Short. The network's companies can read them.

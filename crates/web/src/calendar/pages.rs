@@ -107,8 +107,14 @@ async fn calendar_view(
                 )
             }),
     );
+    // With one calendar to choose, it is chosen.
+    let only = (kinds.len() == 2).then(|| kinds[1].0.clone());
+    let kind = only
+        .as_deref()
+        .filter(|_| typed.kind.is_empty())
+        .unwrap_or(&typed.kind);
     let mut fields = vec![
-        FormField::new(tr, "kind", "select", &typed.kind, messages)
+        FormField::new(tr, "kind", "select", kind, messages)
             .required()
             .options(kinds),
     ];

@@ -32,6 +32,8 @@ pub struct NetworkMeetingLine {
     pub cancelled: bool,
     pub signups: i64,
     pub signed_up: bool,
+    /// Held already: no more signing up or withdrawing.
+    pub past: bool,
 }
 
 #[derive(Template)]
@@ -109,6 +111,7 @@ fn meeting_line(tr: Tr, row: &NetworkMeetingRow) -> NetworkMeetingLine {
         cancelled: row.cancelled,
         signups: row.signups,
         signed_up: row.signed_up,
+        past: row.date < crate::i18n::today_in_copenhagen().to_string(),
     }
 }
 
@@ -212,7 +215,7 @@ async fn network_view(
                     .max_length(SLOT_FUNCTION_MAX),
                 field("date", "date", &meeting.date).required(),
                 field("start_time", "time", &meeting.start_time).required(),
-                field("duration_minutes", "number", &meeting.duration_minutes)
+                field("duration_minutes", "integer", &meeting.duration_minutes)
                     .hint(tr.t("hint-duration-network")),
                 field("place", "text", &meeting.place).max_length(PLACE_MAX),
             ],
@@ -233,7 +236,7 @@ async fn network_view(
         field("function", "text", &slot.function)
             .required()
             .max_length(SLOT_FUNCTION_MAX),
-        field("places", "number", &slot.places).required(),
+        field("places", "integer", &slot.places).required(),
         field("from_date", "date", &slot.from_date).required(),
         field("to_date", "date", &slot.to_date).required(),
     ]);
@@ -407,7 +410,7 @@ async fn meeting_view(
             vec![
                 field("notes", "textarea", &notes)
                     .max_length(MEETING_NOTES_MAX)
-                    .hint(tr.t("hint-meeting-notes")),
+                    .hint(tr.t("hint-network-notes")),
             ],
         ));
         forms.push((

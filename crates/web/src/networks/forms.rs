@@ -183,24 +183,37 @@ pub fn parse_series(form: &SeriesForm, group_time: &str) -> Result<Series, Vec<F
 
 pub fn parse_change(form: &ChangeForm) -> Result<MeetingChange, Vec<FieldError>> {
     let reason = form.reason.clone();
-    match form.action.trim() {
-        "cancel" => Ok(MeetingChange::Cancel { reason }),
+    let mut errors = Vec::new();
+    let reason_ok = collect(
+        &mut errors,
+        spire_domain::validation::required_text("reason", &reason, REASON_MAX),
+    )
+    .is_some();
+    let change = match form.action.trim() {
+        "cancel" => Some(MeetingChange::Cancel {
+            reason: reason.clone(),
+        }),
         "move" => {
-            let mut errors = Vec::new();
             let date = collect(&mut errors, parse_date("date", &form.date));
             let time = collect(&mut errors, parse_time("start_time", &form.start_time));
-            if reason.trim().is_empty() {
-                errors.push(FieldError::new("reason", Problem::Required));
-            }
-            match (date, time) {
-                (Some(date), Some(time)) if errors.is_empty() => {
-                    Ok(MeetingChange::Move { date, time, reason })
-                }
-                _ => Err(errors),
-            }
+            date.zip(time).map(|(date, time)| MeetingChange::Move {
+                date,
+                time,
+                reason: reason.clone(),
+            })
         }
-        "" => Err(vec![FieldError::new("action", Problem::Required)]),
-        _ => Err(vec![FieldError::new("action", Problem::UnknownChoice)]),
+        "" => {
+            errors.push(FieldError::new("action", Problem::Required));
+            None
+        }
+        _ => {
+            errors.push(FieldError::new("action", Problem::UnknownChoice));
+            None
+        }
+    };
+    match change {
+        Some(change) if reason_ok && errors.is_empty() => Ok(change),
+        _ => Err(errors),
     }
 }
 

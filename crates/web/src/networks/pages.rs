@@ -34,6 +34,8 @@ pub struct MeetingLine {
     pub cancelled: bool,
     /// "3 punkter · 7 registreret", for staff.
     pub counts: String,
+    /// Held already (before today): listed apart, folded.
+    pub past: bool,
 }
 
 pub struct MemberLine {
@@ -108,6 +110,8 @@ pub struct MeetingView {
     pub can_propose: bool,
     pub register: Vec<RegisterLine>,
     pub register_action: String,
+    /// The confirmation of a tap, shown by the register (where the thumb is).
+    pub register_notice: Option<String>,
     pub notes: String,
     pub saved: Option<String>,
     pub has_errors: bool,
@@ -121,6 +125,26 @@ pub struct MeetingView {
 #[derive(Deserialize, Default)]
 pub struct SavedQuery {
     saved: Option<String>,
+    /// After a series: the ISO dates skipped for a holiday, comma-separated.
+    skipped: Option<String>,
+}
+
+/// "Sprunget over: 2. påskedag (29.03.2027), 2. pinsedag (17.05.2027)."
+fn skipped_holidays(tr: Tr, skipped: &str) -> String {
+    let days: Vec<String> = skipped
+        .split(',')
+        .filter_map(|d| spire_domain::internship::parse_date("date", d).ok())
+        .filter_map(spire_domain::network::holiday_on)
+        .map(|h| format!("{} ({})", h.name, tr.iso_date(&h.date.to_string())))
+        .collect();
+    if days.is_empty() {
+        tr.t("network-saved-series-no-holidays")
+    } else {
+        tr.t_args(
+            "network-saved-series-holidays",
+            &[("days", Arg::Text(days.join(", ")))],
+        )
+    }
 }
 
 const SAVED: [&str; 9] = [
@@ -166,6 +190,7 @@ fn meeting_line(tr: Tr, row: &MeetingRow) -> MeetingLine {
         when: when(tr, &row.date, &row.start_time),
         state,
         cancelled: row.cancelled,
+        past: row.date < today(),
         counts: format!(
             "{} · {}",
             tr.count("meeting-agenda-count", row.agenda_items),
@@ -217,7 +242,7 @@ async fn groups_view(
             field("facilitator_id", "select", &typed.facilitator_id).options(facilitators),
             field("place", "text", &typed.place).max_length(PLACE_MAX),
             field("start_time", "time", &typed.start_time).required(),
-            field("duration_minutes", "number", &typed.duration_minutes)
+            field("duration_minutes", "integer", &typed.duration_minutes)
                 .hint(tr.t("hint-duration")),
         ],
     )];
@@ -424,8 +449,8 @@ pub async fn group_page(
     let mut message = saved_message(caller.tr(), saved);
     // The series' outcome names the holidays it skipped.
     if saved == Some("series") {
-        message =
-            message.map(|m| format!("{m} {}", caller.tr().t("network-saved-series-holidays")));
+        let skipped = skipped_holidays(caller.tr(), query.skipped.as_deref().unwrap_or(""));
+        message = message.map(|m| format!("{m} {skipped}"));
     }
     let view = group_view(
         &state,
@@ -447,17 +472,12 @@ async fn group_outcome<T>(
     which: &'static str,
     typed: GroupTyped,
     result: AppResult<T>,
-    saved: &str,
+    target: impl FnOnce(T) -> String,
 ) -> AppResult<Response> {
-    after_form(
-        caller.tr(),
-        result,
-        |_| format!("/groups/{id}?saved={saved}"),
-        |messages| async move {
-            let view = group_view(state, caller, id, &typed, &messages, Some(which), None).await?;
-            Ok(render(&view))
-        },
-    )
+    after_form(caller.tr(), result, target, |messages| async move {
+        let view = group_view(state, caller, id, &typed, &messages, Some(which), None).await?;
+        Ok(render(&view))
+    })
     .await
 }
 
@@ -472,7 +492,8 @@ pub async fn group_join(
         member: form,
         ..GroupTyped::default()
     };
-    group_outcome(&state, &caller, id, "join", typed, result, "joined").await
+    let target = |()| format!("/groups/{id}?saved=joined");
+    group_outcome(&state, &caller, id, "join", typed, result, target).await
 }
 
 pub async fn group_leave(
@@ -486,7 +507,8 @@ pub async fn group_leave(
         member: form,
         ..GroupTyped::default()
     };
-    group_outcome(&state, &caller, id, "leave", typed, result, "left").await
+    let target = |()| format!("/groups/{id}?saved=left");
+    group_outcome(&state, &caller, id, "leave", typed, result, target).await
 }
 
 pub async fn group_series(
@@ -500,7 +522,11 @@ pub async fn group_series(
         series: form,
         ..GroupTyped::default()
     };
-    group_outcome(&state, &caller, id, "series", typed, result, "series").await
+    let target = |outcome: spire_store::SeriesOutcome| {
+        let skipped: Vec<String> = outcome.skipped.into_iter().map(|(date, _)| date).collect();
+        format!("/groups/{id}?saved=series&skipped={}", skipped.join(","))
+    };
+    group_outcome(&state, &caller, id, "series", typed, result, target).await
 }
 
 // ---- one meeting ----------------------------------------------------------------
@@ -542,7 +568,9 @@ fn meeting_view(
         button: tr.t(button),
         open: failed == Some(form_id),
     };
-    let youth_may_move = caller.role() == Role::Youth && detail.moved_up.is_none();
+    // Once the notes are written the meeting is held and its agenda closed.
+    let agenda_open = !meeting.cancelled && meeting.notes.is_empty();
+    let youth_may_move = caller.role() == Role::Youth && detail.moved_up.is_none() && agenda_open;
     let agenda = detail
         .agenda
         .iter()
@@ -558,7 +586,7 @@ fn meeting_view(
                     &[("name", Arg::Text(item.proposer.clone()))],
                 )
             },
-            can_move_up: youth_may_move && index > 0 && !meeting.cancelled,
+            can_move_up: youth_may_move && index > 0,
             move_label: tr.t_args(
                 "agenda-move-up-label",
                 &[("item", Arg::Text(item.text.clone()))],
@@ -642,7 +670,11 @@ fn meeting_view(
         change_note,
         cancelled: meeting.cancelled,
         agenda,
-        agenda_rule: tr.t("agenda-rule"),
+        agenda_rule: tr.t(if is_staff {
+            "agenda-rule-staff"
+        } else {
+            "agenda-rule"
+        }),
         propose_action: format!("/meetings/{id}/agenda"),
         fields: vec![FormField {
             label: tr.t("agenda-item-label"),
@@ -650,7 +682,7 @@ fn meeting_view(
                 .required()
                 .max_length(AGENDA_ITEM_MAX)
         }],
-        can_propose: !meeting.cancelled,
+        can_propose: agenda_open,
         register: detail
             .attendance
             .iter()
@@ -669,6 +701,7 @@ fn meeting_view(
             })
             .collect(),
         register_action: format!("/meetings/{id}/attendance"),
+        register_notice: None,
         notes: meeting.notes.clone(),
         saved,
         has_errors: !messages.is_empty(),
@@ -687,15 +720,19 @@ pub async fn meeting_page(
 ) -> AppResult<Response> {
     let saved = saved_message(caller.tr(), query.saved.as_deref());
     let detail = state.db().meeting(&caller.scope(), id).await?;
-    let view = meeting_view(
+    let marked = query.saved.as_deref() == Some("marked");
+    let mut view = meeting_view(
         &caller,
         detail,
         &MeetingTyped::default(),
         &FieldMessages::default(),
         None,
-        saved,
+        if marked { None } else { saved.clone() },
         &format!("/meetings/{id}"),
     );
+    if marked {
+        view.register_notice = saved;
+    }
     Ok(render(&view))
 }
 
@@ -863,6 +900,7 @@ pub async fn my_network(
             can_propose: false,
             register: Vec::new(),
             register_action: String::new(),
+            register_notice: None,
             notes: String::new(),
             saved,
             has_errors: false,

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 pub struct FormField {
     pub name: &'static str,
     pub label: String,
-    /// `text`, `email`, `tel`, `password`, `date`, `number`, `textarea` or `select`.
+    /// `text`, `email`, `tel`, `password`, `date`, `time`, `number` (decimals),
+    /// `integer` (whole numbers), `textarea` or `select`.
     pub kind: &'static str,
     pub autocomplete: &'static str,
     pub value: String,

@@ -48,14 +48,22 @@ impl PageCtx {
 
     pub fn for_user(tr: Tr, current: &CurrentUser, path: &str) -> PageCtx {
         let role = current.user.role();
+        let under =
+            |href: &str| path == href || (href != "/home" && path.starts_with(&format!("{href}/")));
+        // The most specific link is the current page: /me/network, not /me too.
+        let current_href = current
+            .menu
+            .iter()
+            .map(|link| link.href)
+            .filter(|href| under(href))
+            .max_by_key(|href| href.len());
         let nav = current
             .menu
             .iter()
             .map(|link| NavItem {
                 href: link.href,
                 label: tr.t_args(link.label_id, &[("role", Arg::Text(role.code().into()))]),
-                active: path == link.href
-                    || (link.href != "/home" && path.starts_with(&format!("{}/", link.href))),
+                active: Some(link.href) == current_href,
             })
             .collect();
         PageCtx {

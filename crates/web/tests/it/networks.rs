@@ -153,6 +153,30 @@ async fn a_youth_sets_the_agenda_and_the_facilitator_registers_with_one_tap() {
         "the task is on the week"
     );
     assert!(week.body.contains("0 %"), "meeting stability on the week");
+    // A series made on the page names the holidays it skipped.
+    let reply = app
+        .post_form(
+            &format!("/groups/{}/meetings", app.roskilde_group),
+            Some(&staff),
+            &[
+                ("first_date", "22.3.2027"),
+                ("last_date", "5.4.2027"),
+                ("start_time", "16:00"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, 303);
+    assert!(
+        reply.location().contains("skipped=2027-03-29"),
+        "{}",
+        reply.location()
+    );
+    let page = app.get(reply.location(), Some(&staff)).await;
+    assert!(
+        page.body
+            .contains("Sprunget over: 2. påskedag (29.03.2027)."),
+        "the skipped holiday is named"
+    );
     // A mark that is not one of the three is refused at the field.
     let reply = app
         .post_form(
@@ -242,7 +266,7 @@ async fn a_company_contact_signs_up_and_staff_run_the_company_network() {
             Some(&staff),
             &[
                 ("kind", "visit"),
-                ("happened_on", "2.3.2027"),
+                ("happened_on", "2.3.2026"),
                 ("summary", "Aftalt to pladser"),
             ],
         )
