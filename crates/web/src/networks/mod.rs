@@ -6,6 +6,7 @@
 pub mod actions;
 pub mod api;
 pub mod forms;
+pub mod meeting;
 pub mod pages;
 
 use crate::http::access::roles::{STAFF, YOUTH, YOUTH_AND_STAFF};
@@ -15,7 +16,7 @@ pub fn routes() -> Vec<Route> {
     vec![
         Route::get("/groups", Roles(STAFF), pages::groups_page).menu("nav-groups"),
         Route::post("/groups", Roles(STAFF), pages::group_create),
-        Route::get("/me/network", Roles(YOUTH), pages::my_network).menu("nav-my-network"),
+        Route::get("/me/network", Roles(YOUTH), meeting::my_network).menu("nav-my-network"),
         Route::get("/groups/{id}", Roles(YOUTH_AND_STAFF), pages::group_page),
         Route::post("/groups/{id}/members", Roles(STAFF), pages::group_join),
         Route::post("/groups/{id}/leave", Roles(STAFF), pages::group_leave),
@@ -23,21 +24,25 @@ pub fn routes() -> Vec<Route> {
         Route::get(
             "/meetings/{id}",
             Roles(YOUTH_AND_STAFF),
-            pages::meeting_page,
+            meeting::meeting_page,
         ),
         Route::post(
             "/meetings/{id}/agenda",
             Roles(YOUTH_AND_STAFF),
-            pages::meeting_propose,
+            meeting::meeting_propose,
         ),
-        Route::post("/agenda/{id}/up", Roles(YOUTH), pages::agenda_move_up),
+        Route::post("/agenda/{id}/up", Roles(YOUTH), meeting::agenda_move_up),
         Route::post(
             "/meetings/{id}/attendance",
             Roles(STAFF),
-            pages::meeting_attendance,
+            meeting::meeting_attendance,
         ),
-        Route::post("/meetings/{id}/notes", Roles(STAFF), pages::meeting_notes),
-        Route::post("/meetings/{id}/change", Roles(STAFF), pages::meeting_change),
+        Route::post("/meetings/{id}/notes", Roles(STAFF), meeting::meeting_notes),
+        Route::post(
+            "/meetings/{id}/change",
+            Roles(STAFF),
+            meeting::meeting_change,
+        ),
         Route::api_get("/api/v1/groups", Roles(YOUTH_AND_STAFF), api::group_list),
         Route::api_post("/api/v1/groups", Roles(STAFF), api::group_create),
         Route::api_get(
