@@ -1,6 +1,6 @@
 // Shared set-up for the browser tests: a fresh demo server and Debian's chromium.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,9 +16,32 @@ const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 export const SHOTS = join(here, 'screenshots');
 mkdirSync(SHOTS, { recursive: true });
 
-/** Starts `spire demo` on a free port with a fresh database; resolves to { url, stop }. */
+/** The demo database, made once per build of `spire` and copied for each test file:
+ * making it is most of a test file's set-up time on two cores. */
+function demoTemplate() {
+  const binary = statSync(SPIRE_BIN);
+  const template = join(tmpdir(), `spire-e2e-template-${binary.size}-${Math.floor(binary.mtimeMs)}`);
+  if (existsSync(join(template, 'demo.db'))) return template;
+  const making = mkdtempSync(join(tmpdir(), 'spire-e2e-making-'));
+  const made = spawnSync(SPIRE_BIN, ['demo', '--db', join(making, 'demo.db'), '--no-serve'], {
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
+  if (made.status !== 0) throw new Error(`spire demo --no-serve failed:\n${made.stdout}\n${made.stderr}`);
+  try {
+    renameSync(making, template);
+  } catch (e) {
+    if (!existsSync(join(template, 'demo.db'))) throw e;
+  }
+  return template;
+}
+
+/** Starts `spire demo` on a free port with a fresh copy of the demo database;
+ * resolves to { url, stop }. A server that does not start is stopped. */
 export async function startDemo() {
+  const template = demoTemplate();
   const dir = mkdtempSync(join(tmpdir(), 'spire-e2e-'));
+  for (const file of ['demo.db', 'demo.key']) copyFileSync(join(template, file), join(dir, file));
   const port = 20000 + Math.floor(Math.random() * 20000);
   const child = spawn(SPIRE_BIN, ['demo', '--db', join(dir, 'demo.db'), '--bind', `127.0.0.1:${port}`], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -27,12 +50,16 @@ export async function startDemo() {
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 600; i++) {
     if (output.includes('Spire is serving')) break;
     if (child.exitCode !== null) throw new Error(`spire demo exited:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  if (!output.includes('Spire is serving')) throw new Error(`spire demo did not start:\n${output}`);
+  if (!output.includes('Spire is serving')) {
+    // A server left running would keep the test process, and CI, waiting forever.
+    child.kill('SIGKILL');
+    throw new Error(`spire demo did not start within 60 s:\n${output}`);
+  }
   return { url, output: () => output, stop: () => child.kill('SIGTERM') };
 }
 

@@ -283,39 +283,53 @@ impl Db {
                 .await?;
             Db::Postgres(pool)
         } else {
-            let path = target
-                .strip_prefix("sqlite://")
-                .or_else(|| target.strip_prefix("sqlite:"))
-                .unwrap_or(target);
-            let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))?
-                .create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Full)
-                .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10));
-            let pool = SqlitePoolOptions::new()
-                .max_connections(8)
-                // A transaction SQLite ended by itself (disk full, I/O error)
-                // cannot be rolled back, and sqlx then still counts it as
-                // open, so the connection would refuse every later `BEGIN
-                // IMMEDIATE`. Such a connection is closed instead of reused.
-                .after_release(|connection, _| {
-                    Box::pin(async move {
-                        use sqlx::Connection;
-                        if connection.is_in_transaction() {
-                            // Lets a rollback queued by the dropped transaction finish.
-                            connection.ping().await?;
-                        }
-                        Ok(!connection.is_in_transaction())
-                    })
-                })
-                .connect_with(options)
-                .await?;
-            let db = Db::Sqlite(pool);
+            let db = Db::open_sqlite(target, SqliteSynchronous::Full).await?;
             db.check_sqlite_durability().await?;
             db
         };
         Ok(db)
+    }
+
+    /// Creates and migrates a new SQLite file without waiting for the disk at
+    /// each commit (`synchronous=OFF`), for generated data only (`spire demo`):
+    /// if the machine stops half-way, the file is thrown away and made again.
+    /// Close it and open it with `connect` before anyone uses it.
+    pub async fn create_sqlite_for_bulk_load(path: &str) -> Result<Db> {
+        let db = Db::open_sqlite(path, SqliteSynchronous::Off).await?;
+        migrate::run(&db).await?;
+        Ok(db)
+    }
+
+    async fn open_sqlite(target: &str, synchronous: SqliteSynchronous) -> Result<Db> {
+        let path = target
+            .strip_prefix("sqlite://")
+            .or_else(|| target.strip_prefix("sqlite:"))
+            .unwrap_or(target);
+        let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(synchronous)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            // A transaction SQLite ended by itself (disk full, I/O error)
+            // cannot be rolled back, and sqlx then still counts it as
+            // open, so the connection would refuse every later `BEGIN
+            // IMMEDIATE`. Such a connection is closed instead of reused.
+            .after_release(|connection, _| {
+                Box::pin(async move {
+                    use sqlx::Connection;
+                    if connection.is_in_transaction() {
+                        // Lets a rollback queued by the dropped transaction finish.
+                        connection.ping().await?;
+                    }
+                    Ok(!connection.is_in_transaction())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        Ok(Db::Sqlite(pool))
     }
 
     /// Refuses to run on SQLite unless WAL, synchronous=FULL and foreign keys
