@@ -88,3 +88,11 @@ id!(
     /// One meeting of a municipality's company network.
     NetworkMeetingId
 );
+id!(
+    /// An event where youth host companies and then choose each other.
+    EventId
+);
+id!(
+    /// A company's call to a youth it was matched with at an event.
+    CallId
+);

@@ -9,6 +9,7 @@ pub mod course;
 pub mod cpr;
 pub mod cvr;
 pub mod eligibility;
+pub mod event;
 pub mod ids;
 pub mod internship;
 pub mod network;
@@ -20,8 +21,8 @@ pub use cpr::{Cpr, Gender, contains_cpr};
 pub use cvr::Cvr;
 pub use eligibility::{Benefit, EligibilityRules, Ineligibility, Readiness};
 pub use ids::{
-    AgendaItemId, AllocationId, CompanyId, CourseId, GroupId, InternshipId, MeetingId,
-    NetworkMeetingId, TaskId, TrialId, YouthId,
+    AgendaItemId, AllocationId, CallId, CompanyId, CourseId, EventId, GroupId, InternshipId,
+    MeetingId, NetworkMeetingId, TaskId, TrialId, YouthId,
 };
 pub use role::Role;
 pub use validation::{FieldError, Problem};

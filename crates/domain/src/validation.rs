@@ -82,6 +82,16 @@ pub enum Problem {
     MeetingHeld,
     MeetingPast,
     DateInPast,
+    EventNotHeld,
+    DeadlinePassed,
+    NotInvited,
+    NotAtEvent,
+    NotMet,
+    ChosenTwice,
+    CallsRecorded,
+    NoMatchYet,
+    CallRecorded,
+    GridCell,
 }
 
 impl Problem {
@@ -165,6 +175,16 @@ impl Problem {
             Problem::MeetingHeld => "err-meeting-held",
             Problem::MeetingPast => "err-meeting-past",
             Problem::DateInPast => "err-date-in-past",
+            Problem::EventNotHeld => "err-event-not-held",
+            Problem::DeadlinePassed => "err-deadline-passed",
+            Problem::NotInvited => "err-not-invited",
+            Problem::NotAtEvent => "err-not-at-event",
+            Problem::NotMet => "err-not-met",
+            Problem::ChosenTwice => "err-chosen-twice",
+            Problem::CallsRecorded => "err-calls-recorded",
+            Problem::NoMatchYet => "err-no-match-yet",
+            Problem::CallRecorded => "err-call-recorded",
+            Problem::GridCell => "err-grid-cell",
         }
     }
 }
@@ -185,6 +205,13 @@ impl FieldError {
             problem,
             args: Vec::new(),
         }
+    }
+
+    /// A number outside `min..=max`; the message shows both.
+    pub fn out_of_range(field: &'static str, min: i64, max: i64) -> Self {
+        FieldError::new(field, Problem::OutOfRange)
+            .with("min", min)
+            .with("max", max)
     }
 
     /// Adds a number the message shows, e.g. the legal limit in weeks.

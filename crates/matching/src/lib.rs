@@ -23,6 +23,7 @@ pub use explain::{BetterChoice, Explanation, Language, Outcome, Reason, explain,
 pub use instance::{Company, Instance, InstanceError, Layout, PreferenceLists, Side, Youth};
 pub use matching::Matching;
 pub use rotation::{
-    Meeting, RotationPlan, RotationRequest, Shortfall, ShortfallReason, plan_rotation,
+    GridProblem, Meeting, RotationPlan, RotationRequest, Shortfall, ShortfallReason, check_grid,
+    plan_rotation,
 };
 pub use stability::{Instability, check_stability};

@@ -282,6 +282,100 @@ fn schedule_rounds(
     meetings
 }
 
+/// What a grid changed by hand breaks, for the organiser to read before saving.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum GridProblem {
+    /// A round or table the event does not have.
+    NoSuchSeat {
+        round: u32,
+        company: Company,
+        table: u32,
+    },
+    /// The youth sits at two tables in one round.
+    YouthTwiceInRound { round: u32, youth: Youth },
+    /// Two youth at one table in one round.
+    TableTaken {
+        round: u32,
+        company: Company,
+        table: u32,
+    },
+    /// The youth meets the company more than once.
+    MetTwice { youth: Youth, company: Company },
+    /// The youth and the company share no interest.
+    NoSharedInterest { youth: Youth, company: Company },
+    /// The youth meets fewer companies than asked for.
+    FewerMeetings {
+        youth: Youth,
+        planned: u32,
+        requested: u32,
+    },
+}
+
+/// Checks a grid against the request: the rules `plan_rotation` keeps, each
+/// broken one named once, sorted. An empty list: the grid is as good to use
+/// as a planned one (though perhaps less even).
+pub fn check_grid(request: &RotationRequest, meetings: &[Meeting]) -> Vec<GridProblem> {
+    use std::collections::BTreeSet;
+    let youth_count = request.youth_interests.len();
+    let mut problems = BTreeSet::new();
+    let mut youth_in_round = BTreeSet::new();
+    let mut seat_taken = BTreeSet::new();
+    let mut pairs = BTreeSet::new();
+    let mut planned = vec![0u32; youth_count];
+    for m in meetings {
+        let tables = request.company_tables.get(m.company.index()).copied();
+        if m.round >= request.rounds || tables.is_none_or(|t| m.table >= t) {
+            problems.insert(GridProblem::NoSuchSeat {
+                round: m.round,
+                company: m.company,
+                table: m.table,
+            });
+        }
+        if !youth_in_round.insert((m.round, m.youth)) {
+            problems.insert(GridProblem::YouthTwiceInRound {
+                round: m.round,
+                youth: m.youth,
+            });
+        }
+        if !seat_taken.insert((m.round, m.company, m.table)) {
+            problems.insert(GridProblem::TableTaken {
+                round: m.round,
+                company: m.company,
+                table: m.table,
+            });
+        }
+        if !pairs.insert((m.youth, m.company)) {
+            problems.insert(GridProblem::MetTwice {
+                youth: m.youth,
+                company: m.company,
+            });
+        } else if let Some(count) = planned.get_mut(m.youth.index()) {
+            *count += 1;
+        }
+        let interests = request.youth_interests.get(m.youth.index());
+        let industries = request.company_industries.get(m.company.index());
+        if let (Some(interests), Some(industries)) = (interests, industries)
+            && shared_industries(interests, industries) == 0
+        {
+            problems.insert(GridProblem::NoSharedInterest {
+                youth: m.youth,
+                company: m.company,
+            });
+        }
+    }
+    let requested = request.meetings_per_youth.min(request.rounds);
+    for (y, &count) in planned.iter().enumerate() {
+        if count < requested {
+            problems.insert(GridProblem::FewerMeetings {
+                youth: Youth(y as u32),
+                planned: count,
+                requested,
+            });
+        }
+    }
+    problems.into_iter().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -354,5 +448,88 @@ mod tests {
             company_tables: vec![1, 1],
         };
         assert_eq!(plan_rotation(&request).meetings[0].company, Company(1));
+    }
+    #[test]
+    fn a_planned_grid_breaks_nothing_and_a_moved_youth_is_told_what_breaks() {
+        let request = RotationRequest {
+            rounds: 2,
+            meetings_per_youth: 2,
+            youth_interests: vec![vec![1], vec![1, 2], vec![2]],
+            company_industries: vec![vec![1], vec![2], vec![1, 2]],
+            company_tables: vec![1, 1, 1],
+        };
+        let plan = plan_rotation(&request);
+        assert!(plan.is_complete());
+        assert_eq!(check_grid(&request, &plan.meetings), []);
+
+        // Youth 0 moved into the seat youth 1 holds in the same round.
+        let mut moved = plan.meetings.clone();
+        let taken = *moved.iter().find(|m| m.youth != Youth(0)).unwrap();
+        let mine = moved
+            .iter_mut()
+            .find(|m| m.youth == Youth(0) && m.round == taken.round)
+            .unwrap();
+        mine.company = taken.company;
+        mine.table = taken.table;
+        let problems = check_grid(&request, &moved);
+        assert!(problems.contains(&GridProblem::TableTaken {
+            round: taken.round,
+            company: taken.company,
+            table: taken.table,
+        }));
+
+        // A seat the event does not have, a company outside the youth's interests.
+        let outside = vec![Meeting {
+            round: 5,
+            company: Company(1),
+            table: 0,
+            youth: Youth(0),
+        }];
+        let problems = check_grid(&request, &outside);
+        assert!(problems.contains(&GridProblem::NoSuchSeat {
+            round: 5,
+            company: Company(1),
+            table: 0
+        }));
+        assert!(problems.contains(&GridProblem::NoSharedInterest {
+            youth: Youth(0),
+            company: Company(1)
+        }));
+        assert!(problems.contains(&GridProblem::FewerMeetings {
+            youth: Youth(2),
+            planned: 0,
+            requested: 2
+        }));
+
+        // The same company twice, and two seats in one round.
+        let twice = vec![
+            Meeting {
+                round: 0,
+                company: Company(0),
+                table: 0,
+                youth: Youth(0),
+            },
+            Meeting {
+                round: 1,
+                company: Company(0),
+                table: 0,
+                youth: Youth(0),
+            },
+            Meeting {
+                round: 1,
+                company: Company(2),
+                table: 0,
+                youth: Youth(0),
+            },
+        ];
+        let problems = check_grid(&request, &twice);
+        assert!(problems.contains(&GridProblem::MetTwice {
+            youth: Youth(0),
+            company: Company(0)
+        }));
+        assert!(problems.contains(&GridProblem::YouthTwiceInRound {
+            round: 1,
+            youth: Youth(0)
+        }));
     }
 }

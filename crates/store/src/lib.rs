@@ -13,6 +13,7 @@ mod companies;
 mod courses;
 pub mod crypto;
 pub mod evaluation;
+mod events;
 mod internships;
 mod migrate;
 mod municipalities;
@@ -37,6 +38,11 @@ pub use courses::{
     PortfolioEntry, ProgressRow, TeamOverview, WeekItem, WeekYouth,
 };
 pub use crypto::ServerKey;
+pub use events::{
+    CallRow, CallUpdate, Choices, EventCompanyRow, EventDetail, EventRow, EventYouthRow, GridIssue,
+    GridLogRow, LoginCode, LoginCodeOutcome, MatchLine, MatchView, NewEvent, PreferenceExport,
+    SeatMove, SeatRow,
+};
 pub use internships::{InternshipEvent, InternshipRow, NewInternship, ProgrammeRules};
 pub use municipalities::{MunicipalityOverview, MunicipalityRow};
 pub use networks::{

@@ -40,6 +40,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_networks.sql"),
         postgres: include_str!("../migrations/postgres/0006_networks.sql"),
     },
+    Migration {
+        version: 7,
+        sqlite: include_str!("../migrations/sqlite/0007_events.sql"),
+        postgres: include_str!("../migrations/postgres/0007_events.sql"),
+    },
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

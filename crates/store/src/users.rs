@@ -421,7 +421,7 @@ const RECORD_FAILURE_SQL: &str = "UPDATE users SET failed_logins = \
      CASE WHEN last_failed_at IS NULL OR last_failed_at < $1 THEN 1 ELSE failed_logins + 1 END, \
      last_failed_at = $2 WHERE id = $3";
 
-const USER_BY_ID_SQL: &str = user_sql!("WHERE u.id = $1");
+pub(crate) const USER_BY_ID_SQL: &str = user_sql!("WHERE u.id = $1");
 
 /// Why a one-time code was not accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

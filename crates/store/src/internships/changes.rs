@@ -4,6 +4,100 @@
 
 use super::*;
 
+/// Plans an internship inside the caller's transaction, after the caller has
+/// checked who may: the youth's row locked, the law's limits for their
+/// readiness, the company of the municipality, no overlap; the history's
+/// first row and the access log written. Used by the consultant's form and by
+/// a company's agreed call after an event.
+macro_rules! insert_planned_internship {
+    ($tx:expr, $scope:expr, $municipality:expr, $rules:expr, $new:expr) => {{
+        let youth_id = $new.youth.get();
+        let now = $crate::now();
+        sqlx::query($crate::internships::LOCK_YOUTH_SQL)
+            .bind(youth_id)
+            .execute(&mut **$tx)
+            .await?;
+        let readiness = $crate::internships::readiness_of(
+            sqlx::query_scalar($crate::internships::OPEN_READINESS_SQL)
+                .bind(youth_id)
+                .fetch_optional(&mut **$tx)
+                .await?,
+        )?;
+        let mut problems = $rules.check(&spire_domain::internship::Plan {
+            readiness,
+            start: $new.start,
+            end: $new.end,
+            hours_per_week: $new.hours_per_week,
+        });
+        let company: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM companies WHERE id = $1 AND municipality_code = $2",
+        )
+        .bind($new.company.get())
+        .bind($municipality)
+        .fetch_optional(&mut **$tx)
+        .await?;
+        if company.is_none() {
+            problems.push(spire_domain::FieldError::new("company_id", spire_domain::Problem::UnknownCompany));
+        } else if let Some(contact) = $new.contact_id {
+            let known: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM company_contacts WHERE id = $1 AND company_id = $2",
+            )
+            .bind(contact)
+            .bind($new.company.get())
+            .fetch_optional(&mut **$tx)
+            .await?;
+            if known.is_none() {
+                problems.push(spire_domain::FieldError::new("contact_id", spire_domain::Problem::UnknownContact));
+            }
+        }
+        if $new.start <= $new.end
+            && $crate::internships::overlaps_open_internship!(&mut **$tx, youth_id, -1_i64, ($new.start, $new.end))
+        {
+            problems.push(spire_domain::FieldError::new("start_date", spire_domain::Problem::OverlapsInternship));
+        }
+        $crate::internships::invalid(problems)?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO internships (municipality_code, youth_id, company_id, contact_id, function, start_date, \
+             end_date, hours_per_week, schedule, status, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'planned', $10, $11) RETURNING id",
+        )
+        .bind($municipality)
+        .bind(youth_id)
+        .bind($new.company.get())
+        .bind($new.contact_id)
+        .bind(&$new.function)
+        .bind($new.start.to_string())
+        .bind($new.end.to_string())
+        .bind($new.hours_per_week)
+        .bind(&$new.schedule)
+        .bind($scope.user_id)
+        .bind(now)
+        .fetch_one(&mut **$tx)
+        .await?;
+        sqlx::query($crate::internships::EVENT_SQL)
+            .bind(id)
+            .bind("created")
+            .bind($new.start.to_string())
+            .bind(&$new.function)
+            .bind(None::<&str>)
+            .bind(None::<&str>)
+            .bind(None::<&str>)
+            .bind($scope.user_id)
+            .bind(now)
+            .execute(&mut **$tx)
+            .await?;
+        $crate::access_log::log_access!(
+            &mut **$tx,
+            $scope,
+            $crate::AccessAction::Create,
+            Some(youth_id),
+            Some("internship")
+        )?;
+        id
+    }};
+}
+pub(crate) use insert_planned_internship;
+
 impl Db {
     /// Creates a planned internship for a youth with an open course, within
     /// the law: every problem is refused with its field, never saved quietly.
@@ -18,7 +112,6 @@ impl Db {
         let municipality = scope.municipality.ok_or(Error::NotFound)?;
         let rules = self.programme_rules().await?.internship;
         let youth_id = new.youth.get();
-        let now = crate::now();
         let mut problems = Vec::new();
         if let Err(e) = required_text("function", &new.function, FUNCTION_MAX) {
             problems.push(e);
@@ -30,86 +123,7 @@ impl Db {
         on_db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             crate::youth::require_visible_youth!(&mut *tx, scope, youth_id);
-            sqlx::query(LOCK_YOUTH_SQL)
-                .bind(youth_id)
-                .execute(&mut *tx)
-                .await?;
-            let readiness = readiness_of(
-                sqlx::query_scalar(OPEN_READINESS_SQL)
-                    .bind(youth_id)
-                    .fetch_optional(&mut *tx)
-                    .await?,
-            )?;
-            let mut problems = rules.check(&Plan {
-                readiness,
-                start: new.start,
-                end: new.end,
-                hours_per_week: new.hours_per_week,
-            });
-            let company: Option<i64> = sqlx::query_scalar(
-                "SELECT id FROM companies WHERE id = $1 AND municipality_code = $2",
-            )
-            .bind(new.company.get())
-            .bind(municipality)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if company.is_none() {
-                problems.push(FieldError::new("company_id", Problem::UnknownCompany));
-            } else if let Some(contact) = new.contact_id {
-                let known: Option<i64> = sqlx::query_scalar(
-                    "SELECT id FROM company_contacts WHERE id = $1 AND company_id = $2",
-                )
-                .bind(contact)
-                .bind(new.company.get())
-                .fetch_optional(&mut *tx)
-                .await?;
-                if known.is_none() {
-                    problems.push(FieldError::new("contact_id", Problem::UnknownContact));
-                }
-            }
-            if new.start <= new.end
-                && overlaps_open_internship!(&mut *tx, youth_id, -1_i64, (new.start, new.end))
-            {
-                problems.push(FieldError::new("start_date", Problem::OverlapsInternship));
-            }
-            invalid(problems)?;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO internships (municipality_code, youth_id, company_id, contact_id, function, start_date, \
-                 end_date, hours_per_week, schedule, status, created_by, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'planned', $10, $11) RETURNING id",
-            )
-            .bind(municipality)
-            .bind(youth_id)
-            .bind(new.company.get())
-            .bind(new.contact_id)
-            .bind(&new.function)
-            .bind(new.start.to_string())
-            .bind(new.end.to_string())
-            .bind(new.hours_per_week)
-            .bind(&new.schedule)
-            .bind(scope.user_id)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
-            sqlx::query(EVENT_SQL)
-                .bind(id)
-                .bind("created")
-                .bind(new.start.to_string())
-                .bind(&new.function)
-                .bind(None::<&str>)
-                .bind(None::<&str>)
-                .bind(None::<&str>)
-                .bind(scope.user_id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            log_access!(
-                &mut *tx,
-                scope,
-                AccessAction::Create,
-                Some(youth_id),
-                Some("internship")
-            )?;
+            let id = insert_planned_internship!(&mut tx, scope, municipality, rules, new);
             tx.commit().await?;
             Ok(InternshipId::new(id))
         })

@@ -10,7 +10,7 @@ use serde::Serialize;
 use spire_domain::eligibility::Readiness;
 use spire_domain::internship::{
     DECIDED_BY_MAX, FUNCTION_MAX, InternshipRules, NOTE_MAX, Plan, REASON_MAX, SCHEDULE_MAX,
-    Status, Transition, overlaps,
+    Status, Transition,
 };
 use spire_domain::validation::{optional_text, required_text};
 use spire_domain::{CompanyId, FieldError, InternshipId, Problem, Role, YouthId};
@@ -104,9 +104,9 @@ const BY_COMPANY_SQL: &str = internship_sql!("ORDER BY i.start_date DESC, i.id D
 const EVENTS_SQL: &str = "SELECT e.id, e.kind, e.effective_date, e.detail, e.previous, e.reason, e.decided_by, \
      u.display_name AS recorded_by_name, e.recorded_at FROM internship_events e JOIN users u ON u.id = e.recorded_by \
      WHERE e.internship_id = $1 ORDER BY e.id";
-const EVENT_SQL: &str = "INSERT INTO internship_events (internship_id, kind, effective_date, detail, previous, reason, \
+pub(crate) const EVENT_SQL: &str = "INSERT INTO internship_events (internship_id, kind, effective_date, detail, previous, reason, \
      decided_by, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
-const OPEN_READINESS_SQL: &str =
+pub(crate) const OPEN_READINESS_SQL: &str =
     "SELECT readiness FROM courses WHERE youth_id = $1 AND exit_date IS NULL";
 
 /// Locks the youth's row for the rest of the transaction (PostgreSQL), so two
@@ -115,27 +115,34 @@ const OPEN_READINESS_SQL: &str =
 pub(crate) const LOCK_YOUTH_SQL: &str = "UPDATE youth SET id = id WHERE id = $1";
 const LOCK_YOUTH_OF_INTERNSHIP_SQL: &str =
     "UPDATE youth SET id = id WHERE id = (SELECT youth_id FROM internships WHERE id = $1)";
-const OPEN_RANGES_SQL: &str = "SELECT start_date, end_date FROM internships \
+pub(crate) const OPEN_RANGES_SQL: &str = "SELECT start_date, end_date FROM internships \
      WHERE youth_id = $1 AND status IN ('planned', 'active') AND id <> $2";
 
 /// Whether `range` shares a day with another planned or active internship of
 /// the youth (leaving out internship `$except`).
 macro_rules! overlaps_open_internship {
     ($conn:expr, $youth:expr, $except:expr, $range:expr) => {{
-        let others: Vec<(String, String)> = sqlx::query_as(OPEN_RANGES_SQL)
+        let others: Vec<(String, String)> = sqlx::query_as($crate::internships::OPEN_RANGES_SQL)
             .bind($youth)
             .bind($except)
             .fetch_all($conn)
             .await?;
         let mut found = false;
         for (start, end) in others {
-            if overlaps($range, (stored_date(&start)?, stored_date(&end)?)) {
+            if spire_domain::internship::overlaps(
+                $range,
+                (
+                    $crate::internships::stored_date(&start)?,
+                    $crate::internships::stored_date(&end)?,
+                ),
+            ) {
                 found = true;
             }
         }
         found
     }};
 }
+pub(crate) use overlaps_open_internship;
 
 /// The internship, if `visibility` lets it be seen; else `NotFound`.
 macro_rules! visible_internship {
@@ -164,7 +171,7 @@ pub(crate) fn stored_date(text: &str) -> Result<Date> {
         .map_err(|_| Error::Corrupt(format!("a stored date is not ISO 8601: {text:?}")))
 }
 
-fn readiness_of(code: Option<String>) -> Result<Readiness> {
+pub(crate) fn readiness_of(code: Option<String>) -> Result<Readiness> {
     let code = code.ok_or(Error::Invalid(FieldError::new(
         "youth_id",
         Problem::NoOpenCourse,
@@ -172,7 +179,7 @@ fn readiness_of(code: Option<String>) -> Result<Readiness> {
     Readiness::from_code(&code).ok_or_else(|| Error::Corrupt(format!("readiness {code:?}")))
 }
 
-fn invalid(problems: Vec<FieldError>) -> Result<()> {
+pub(crate) fn invalid(problems: Vec<FieldError>) -> Result<()> {
     if problems.is_empty() {
         Ok(())
     } else {
@@ -409,3 +416,4 @@ impl Db {
 
 // After the macros above, which it uses.
 mod changes;
+pub(crate) use changes::insert_planned_internship;
