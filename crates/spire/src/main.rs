@@ -493,6 +493,8 @@ async fn serve(
     tracing::info!(%address, database = db.kind(), "Spire is serving");
     println!("Spire is serving on http://{address}");
     let app = spire_web::router(spire_web::AppState::new(db.clone(), key, config));
+    // The client's address lets the one-time code log-in limit guessing per client.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -372,6 +372,18 @@ async fn story(db: Db) {
     // choice, Mads nothing this time — and each is told why.
     not_found(db.run_match(&cafe_scope, event).await);
     db.run_match(&staff, event).await.unwrap();
+    let first_calls = db.calls(&staff, Some(event)).await.unwrap();
+    db.run_match(&staff, event).await.unwrap();
+    assert_eq!(
+        db.calls(&staff, Some(event))
+            .await
+            .unwrap()
+            .iter()
+            .map(|c| c.id)
+            .collect::<Vec<_>>(),
+        first_calls.iter().map(|c| c.id).collect::<Vec<_>>(),
+        "a run that gives the same pairs keeps their calls"
+    );
     let result = db.match_result(&staff, event).await.unwrap().unwrap();
     assert!(result.stable);
     let line = |y: YouthId| result.lines.iter().find(|l| l.youth_id == y.get()).unwrap();

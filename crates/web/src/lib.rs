@@ -20,6 +20,7 @@ mod companies;
 mod company_network;
 mod courses;
 mod evaluation;
+mod events;
 mod internships;
 mod networks;
 mod portfolio;

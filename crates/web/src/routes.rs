@@ -11,7 +11,7 @@ use crate::http::layers::{request_context, security_headers};
 use crate::http::state::AppState;
 use crate::ui::error_page::render_errors;
 use crate::{
-    access_log, account, admin, calendar, companies, company_network, courses, evaluation,
+    access_log, account, admin, calendar, companies, company_network, courses, evaluation, events,
     internships, networks, portfolio, programme, psychology, site, trials, youth,
 };
 use axum::Router;
@@ -37,6 +37,7 @@ fn table() -> Vec<Route> {
         portfolio::routes(),
         companies::routes(),
         company_network::routes(),
+        events::routes(),
         calendar::routes(),
         access_log::routes(),
         admin::routes(),
@@ -121,6 +122,7 @@ pub fn document() -> Document {
         portfolio::api::Api::openapi(),
         companies::api::Api::openapi(),
         company_network::api::Api::openapi(),
+        events::api::Api::openapi(),
         access_log::api::Api::openapi(),
         admin::api::Api::openapi(),
         programme::overview::Api::openapi(),

@@ -178,4 +178,29 @@ impl Db {
             Ok(internship.map(InternshipId::new))
         })
     }
+
+    /// Not found unless the scope may see the call (its company's contact, or staff).
+    pub async fn require_call_visible(&self, scope: &Scope, call: CallId) -> Result<()> {
+        on_db!(self, |pool| {
+            let mut conn = pool.acquire().await?;
+            let viewer = viewer!(&mut *conn, scope);
+            let company = match viewer {
+                Viewer::Staff { .. } => None,
+                Viewer::Company { company, .. } => Some(company),
+                Viewer::Youth { .. } => return Err(Error::NotFound),
+            };
+            sqlx::query_scalar::<_, i64>(
+                "SELECT k.id FROM event_calls k JOIN events e ON e.id = k.event_id \
+                 WHERE k.id = $1 AND e.municipality_code = $2 AND k.status <> 'withdrawn' \
+                 AND (CAST($3 AS BIGINT) IS NULL OR k.company_id = $3)",
+            )
+            .bind(call.get())
+            .bind(viewer.municipality())
+            .bind(company)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(Error::NotFound)?;
+            Ok(())
+        })
+    }
 }

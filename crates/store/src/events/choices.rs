@@ -228,6 +228,7 @@ impl Db {
             let youth_id = match (viewer, youth) {
                 (Viewer::Youth { youth, .. }, _) => youth,
                 (Viewer::Staff { .. }, Some(y)) => y.get(),
+                (Viewer::Staff { .. }, None) => return Err(one("youth_id", Problem::Required)),
                 _ => return Err(Error::NotFound),
             };
             let met: Vec<(i64, String)> = sqlx::query_as(
@@ -271,6 +272,7 @@ impl Db {
             let youth_id = match (viewer, youth) {
                 (Viewer::Youth { youth, .. }, _) => youth,
                 (Viewer::Staff { .. }, Some(y)) => y.get(),
+                (Viewer::Staff { .. }, None) => return Err(one("youth_id", Problem::Required)),
                 _ => return Err(Error::NotFound),
             };
             check_open(viewer, &event, event.matched)?;
@@ -335,6 +337,7 @@ impl Db {
             let company_id = match (viewer, company) {
                 (Viewer::Company { company, .. }, _) => company,
                 (Viewer::Staff { .. }, Some(c)) => c.get(),
+                (Viewer::Staff { .. }, None) => return Err(one("company_id", Problem::Required)),
                 _ => return Err(Error::NotFound),
             };
             let met: Vec<(i64, String)> = sqlx::query_as(
@@ -391,6 +394,7 @@ impl Db {
             let company_id = match (viewer, company) {
                 (Viewer::Company { company, .. }, _) => company,
                 (Viewer::Staff { .. }, Some(c)) => c.get(),
+                (Viewer::Staff { .. }, None) => return Err(one("company_id", Problem::Required)),
                 _ => return Err(Error::NotFound),
             };
             check_open(viewer, &event, event.matched)?;
@@ -485,10 +489,13 @@ impl Db {
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
-            sqlx::query("UPDATE event_calls SET status = 'withdrawn' WHERE event_id = $1 AND status = 'open'")
-                .bind(id.get())
-                .execute(&mut *tx)
-                .await?;
+            // A pair the new run keeps keeps its call; other open calls are withdrawn.
+            let open_calls: Vec<(i64, i64, i64)> = sqlx::query_as(
+                "SELECT id, youth_id, company_id FROM event_calls WHERE event_id = $1 AND status = 'open'",
+            )
+            .bind(id.get())
+            .fetch_all(&mut *tx)
+            .await?;
             for (y, (youth_id, _)) in stored.youth.iter().enumerate() {
                 let company = matching
                     .company_of(Youth(y as u32))
@@ -502,13 +509,43 @@ impl Db {
                 .bind(company)
                 .execute(&mut *tx)
                 .await?;
-                if let Some(company) = company {
-                    sqlx::query(calls::INSERT_CALL_SQL)
-                        .bind(id.get())
-                        .bind(run)
-                        .bind(youth_id)
-                        .bind(company)
-                        .bind(now)
+                let kept = open_calls
+                    .iter()
+                    .find(|(_, y, c)| y == youth_id && Some(*c) == company);
+                for (call, y, _) in &open_calls {
+                    if y == youth_id && Some(call) != kept.map(|k| &k.0) {
+                        sqlx::query("UPDATE event_calls SET status = 'withdrawn' WHERE id = $1")
+                            .bind(call)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
+                match (kept, company) {
+                    (Some((call, _, _)), _) => {
+                        sqlx::query("UPDATE event_calls SET run_id = $1 WHERE id = $2")
+                            .bind(run)
+                            .bind(call)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    (None, Some(company)) => {
+                        sqlx::query(calls::INSERT_CALL_SQL)
+                            .bind(id.get())
+                            .bind(run)
+                            .bind(youth_id)
+                            .bind(company)
+                            .bind(now)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    (None, None) => {}
+                }
+            }
+            // Youth no longer at the event lose their open calls too.
+            for (call, y, _) in &open_calls {
+                if !stored.youth.iter().any(|(youth_id, _)| youth_id == y) {
+                    sqlx::query("UPDATE event_calls SET status = 'withdrawn' WHERE id = $1")
+                        .bind(call)
                         .execute(&mut *tx)
                         .await?;
                 }
@@ -703,6 +740,22 @@ impl Db {
             require_event!(&mut *conn, id, Viewer::Staff { municipality });
             let stored = stored_preferences!(&mut *conn, id.get());
             Ok(stored.export())
+        })
+    }
+
+    /// How many youth have ranked and how many companies have marked (staff).
+    pub async fn event_choice_counts(&self, scope: &Scope, id: EventId) -> Result<(i64, i64)> {
+        let municipality = staff_municipality(scope)?;
+        on_db!(self, |pool| {
+            let mut conn = pool.acquire().await?;
+            require_event!(&mut *conn, id, Viewer::Staff { municipality });
+            Ok(sqlx::query_as(
+                "SELECT (SELECT COUNT(DISTINCT youth_id) FROM event_rankings WHERE event_id = $1), \
+                 (SELECT COUNT(DISTINCT company_id) FROM event_welcomes WHERE event_id = $1)",
+            )
+            .bind(id.get())
+            .fetch_one(&mut *conn)
+            .await?)
         })
     }
 }

@@ -718,6 +718,7 @@ impl Db {
             let company = match (viewer, company) {
                 (Viewer::Company { company, .. }, _) => company,
                 (Viewer::Staff { .. }, Some(c)) => c.get(),
+                (Viewer::Staff { .. }, None) => return Err(one("company_id", Problem::Required)),
                 _ => return Err(Error::NotFound),
             };
             let event = require_event!(&mut *tx, id, viewer);
@@ -940,6 +941,38 @@ impl Db {
             .await?;
             tx.commit().await?;
             Ok(Vec::new())
+        })
+    }
+
+    /// The youth of the municipality not yet at the event, by name (staff).
+    pub async fn event_candidates(&self, scope: &Scope, id: EventId) -> Result<Vec<(i64, String)>> {
+        let municipality = staff_municipality(scope)?;
+        let names: Vec<(i64, String)> = on_db!(self, |pool| {
+            let mut conn = pool.acquire().await?;
+            require_event!(&mut *conn, id, Viewer::Staff { municipality });
+            sqlx::query_as(
+                "SELECT y.id, y.first_name || ' ' || y.last_name FROM youth y WHERE y.municipality_code = $1 \
+                 AND NOT EXISTS (SELECT 1 FROM event_youth ey WHERE ey.event_id = $2 AND ey.youth_id = y.id) \
+                 ORDER BY y.first_name, y.last_name, y.id LIMIT 1000",
+            )
+            .bind(municipality)
+            .bind(id.get())
+            .fetch_all(&mut *conn)
+            .await?
+        });
+        self.log_read(scope, AccessAction::Search, None, Some("event candidates"))
+            .await?;
+        Ok(names)
+    }
+
+    /// Not found unless the scope may see the event (checked before a form
+    /// is read, so a stranger learns nothing from its messages).
+    pub async fn require_event_visible(&self, scope: &Scope, id: EventId) -> Result<()> {
+        on_db!(self, |pool| {
+            let mut conn = pool.acquire().await?;
+            let viewer = viewer!(&mut *conn, scope);
+            require_event!(&mut *conn, id, viewer);
+            Ok(())
         })
     }
 }

@@ -55,3 +55,23 @@ pub fn required_id(field: &'static str, text: &str, problem: Problem) -> Result<
             .ok_or(FieldError::new(field, problem)),
     }
 }
+
+/// A whole number typed into a field, within `min..=max`.
+pub fn whole_number(
+    field: &'static str,
+    text: &str,
+    min: i64,
+    max: i64,
+) -> Result<i64, FieldError> {
+    let value: i64 = match text.trim() {
+        "" => return Err(FieldError::new(field, Problem::Required)),
+        t => t
+            .parse()
+            .map_err(|_| FieldError::new(field, Problem::WholeNumber))?,
+    };
+    if (min..=max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(FieldError::out_of_range(field, min, max))
+    }
+}

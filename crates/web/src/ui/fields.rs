@@ -6,6 +6,9 @@ use std::collections::BTreeMap;
 /// One input of a form, with its label, value and message in the user's language.
 pub struct FormField {
     pub name: &'static str,
+    /// The element's id: the name, or prefixed when one page has the same
+    /// form more than once (`within`).
+    pub dom_id: String,
     pub label: String,
     /// `text`, `email`, `tel`, `password`, `date`, `time`, `number` (decimals),
     /// `integer` (whole numbers), `textarea` or `select`.
@@ -31,6 +34,7 @@ impl FormField {
     ) -> FormField {
         FormField {
             name,
+            dom_id: name.to_string(),
             label: tr.t(&format!("field-{}", name.replace('_', "-"))),
             kind,
             autocomplete: "off",
@@ -41,6 +45,12 @@ impl FormField {
             options: Vec::new(),
             max_length: None,
         }
+    }
+
+    /// Gives the element an id of its own among several copies of a form.
+    pub fn within(mut self, prefix: &str) -> FormField {
+        self.dom_id = format!("{prefix}-{}", self.name);
+        self
     }
 
     pub fn required(mut self) -> FormField {

@@ -537,6 +537,96 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [Role], Payload)> {
             Form(&[("feed_id", "")]),
         ),
         ("GET", "/feeds/{token}", ALL, None),
+        // Events: staff run them; the invited company's contact and the
+        // youth at the event see their part.
+        ("GET", "/events", INTERNSHIP_READERS, None),
+        ("POST", "/events", STAFF, Form(&[("title", "")])),
+        ("GET", "/events/{id}", INTERNSHIP_READERS, None),
+        ("GET", "/events/{id}/print", STAFF, None),
+        (
+            "POST",
+            "/events/{id}/invite",
+            STAFF,
+            Form(&[("company_id", "")]),
+        ),
+        (
+            "POST",
+            "/events/{id}/answer",
+            COMPANY_READERS,
+            Form(&[("accept", "")]),
+        ),
+        (
+            "POST",
+            "/events/{id}/youth",
+            STAFF,
+            Form(&[("youth_id", "")]),
+        ),
+        ("POST", "/events/{id}/grid", STAFF, Form(&[])),
+        (
+            "POST",
+            "/events/{id}/grid/move",
+            STAFF,
+            Form(&[("youth_id", "")]),
+        ),
+        (
+            "POST",
+            "/events/{id}/choices",
+            &[CompanyContact, Youth],
+            Form(&[]),
+        ),
+        ("POST", "/events/{id}/match", STAFF, Form(&[])),
+        (
+            "POST",
+            "/events/{id}/override",
+            STAFF,
+            Form(&[("reason", "")]),
+        ),
+        ("GET", "/calls", COMPANY_READERS, None),
+        (
+            "POST",
+            "/calls/{id}",
+            COMPANY_READERS,
+            Form(&[("outcome", "")]),
+        ),
+        ("POST", "/youth/{id}/login-code", STAFF, Form(&[])),
+        ("GET", "/login/youth-code", ALL, None),
+        (
+            "POST",
+            "/login/youth-code",
+            ALL,
+            Form(&[("code", "00000-00000")]),
+        ),
+        ("GET", "/api/v1/events", INTERNSHIP_READERS, None),
+        ("POST", "/api/v1/events", STAFF, Json("{}")),
+        ("GET", "/api/v1/events/{id}", INTERNSHIP_READERS, None),
+        ("POST", "/api/v1/events/{id}/invitations", STAFF, Json("{}")),
+        (
+            "POST",
+            "/api/v1/events/{id}/answer",
+            COMPANY_READERS,
+            Json("{}"),
+        ),
+        ("POST", "/api/v1/events/{id}/youth", STAFF, Json("{}")),
+        ("POST", "/api/v1/events/{id}/grid", STAFF, Json("{}")),
+        ("POST", "/api/v1/events/{id}/grid/move", STAFF, Json("{}")),
+        (
+            "POST",
+            "/api/v1/events/{id}/ranking",
+            YOUTH_AND_STAFF,
+            Json("{}"),
+        ),
+        (
+            "POST",
+            "/api/v1/events/{id}/marks",
+            COMPANY_READERS,
+            Json("{}"),
+        ),
+        ("GET", "/api/v1/events/{id}/preferences", STAFF, None),
+        ("GET", "/api/v1/events/{id}/match", YOUTH_AND_STAFF, None),
+        ("POST", "/api/v1/events/{id}/match", STAFF, Json("{}")),
+        ("POST", "/api/v1/events/{id}/override", STAFF, Json("{}")),
+        ("GET", "/api/v1/calls", COMPANY_READERS, None),
+        ("POST", "/api/v1/calls/{id}", COMPANY_READERS, Json("{}")),
         // Psychologist notes: psychologists only, by page and by API.
         (
             "GET",
@@ -566,7 +656,11 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [Role], Payload)> {
 }
 
 fn concrete(path: &str, app: &TestApp, allocation: i64) -> String {
-    let id = if path.starts_with("/internships/") || path.starts_with("/api/v1/internships/") {
+    let id = if path.contains("/events/{id}") {
+        app.roskilde_event.get()
+    } else if path.contains("/calls/{id}") {
+        app.roskilde_call.get()
+    } else if path.starts_with("/internships/") || path.starts_with("/api/v1/internships/") {
         app.roskilde_internship.get()
     } else if path.contains("network/meetings/") || path.contains("network-meetings/") {
         app.roskilde_network_meeting.get()

@@ -7,8 +7,8 @@ use axum::http::{Request, Response, header};
 use http_body_util::BodyExt;
 use spire_domain::TrialId;
 use spire_domain::{
-    AgendaItemId, CompanyId, Cpr, Cvr, GroupId, InternshipId, MeetingId, NetworkMeetingId, Role,
-    YouthId,
+    AgendaItemId, CallId, CompanyId, Cpr, Cvr, EventId, GroupId, InternshipId, MeetingId,
+    NetworkMeetingId, Role, YouthId,
 };
 use spire_store::{Db, NewCompany, NewUser, NewYouth, Scope, ServerKey};
 use spire_web::{AppState, WebConfig};
@@ -46,6 +46,9 @@ pub struct TestApp {
     pub roskilde_network_meeting: NetworkMeetingId,
     /// The secret token of the Roskilde consultant's group calendar feed.
     pub roskilde_feed: String,
+    /// An event held today, matched: the fixture youth with the fixture company.
+    pub roskilde_event: EventId,
+    pub roskilde_call: CallId,
     /// An open trial across both municipalities.
     pub trial: TrialId,
     /// Every response body and header the test saw, for the CPR scan.
@@ -176,6 +179,8 @@ impl TestApp {
         let (roskilde_internship, roskilde_follow_up, roskilde_task) =
             programme_fixture(&db, &key, &users, &youth_ids, &companies).await;
         let network = network_fixture(&db, &key, &users, youth_ids[0], companies["roskilde"]).await;
+        let (roskilde_event, roskilde_call) =
+            event_fixture(&db, &users, youth_ids[0], companies["roskilde"]).await;
         let trial = db
             .create_trial(
                 &key,
@@ -207,6 +212,8 @@ impl TestApp {
             roskilde_agenda_item: network.2,
             roskilde_network_meeting: network.3,
             roskilde_feed: network.4,
+            roskilde_event,
+            roskilde_call,
             trial,
             seen: Arc::default(),
         }
@@ -585,6 +592,55 @@ async fn network_fixture(
         .await
         .unwrap();
     (group, meeting, item, network_meeting, feed)
+}
+
+/// An event today in Roskilde with the fixture company and youth, its grid
+/// made, both sides' choices and the match run: the event and the call.
+async fn event_fixture(
+    db: &Db,
+    users: &HashMap<String, i64>,
+    youth: YouthId,
+    company: CompanyId,
+) -> (EventId, CallId) {
+    let staff = Scope::new(
+        users[&login_of(Role::Consultant, "roskilde")],
+        Role::Consultant,
+        Some(265),
+        "fixture",
+    );
+    let event = db
+        .create_event(
+            &staff,
+            &spire_store::NewEvent {
+                title: "Forårsevent".into(),
+                date: today(),
+                time: time::macros::time!(13:00),
+                place: "Ungehuset".into(),
+                rounds: 2,
+                meetings_per_youth: 1,
+                ranking_deadline: today() + time::Duration::days(7),
+                facilitators: vec![staff.user_id()],
+            },
+        )
+        .await
+        .unwrap();
+    db.invite_company(&staff, event, company, 1).await.unwrap();
+    db.answer_invitation(&staff, event, Some(company), true, 1)
+        .await
+        .unwrap();
+    db.add_event_youth(&staff, event, youth, true)
+        .await
+        .unwrap();
+    db.generate_grid(&staff, event).await.unwrap();
+    db.rank_companies(&staff, event, Some(youth), &[company])
+        .await
+        .unwrap();
+    db.mark_youth(&staff, event, Some(company), &[youth], 1)
+        .await
+        .unwrap();
+    db.run_match(&staff, event).await.unwrap();
+    let call = db.calls(&staff, Some(event)).await.unwrap()[0].id;
+    (event, CallId::new(call))
 }
 
 /// Today in Copenhagen, as the pages see it.
