@@ -506,5 +506,6 @@ async fn seed(db: &Db, key: &ServerKey) -> Result<(), Failure> {
     crate::demo_trial::seed(db, key, &trial_caseworkers, &researcher, &mut used_cprs).await?;
     let today = spire_web::i18n::today_in_copenhagen();
     crate::demo_programme::seed(db, &teams, today).await?;
-    crate::demo_networks::seed(db, &teams, today).await
+    crate::demo_networks::seed(db, &teams, today).await?;
+    crate::demo_events::seed(db, &teams, today).await
 }

@@ -1,6 +1,7 @@
 //! `spire`: the one binary. Thin: parses arguments and wires the crates together.
 
 mod demo;
+mod demo_events;
 mod demo_networks;
 mod demo_programme;
 mod demo_trial;

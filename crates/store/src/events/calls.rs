@@ -36,6 +36,12 @@ pub struct CallUpdate {
     pub internship: Option<crate::NewInternship>,
 }
 
+/// A call the viewer may see: $1 the call, $2 municipality, $3 the company
+/// (a contact): its youth, company and status.
+const VISIBLE_CALL_SQL: &str = "SELECT k.youth_id, k.company_id, k.status FROM event_calls k JOIN events e ON e.id = k.event_id \
+     WHERE k.id = $1 AND e.municipality_code = $2 AND k.status <> 'withdrawn' \
+     AND (CAST($3 AS BIGINT) IS NULL OR k.company_id = $3)";
+
 /// Calls a viewer may see: $1 municipality, $2 the company (a contact), $3
 /// the event (or every event).
 const CALLS_SQL: &str = "SELECT k.id, k.event_id, e.title AS event_title, k.youth_id, y.first_name, y.phone, \
@@ -110,17 +116,13 @@ impl Db {
                 .bind(call.get())
                 .execute(&mut *tx)
                 .await?;
-            let row: (i64, i64, String) = sqlx::query_as(
-                "SELECT k.youth_id, k.company_id, k.status FROM event_calls k JOIN events e ON e.id = k.event_id \
-                 WHERE k.id = $1 AND e.municipality_code = $2 AND k.status <> 'withdrawn' \
-                 AND (CAST($3 AS BIGINT) IS NULL OR k.company_id = $3)",
-            )
-            .bind(call.get())
-            .bind(viewer.municipality())
-            .bind(company)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(Error::NotFound)?;
+            let row: (i64, i64, String) = sqlx::query_as(VISIBLE_CALL_SQL)
+                .bind(call.get())
+                .bind(viewer.municipality())
+                .bind(company)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(Error::NotFound)?;
             let (youth_id, company_id, status) = row;
             // A call not answered may be tried again; an agreed one is done.
             if status == "agreed" {
@@ -189,17 +191,13 @@ impl Db {
                 Viewer::Company { company, .. } => Some(company),
                 Viewer::Youth { .. } => return Err(Error::NotFound),
             };
-            sqlx::query_scalar::<_, i64>(
-                "SELECT k.id FROM event_calls k JOIN events e ON e.id = k.event_id \
-                 WHERE k.id = $1 AND e.municipality_code = $2 AND k.status <> 'withdrawn' \
-                 AND (CAST($3 AS BIGINT) IS NULL OR k.company_id = $3)",
-            )
-            .bind(call.get())
-            .bind(viewer.municipality())
-            .bind(company)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or(Error::NotFound)?;
+            sqlx::query_as::<_, (i64, i64, String)>(VISIBLE_CALL_SQL)
+                .bind(call.get())
+                .bind(viewer.municipality())
+                .bind(company)
+                .fetch_optional(&mut *conn)
+                .await?
+                .ok_or(Error::NotFound)?;
             Ok(())
         })
     }

@@ -490,7 +490,7 @@ fn breaks_text(issues: &[GridIssue]) -> String {
 }
 
 impl Db {
-    /// Plans an event of the staff member's municipality.
+    /// Plans an event of the staff member's municipality (or records one held).
     pub async fn create_event(&self, scope: &Scope, new: &NewEvent) -> Result<EventId> {
         let municipality = staff_municipality(scope)?;
         let mut problems = check_size(new.rounds, new.meetings_per_youth);
@@ -500,10 +500,8 @@ impl Db {
         if let Err(e) = optional_text("place", &new.place, PLACE_MAX) {
             problems.push(e);
         }
+        // An event held already may be recorded afterwards (from paper).
         problems.extend(check_deadline(new.date, new.ranking_deadline));
-        if new.date.to_string() < crate::networks::today() {
-            problems.push(FieldError::new("date", Problem::DateInPast));
-        }
         refuse(problems)?;
         let now = crate::now();
         on_db!(self, |pool| {
@@ -722,7 +720,10 @@ impl Db {
                 _ => return Err(Error::NotFound),
             };
             let event = require_event!(&mut *tx, id, viewer);
-            if event.event_date < crate::networks::today() {
+            // A company answers before the event; staff may record an answer later.
+            if matches!(viewer, Viewer::Company { .. })
+                && event.event_date < crate::networks::today()
+            {
                 return Err(one("accept", Problem::MeetingHeld));
             }
             let done = sqlx::query(

@@ -182,3 +182,4 @@ err-calls-recorded = Matchet er kørt, og valgene er lukket.
 err-no-match-yet = Matchet er ikke kørt endnu.
 err-call-recorded = Opkaldet er allerede noteret.
 err-grid-cell = Pladsen findes ikke i rotationsplanen.
+event-give-code-hint = Til log-ind uden adgangskode på telefonen; gælder én gang i en uge.

@@ -192,3 +192,4 @@ err-calls-recorded = The match has run, and choosing is closed.
 err-no-match-yet = The match has not run yet.
 err-call-recorded = The call is already recorded.
 err-grid-cell = The seat does not exist in the rotation plan.
+event-give-code-hint = For logging in on a phone without a password; works once within a week.

@@ -985,6 +985,7 @@ pub async fn event_print(
 
 pub struct CallLine {
     pub row: CallRow,
+    pub other_errors: Vec<String>,
     pub status: String,
     pub open: bool,
     pub fields: Vec<FormField>,
@@ -1040,7 +1041,16 @@ async fn calls_view(
                 field("end_date", "date", &typed.end_date),
                 field("hours_per_week", "number", &typed.hours_per_week),
             ];
+            // A problem with no field on this form (the youth has no open
+            // course, say) is shown above it, in words.
+            let other_errors = messages
+                .0
+                .iter()
+                .filter(|(name, _)| !fields.iter().any(|f| f.name == **name))
+                .map(|(_, message)| message.clone())
+                .collect();
             CallLine {
+                other_errors,
                 status: tr.t(&format!("call-{}", row.status.replace('_', "-"))),
                 open: row.status != "agreed",
                 fields,
