@@ -17,6 +17,7 @@ mod api_doc;
 mod companies;
 mod courses;
 mod evaluation;
+mod events;
 mod internships;
 mod networks;
 mod programme;
