@@ -46,6 +46,12 @@ test('from ranking on a phone to the match, the call and the planned internship'
   for (let i = 0; i < 3; i++) await selects.nth(i).selectOption(String(i + 1));
   await Promise.all([youth.waitForURL(/saved=ranking$/), youth.click('#choices button[type=submit]')]);
   assert.equal(await youth.locator('#notice').innerText(), 'Din prioritering er gemt.');
+  // One tap moves a company one place: the third becomes second, and back.
+  await Promise.all([youth.waitForURL(/saved=ranking$/), youth.getByRole('button', { name: `Flyt ${companies[2]} op` }).click()]);
+  assert.equal(await youth.locator('#choices select').nth(1).inputValue(), '2');
+  assert.equal(await youth.locator('#choices label').nth(1).innerText(), companies[2]);
+  await Promise.all([youth.waitForURL(/saved=ranking$/), youth.getByRole('button', { name: `Flyt ${companies[2]} ned` }).click()]);
+  assert.equal(await youth.locator('#choices label').nth(2).innerText(), companies[2]);
   assert.deepEqual(await accessibilityProblems(youth), []);
   await fitsThePhone(youth);
   await youth.screenshot({ path: join(SHOTS, 'event-youth-ranks-phone.png'), fullPage: true });

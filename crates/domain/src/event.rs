@@ -22,6 +22,30 @@ pub const LOGIN_CODE_LIFETIME_SECS: i64 = 7 * 24 * 3600;
 pub const LOGIN_CODE_FAILURES_ALLOWED: i64 = 10;
 pub const LOGIN_CODE_FAILURE_WINDOW_SECS: i64 = 15 * 60;
 
+/// A municipality's deck of conversation cards: at most this many, each at
+/// most `CARD_MAX` characters.
+pub const DECK_MAX_CARDS: usize = 60;
+pub const CARD_MAX: usize = 200;
+
+/// The cards typed one a line; blank lines are left out. Empty: the default deck.
+pub fn parse_deck(text: &str) -> Result<Vec<String>, FieldError> {
+    let cards: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(String::from)
+        .collect();
+    if cards.len() > DECK_MAX_CARDS {
+        return Err(
+            FieldError::new("cards", Problem::TooManyCards).with("max", DECK_MAX_CARDS as i64)
+        );
+    }
+    if cards.iter().any(|c| c.chars().count() > CARD_MAX) {
+        return Err(FieldError::new("cards", Problem::TooLong).with("max", CARD_MAX as i64));
+    }
+    Ok(cards)
+}
+
 /// The event's size: rounds, and how many companies each youth should meet.
 pub fn check_size(rounds: i64, meetings_per_youth: i64) -> Vec<FieldError> {
     let mut problems = Vec::new();
@@ -260,6 +284,26 @@ mod tests {
         assert!(!fits.contains(&"auto".to_string()));
         assert!(industries_of_interests("").is_empty());
         assert_eq!(industries_of_interests("Auto"), ["auto"]);
+    }
+
+    #[test]
+    fn a_deck_is_one_card_a_line_within_its_limits() {
+        assert_eq!(
+            parse_deck("Hvad laver du?\n\n  Hvem hjalp dig?  \n"),
+            Ok(vec![
+                "Hvad laver du?".to_string(),
+                "Hvem hjalp dig?".to_string()
+            ])
+        );
+        assert_eq!(parse_deck(""), Ok(vec![]));
+        assert_eq!(
+            parse_deck(&"kort\n".repeat(61)).unwrap_err().problem,
+            Problem::TooManyCards
+        );
+        assert_eq!(
+            parse_deck(&"x".repeat(201)).unwrap_err().problem,
+            Problem::TooLong
+        );
     }
 
     #[test]

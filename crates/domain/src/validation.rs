@@ -92,6 +92,7 @@ pub enum Problem {
     NoMatchYet,
     CallRecorded,
     GridCell,
+    TooManyCards,
 }
 
 impl Problem {
@@ -185,6 +186,7 @@ impl Problem {
             Problem::NoMatchYet => "err-no-match-yet",
             Problem::CallRecorded => "err-call-recorded",
             Problem::GridCell => "err-grid-cell",
+            Problem::TooManyCards => "err-too-many-cards",
         }
     }
 }

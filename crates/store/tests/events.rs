@@ -455,7 +455,14 @@ async fn story(db: Db) {
     .unwrap();
     let result = db.match_result(&staff, event).await.unwrap().unwrap();
     assert!(!result.stable, "the café now has more youth than places");
-    assert!(result.instability.is_some());
+    assert!(matches!(
+        result.instability,
+        Some(spire_matching::Instability::OverCapacity {
+            capacity: 1,
+            matched: 2,
+            ..
+        })
+    ));
     let mads_line = result
         .lines
         .iter()
@@ -491,6 +498,13 @@ async fn story(db: Db) {
         .await
         .unwrap()
         .expect("an agreed call plans the internship");
+    let week = db.consultant_week(&staff, today()).await.unwrap();
+    assert!(
+        week.items
+            .iter()
+            .any(|i| i.detail == "event_internship" && i.internship_id == Some(internship.get())),
+        "the consultant has a task to complete the internship"
+    );
     let planned = db.youth_internships(&staff, ali).await.unwrap();
     assert_eq!(planned.len(), 1);
     assert_eq!(planned[0].id, internship.get());
@@ -507,6 +521,24 @@ async fn story(db: Db) {
         problem(db.run_match(&staff, event).await),
         [("match", Problem::CallsRecorded)]
     );
+
+    // A municipality's own conversation cards; empty is the default deck again.
+    assert_eq!(db.conversation_deck(&staff).await.unwrap(), None);
+    db.set_conversation_deck(&staff, "Hvad laver du om mandagen?\n\nHvem hjalp dig?")
+        .await
+        .unwrap();
+    assert_eq!(
+        db.conversation_deck(&staff).await.unwrap().unwrap(),
+        ["Hvad laver du om mandagen?", "Hvem hjalp dig?"]
+    );
+    assert_eq!(db.conversation_deck(&horsens).await.unwrap(), None);
+    assert_eq!(
+        problem(db.set_conversation_deck(&staff, &"kort\n".repeat(61)).await),
+        [("cards", Problem::TooManyCards)]
+    );
+    not_found(db.set_conversation_deck(&cafe_scope, "x").await);
+    db.set_conversation_deck(&staff, "").await.unwrap();
+    assert_eq!(db.conversation_deck(&staff).await.unwrap(), None);
 
     // A one-time code: Mads gets a login, uses the code once; guessing stops.
     let code = db.create_login_code(&staff, mads).await.unwrap();

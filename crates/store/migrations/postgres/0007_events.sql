@@ -150,3 +150,17 @@ CREATE TABLE login_code_failures (
     client TEXT NOT NULL
 );
 CREATE INDEX login_code_failures_by_at ON login_code_failures(at);
+
+-- A municipality's own deck of conversation cards, one card a line (empty:
+-- the default deck).
+CREATE TABLE conversation_decks (
+    municipality_code BIGINT PRIMARY KEY REFERENCES municipalities(code),
+    cards TEXT NOT NULL,
+    updated_by BIGINT NOT NULL REFERENCES users(id),
+    updated_at BIGINT NOT NULL
+);
+
+-- Tasks learn a third kind: an internship agreed on a call after an event,
+-- for the consultant to complete.
+ALTER TABLE tasks DROP CONSTRAINT tasks_kind_check;
+ALTER TABLE tasks ADD CONSTRAINT tasks_kind_check CHECK (kind IN ('internship_ended_by_youth', 'network_absences', 'event_internship'));

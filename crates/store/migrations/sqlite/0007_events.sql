@@ -150,3 +150,31 @@ CREATE TABLE login_code_failures (
     client TEXT NOT NULL
 ) STRICT;
 CREATE INDEX login_code_failures_by_at ON login_code_failures(at);
+
+-- A municipality's own deck of conversation cards, one card a line (empty:
+-- the default deck).
+CREATE TABLE conversation_decks (
+    municipality_code INTEGER PRIMARY KEY REFERENCES municipalities(code),
+    cards TEXT NOT NULL,
+    updated_by INTEGER NOT NULL REFERENCES users(id),
+    updated_at INTEGER NOT NULL
+) STRICT;
+
+-- Tasks learn a third kind: an internship agreed on a call after an event,
+-- for the consultant to complete.
+CREATE TABLE tasks_new (
+    id INTEGER PRIMARY KEY,
+    municipality_code INTEGER NOT NULL REFERENCES municipalities(code),
+    youth_id INTEGER NOT NULL REFERENCES youth(id),
+    assignee_id INTEGER REFERENCES users(id),
+    kind TEXT NOT NULL CHECK (kind IN ('internship_ended_by_youth', 'network_absences', 'event_internship')),
+    internship_id INTEGER REFERENCES internships(id),
+    due_date TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    done_at INTEGER,
+    done_by INTEGER REFERENCES users(id)
+) STRICT;
+INSERT INTO tasks_new SELECT id, municipality_code, youth_id, assignee_id, kind, internship_id, due_date, created_at, done_at, done_by FROM tasks;
+DROP TABLE tasks;
+ALTER TABLE tasks_new RENAME TO tasks;
+CREATE INDEX tasks_open ON tasks(municipality_code, done_at, due_date);

@@ -157,6 +157,19 @@ impl Db {
                 }
                 _ => None,
             };
+            if let Some(internship) = internship {
+                // The consultant completes what the company and the youth agreed.
+                sqlx::query(
+                    "INSERT INTO tasks (municipality_code, youth_id, assignee_id, kind, internship_id, due_date, created_at) \
+                     SELECT municipality_code, id, consultant_id, 'event_internship', $1, $2, $3 FROM youth WHERE id = $4",
+                )
+                .bind(internship)
+                .bind(crate::networks::today())
+                .bind(now)
+                .bind(youth_id)
+                .execute(&mut *tx)
+                .await?;
+            }
             sqlx::query(
                 "UPDATE event_calls SET status = $1, note = $2, recorded_by = $3, recorded_at = $4, internship_id = $5 \
                  WHERE id = $6",

@@ -52,10 +52,14 @@ pub struct MatchView {
     /// Whether the result as it stands (with overrides) is stable; when it
     /// is not, `instability` says why in words of the engine.
     pub stable: bool,
-    pub instability: Option<String>,
-    /// Company names by the engine's index, for rendering explanations.
+    /// Why not, in the engine's terms (rendered with names by the web layer).
+    #[serde(skip)]
+    pub instability: Option<spire_matching::Instability>,
+    /// Company and youth names by the engine's index, for rendering.
     #[serde(skip)]
     pub company_names: Vec<String>,
+    #[serde(skip)]
+    pub youth_names: Vec<String>,
 }
 
 /// The event's preferences in `spire match`'s input format.
@@ -636,8 +640,9 @@ impl Db {
                 input_digest,
                 lines,
                 stable: stability.is_ok(),
-                instability: stability.err().map(|e| e.to_string()),
+                instability: stability.err(),
                 company_names: stored.companies.iter().map(|c| c.1.clone()).collect(),
+                youth_names: stored.youth.iter().map(|y| y.1.clone()).collect(),
             }))
         })
     }

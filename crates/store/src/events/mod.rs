@@ -976,4 +976,42 @@ impl Db {
             Ok(())
         })
     }
+
+    /// The municipality's own conversation cards (`None`: the default deck).
+    pub async fn conversation_deck(&self, scope: &Scope) -> Result<Option<Vec<String>>> {
+        let municipality = staff_municipality(scope)?;
+        on_db!(self, |pool| {
+            let cards: Option<String> = sqlx::query_scalar(
+                "SELECT cards FROM conversation_decks WHERE municipality_code = $1",
+            )
+            .bind(municipality)
+            .fetch_optional(pool)
+            .await?;
+            Ok(cards
+                .filter(|c| !c.is_empty())
+                .map(|c| c.lines().map(String::from).collect()))
+        })
+    }
+
+    /// Saves the municipality's conversation cards, one a line (empty: back
+    /// to the default deck).
+    pub async fn set_conversation_deck(&self, scope: &Scope, text: &str) -> Result<()> {
+        let municipality = staff_municipality(scope)?;
+        let cards = spire_domain::event::parse_deck(text).map_err(Error::Invalid)?;
+        let now = crate::now();
+        on_db!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO conversation_decks (municipality_code, cards, updated_by, updated_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (municipality_code) DO UPDATE SET cards = excluded.cards, updated_by = excluded.updated_by, \
+                 updated_at = excluded.updated_at",
+            )
+            .bind(municipality)
+            .bind(cards.join("\n"))
+            .bind(scope.user_id)
+            .bind(now)
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
+    }
 }

@@ -505,7 +505,9 @@ pub async fn match_get(
         run_at: result.run_at,
         input_digest: result.input_digest.clone(),
         stable: result.stable,
-        instability: result.instability.clone(),
+        instability: result.instability.as_ref().map(|i| {
+            super::explain::instability_text(tr, i, &result.youth_names, &result.company_names)
+        }),
         results: result
             .lines
             .iter()

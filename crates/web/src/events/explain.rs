@@ -3,7 +3,7 @@
 //! company they ranked higher, in the order they meet it down their list.
 
 use crate::i18n::{Arg, Tr};
-use spire_matching::{BetterChoice, Explanation, Outcome, Reason};
+use spire_matching::{BetterChoice, Explanation, Instability, Outcome, Reason};
 
 /// The English ordinal category of `n` (CLDR): Fluent picks "1st", "2nd",
 /// "3rd", "4th" by it; Danish writes "2." for every number.
@@ -108,6 +108,49 @@ pub fn explanation_text(tr: Tr, explanation: &Explanation, names: &[String]) -> 
         ));
     }
     text
+}
+
+/// Why a result changed by hand is no longer stable, with names.
+pub fn instability_text(
+    tr: Tr,
+    instability: &Instability,
+    youth_names: &[String],
+    company_names: &[String],
+) -> String {
+    let youth = |y: spire_matching::Youth| {
+        Arg::Text(youth_names.get(y.index()).cloned().unwrap_or_default())
+    };
+    let company = |c: spire_matching::Company| {
+        Arg::Text(company_names.get(c.index()).cloned().unwrap_or_default())
+    };
+    match *instability {
+        Instability::Unacceptable {
+            youth: y,
+            company: c,
+        } => tr.t_args(
+            "event-instability-unacceptable",
+            &[("youth", youth(y)), ("company", company(c))],
+        ),
+        Instability::OverCapacity {
+            company: c,
+            capacity,
+            matched,
+        } => tr.t_args(
+            "event-instability-over-capacity",
+            &[
+                ("company", company(c)),
+                ("capacity", Arg::Number(i64::from(capacity))),
+                ("matched", Arg::Number(i64::from(matched))),
+            ],
+        ),
+        Instability::BlockingPair {
+            youth: y,
+            company: c,
+        } => tr.t_args(
+            "event-instability-blocking",
+            &[("youth", youth(y)), ("company", company(c))],
+        ),
+    }
 }
 
 #[cfg(test)]

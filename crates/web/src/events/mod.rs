@@ -20,6 +20,7 @@ pub fn routes() -> Vec<Route> {
     vec![
         Route::get("/events", Roles(EVENT_USERS), pages::events_page).menu("nav-events"),
         Route::post("/events", Roles(STAFF), pages::event_create),
+        Route::post("/events/deck", Roles(STAFF), pages::deck_save),
         Route::get("/events/{id}", Roles(EVENT_USERS), pages::event_page),
         Route::get("/events/{id}/print", Roles(STAFF), pages::event_print),
         Route::post("/events/{id}/invite", Roles(STAFF), pages::event_invite),

@@ -6,7 +6,7 @@
 //! back with what was typed and the message by the field.
 
 use super::actions;
-use super::explain::explanation_text;
+use super::explain::{explanation_text, instability_text};
 use super::forms::CodeForm;
 use super::forms::{
     AnswerForm, CALL_NOTE_MAX, CallForm, EventForm, EventYouthForm, FUNCTION_MAX, InviteForm,
@@ -75,7 +75,7 @@ fn saved_message(tr: Tr, saved: Option<&str>) -> Option<String> {
     let kind = saved?;
     [
         "created", "invited", "answered", "youth", "grid", "moved", "ranking", "marks", "match",
-        "override", "call",
+        "override", "call", "deck",
     ]
     .contains(&kind)
     .then(|| tr.t(&format!("event-saved-{kind}")))
@@ -84,11 +84,13 @@ fn saved_message(tr: Tr, saved: Option<&str>) -> Option<String> {
 async fn events_view(
     state: &AppState,
     caller: &Caller,
-    typed: &EventForm,
+    typed: &EventsTyped,
     messages: &FieldMessages,
-    failed: bool,
+    failed: Option<&'static str>,
     saved: Option<String>,
 ) -> AppResult<EventsView> {
+    let cards_typed = &typed.cards;
+    let typed = &typed.event;
     let tr = caller.tr();
     let scope = caller.scope();
     let rows = state.db().events(&scope).await?;
@@ -106,7 +108,7 @@ async fn events_view(
                 .into_iter()
                 .map(|(id, name)| (id.to_string(), name)),
         );
-        let facilitator = if failed {
+        let facilitator = if failed == Some("event") {
             typed.facilitator_id.clone()
         } else {
             caller.user.user.id.to_string()
@@ -117,7 +119,7 @@ async fn events_view(
                 title: tr.t("event-form-create"),
                 action: "/events".into(),
                 button: tr.t("save"),
-                open: failed || rows.is_empty(),
+                open: failed == Some("event") || rows.is_empty(),
             },
             vec![
                 field("title", "text", &typed.title)
@@ -136,6 +138,26 @@ async fn events_view(
                     .required()
                     .hint(tr.t("hint-event-deadline")),
                 field("facilitator_id", "select", &facilitator).options(staff),
+            ],
+        ));
+        let cards = match (failed, cards_typed) {
+            (Some("deck"), Some(text)) => text.clone(),
+            _ => deck(tr, state.db().conversation_deck(&scope).await?).join("\n"),
+        };
+        forms.push((
+            ActionForm {
+                id: "deck",
+                title: tr.t("event-form-deck"),
+                action: "/events/deck".into(),
+                button: tr.t("save"),
+                open: failed == Some("deck"),
+            },
+            vec![
+                FormField::new(tr, "cards", "textarea", &cards, messages)
+                    .max_length(
+                        spire_domain::event::DECK_MAX_CARDS * (spire_domain::event::CARD_MAX + 1),
+                    )
+                    .hint(tr.t("hint-deck")),
             ],
         ));
     }
@@ -162,9 +184,9 @@ pub async fn events_page(
     let view = events_view(
         &state,
         &caller,
-        &EventForm::default(),
+        &EventsTyped::default(),
         &FieldMessages::default(),
-        false,
+        None,
         saved,
     )
     .await?;
@@ -182,7 +204,86 @@ pub async fn event_create(
         result,
         |id| format!("/events/{id}?saved=created"),
         |messages| async move {
-            let view = events_view(&state, &caller, &form, &messages, true, None).await?;
+            let typed = EventsTyped {
+                event: form,
+                cards: None,
+            };
+            let view = events_view(&state, &caller, &typed, &messages, Some("event"), None).await?;
+            Ok(render(&view))
+        },
+    )
+    .await
+}
+
+/// What was typed into the events page's forms.
+#[derive(Default)]
+pub struct EventsTyped {
+    event: EventForm,
+    cards: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::moved;
+
+    fn tap(direction: &str, id: &str) -> Vec<(String, String)> {
+        vec![(direction.to_string(), id.to_string())]
+    }
+
+    #[test]
+    fn a_tap_moves_one_item_one_place() {
+        assert_eq!(moved(vec![1, 2, 3], &tap("up", "3")), [1, 3, 2]);
+        assert_eq!(moved(vec![1, 2, 3], &tap("down", "1")), [2, 1, 3]);
+        assert_eq!(
+            moved(vec![1, 2, 3], &tap("up", "1")),
+            [1, 2, 3],
+            "the first stays first"
+        );
+        assert_eq!(moved(vec![1, 2, 3], &tap("down", "3")), [1, 2, 3]);
+        assert_eq!(
+            moved(vec![1], &tap("up", "7")),
+            [1, 7],
+            "an item not chosen is added last"
+        );
+        assert_eq!(moved(vec![1, 2], &[]), [1, 2]);
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct DeckForm {
+    #[serde(default)]
+    cards: String,
+}
+
+/// The municipality's deck, or the default deck in the reader's language.
+fn deck(tr: Tr, own: Option<Vec<String>>) -> Vec<String> {
+    own.unwrap_or_else(|| {
+        (1..=DECK_SIZE)
+            .map(|n| tr.t(&format!("print-card-{n}")))
+            .collect()
+    })
+}
+
+pub async fn deck_save(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(form): Form<DeckForm>,
+) -> AppResult<Response> {
+    let result = state
+        .db()
+        .set_conversation_deck(&caller.scope(), &form.cards)
+        .await
+        .map_err(AppError::from);
+    after_form(
+        caller.tr(),
+        result,
+        |_| "/events?saved=deck".to_string(),
+        |messages| async move {
+            let typed = EventsTyped {
+                event: EventForm::default(),
+                cards: Some(form.cards),
+            };
+            let view = events_view(&state, &caller, &typed, &messages, Some("deck"), None).await?;
             Ok(render(&view))
         },
     )
@@ -217,6 +318,8 @@ pub struct OrderItem {
     pub id: i64,
     pub name: String,
     pub rank: String,
+    pub up_label: String,
+    pub down_label: String,
 }
 
 pub struct ResultLine {
@@ -333,24 +436,59 @@ fn grid_table(tr: Tr, detail: &EventDetail, rounds: i64) -> GridTable {
     GridTable { columns, rows }
 }
 
-fn order_items(met: &[(i64, String)], chosen: &[i64]) -> Vec<OrderItem> {
+/// The items to order: those chosen first, in their order, then the rest
+/// as met.
+fn order_items(tr: Tr, met: &[(i64, String)], chosen: &[i64]) -> Vec<OrderItem> {
     let mut seen = Vec::new();
-    met.iter()
+    let mut items: Vec<(usize, OrderItem)> = met
+        .iter()
         .filter(|(id, _)| {
             let first = !seen.contains(id);
             seen.push(*id);
             first
         })
-        .map(|(id, name)| OrderItem {
-            id: *id,
-            name: name.clone(),
-            rank: chosen
-                .iter()
-                .position(|c| c == id)
-                .map(|p| (p + 1).to_string())
-                .unwrap_or_default(),
+        .map(|(id, name)| {
+            let position = chosen.iter().position(|c| c == id);
+            let label = |key: &str| tr.t_args(key, &[("name", Arg::Text(name.clone()))]);
+            (
+                position.unwrap_or(usize::MAX),
+                OrderItem {
+                    id: *id,
+                    name: name.clone(),
+                    rank: position.map(|p| (p + 1).to_string()).unwrap_or_default(),
+                    up_label: label("event-move-up"),
+                    down_label: label("event-move-down"),
+                },
+            )
         })
-        .collect()
+        .collect();
+    items.sort_by_key(|(position, _)| *position);
+    items.into_iter().map(|(_, item)| item).collect()
+}
+
+/// A tap on ▲ or ▼ beside an item: the order as typed, with that item one
+/// place up or down (an item not yet chosen is added last, then moved).
+fn moved(mut order: Vec<i64>, pairs: &[(String, String)]) -> Vec<i64> {
+    let tap = pairs
+        .iter()
+        .find(|(name, _)| name == "up" || name == "down")
+        .and_then(|(name, value)| Some((name.as_str(), value.parse::<i64>().ok()?)));
+    let Some((direction, id)) = tap else {
+        return order;
+    };
+    let at = match order.iter().position(|x| *x == id) {
+        Some(at) => at,
+        None => {
+            order.push(id);
+            return order;
+        }
+    };
+    match direction {
+        "up" if at > 0 => order.swap(at, at - 1),
+        "down" if at + 1 < order.len() => order.swap(at, at + 1),
+        _ => {}
+    }
+    order
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -600,11 +738,11 @@ async fn event_view(
         let choices = db.company_choices(&scope, id, None).await?;
         choosing_open = choices.open;
         places = choices.places.map(|p| p.to_string()).unwrap_or_default();
-        order = order_items(&choices.met, &choices.chosen);
+        order = order_items(tr, &choices.met, &choices.chosen);
     } else if is_youth {
         let choices = db.youth_choices(&scope, id, None).await?;
         choosing_open = choices.open;
-        order = order_items(&choices.met, &choices.chosen);
+        order = order_items(tr, &choices.met, &choices.chosen);
     }
     if failed == Some("order") {
         for item in &mut order {
@@ -622,7 +760,10 @@ async fn event_view(
     let matching = matching.map(|m| MatchSection {
         run_at: tr.datetime(m.run_at),
         stable: m.stable,
-        instability: m.instability.clone(),
+        instability: m
+            .instability
+            .as_ref()
+            .map(|i| instability_text(tr, i, &m.youth_names, &m.company_names)),
         digest: m.input_digest.chars().take(16).collect(),
         lines: m
             .lines
@@ -872,7 +1013,7 @@ pub async fn event_order(
         .await?;
     let is_contact = caller.role() == Role::CompanyContact;
     let field = if is_contact { "youth" } else { "companies" };
-    let result = match super::forms::parse_order(field, &pairs) {
+    let result = match super::forms::parse_order(field, &pairs).map(|order| moved(order, &pairs)) {
         Err(errors) => Err(AppError::invalid(errors)),
         Ok(order) if is_contact => match super::forms::parse_places(&pairs) {
             Err(errors) => Err(AppError::invalid(errors)),

@@ -238,3 +238,51 @@ async fn a_one_time_code_logs_a_youth_in_once() {
         .await;
     assert_eq!(again.status, 422, "a code works once");
 }
+
+#[tokio::test]
+async fn an_override_needs_a_reason_and_the_page_says_the_result_is_no_longer_stable() {
+    let app = TestApp::new().await;
+    let staff = app.browser(&login_of(Role::Consultant, "roskilde")).await;
+    let event = app.roskilde_event;
+    let youth = app.roskilde_youth.to_string();
+    let reply = app
+        .post_form(
+            &format!("/events/{event}/override"),
+            Some(&staff),
+            &[("youth_id", &youth), ("company_id", ""), ("reason", "")],
+        )
+        .await;
+    assert_eq!(reply.status, 422);
+    assert!(reply.body.contains("id=\"reason-error\""));
+    let reply = app
+        .post_form(
+            &format!("/events/{event}/override"),
+            Some(&staff),
+            &[
+                ("youth_id", &youth),
+                ("company_id", ""),
+                ("reason", "Ida har fået job"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, 303);
+    let page = app.get(reply.location(), Some(&staff)).await;
+    assert!(
+        page.body
+            .contains("Resultatet er ændret, og begrundelsen er gemt.")
+    );
+    assert!(page.body.contains("ikke længere garanteret stabilt"));
+    assert!(page.body.contains("Begrundelse: Ida har fået job"));
+    assert!(
+        page.body.contains(&format!(
+            "Ida {ROSKILDE_YOUTH} og {ROSKILDE_COMPANY} ville begge hellere have hinanden"
+        )),
+        "the page says why, with names"
+    );
+    // The company's call was withdrawn with the override.
+    let contact = app
+        .browser(&login_of(Role::CompanyContact, "roskilde"))
+        .await;
+    let calls = app.get("/calls", Some(&contact)).await;
+    assert!(calls.body.contains("Ingen opkald at foretage."));
+}

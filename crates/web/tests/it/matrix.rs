@@ -541,6 +541,12 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [Role], Payload)> {
         // youth at the event see their part.
         ("GET", "/events", INTERNSHIP_READERS, None),
         ("POST", "/events", STAFF, Form(&[("title", "")])),
+        (
+            "POST",
+            "/events/deck",
+            STAFF,
+            Form(&[("cards", "Hvad laver du om mandagen?")]),
+        ),
         ("GET", "/events/{id}", INTERNSHIP_READERS, None),
         ("GET", "/events/{id}/print", STAFF, None),
         (
