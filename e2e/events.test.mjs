@@ -21,6 +21,15 @@ async function fitsThePhone(page) {
 const isoDate = (days) => new Date(Date.now() + days * 86400000).toISOString().slice(0, 10);
 
 test('from ranking on a phone to the match, the call and the planned internship', async () => {
+  // The company contact's company was at the event; the youth will want it most.
+  const contactContext = await demo.browser.newContext({ locale: 'da-DK', bypassCSP: true });
+  const contact = await contactContext.newPage();
+  await logIn(contact, demo.server.url, 'virksomhed.roskilde');
+  await contact.click('nav >> text=Events');
+  await contact.click('text=NExTWORK-event i går');
+  const theirs = await contact.locator('#my-company strong').innerText();
+  assert.deepEqual(await accessibilityProblems(contact), []);
+
   // The youth ranks the three companies they met, on a phone.
   const phone = await phoneContext();
   const youth = await phone.newPage();
@@ -40,17 +49,26 @@ test('from ranking on a phone to the match, the call and the planned internship'
   // Two companies with one number is refused, and the numbers typed are kept.
   await selects.nth(0).selectOption('1');
   await selects.nth(1).selectOption('1');
-  await youth.click('#choices button[type=submit]');
+  await youth.click('#choices button:text("Gem")');
   assert.match(await youth.locator('#order-error').innerText(), /samme nummer/);
   assert.equal(await selects.nth(1).inputValue(), '1');
-  for (let i = 0; i < 3; i++) await selects.nth(i).selectOption(String(i + 1));
-  await Promise.all([youth.waitForURL(/saved=ranking$/), youth.click('#choices button[type=submit]')]);
+  // Theirs first, the others after, in the order met.
+  const order = [theirs, ...companies.filter((c) => c !== theirs)];
+  assert.equal(order.length, 3, `${theirs} was met`);
+  for (let i = 0; i < 3; i++) await selects.nth(companies.indexOf(order[i])).selectOption(String(i + 1));
+  companies.splice(0, 3, ...order);
+  await Promise.all([youth.waitForURL(/saved=ranking#choices$/), youth.click('#choices button:text("Gem")')]);
   assert.equal(await youth.locator('#notice').innerText(), 'Din prioritering er gemt.');
   // One tap moves a company one place: the third becomes second, and back.
-  await Promise.all([youth.waitForURL(/saved=ranking$/), youth.getByRole('button', { name: `Flyt ${companies[2]} op` }).click()]);
+  // The address stays the same, so wait for the new page itself.
+  const tap = async (name) => {
+    await Promise.all([youth.waitForEvent('framenavigated'), youth.getByRole('button', { name }).click()]);
+    await youth.waitForLoadState('load');
+  };
+  await tap(`Flyt ${companies[2]} op`);
   assert.equal(await youth.locator('#choices select').nth(1).inputValue(), '2');
   assert.equal(await youth.locator('#choices label').nth(1).innerText(), companies[2]);
-  await Promise.all([youth.waitForURL(/saved=ranking$/), youth.getByRole('button', { name: `Flyt ${companies[2]} ned` }).click()]);
+  await tap(`Flyt ${companies[2]} ned`);
   assert.equal(await youth.locator('#choices label').nth(2).innerText(), companies[2]);
   assert.deepEqual(await accessibilityProblems(youth), []);
   await fitsThePhone(youth);
@@ -77,9 +95,6 @@ test('from ranking on a phone to the match, the call and the planned internship'
   await fitsThePhone(youth);
 
   // The company's contact sees the call with the number, and agrees an internship.
-  const contactContext = await demo.browser.newContext({ locale: 'da-DK', bypassCSP: true });
-  const contact = await contactContext.newPage();
-  await logIn(contact, demo.server.url, 'virksomhed.roskilde');
   await contact.click('nav >> text=Opkald');
   await contact.waitForURL(`${demo.server.url}/calls`);
   const call = contact.locator('.call').first();

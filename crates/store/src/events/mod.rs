@@ -90,7 +90,10 @@ pub struct SeatRow {
     pub company_name: String,
     pub table_no: i64,
     pub youth_id: i64,
+    /// The first name.
     pub youth_name: String,
+    /// Staff only: the last name's first letter, to tell two of one name apart.
+    pub initial: String,
 }
 
 /// A grid problem with names, for the page and the API.
@@ -268,7 +271,7 @@ pub(crate) fn one(field: &'static str, problem: Problem) -> Error {
 }
 
 const SEATS_SQL: &str = "SELECT g.round, g.company_id, c.name AS company_name, g.table_no, g.youth_id, \
-     y.first_name AS youth_name FROM event_grid g JOIN companies c ON c.id = g.company_id \
+     y.first_name AS youth_name, SUBSTR(y.last_name, 1, 1) AS initial FROM event_grid g JOIN companies c ON c.id = g.company_id \
      JOIN youth y ON y.id = g.youth_id WHERE g.event_id = $1 \
      AND (CAST($2 AS BIGINT) IS NULL OR g.company_id = $2) AND (CAST($3 AS BIGINT) IS NULL OR g.youth_id = $3) \
      ORDER BY g.round, c.name, g.company_id, g.table_no";
@@ -287,14 +290,18 @@ struct GridInput {
 }
 
 impl GridInput {
+    /// The engine's request. Every company also carries a number "open to
+    /// any", which a youth carries only when their interests fit fewer of the
+    /// companies than they should meet: they then meet others too, fitting
+    /// companies first (a pair sharing a real interest counts double).
     fn request(&self) -> RotationRequest {
-        let mut industries: Vec<String> = Vec::new();
+        const OPEN_TO_ANY: u32 = 0;
+        let mut industries: Vec<String> = vec![String::new()];
         let mut number = |name: &str| -> u32 {
-            let name = name.to_string();
-            match industries.iter().position(|i| *i == name) {
+            match industries.iter().position(|i| i == name) {
                 Some(i) => i as u32,
                 None => {
-                    industries.push(name);
+                    industries.push(name.to_string());
                     (industries.len() - 1) as u32
                 }
             }
@@ -302,16 +309,24 @@ impl GridInput {
         let company_industries: Vec<Vec<u32>> = self
             .companies
             .iter()
-            .map(|(_, _, industry, _)| vec![number(&industry.to_lowercase())])
+            .map(|(_, _, industry, _)| vec![number(&industry.to_lowercase()), OPEN_TO_ANY])
             .collect();
         let youth_interests = self
             .youth
             .iter()
             .map(|(_, _, interests)| {
-                spire_domain::event::industries_of_interests(interests)
+                let mut fits: Vec<u32> = spire_domain::event::industries_of_interests(interests)
                     .into_iter()
                     .map(|industry| number(&industry))
-                    .collect()
+                    .collect();
+                let fitting = company_industries
+                    .iter()
+                    .filter(|c| fits.contains(&c[0]))
+                    .count() as i64;
+                if fitting < self.meetings_per_youth {
+                    fits.push(OPEN_TO_ANY);
+                }
+                fits
             })
             .collect();
         RotationRequest {
@@ -590,7 +605,7 @@ impl Db {
                 .bind(company)
                 .fetch_all(&mut *conn)
                 .await?;
-            let grid: Vec<SeatRow> = sqlx::query_as(SEATS_SQL)
+            let mut grid: Vec<SeatRow> = sqlx::query_as(SEATS_SQL)
                 .bind(id.get())
                 .bind(company)
                 .bind(youth)
@@ -622,6 +637,9 @@ impl Db {
                 (issues, log)
             } else {
                 // Others see the youth they sit with, by first name only.
+                for seat in &mut grid {
+                    seat.initial.clear();
+                }
                 let seen: Vec<i64> = grid.iter().map(|s| s.youth_id).collect();
                 people.retain(|p| seen.contains(&p.youth_id) || Some(p.youth_id) == youth);
                 for p in &mut people {

@@ -401,6 +401,12 @@ fn grid_table(tr: Tr, detail: &EventDetail, rounds: i64) -> GridTable {
         .iter()
         .map(|s| (s.company_id, s.company_name.clone(), s.table_no))
         .collect();
+    // Every table of the companies coming, also one nobody sits at yet.
+    if !seats.is_empty() {
+        for c in detail.companies.iter().filter(|c| c.status == "accepted") {
+            seats.extend((0..c.tables).map(|t| (c.company_id, c.name.clone(), t)));
+        }
+    }
     seats.sort_by(|a, b| (&a.1, a.0, a.2).cmp(&(&b.1, b.0, b.2)));
     seats.dedup();
     let columns = seats
@@ -426,7 +432,10 @@ fn grid_table(tr: Tr, detail: &EventDetail, rounds: i64) -> GridTable {
                         .find(|s| {
                             s.round == round && s.company_id == *company && s.table_no == *table
                         })
-                        .map(|s| s.youth_name.clone())
+                        .map(|s| match s.initial.as_str() {
+                            "" => s.youth_name.clone(),
+                            initial => format!("{} {initial}.", s.youth_name),
+                        })
                         .unwrap_or_default()
                 })
                 .collect();
@@ -882,7 +891,11 @@ async fn event_outcome<T>(
     after_form(
         caller.tr(),
         result,
-        |_| format!("/events/{id}?saved={saved}"),
+        // After a choice the page opens at the list again (on a phone, one tap per move).
+        |_| match which {
+            "order" => format!("/events/{id}?saved={saved}#choices"),
+            _ => format!("/events/{id}?saved={saved}"),
+        },
         |messages| async move {
             let view = event_view(
                 state,
