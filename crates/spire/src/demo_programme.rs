@@ -125,10 +125,15 @@ pub async fn seed(db: &Db, teams: &[DemoTeam], today: Date) -> Result<(), Failur
                 today,
                 companies: &team.companies,
             };
-            let (internships, exited) = year.internships(&mut rng, start, own_login).await?;
+            // The youth with a login has the same year in every demo: the
+            // trial's draw (from a fresh key) changes how much of the shared
+            // stream the others use.
+            let mut own_rng = StdRng::seed_from_u64(97);
+            let rng = if own_login { &mut own_rng } else { &mut rng };
+            let (internships, exited) = year.internships(rng, start, own_login).await?;
             totals.0 += internships;
             totals.1 += usize::from(exited);
-            totals.2 += year.conversations(&mut rng, start).await?;
+            totals.2 += year.conversations(rng, start).await?;
             if n % 9 == 4 {
                 for note in NOTES.iter().take(rng.random_range(1..=NOTES.len())) {
                     db.add_psychologist_note(&team.psychologist, youth, note)
@@ -236,7 +241,12 @@ impl YouthYear<'_> {
                 break;
             }
             // A finished internship: mostly completed; some interrupted, some a job.
-            let outcome = rng.random_range(0..10);
+            // The youth with a login is still on their course (their pages show it).
+            let outcome = if own_login {
+                9
+            } else {
+                rng.random_range(0..10)
+            };
             let transition = match outcome {
                 0 => Transition::Interrupt(EndedBy::Youth),
                 1 => Transition::Interrupt(EndedBy::Company),
