@@ -6,17 +6,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { demoAndBrowser, logIn, accessibilityProblems, SHOTS } from './support.mjs';
+import { demoAndBrowser, logIn, accessibilityProblems, phoneContext, fitsThePhone, SHOTS } from './support.mjs';
 
 const demo = demoAndBrowser({ before, after });
 
-const phoneContext = () =>
-  demo.browser.newContext({ locale: 'da-DK', bypassCSP: true, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-
-async function fitsThePhone(page) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  assert.ok(overflow <= 0, `${page.url()} fits a 390 px phone (overflow ${overflow} px)`);
-}
 
 const isoDate = (days) => new Date(Date.now() + days * 86400000).toISOString().slice(0, 10);
 
@@ -31,7 +24,7 @@ test('from ranking on a phone to the match, the call and the planned internship'
   assert.deepEqual(await accessibilityProblems(contact), []);
 
   // The youth ranks the three companies they met, on a phone.
-  const phone = await phoneContext();
+  const phone = await phoneContext(demo.browser);
   const youth = await phone.newPage();
   await logIn(youth, demo.server.url, 'ung.roskilde');
   await youth.click('nav >> text=Events');
@@ -140,7 +133,7 @@ test('a youth logs in with the one-time code the consultant gives', async () => 
   assert.match(code, /^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
   assert.deepEqual(await accessibilityProblems(consultant), []);
 
-  const phone = await phoneContext();
+  const phone = await phoneContext(demo.browser);
   const page = await phone.newPage();
   await page.goto(`${demo.server.url}/login`);
   await page.click('text=Log ind med koden');

@@ -6,20 +6,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { demoAndBrowser, logIn, accessibilityProblems, SHOTS } from './support.mjs';
+import { demoAndBrowser, logIn, accessibilityProblems, phoneContext, fitsThePhone, SHOTS } from './support.mjs';
 
 const demo = demoAndBrowser({ before, after });
 
-const phoneContext = () =>
-  demo.browser.newContext({ locale: 'da-DK', bypassCSP: true, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-
-async function fitsThePhone(page) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  assert.ok(overflow <= 0, `${page.url()} fits a 390 px phone (overflow ${overflow} px)`);
-}
 
 test('a youth on a phone proposes an agenda item and moves it up', async () => {
-  const phone = await phoneContext();
+  const phone = await phoneContext(demo.browser);
   const page = await phone.newPage();
   await logIn(page, demo.server.url, 'ung.roskilde');
   await page.click('nav >> text=Mit netværk');
@@ -51,7 +44,7 @@ test('a youth on a phone proposes an agenda item and moves it up', async () => {
 });
 
 test('the facilitator registers attendance on a phone with one tap per youth', async () => {
-  const phone = await phoneContext();
+  const phone = await phoneContext(demo.browser);
   const page = await phone.newPage();
   await logIn(page, demo.server.url, 'konsulent.roskilde');
   await page.click('nav >> text=Ungenetværk');

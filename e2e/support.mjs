@@ -6,6 +6,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const SPIRE_BIN = process.env.SPIRE_BIN ?? join(here, '..', 'target', 'debug', 'spire');
@@ -102,4 +103,14 @@ export function demoAndBrowser(hooks) {
     shared.server?.stop();
   });
   return shared;
+}
+
+/** A 390 px phone in Danish, touch and all. */
+export const phoneContext = (browser) =>
+  browser.newContext({ locale: 'da-DK', bypassCSP: true, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+
+/** The page fits a 390 px phone: nothing scrolls sideways. */
+export async function fitsThePhone(page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `${page.url()} fits a 390 px phone (overflow ${overflow} px)`);
 }

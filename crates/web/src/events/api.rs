@@ -210,7 +210,7 @@ fn issues(caller: &Caller, list: &[spire_store::GridIssue]) -> Vec<GridIssue> {
     list.iter()
         .map(|i| GridIssue {
             kind: i.kind.to_string(),
-            message: super::pages::grid_issue_text(caller.tr(), i),
+            message: super::grid::grid_issue_text(caller.tr(), i),
         })
         .collect()
 }

@@ -6,9 +6,14 @@
 
 pub mod actions;
 pub mod api;
+pub mod calls;
+pub mod codes;
+pub mod event;
 pub mod explain;
 pub mod forms;
+pub mod grid;
 pub mod pages;
+pub mod print;
 
 use crate::http::access::roles::{COMPANY_READERS, INTERNSHIP_READERS, STAFF, YOUTH_AND_STAFF};
 use crate::http::access::{Access::*, Route};
@@ -21,36 +26,36 @@ pub fn routes() -> Vec<Route> {
         Route::get("/events", Roles(EVENT_USERS), pages::events_page).menu("nav-events"),
         Route::post("/events", Roles(STAFF), pages::event_create),
         Route::post("/events/deck", Roles(STAFF), pages::deck_save),
-        Route::get("/events/{id}", Roles(EVENT_USERS), pages::event_page),
-        Route::get("/events/{id}/print", Roles(STAFF), pages::event_print),
-        Route::post("/events/{id}/invite", Roles(STAFF), pages::event_invite),
+        Route::get("/events/{id}", Roles(EVENT_USERS), event::event_page),
+        Route::get("/events/{id}/print", Roles(STAFF), print::event_print),
+        Route::post("/events/{id}/invite", Roles(STAFF), event::event_invite),
         Route::post(
             "/events/{id}/answer",
             Roles(COMPANY_READERS),
-            pages::event_answer,
+            event::event_answer,
         ),
-        Route::post("/events/{id}/youth", Roles(STAFF), pages::event_youth),
-        Route::post("/events/{id}/grid", Roles(STAFF), pages::event_grid),
-        Route::post("/events/{id}/grid/move", Roles(STAFF), pages::event_move),
+        Route::post("/events/{id}/youth", Roles(STAFF), event::event_youth),
+        Route::post("/events/{id}/grid", Roles(STAFF), event::event_grid),
+        Route::post("/events/{id}/grid/move", Roles(STAFF), event::event_move),
         Route::post(
             "/events/{id}/choices",
             Roles(&[
                 spire_domain::Role::CompanyContact,
                 spire_domain::Role::Youth,
             ]),
-            pages::event_order,
+            event::event_order,
         ),
-        Route::post("/events/{id}/match", Roles(STAFF), pages::event_match),
-        Route::post("/events/{id}/override", Roles(STAFF), pages::event_override),
-        Route::get("/calls", Roles(COMPANY_READERS), pages::calls_page).menu("nav-calls"),
-        Route::post("/calls/{id}", Roles(COMPANY_READERS), pages::call_record),
+        Route::post("/events/{id}/match", Roles(STAFF), event::event_match),
+        Route::post("/events/{id}/override", Roles(STAFF), event::event_override),
+        Route::get("/calls", Roles(COMPANY_READERS), calls::calls_page).menu("nav-calls"),
+        Route::post("/calls/{id}", Roles(COMPANY_READERS), calls::call_record),
         Route::post(
             "/youth/{id}/login-code",
             Roles(STAFF),
-            pages::youth_login_code,
+            codes::youth_login_code,
         ),
-        Route::get("/login/youth-code", Public, pages::code_login_page),
-        Route::post("/login/youth-code", Public, pages::code_login_submit),
+        Route::get("/login/youth-code", Public, codes::code_login_page),
+        Route::post("/login/youth-code", Public, codes::code_login_submit),
         Route::api_get("/api/v1/events", Roles(EVENT_USERS), api::events_list),
         Route::api_post("/api/v1/events", Roles(STAFF), api::event_create),
         Route::api_get("/api/v1/events/{id}", Roles(EVENT_USERS), api::event_get),

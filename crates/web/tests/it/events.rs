@@ -286,3 +286,40 @@ async fn an_override_needs_a_reason_and_the_page_says_the_result_is_no_longer_st
     let calls = app.get("/calls", Some(&contact)).await;
     assert!(calls.body.contains("Ingen opkald at foretage."));
 }
+
+#[tokio::test]
+async fn the_print_pages_use_the_municipalitys_own_conversation_cards() {
+    let app = TestApp::new().await;
+    let staff = app.browser(&login_of(Role::Consultant, "roskilde")).await;
+    let print = format!("/events/{}/print", app.roskilde_event);
+    let page = app.get(&print, Some(&staff)).await;
+    assert!(
+        page.body
+            .contains("Hvad lavede du på din første arbejdsdag?"),
+        "the default deck"
+    );
+    let too_many = "kort\n".repeat(61);
+    let reply = app
+        .post_form("/events/deck", Some(&staff), &[("cards", &too_many)])
+        .await;
+    assert_eq!(reply.status, 422);
+    assert!(reply.body.contains("Højst 60 kort."));
+    let reply = app
+        .post_form(
+            "/events/deck",
+            Some(&staff),
+            &[("cards", "Hvad laver du om mandagen?\nHvem hjalp dig?")],
+        )
+        .await;
+    assert_eq!(
+        (reply.status, reply.location()),
+        (303, "/events?saved=deck")
+    );
+    let page = app.get(&print, Some(&staff)).await;
+    assert!(page.body.contains("Hvad laver du om mandagen?"));
+    assert!(
+        !page
+            .body
+            .contains("Hvad lavede du på din første arbejdsdag?")
+    );
+}
