@@ -20,10 +20,19 @@ SPIRE_LOG=warn "$spire" serve --db "$work/demo.db" --key-file "$work/demo.key" \
   --bind "127.0.0.1:$port" >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do
-  curl -fs "http://127.0.0.1:$port/api/v1/openapi.json" >/dev/null 2>&1 && break
+# Wait for the server (up to a minute on a busy machine); if it never
+# answers, say why instead of fuzzing a closed port.
+up=no
+for _ in $(seq 1 600); do
+  if curl -fs "http://127.0.0.1:$port/api/v1/openapi.json" >/dev/null 2>&1; then up=yes; break; fi
+  kill -0 "$server" 2>/dev/null || break
   sleep 0.1
 done
+if [ "$up" != yes ]; then
+  echo "the server did not answer on port $port; its log:"
+  cat "$work/server.log"
+  exit 1
+fi
 status=0
 for login in ${SPIRE_FUZZ_LOGINS:-sagsbehandler.roskilde konsulent.roskilde teamleder.roskilde forsker programkontor admin}; do
   token=$("$spire" token create --db "$work/demo.db" --user "$login" --label fuzz)

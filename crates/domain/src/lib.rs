@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod course;
 pub mod cpr;
 pub mod cvr;
+pub mod dashboard;
 pub mod eligibility;
 pub mod event;
 pub mod ids;

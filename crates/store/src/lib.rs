@@ -12,6 +12,7 @@ mod access_log;
 mod companies;
 mod courses;
 pub mod crypto;
+mod dashboards;
 pub mod evaluation;
 mod events;
 mod internships;
@@ -38,6 +39,7 @@ pub use courses::{
     PortfolioEntry, ProgressRow, TeamOverview, WeekItem, WeekYouth,
 };
 pub use crypto::ServerKey;
+pub use dashboards::{Dashboard, DashboardRow, Metric, MetricKind, Value, team_year};
 pub use events::{
     CallRow, CallUpdate, Choices, EventCompanyRow, EventDetail, EventRow, EventYouthRow, GridIssue,
     GridLogRow, LoginCode, LoginCodeOutcome, MatchLine, MatchView, NewEvent, PreferenceExport,

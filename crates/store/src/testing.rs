@@ -72,6 +72,22 @@ pub fn cpr_text(n: u32) -> String {
     )
 }
 
+/// A user to create in a test, with the password every test uses.
+pub fn new_user(
+    login: &str,
+    role: spire_domain::Role,
+    municipality: Option<i64>,
+) -> crate::NewUser {
+    crate::NewUser {
+        login: login.into(),
+        display_name: format!("Name of {login}"),
+        password: "correct horse battery".into(),
+        role,
+        municipality_code: municipality,
+        company_id: None,
+    }
+}
+
 /// [`cpr_text`] parsed.
 pub fn cpr(n: u32) -> spire_domain::Cpr {
     spire_domain::Cpr::parse("cpr", &cpr_text(n)).expect("a valid CPR number")

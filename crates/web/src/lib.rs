@@ -19,12 +19,13 @@ mod calendar;
 mod companies;
 mod company_network;
 mod courses;
+mod dashboards;
 mod evaluation;
 mod events;
 mod internships;
 mod networks;
 mod portfolio;
-mod programme;
+
 mod psychology;
 mod site;
 mod trials;

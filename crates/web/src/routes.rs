@@ -11,8 +11,8 @@ use crate::http::layers::{request_context, security_headers};
 use crate::http::state::AppState;
 use crate::ui::error_page::render_errors;
 use crate::{
-    access_log, account, admin, calendar, companies, company_network, courses, evaluation, events,
-    internships, networks, portfolio, programme, psychology, site, trials, youth,
+    access_log, account, admin, calendar, companies, company_network, courses, dashboards,
+    evaluation, events, internships, networks, portfolio, psychology, site, trials, youth,
 };
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -41,7 +41,7 @@ fn table() -> Vec<Route> {
         calendar::routes(),
         access_log::routes(),
         admin::routes(),
-        programme::routes(),
+        dashboards::routes(),
         trials::routes(),
         evaluation::routes(),
     ]
@@ -125,7 +125,7 @@ pub fn document() -> Document {
         events::api::Api::openapi(),
         access_log::api::Api::openapi(),
         admin::api::Api::openapi(),
-        programme::overview::Api::openapi(),
+        dashboards::api::Api::openapi(),
         trials::api::Api::openapi(),
         evaluation::api::Api::openapi(),
     ] {

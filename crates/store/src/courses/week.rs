@@ -372,10 +372,10 @@ impl Db {
             .bind(scope.municipality)
             .fetch_one(pool)
             .await?;
-            let team_year = match first_start.as_deref().map(stored_date).transpose()? {
-                Some(first) => ((today - first).whole_days() / 365 + 1).clamp(1, 3),
-                None => 1,
-            };
+            let team_year = crate::dashboards::team_year(
+                first_start.as_deref().map(stored_date).transpose()?,
+                today,
+            );
             Ok(TeamOverview {
                 consultants,
                 norm: rules.caseload_norms[(team_year - 1) as usize],

@@ -161,17 +161,17 @@ pub async fn home(
             view.figures.push(Figure {
                 label: tr.t("home-municipalities"),
                 value: overview.len().to_string(),
-                href: "/overview",
+                href: "/dashboard",
             });
             view.figures.push(Figure {
                 label: tr.t("home-youth-in-programme"),
                 value: youth.to_string(),
-                href: "/overview",
+                href: "/dashboard",
             });
             view.figures.push(Figure {
                 label: tr.t("home-companies"),
                 value: companies.to_string(),
-                href: "/overview",
+                href: "/dashboard",
             });
             if role == Role::Admin {
                 let users = db.list_users().await?;

@@ -78,7 +78,13 @@ pub mod roles {
         Role::Youth,
     ];
     pub const ADMIN: &[Role] = &[Role::Admin];
-    pub const AGGREGATES: &[Role] = &[Role::ProgrammeOffice, Role::Researcher, Role::Admin];
+    /// The dashboards: a team lead's own municipality, aggregates across them.
+    pub const DASHBOARD: &[Role] = &[
+        Role::TeamLead,
+        Role::ProgrammeOffice,
+        Role::Researcher,
+        Role::Admin,
+    ];
     /// Caseworkers screen and randomise at intake; nobody else allocates.
     pub const INTAKE: &[Role] = &[Role::Caseworker];
     /// The trial's figures (commitment, CONSORT, balance), never the sequence.

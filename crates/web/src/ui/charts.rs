@@ -11,35 +11,62 @@ fn escape(text: &str) -> String {
 
 /// A horizontal bar chart. `reference` draws a dashed line (e.g. a caseload norm).
 pub fn bar_chart(title: &str, bars: &[(String, f64)], reference: Option<(f64, &str)>) -> String {
+    let bars: Vec<Bar> = bars
+        .iter()
+        .map(|(label, value)| Bar {
+            label: label.clone(),
+            value: Some(*value),
+            text: format_value(*value),
+        })
+        .collect();
+    comparison_chart("chart", title, &bars, reference)
+}
+
+/// One bar: its label, its length (none for a figure that is not shown) and
+/// the text written beside it ("<5", "45 %").
+pub struct Bar {
+    pub label: String,
+    pub value: Option<f64>,
+    pub text: String,
+}
+
+/// A horizontal bar chart of one figure per row (municipalities side by
+/// side); `id` keeps the title unique on a page with several charts.
+pub fn comparison_chart(
+    id: &str,
+    title: &str,
+    bars: &[Bar],
+    reference: Option<(f64, &str)>,
+) -> String {
     let row_height = 28.0;
     let label_width = 170.0;
     let chart_width = 360.0;
     let height = 40.0 + row_height * bars.len() as f64;
     let max = bars
         .iter()
-        .map(|(_, v)| *v)
+        .filter_map(|b| b.value)
         .chain(reference.map(|(r, _)| r))
-        .fold(0.0_f64, f64::max)
-        .max(1.0);
-    let scale = |v: f64| v / max * chart_width;
+        .fold(0.0_f64, f64::max);
+    let max = if max > 0.0 { max } else { 1.0 };
+    let scale = |v: f64| v.max(0.0) / max * chart_width;
     let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" viewBox=\"0 0 {w} {height}\" aria-labelledby=\"chart-title\">\
-         <title id=\"chart-title\">{t}</title>",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" viewBox=\"0 0 {w} {height}\" aria-labelledby=\"{id}-title\">\
+         <title id=\"{id}-title\">{t}</title>",
         w = label_width + chart_width + 60.0,
         t = escape(title)
     );
-    for (i, (label, value)) in bars.iter().enumerate() {
+    for (i, bar) in bars.iter().enumerate() {
         let y = 10.0 + i as f64 * row_height;
+        let width = bar.value.map_or(0.0, scale);
         svg.push_str(&format!(
             "<text x=\"{lx}\" y=\"{ty}\" text-anchor=\"end\" font-size=\"13\" fill=\"#1d2b36\">{label}</text>\
-             <rect x=\"{label_width}\" y=\"{y}\" width=\"{bw:.1}\" height=\"18\" rx=\"3\" fill=\"#2f6f8f\"><title>{label}: {value}</title></rect>\
-             <text x=\"{vx:.1}\" y=\"{ty}\" font-size=\"13\" fill=\"#1d2b36\">{value}</text>",
+             <rect x=\"{label_width}\" y=\"{y}\" width=\"{width:.1}\" height=\"18\" rx=\"3\" fill=\"#2f6f8f\"><title>{label}: {text}</title></rect>\
+             <text x=\"{vx:.1}\" y=\"{ty}\" font-size=\"13\" fill=\"#1d2b36\">{text}</text>",
             lx = label_width - 8.0,
             ty = y + 14.0,
-            label = escape(label),
-            bw = scale(*value),
-            vx = label_width + scale(*value) + 6.0,
-            value = format_value(*value),
+            label = escape(&bar.label),
+            vx = label_width + width + 6.0,
+            text = escape(&bar.text),
         ));
     }
     if let Some((value, label)) = reference {

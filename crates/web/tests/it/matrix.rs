@@ -10,7 +10,7 @@ const ALL: &[Role] = &Role::ALL;
 const YOUTH_READERS: &[Role] = &[Caseworker, Consultant, Psychologist, TeamLead];
 const STAFF: &[Role] = &[Consultant, Psychologist, TeamLead];
 const COMPANY_READERS: &[Role] = &[Consultant, Psychologist, TeamLead, CompanyContact];
-const AGGREGATES: &[Role] = &[ProgrammeOffice, Researcher, Admin];
+const DASHBOARD: &[Role] = &[TeamLead, ProgrammeOffice, Researcher, Admin];
 const YOUTH_AND_STAFF: &[Role] = &[Consultant, Psychologist, TeamLead, Youth];
 const INTERNSHIP_READERS: &[Role] = &[Consultant, Psychologist, TeamLead, CompanyContact, Youth];
 const CALENDAR_USERS: &[Role] = INTERNSHIP_READERS;
@@ -89,7 +89,8 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [Role], Payload)> {
         ("GET", "/access-log", &[TeamLead], None),
         ("GET", "/admin/users", &[Admin], None),
         ("POST", "/admin/users", &[Admin], Form(&[("login", "")])),
-        ("GET", "/overview", AGGREGATES, None),
+        ("GET", "/dashboard", DASHBOARD, None),
+        ("GET", "/dashboard.csv", DASHBOARD, None),
         (
             "GET",
             "/trials",
@@ -209,7 +210,7 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [Role], Payload)> {
         ("GET", "/api/v1/companies/{id}", COMPANY_READERS, None),
         ("GET", "/api/v1/access-log", &[TeamLead], None),
         ("GET", "/api/v1/users", &[Admin], None),
-        ("GET", "/api/v1/overview", AGGREGATES, None),
+        ("GET", "/api/v1/dashboard", DASHBOARD, None),
         // Running the programme: the week, the team, courses, internships.
         ("GET", "/week", STAFF, None),
         ("GET", "/team", &[TeamLead], None),

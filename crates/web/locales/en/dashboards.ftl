@@ -1,0 +1,79 @@
+# Figures (dashboards)
+
+dash-title = Figures
+dash-intro = Every municipality in { $period }, side by side. Figures for "now" are taken on { $day }. Totals only, no personal data.
+dash-intro-own = Your municipality in { $period }. Figures for "now" are taken on { $day }.
+dash-half-year = { $half ->
+    [1] first
+   *[other] second
+} half of { $year }
+dash-period = Period
+field-period = Period
+field-m = Municipality
+dash-compare = Compare municipalities
+dash-compare-help = Choose the municipalities to see side by side (none chosen: all)
+dash-show = Show
+dash-csv = Download as CSV (spreadsheet)
+dash-contents = Contents
+dash-total = All municipalities
+dash-suppression = Counts of young people under 5 are shown as "<5", and where another figure would give a hidden one away (through the total, say), it is hidden too. Counts of events, companies and consultants are shown as they are: they are not about the young people.
+dash-recruitment = The trial: { $reached } young people randomised in all, of the target of { $target }.
+dash-recruitment-own = The trial: { $reached } young people from your municipality randomised in all; the whole trial's target is { $target }.
+
+dash-section-youth = Young people in a course and in an internship
+dash-def-youth = Active: young people with a course at some time in the period. In a course now: started and not ended on the day the figures are taken. In an internship now: of those, with an internship that day (started, not ended, not interrupted).
+dash-section-first-internship = Days to the first internship
+dash-def-first-internship = For courses started in the period: the median number of days from the course's start to its first internship (begun by the day the figures are taken). Courses with no internship yet are not counted.
+dash-section-internships = Internships per young person
+dash-def-internships = Internships begun in the period (not only planned) divided by the active young people.
+dash-section-interruptions = Interrupted internships
+dash-def-interruptions = Internships ended in the period (the day their status changed, or their end date if that came first), and of those the ones interrupted by the young person or by the company.
+dash-section-network = The youth network: attendance and meeting stability
+dash-def-network = Attendance: the share of marks at network meetings in the period (not cancelled) where the young person came. Meeting stability: for each young person with a mark in the period, the share of their last 8 meetings they came to; the mean over them.
+dash-section-events = Events and internships from a match
+dash-def-events = Events held in the period, and the share of internships begun in the period that were agreed on a call after an event's match.
+dash-section-companies = Companies in the network
+dash-def-companies = Companies that were members of the company network at some time in the period.
+dash-section-exits = Exits to a job or an education, and how long they last
+dash-def-exits = Courses ended in the period, and the share to a job, an education or an apprenticeship. Durability: of the follow-ups after 3, 6 and 12 months due in the period and answered yes or no, the share still in a job or an education.
+dash-section-caseload = Caseload against the norm
+dash-def-caseload = Young people in a course on the day the figures are taken, divided by the municipality's consultants, against the norm for the team's year (15 → 20 → 22 in the programme's rules).
+dash-section-trial = Recruitment to the trial
+dash-def-trial = Young people randomised in the period and in all up to its end (Copenhagen time), in the municipality that referred them.
+
+dash-metric-youth_active = Active
+dash-metric-in_course_now = In a course now
+dash-metric-in_internship_now = In an internship now
+dash-metric-share_in_internship = Share in an internship now
+dash-metric-days_to_first_internship = Days to first internship (median)
+dash-metric-first_internships = Courses with a first internship
+dash-metric-internships_started = Internships begun
+dash-metric-internships_per_youth = Internships per young person
+dash-metric-internships_ended = Internships ended
+dash-metric-interrupted = Interrupted
+dash-metric-interrupted_by_youth = By the young person
+dash-metric-interrupted_by_company = By the company
+dash-metric-interruption_rate = Share interrupted
+dash-metric-attendance_marks = Marks
+dash-metric-attendance_present = Came
+dash-metric-attendance_rate = Attendance
+dash-metric-youth_in_network = Young people marked
+dash-metric-meeting_stability = Meeting stability
+dash-metric-events_held = Events
+dash-metric-internships_from_events = Internships from a match
+dash-metric-share_from_events = Share from a match
+dash-metric-companies_in_network = Companies in the network
+dash-metric-exits = Courses ended
+dash-metric-exits_to_job_or_education = To a job or an education
+dash-metric-share_to_job_or_education = Share to a job or an education
+dash-metric-follow_ups_3 = Follow-ups 3 months
+dash-metric-durability_3 = Durability 3 months
+dash-metric-follow_ups_6 = Follow-ups 6 months
+dash-metric-durability_6 = Durability 6 months
+dash-metric-follow_ups_12 = Follow-ups 12 months
+dash-metric-durability_12 = Durability 12 months
+dash-metric-consultants = Consultants
+dash-metric-caseload = Young people per consultant
+dash-metric-caseload_norm = Norm
+dash-metric-randomised_in_period = Randomised in the period
+dash-metric-randomised_to_date = Randomised in all

@@ -1,0 +1,52 @@
+// The programme office in a real browser: the dashboard of every
+// municipality, two municipalities compared side by side, the CSV file; the
+// team lead's own figures on a 390 px phone. axe-core clean.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { demoAndBrowser, logIn, accessibilityProblems, phoneContext, fitsThePhone, SHOTS } from './support.mjs';
+
+const demo = demoAndBrowser({ before, after });
+
+test('the programme office compares two municipalities and downloads the figures', async () => {
+  const context = await demo.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'da-DK', bypassCSP: true, acceptDownloads: true });
+  const page = await context.newPage();
+  await logIn(page, demo.server.url, 'programkontor');
+  await page.click('nav >> text=Tal og overblik');
+  await page.waitForURL(`${demo.server.url}/dashboard`);
+  assert.deepEqual(await accessibilityProblems(page), []);
+  const allRows = await page.locator('#youth tbody tr').count();
+  assert.ok(allRows >= 4, `every municipality and the total: ${allRows}`);
+
+  await page.click('summary >> text=Sammenlign kommuner');
+  await page.check('label:has-text("Roskilde") input');
+  await page.check('label:has-text("Horsens") input');
+  await Promise.all([page.waitForURL(/\/dashboard\?period=.*&m=\d+&m=\d+$/), page.click('button >> text=Vis')]);
+  const names = await page.locator('#youth tbody th').allInnerTexts();
+  assert.deepEqual(names, ['Horsens', 'Roskilde', 'Alle kommuner']);
+  // Each chart has a bar per municipality compared and the total, titled for a screen reader.
+  assert.equal(await page.locator('#interruptions svg rect').count(), 3);
+  assert.match(await page.locator('#interruptions svg title').first().innerHTML(), /Andel afbrudt/);
+  assert.deepEqual(await accessibilityProblems(page), []);
+  await page.screenshot({ path: join(SHOTS, 'dashboard-compare.png'), fullPage: true });
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Hent som CSV')]);
+  const csv = await (await import('node:fs/promises')).readFile(await download.path(), 'utf8');
+  const lines = csv.trim().split('\r\n');
+  assert.match(lines[0], /^municipality_code;municipality;youth_active;/);
+  assert.equal(lines.length, 4, 'the header, Horsens, Roskilde and the total');
+  await context.close();
+});
+
+test('a team lead reads their own figures on a phone', async () => {
+  const phone = await phoneContext(demo.browser);
+  const page = await phone.newPage();
+  await logIn(page, demo.server.url, 'teamleder.roskilde');
+  await page.goto(`${demo.server.url}/dashboard`);
+  assert.equal(await page.locator('#caseload tbody tr').count(), 1);
+  assert.equal(await page.getByText('<5', { exact: true }).count(), 0);
+  assert.deepEqual(await accessibilityProblems(page), []);
+  await fitsThePhone(page);
+  await page.screenshot({ path: join(SHOTS, 'dashboard-team-lead-phone.png'), fullPage: true });
+  await phone.close();
+});
