@@ -1,6 +1,7 @@
 // The programme office in a real browser: the dashboard of every
 // municipality, two municipalities compared side by side, the CSV file; the
-// team lead's own figures on a 390 px phone. axe-core clean.
+// team lead's own figures and forecast on a 390 px phone; a new
+// municipality's first-year plan. axe-core clean.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -48,5 +49,35 @@ test('a team lead reads their own figures on a phone', async () => {
   assert.deepEqual(await accessibilityProblems(page), []);
   await fitsThePhone(page);
   await page.screenshot({ path: join(SHOTS, 'dashboard-team-lead-phone.png'), fullPage: true });
+  // The forecast: the municipality's own band chart, what it means, and what it starts from.
+  await page.goto(`${demo.server.url}/forecast`);
+  assert.equal(await page.locator('section.card').count(), 1);
+  assert.match(await page.locator('.verdict').innerText(), /normen|visiteres|vokse/);
+  assert.equal(await page.locator('section.card svg polygon').count(), 1, 'the band');
+  assert.deepEqual(await accessibilityProblems(page), []);
+  await fitsThePhone(page);
+  await page.screenshot({ path: join(SHOTS, 'forecast-team-lead-phone.png'), fullPage: true });
   await phone.close();
+});
+
+test('the programme office follows a new municipality through its first year', async () => {
+  const context = await demo.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'da-DK', bypassCSP: true });
+  const page = await context.newPage();
+  await logIn(page, demo.server.url, 'programkontor');
+  await page.click('nav >> text=Nye kommuner');
+  await page.waitForURL(`${demo.server.url}/onboarding`);
+  assert.deepEqual(await accessibilityProblems(page), []);
+  assert.match(await page.locator('#plans').innerText(), /Næstved[\s\S]*forsinket/);
+  await Promise.all([page.waitForURL(/\/onboarding\/\d+$/), page.click('#plans a >> text=Næstved')]);
+  assert.deepEqual(await accessibilityProblems(page), []);
+  // The late milestone is open; mark it under way with a note.
+  const late = page.locator('details.milestone[open]').first();
+  assert.match(await late.locator('summary').innerText(), /Ansættelse af de første medarbejdere[\s\S]*forsinket/);
+  await late.locator('select[name=status]').selectOption('doing');
+  await late.locator('textarea[name=notes]').fill('Opslaget er sendt.');
+  await Promise.all([page.waitForURL(/saved=item/), late.locator('button[type=submit]').click()]);
+  assert.equal(await page.locator('#notice').innerText(), 'Milepælen er gemt.');
+  assert.match(await page.locator('.lead').innerText(), /2 i gang/);
+  await page.screenshot({ path: join(SHOTS, 'onboarding-plan.png'), fullPage: true });
+  await context.close();
 });

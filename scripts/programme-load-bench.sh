@@ -4,7 +4,8 @@
 # municipalities, 60,000 youth, 150,000 internships and 1,000,000 check-ins
 # (crates/store/src/scale.rs says how); `spire serve`; 16 consultants of 16
 # municipalities log in; 16 concurrent clients each ask for their week and
-# their youth's pages in turn (one in five requests the week). On SQLite, and
+# their youth's pages in turn (one in five requests the week); then 8
+# programme-office clients ask for the cross-municipal dashboard. On SQLite, and
 # on PostgreSQL too when SPIRE_BENCH_POSTGRES_URL names a server (an admin
 # URL, e.g. the one scripts/start-test-postgres.sh prints). Prints each run's
 # throughput and p50/p99 (all pages, the week alone, the youth pages alone)
@@ -77,7 +78,28 @@ bench() {
       'BEGIN { printf "%.2f", t / hz * 1000 / n }')
     echo "$1 run $run (load average $(cut -d' ' -f1 /proc/loadavg)): $line; server CPU $cpu_ms ms a request"
   done
+  dashboards "$1" "$3"
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
+}
+
+# dashboards LABEL PORT: the cross-municipal dashboard (this half-year and
+# the last) for 8 concurrent programme-office sessions; first one request
+# on its own, the first after the load (nothing computed yet).
+dashboards() {
+  : >"$work/dashboard-sessions"
+  for _ in $(seq 8); do
+    cookie=$(curl -s -D - -o /dev/null -H "Origin: http://127.0.0.1:$2" \
+      --data-urlencode "login=programkontor" --data-urlencode "password=spire-bench-2026" \
+      "http://127.0.0.1:$2/login" | sed -n 's/^set-cookie: spire_session=\([^;]*\).*/\1/Ip' | head -1)
+    [ -n "$cookie" ] || { echo "log-in of programkontor failed"; exit 1; }
+    echo "$cookie /dashboard /dashboard?period=$(date +%Y)-H1" >>"$work/dashboard-sessions"
+  done
+  local first; first=$(head -1 "$work/dashboard-sessions" | cut -d' ' -f1)
+  echo "$1 dashboard, the first request: $(curl -s -o /dev/null -w '%{http_code} in %{time_total} s' \
+    -H "cookie: spire_session=$first" "http://127.0.0.1:$2/dashboard")"
+  for run in $(seq "$runs"); do
+    echo "$1 dashboard run $run: $("$generator" "http://127.0.0.1:$2" "$work/dashboard-sessions" 8 50)"
+  done
 }
 
 "$spire" migrate --db "$work/national.db" >/dev/null 2>&1

@@ -220,21 +220,73 @@ mod tests {
     }
 }
 
-/// Whether free text holds something that parses as a CPR number (ten digits,
-/// with or without the dash), so it can be refused before it is stored for good.
+/// What people type between the groups of a CPR number's digits: spaces
+/// (also non-breaking), hyphens and dashes of every kind, slashes, dots.
+fn is_separator(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '\u{a0}'
+            | '\u{202f}'
+            | '\u{2009}'
+            | '-'
+            | '\u{2010}'
+            | '\u{2011}'
+            | '\u{2012}'
+            | '\u{2013}'
+            | '\u{2014}'
+            | '\u{2212}'
+            | '/'
+            | '.'
+            | '_'
+    )
+}
+
+/// Whether free text holds something that parses as a CPR number: ten
+/// digits, together or in groups with single separators between them
+/// ("010203-4101", "010203 4101", "0102 03 4101", "01.02.03–4101"), not part
+/// of a longer run of digits. Works on characters, so any text is safe.
 pub fn contains_cpr(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    (0..bytes.len()).any(|start| {
-        let boundary = |i: usize| i >= bytes.len() || !bytes[i].is_ascii_digit();
-        if start > 0 && bytes[start - 1].is_ascii_digit() {
-            return false;
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            i += 1;
+            continue;
         }
-        [10, 11].iter().any(|&len| {
-            start + len <= bytes.len()
-                && boundary(start + len)
-                && Cpr::parse("text", &text[start..start + len]).is_ok()
-        })
-    })
+        // A run of digit groups with single separators between them.
+        let mut groups: Vec<String> = Vec::new();
+        let mut group = String::new();
+        while i < chars.len() {
+            let c = chars[i];
+            if c.is_ascii_digit() {
+                group.push(c);
+                i += 1;
+            } else if is_separator(c)
+                && !group.is_empty()
+                && chars.get(i + 1).is_some_and(char::is_ascii_digit)
+            {
+                groups.push(std::mem::take(&mut group));
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        groups.push(group);
+        // Any whole groups that together make exactly ten digits.
+        for first in 0..groups.len() {
+            let mut digits = String::new();
+            for g in &groups[first..] {
+                digits.push_str(g);
+                if digits.len() >= 10 {
+                    break;
+                }
+            }
+            if digits.len() == 10 && Cpr::parse("text", &digits).is_ok() {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -248,5 +300,47 @@ mod free_text_tests {
         assert!(!contains_cpr("allokering 231, ledger 230"));
         assert!(!contains_cpr("telefon 12345678"));
         assert!(!contains_cpr("123456789012"), "part of a longer number");
+        assert!(!contains_cpr("Møde 12. januar på grund af forkert alder"));
+        for typed in [
+            "010203/4101",
+            "0102 03 4101",
+            "010203–4101",
+            "010203—4101",
+            "01.02.03-4101",
+            "010203\u{a0}4101",
+            "ring på 010203 4101 i dag",
+            "cpr:010203-4101.",
+        ] {
+            assert!(contains_cpr(typed), "{typed}");
+        }
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_text_is_safe(text in "\\PC*") {
+            let _ = contains_cpr(&text);
+        }
+
+        #[test]
+        fn a_cpr_number_with_any_common_separator_is_found(
+            day in 1u32..=28,
+            month in 1u32..=12,
+            year in 0u32..=99,
+            serial in 0u32..=9999,
+            separator in prop::sample::select(vec!["", "-", " ", "/", "–", "—", ".", "\u{a0}"]),
+            paired in any::<bool>(),
+            before in "[a-zæøåA-ZÆØÅ ,.:]{0,12}",
+            after in "[a-zæøåA-ZÆØÅ ,.:]{0,12}",
+        ) {
+            let date = if paired {
+                format!("{day:02}{separator}{month:02}{separator}{year:02}")
+            } else {
+                format!("{day:02}{month:02}{year:02}")
+            };
+            let text = format!("{before} {date}{separator}{serial:04} {after}");
+            prop_assert!(contains_cpr(&text), "{}", text);
+        }
     }
 }

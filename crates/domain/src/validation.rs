@@ -93,6 +93,14 @@ pub enum Problem {
     CallRecorded,
     GridCell,
     TooManyCards,
+    /// A template line without a quarter K1–K4 first (`line`).
+    TemplateQuarter,
+    /// A template line without a title (`line`).
+    TemplateTitle,
+    /// A template line longer than allowed (`line`, `max`).
+    TemplateTooLong,
+    /// The municipality has an onboarding plan already.
+    PlanExists,
 }
 
 impl Problem {
@@ -187,6 +195,10 @@ impl Problem {
             Problem::CallRecorded => "err-call-recorded",
             Problem::GridCell => "err-grid-cell",
             Problem::TooManyCards => "err-too-many-cards",
+            Problem::TemplateQuarter => "err-template-quarter",
+            Problem::TemplateTitle => "err-template-title",
+            Problem::TemplateTooLong => "err-template-too-long",
+            Problem::PlanExists => "err-plan-exists",
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Page views at `spire serve`: N concurrent clients, each a logged-in user
 //! on a kept-alive connection, asking for their pages one after another (the
-//! consultant's week and their youth's pages). Prints throughput and latency
-//! percentiles; exits 1 unless every answer was 200.
+//! consultant's week and their youth's pages, or the dashboards). Prints
+//! throughput and latency percentiles, in all and per kind of page (the
+//! path's first segment); exits 1 unless every answer was 200.
 //!
 //!   cargo run --release -p spire --example page_load -- URL SESSIONS [clients=16] [requests=200]
 //!
@@ -16,12 +17,23 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 use tokio::net::TcpStream;
 
+/// What a path shows, for the percentiles: its first segment (`/week`,
+/// `/youth`, `/dashboard`).
+fn kind(path: &str) -> String {
+    let first = path
+        .trim_start_matches('/')
+        .split(['/', '?'])
+        .next()
+        .unwrap_or("");
+    format!("/{first}")
+}
+
 async fn client(
     address: String,
     cookie: String,
     paths: Vec<String>,
     requests: usize,
-) -> Vec<(Duration, u16, bool)> {
+) -> Vec<(Duration, u16, String)> {
     let mut stream = TcpStream::connect(&address)
         .await
         .expect("connect to the server");
@@ -37,7 +49,7 @@ async fn client(
         let status = http::exchange(&mut stream, request.as_bytes(), &mut buffer)
             .await
             .expect("an answer");
-        results.push((started.elapsed(), status, path == "/week"));
+        results.push((started.elapsed(), status, kind(path)));
     }
     results
 }
@@ -77,7 +89,7 @@ fn main() {
         .expect("a runtime");
     let local = tokio::task::LocalSet::new();
     let started = Instant::now();
-    let results: Vec<(Duration, u16, bool)> = local.block_on(&runtime, async {
+    let results: Vec<(Duration, u16, String)> = local.block_on(&runtime, async {
         let handles: Vec<_> = (0..clients)
             .map(|c| {
                 let (cookie, paths) = users[c % users.len()].clone();
@@ -91,10 +103,10 @@ fn main() {
         all
     });
     let seconds = started.elapsed().as_secs_f64();
-    let percentiles = |week: Option<bool>| {
+    let percentiles = |kind: Option<&str>| {
         let mut ms: Vec<f64> = results
             .iter()
-            .filter(|(_, _, is_week)| week.is_none_or(|w| w == *is_week))
+            .filter(|(_, _, k)| kind.is_none_or(|want| want == k))
             .map(|(d, _, _)| d.as_secs_f64() * 1000.0)
             .collect();
         ms.sort_by(f64::total_cmp);
@@ -108,16 +120,21 @@ fn main() {
         )
     };
     let mut statuses = BTreeMap::new();
-    for (_, status, _) in &results {
+    let mut kinds = std::collections::BTreeSet::new();
+    for (_, status, kind) in &results {
         *statuses.entry(status).or_insert(0u64) += 1;
+        kinds.insert(kind.as_str());
     }
+    let by_kind: Vec<String> = kinds
+        .iter()
+        .map(|k| format!("{k}: {}", percentiles(Some(k))))
+        .collect();
     println!(
-        "{} pages from {clients} clients in {seconds:.2} s: {:.0} a second; all: {}; the week: {}; youth pages: {}; statuses {statuses:?}",
+        "{} pages from {clients} clients in {seconds:.2} s: {:.0} a second; all: {}; {}; statuses {statuses:?}",
         results.len(),
         results.len() as f64 / seconds,
         percentiles(None),
-        percentiles(Some(true)),
-        percentiles(Some(false)),
+        by_kind.join("; "),
     );
     if results.iter().any(|(_, status, _)| *status != 200) {
         eprintln!("not every answer was 200 OK: the run does not count");

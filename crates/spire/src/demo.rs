@@ -268,7 +268,7 @@ fn several(rng: &mut StdRng, items: &[&str], count: usize) -> String {
 async fn seed(db: &Db, key: &ServerKey) -> Result<(), Failure> {
     let mut rng = StdRng::seed_from_u64(2752); // the trial's AEA registry number
     let admin = demo_user("admin".into(), "Anne Admin".into(), Role::Admin, None);
-    db.create_user(&admin).await?;
+    let admin = Scope::new(db.create_user(&admin).await?, Role::Admin, None, "demo");
     let researcher_id = db
         .create_user(&demo_user(
             "forsker".into(),
@@ -278,13 +278,15 @@ async fn seed(db: &Db, key: &ServerKey) -> Result<(), Failure> {
         ))
         .await?;
     let researcher = Scope::new(researcher_id, Role::Researcher, None, "demo");
-    db.create_user(&demo_user(
-        "programkontor".into(),
-        "Peter Programkontor".into(),
-        Role::ProgrammeOffice,
-        None,
-    ))
-    .await?;
+    let office = db
+        .create_user(&demo_user(
+            "programkontor".into(),
+            "Peter Programkontor".into(),
+            Role::ProgrammeOffice,
+            None,
+        ))
+        .await?;
+    let office = Scope::new(office, Role::ProgrammeOffice, None, "demo");
     let mut used_cprs = std::collections::HashSet::new();
     let mut trial_caseworkers = Vec::new();
     let mut teams = Vec::new();
@@ -507,5 +509,6 @@ async fn seed(db: &Db, key: &ServerKey) -> Result<(), Failure> {
     let today = spire_web::i18n::today_in_copenhagen();
     crate::demo_programme::seed(db, &teams, today).await?;
     crate::demo_networks::seed(db, &teams, today).await?;
-    crate::demo_events::seed(db, &teams, today).await
+    crate::demo_events::seed(db, &teams, today).await?;
+    crate::demo_office::seed(db, &admin, &office, today).await
 }

@@ -3,6 +3,7 @@
 mod demo;
 mod demo_events;
 mod demo_networks;
+mod demo_office;
 mod demo_programme;
 mod demo_trial;
 mod match_cmd;

@@ -19,6 +19,7 @@ mod internships;
 mod migrate;
 mod municipalities;
 mod networks;
+mod onboarding;
 #[doc(hidden)]
 pub mod scale;
 mod scope;
@@ -39,7 +40,10 @@ pub use courses::{
     PortfolioEntry, ProgressRow, TeamOverview, WeekItem, WeekYouth,
 };
 pub use crypto::ServerKey;
-pub use dashboards::{Dashboard, DashboardRow, Metric, MetricKind, Value, team_year};
+pub use dashboards::{
+    DEFAULT_COURSE_MONTHS, Dashboard, DashboardRow, HISTORY_MONTHS, Metric, MetricKind,
+    MunicipalityForecastInput, Value, team_year,
+};
 pub use events::{
     CallRow, CallUpdate, Choices, EventCompanyRow, EventDetail, EventRow, EventYouthRow, GridIssue,
     GridLogRow, LoginCode, LoginCodeOutcome, MatchLine, MatchView, NewEvent, PreferenceExport,
@@ -53,6 +57,7 @@ pub use networks::{
     NetworkMeetingDetail, NetworkMeetingRow, NetworkMemberRow, NetworkOverview, NewContactLog,
     NewGroup, NewNetworkMeeting, NewSlot, SeriesOutcome, SignupRow, SlotRow,
 };
+pub use onboarding::{PlanDetail, PlanItem, PlanSummary};
 pub use scope::{Purpose, Scope};
 pub use teams::{NewTeamMember, TeamMemberRow};
 pub use trials::{

@@ -45,6 +45,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_events.sql"),
         postgres: include_str!("../migrations/postgres/0007_events.sql"),
     },
+    Migration {
+        version: 8,
+        sqlite: include_str!("../migrations/sqlite/0008_onboarding.sql"),
+        postgres: include_str!("../migrations/postgres/0008_onboarding.sql"),
+    },
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

@@ -6,13 +6,17 @@
 //! - `municipalities` municipalities (codes 1001, 1002, …), each with a team
 //!   lead, a psychologist, one consultant per 20 youth (logins
 //!   `konsulent{n}.k{code}`, all with the password given), and 150 companies;
+//!   and the programme office (`programkontor`);
 //! - `youth` young people spread evenly, each with a consultant and a course
 //!   (four in five open, the rest ended with a reason and follow-ups), two
 //!   6-week conversations (both sides) for each open course;
 //! - `internships` internships, one after another per youth: the earlier
 //!   ones completed, interrupted or converted, the last active (open course)
 //!   or completed; each with its `created` history row;
-//! - `check_ins` weekly check-in notes spread over the internships.
+//! - `check_ins` weekly check-in notes spread over the internships;
+//! - the youth network: the open courses in groups of 7, 40 weekly meetings
+//!   each (one in 20 cancelled) with a mark for every member; 40 companies
+//!   of each municipality in the company network, an event a quarter.
 //!
 //! Rows go in with multi-row `INSERT`s (texts built from constants only) in
 //! one transaction per table; ids are read back in insertion order.
@@ -167,6 +171,15 @@ pub async fn generate(
             ]);
         }
     }
+    // Last, so the municipal users' ids keep their stride: the programme office.
+    users.push(vec![
+        Text("programkontor".into()),
+        Text("Programkontoret".into()),
+        Text(password_hash.into()),
+        Text("programme_office".into()),
+        Null,
+        Int(now),
+    ]);
     insert(
         db,
         "INSERT INTO users (login, display_name, password_hash, role, municipality_code, created_at)",
@@ -388,6 +401,141 @@ pub async fn generate(
          resilience, self_esteem, note, recorded_by, recorded_at)",
         12,
         scores,
+    )
+    .await?;
+
+    // The youth network: the open courses in groups of 7 per municipality,
+    // a weekly meeting for the last 40 weeks (one in 20 cancelled), a mark
+    // for every member at each meeting held (mostly present).
+    let mut groups = Vec::new();
+    let mut members: Vec<(i64, Vec<i64>)> = Vec::new();
+    for m in 0..scale.municipalities {
+        let open: Vec<i64> = youth_ids
+            .iter()
+            .enumerate()
+            .filter(|(n, _)| *n as i64 % scale.municipalities == m && *n as i64 % 5 != 0)
+            .map(|(_, &id)| id)
+            .collect();
+        for (g, chunk) in open.chunks(7).enumerate() {
+            groups.push(vec![
+                Int(1001 + m),
+                Text(format!("Gruppe {g}")),
+                Int(consultant(m, g as i64 % consultants_per)),
+                Text("16:00".into()),
+                Int(90),
+                Int(lead(m)),
+                Int(now),
+            ]);
+            members.push((m, chunk.to_vec()));
+        }
+    }
+    insert(
+        db,
+        "INSERT INTO youth_groups (municipality_code, name, facilitator_id, start_time, duration_minutes, created_by, created_at)",
+        7,
+        groups,
+    )
+    .await?;
+    let group_ids = ids(db, "SELECT id FROM youth_groups ORDER BY id").await?;
+    let mut meetings = Vec::new();
+    for (g, &group) in group_ids.iter().enumerate() {
+        let m = members[g].0;
+        for w in 0..40_i64 {
+            meetings.push(vec![
+                Int(1001 + m),
+                Int(group),
+                Text(day(420 + 7 * w)),
+                Text("16:00".into()),
+                Int(90),
+                Bool((g as i64 + w) % 20 == 0),
+                Int(now),
+            ]);
+        }
+    }
+    insert(
+        db,
+        "INSERT INTO group_meetings (municipality_code, group_id, date, start_time, duration_minutes, cancelled, created_at)",
+        7,
+        meetings,
+    )
+    .await?;
+    let meeting_ids = ids(db, "SELECT id FROM group_meetings ORDER BY id").await?;
+    let mut marks = Vec::new();
+    for (g, (m, youth)) in members.iter().enumerate() {
+        for w in 0..40_usize {
+            if (g + w) % 20 == 0 {
+                continue;
+            }
+            for (k, &id) in youth.iter().enumerate() {
+                let mark = [
+                    "present",
+                    "present",
+                    "present",
+                    "present",
+                    "present",
+                    "absent_reason",
+                    "absent_no_notice",
+                ][(g + w + k) % 7];
+                marks.push(vec![
+                    Int(meeting_ids[g * 40 + w]),
+                    Int(id),
+                    Text(mark.into()),
+                    Int(consultant(*m, g as i64 % consultants_per)),
+                    Int(now),
+                ]);
+            }
+        }
+    }
+    insert(
+        db,
+        "INSERT INTO attendance (meeting_id, youth_id, mark, recorded_by, recorded_at)",
+        5,
+        marks,
+    )
+    .await?;
+
+    // The company network: 40 of each municipality's companies are members;
+    // an event every quarter.
+    let mut network = Vec::new();
+    let mut events = Vec::new();
+    for m in 0..scale.municipalities {
+        for k in 0..40_i64 {
+            network.push(vec![
+                Int(1001 + m),
+                Int(company_ids[(m * 150 + k) as usize]),
+                Text(day(k * 5)),
+                Int(lead(m)),
+                Int(now),
+            ]);
+        }
+        for q in 0..8_i64 {
+            let date = day(30 + 91 * q);
+            events.push(vec![
+                Int(1001 + m),
+                Text(format!("Event {q}")),
+                Text(date.clone()),
+                Text("10:00".into()),
+                Int(4),
+                Int(3),
+                Text(date),
+                Int(lead(m)),
+                Int(now),
+            ]);
+        }
+    }
+    insert(
+        db,
+        "INSERT INTO network_members (municipality_code, company_id, joined_on, recorded_by, recorded_at)",
+        5,
+        network,
+    )
+    .await?;
+    insert(
+        db,
+        "INSERT INTO events (municipality_code, title, event_date, start_time, rounds, meetings_per_youth, \
+         ranking_deadline, created_by, created_at)",
+        9,
+        events,
     )
     .await?;
 

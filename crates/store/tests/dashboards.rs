@@ -510,6 +510,25 @@ async fn story(db: Db) {
         }
     }
 
+    // The forecast starts from today's caseload and consultants, and the
+    // length of the courses ended in the last year (y6: 1 Oct 2025 to 10 Jan
+    // 2026, 101 days = 3.3 months); in its second year Roskilde's norm is 20.
+    let inputs = db.forecast_inputs(&team_lead, today).await.unwrap();
+    assert_eq!(inputs.len(), 1);
+    let roskilde_input = &inputs[0];
+    assert_eq!(roskilde_input.norm, 20);
+    assert!(roskilde_input.own_course_length);
+    assert!((roskilde_input.input.course_months - 101.0 / 30.44).abs() < 1e-9);
+    assert_eq!(
+        (
+            roskilde_input.input.caseload,
+            roskilde_input.input.consultants
+        ),
+        (5, 2)
+    );
+    assert_eq!(roskilde_input.input.screenings_per_month, vec![0; 6]);
+    assert_eq!(db.forecast_inputs(&office, today).await.unwrap().len(), 2);
+
     // Nobody else sees a dashboard.
     for role in [
         Role::Consultant,

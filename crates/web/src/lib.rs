@@ -24,6 +24,7 @@ mod evaluation;
 mod events;
 mod internships;
 mod networks;
+mod onboarding;
 mod portfolio;
 
 mod psychology;

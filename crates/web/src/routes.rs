@@ -12,7 +12,8 @@ use crate::http::state::AppState;
 use crate::ui::error_page::render_errors;
 use crate::{
     access_log, account, admin, calendar, companies, company_network, courses, dashboards,
-    evaluation, events, internships, networks, portfolio, psychology, site, trials, youth,
+    evaluation, events, internships, networks, onboarding, portfolio, psychology, site, trials,
+    youth,
 };
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -42,6 +43,7 @@ fn table() -> Vec<Route> {
         access_log::routes(),
         admin::routes(),
         dashboards::routes(),
+        onboarding::routes(),
         trials::routes(),
         evaluation::routes(),
     ]
@@ -126,6 +128,9 @@ pub fn document() -> Document {
         access_log::api::Api::openapi(),
         admin::api::Api::openapi(),
         dashboards::api::Api::openapi(),
+        dashboards::forecast::Api::openapi(),
+        onboarding::api::Api::openapi(),
+        admin::municipalities::Api::openapi(),
         trials::api::Api::openapi(),
         evaluation::api::Api::openapi(),
     ] {

@@ -5,8 +5,10 @@
 //! Aggregates only: no row about a person leaves this module.
 
 mod figures;
+mod forecast;
 
 pub use figures::{Metric, MetricKind};
+pub use forecast::{DEFAULT_COURSE_MONTHS, HISTORY_MONTHS, MunicipalityForecastInput};
 
 use crate::internships::stored_date;
 use crate::{Db, Error, Result, Scope, on_db};

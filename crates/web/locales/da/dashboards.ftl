@@ -74,3 +74,26 @@ dash-metric-caseload = Unge pr. konsulent
 dash-metric-caseload_norm = Norm
 dash-metric-randomised_in_period = Lodtrukket i perioden
 dash-metric-randomised_to_date = Lodtrukket i alt
+
+# Prognose for kapacitet og visitation
+forecast-title = Prognose: sagsantal og visitation
+forecast-intro = Hvor mange unge hver konsulent kan forvente de næste seks måneder, ud fra de seneste måneders visitationer — mod normen og trappen 3 → 4 → 5 konsulenter. Kommuner, der har brug for hjælp, står først.
+forecast-method-title = Sådan regnes prognosen
+forecast-method = Hver måned starter de unge, der visiteres i en måned som en af de seneste seks måneder (30 dage; én af dem trukket tilfældigt): andelen, der blev lodtrukket, af dem andelen i programgruppen, og af dem andelen, der siger ja. Hver ung i forløb slutter i en given måned med sandsynligheden 1 delt med et typisk forløbs længde i måneder (kommunens egne afsluttede forløb det seneste år; 9 måneder indtil der er nogle). 2.000 sådanne forløb af fremtiden giver medianen (linjen) og båndet fra 10 % til 90 % (det skraverede), delt med konsulenterne i dag. Samme data giver samme prognose.
+forecast-too-few = Der visiteres for få unge til at fylde teamet: selv båndets top er under 80 % af normen om seks måneder. Tal med jobcentret om visitationen.
+forecast-grow = Teamet skal vokse: om seks måneder har hver konsulent flere unge end normen. Der skal { $needed } konsulenter til (trappens trin: { $step }); i dag er der { $now }.
+forecast-on-track = Sagsantallet ligger inden for normen de næste seks måneder.
+forecast-month = +{ $n } md.
+forecast-norm = Norm { $norm }
+forecast-chart = Unge pr. konsulent de næste seks måneder i { $name }
+forecast-caption = Linjen er medianen, det skraverede 10–90 %; den stiplede linje er normen.
+forecast-inputs = Prognosen bygger på
+forecast-in-screenings = Visitationer pr. måned (30 dage), de seneste { $months } måneder, ældste først
+forecast-in-randomised = Andel lodtrukket
+forecast-in-programme = Andel i programgruppen
+forecast-in-take-up = Andel der siger ja
+forecast-in-course = Et forløbs længde (måneder)
+forecast-in-course-default = { $months } (antaget: ingen afsluttede forløb det seneste år)
+forecast-in-caseload = Unge i forløb nu
+forecast-in-consultants = Konsulenter nu
+forecast-suppressed = Færre end 5 unge i forløb, så ingen prognose vises på tværs af kommuner:

@@ -77,3 +77,26 @@ dash-metric-caseload = Young people per consultant
 dash-metric-caseload_norm = Norm
 dash-metric-randomised_in_period = Randomised in the period
 dash-metric-randomised_to_date = Randomised in all
+
+# Capacity and referral forecast
+forecast-title = Forecast: caseload and referrals
+forecast-intro = How many young people each consultant can expect over the next six months, from the referrals of recent months — against the norm and the ladder of 3 → 4 → 5 consultants. Municipalities that need help come first.
+forecast-method-title = How the forecast is made
+forecast-method = Each month, the young people who start are those referred in a month like one of the last six (30 days each; one drawn at random): the share randomised, of those the share in the programme arm, and of those the share who accept. Each young person in a course ends it in a given month with probability 1 divided by a typical course's length in months (the municipality's own courses ended in the last year; 9 months until there are some). 2,000 such futures give the median (the line) and the band from 10 % to 90 % (shaded), divided by today's consultants. The same data give the same forecast.
+forecast-too-few = Too few young people are being referred to fill the team: even the top of the band is below 80 % of the norm in six months. Talk to the job centre about referrals.
+forecast-grow = The team must grow: in six months each consultant has more young people than the norm. It takes { $needed } consultants (the ladder's step: { $step }); today there are { $now }.
+forecast-on-track = The caseload stays within the norm for the next six months.
+forecast-month = +{ $n } mo.
+forecast-norm = Norm { $norm }
+forecast-chart = Young people per consultant over the next six months in { $name }
+forecast-caption = The line is the median, the shaded band 10–90 %; the dashed line is the norm.
+forecast-inputs = The forecast starts from
+forecast-in-screenings = Referrals per month (30 days), the last { $months } months, oldest first
+forecast-in-randomised = Share randomised
+forecast-in-programme = Share in the programme arm
+forecast-in-take-up = Share who accept
+forecast-in-course = A course's length (months)
+forecast-in-course-default = { $months } (assumed: no courses ended in the last year)
+forecast-in-caseload = Young people in a course now
+forecast-in-consultants = Consultants now
+forecast-suppressed = Fewer than 5 young people in a course, so no forecast is shown across municipalities:

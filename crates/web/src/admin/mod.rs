@@ -1,7 +1,8 @@
-//! Administration: users and their roles.
+//! Administration: users and their roles, and the municipalities in Spire.
 
 pub mod api;
 pub mod forms;
+pub mod municipalities;
 pub mod pages;
 
 use crate::http::access::roles::ADMIN;
@@ -11,6 +12,18 @@ pub fn routes() -> Vec<Route> {
     vec![
         Route::get("/admin/users", Roles(ADMIN), pages::admin_users).menu("nav-users"),
         Route::post("/admin/users", Roles(ADMIN), pages::admin_users_create),
+        Route::get("/admin/municipalities", Roles(ADMIN), municipalities::page)
+            .menu("nav-municipalities"),
+        Route::post(
+            "/admin/municipalities",
+            Roles(ADMIN),
+            municipalities::add_page,
+        ),
         Route::api_get("/api/v1/users", Roles(ADMIN), api::users),
+        Route::api_post(
+            "/api/v1/municipalities",
+            Roles(ADMIN),
+            municipalities::add_api,
+        ),
     ]
 }

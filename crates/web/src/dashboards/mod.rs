@@ -1,9 +1,10 @@
 //! The programme's dashboards: a team lead's own municipality, and every
 //! municipality side by side for the programme office (aggregates only,
 //! counts of young people under 5 suppressed), as a page with charts and
-//! tables, a CSV file and the API.
+//! tables, a CSV file and the API; and the capacity and referral forecast.
 
 pub mod api;
+pub mod forecast;
 pub mod pages;
 
 use crate::http::access::roles::DASHBOARD;
@@ -14,7 +15,9 @@ pub fn routes() -> Vec<Route> {
     vec![
         Route::get("/dashboard", Roles(DASHBOARD), pages::dashboard).menu("nav-dashboard"),
         Route::get("/dashboard.csv", Roles(DASHBOARD), pages::dashboard_csv),
+        Route::get("/forecast", Roles(DASHBOARD), forecast::page).menu("nav-forecast"),
         Route::api_get("/api/v1/dashboard", Roles(DASHBOARD), api::dashboard),
+        Route::api_get("/api/v1/forecast", Roles(DASHBOARD), forecast::api),
     ]
 }
 

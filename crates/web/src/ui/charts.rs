@@ -83,6 +83,109 @@ pub fn comparison_chart(
     svg
 }
 
+/// A forecast over `labels` (months): the median as a line, the band from
+/// `low` to `high` shaded, and a dashed `reference` line (e.g. the norm);
+/// each month's numbers in a `<title>` for screen readers.
+pub struct Band<'a> {
+    pub labels: &'a [String],
+    pub low: &'a [f64],
+    pub median: &'a [f64],
+    pub high: &'a [f64],
+}
+
+pub fn band_chart(
+    id: &str,
+    title: &str,
+    band: &Band,
+    reference: Option<(f64, &str)>,
+    number: &dyn Fn(f64) -> String,
+) -> String {
+    let (left, top, width, height) = (40.0, 12.0, 400.0, 150.0);
+    let n = band.labels.len().max(1);
+    let step = if n > 1 { width / (n - 1) as f64 } else { 0.0 };
+    let max = band
+        .high
+        .iter()
+        .copied()
+        .chain(reference.map(|(r, _)| r))
+        .fold(1.0_f64, f64::max)
+        * 1.1;
+    let x = |i: usize| left + step * i as f64;
+    let y = |v: f64| top + height - v.max(0.0) / max * height;
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" viewBox=\"0 0 {w} {h}\" aria-labelledby=\"{id}-title\">\
+         <title id=\"{id}-title\">{t}</title>",
+        w = left + width + 20.0,
+        h = top + height + 30.0,
+        id = escape(id),
+        t = escape(title)
+    );
+    for k in 0..=4 {
+        let value = max * f64::from(k) / 4.0;
+        let ty = y(value);
+        svg.push_str(&format!(
+            "<line x1=\"{left}\" y1=\"{ty:.1}\" x2=\"{x2}\" y2=\"{ty:.1}\" stroke=\"#d5dde3\"/>\
+             <text x=\"{tx}\" y=\"{ly:.1}\" font-size=\"12\" text-anchor=\"end\" fill=\"#1d2b36\">{v}</text>",
+            x2 = left + width,
+            tx = left - 6.0,
+            ly = ty + 4.0,
+            v = number(value)
+        ));
+    }
+    let mut area: Vec<String> = band
+        .high
+        .iter()
+        .enumerate()
+        .map(|(i, v)| format!("{:.1},{:.1}", x(i), y(*v)))
+        .collect();
+    area.extend(
+        band.low
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, v)| format!("{:.1},{:.1}", x(i), y(*v))),
+    );
+    svg.push_str(&format!(
+        "<polygon points=\"{}\" fill=\"#2f6f8f\" fill-opacity=\"0.2\"/>",
+        area.join(" ")
+    ));
+    let line: Vec<String> = band
+        .median
+        .iter()
+        .enumerate()
+        .map(|(i, v)| format!("{:.1},{:.1}", x(i), y(*v)))
+        .collect();
+    svg.push_str(&format!(
+        "<polyline points=\"{}\" fill=\"none\" stroke=\"#2f6f8f\" stroke-width=\"2.5\"/>",
+        line.join(" ")
+    ));
+    for (i, label) in band.labels.iter().enumerate() {
+        svg.push_str(&format!(
+            "<circle cx=\"{cx:.1}\" cy=\"{cy:.1}\" r=\"4\" fill=\"#2f6f8f\"><title>{label}: {m} ({l}–{h})</title></circle>\
+             <text x=\"{cx:.1}\" y=\"{ly}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#1d2b36\">{label}</text>",
+            cx = x(i),
+            cy = y(band.median[i]),
+            ly = top + height + 16.0,
+            label = escape(label),
+            m = number(band.median[i]),
+            l = number(band.low[i]),
+            h = number(band.high[i]),
+        ));
+    }
+    if let Some((value, label)) = reference {
+        let ry = y(value);
+        svg.push_str(&format!(
+            "<line x1=\"{left}\" y1=\"{ry:.1}\" x2=\"{x2}\" y2=\"{ry:.1}\" stroke=\"#b3412f\" stroke-width=\"2\" stroke-dasharray=\"5 4\"/>\
+             <text x=\"{x2}\" y=\"{ty:.1}\" font-size=\"12\" text-anchor=\"end\" fill=\"#b3412f\">{label}</text>",
+            x2 = left + width,
+            ty = ry - 4.0,
+            label = escape(label)
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 /// One line of a line chart: its name, colour and a value (or a gap) per x label.
 pub struct Series<'a> {
     pub name: &'a str,

@@ -205,3 +205,37 @@ async fn a_period_that_is_not_a_half_year_is_refused_at_its_field() {
     assert_eq!(earlier.status, 200);
     assert!(earlier.body.contains("selected>1. halvår 2025"));
 }
+
+#[tokio::test]
+async fn the_forecast_shows_its_inputs_only_to_the_municipality_and_no_small_caseload_across() {
+    let app = TestApp::new().await;
+    let lead = app.browser("team_lead.roskilde").await;
+    let own = app.get("/forecast", Some(&lead)).await;
+    assert_eq!(own.status, 200);
+    assert!(own.body.contains("Prognosen bygger på") && own.body.contains("<svg"));
+    assert!(!own.body.contains("Horsens"));
+
+    let office = app.browser("programme_office").await;
+    let across = app.get("/forecast", Some(&office)).await;
+    assert_eq!(across.status, 200);
+    assert!(
+        !across.body.contains("Prognosen bygger på"),
+        "no small counts across municipalities"
+    );
+    // The fixture's Roskilde has one young person in a course.
+    assert!(across.body.contains("Færre end 5 unge i forløb"));
+    let token = app.token("programme_office").await;
+    let json = app
+        .api("GET", "/api/v1/forecast", Some(&token), None, "da")
+        .await
+        .json();
+    let roskilde = json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["municipality_code"] == 265)
+        .unwrap();
+    assert_eq!(roskilde["suppressed"], true, "{roskilde}");
+    assert!(roskilde["months"].as_array().unwrap().is_empty());
+    assert!(roskilde["verdict"].is_null());
+}

@@ -21,6 +21,7 @@ mod evaluation;
 mod events;
 mod internships;
 mod networks;
+mod onboarding;
 mod site;
 mod trials;
 mod trials_setup;

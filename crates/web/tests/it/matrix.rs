@@ -90,7 +90,36 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [Role], Payload)> {
         ("GET", "/admin/users", &[Admin], None),
         ("POST", "/admin/users", &[Admin], Form(&[("login", "")])),
         ("GET", "/dashboard", DASHBOARD, None),
+        ("GET", "/onboarding", &[ProgrammeOffice], None),
+        (
+            "POST",
+            "/onboarding",
+            &[ProgrammeOffice],
+            Form(&[("municipality_code", "615"), ("start_date", "1.3.2027")]),
+        ),
+        ("GET", "/onboarding/template", &[ProgrammeOffice], None),
+        (
+            "POST",
+            "/onboarding/template",
+            &[ProgrammeOffice],
+            Form(&[("template", "K1 | Samarbejdsaftale | Kommunen")]),
+        ),
+        ("GET", "/onboarding/{id}", &[ProgrammeOffice], None),
+        (
+            "POST",
+            "/onboarding/items/{id}",
+            &[ProgrammeOffice],
+            Form(&[("status", "doing"), ("owner", ""), ("notes", "")]),
+        ),
+        ("GET", "/admin/municipalities", &[Admin], None),
+        (
+            "POST",
+            "/admin/municipalities",
+            &[Admin],
+            Form(&[("municipality_code", "370")]),
+        ),
         ("GET", "/dashboard.csv", DASHBOARD, None),
+        ("GET", "/forecast", DASHBOARD, None),
         (
             "GET",
             "/trials",
@@ -211,6 +240,27 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [Role], Payload)> {
         ("GET", "/api/v1/access-log", &[TeamLead], None),
         ("GET", "/api/v1/users", &[Admin], None),
         ("GET", "/api/v1/dashboard", DASHBOARD, None),
+        ("GET", "/api/v1/forecast", DASHBOARD, None),
+        ("GET", "/api/v1/onboarding", &[ProgrammeOffice], None),
+        (
+            "POST",
+            "/api/v1/onboarding",
+            &[ProgrammeOffice],
+            Json(r#"{"municipality_code": "615", "start_date": "2027-03-01"}"#),
+        ),
+        ("GET", "/api/v1/onboarding/{id}", &[ProgrammeOffice], None),
+        (
+            "POST",
+            "/api/v1/onboarding/items/{id}",
+            &[ProgrammeOffice],
+            Json(r#"{"status": "done"}"#),
+        ),
+        (
+            "POST",
+            "/api/v1/municipalities",
+            &[Admin],
+            Json(r#"{"municipality_code": "370"}"#),
+        ),
         // Running the programme: the week, the team, courses, internships.
         ("GET", "/week", STAFF, None),
         ("GET", "/team", &[TeamLead], None),
@@ -663,7 +713,11 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [Role], Payload)> {
 }
 
 fn concrete(path: &str, app: &TestApp, allocation: i64) -> String {
-    let id = if path.contains("/events/{id}") {
+    let id = if path.contains("/onboarding/items/") {
+        app.onboarding_item
+    } else if path.contains("/onboarding/") {
+        app.onboarding_plan
+    } else if path.contains("/events/{id}") {
         app.roskilde_event.get()
     } else if path.contains("/calls/{id}") {
         app.roskilde_call.get()

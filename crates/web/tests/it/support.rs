@@ -49,6 +49,9 @@ pub struct TestApp {
     /// An event held today, matched: the fixture youth with the fixture company.
     pub roskilde_event: EventId,
     pub roskilde_call: CallId,
+    /// Roskilde's one-year onboarding plan, and its first milestone.
+    pub onboarding_plan: i64,
+    pub onboarding_item: i64,
     /// An open trial across both municipalities.
     pub trial: TrialId,
     /// Every response body and header the test saw, for the CPR scan.
@@ -195,6 +198,19 @@ impl TestApp {
             .await
             .unwrap()
             .id;
+        let office = Scope::new(
+            users[&login_of(Role::ProgrammeOffice, "")],
+            Role::ProgrammeOffice,
+            None,
+            "fixture",
+        );
+        let onboarding_plan = db.start_onboarding(&office, 265, today()).await.unwrap();
+        let onboarding_item = db
+            .onboarding_plan(&office, onboarding_plan, today())
+            .await
+            .unwrap()
+            .items[0]
+            .id;
         let state = AppState::new(db.clone(), key.clone(), WebConfig::default());
         TestApp {
             router: spire_web::router(state),
@@ -214,6 +230,8 @@ impl TestApp {
             roskilde_feed: network.4,
             roskilde_event,
             roskilde_call,
+            onboarding_plan,
+            onboarding_item,
             trial,
             seen: Arc::default(),
         }
