@@ -18,7 +18,7 @@ pub const MIN_SHOWN: i64 = 5;
 
 /// A calendar half-year: the dashboards' period. Fixed, non-overlapping
 /// periods: figures of nested periods could be subtracted from each other.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct HalfYear {
     pub year: i32,
     /// 1 (January–June) or 2 (July–December).

@@ -41,8 +41,8 @@ pub use courses::{
 };
 pub use crypto::ServerKey;
 pub use dashboards::{
-    DEFAULT_COURSE_MONTHS, Dashboard, DashboardRow, HISTORY_MONTHS, Metric, MetricKind,
-    MunicipalityForecastInput, Value, team_year,
+    DEFAULT_COURSE_MONTHS, Dashboard, DashboardData, DashboardRow, HISTORY_MONTHS, Metric,
+    MetricKind, MunicipalityForecastInput, Value, team_year,
 };
 pub use events::{
     CallRow, CallUpdate, Choices, EventCompanyRow, EventDetail, EventRow, EventYouthRow, GridIssue,

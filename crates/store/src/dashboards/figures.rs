@@ -190,7 +190,7 @@ pub(super) fn relations() -> Vec<Relation> {
 }
 
 /// The counts read from the database, per municipality.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(super) struct Raw {
     pub courses: ByMunicipality<[i64; 5]>,
     pub first_internship_days: ByMunicipality<Vec<i64>>,

@@ -52,6 +52,8 @@ impl DashboardRow {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Dashboard {
+    /// When the counts were read (Unix seconds).
+    pub computed_at: i64,
     pub period: String,
     pub first_day: String,
     pub last_day: String,
@@ -66,6 +68,19 @@ pub struct Dashboard {
     pub trial_target: Option<i64>,
 }
 
+/// Every municipality's counts for a period, computed once (the queries
+/// read a year of the programme's work) and turned into what a reader may
+/// see by [`DashboardData::view`]. Unsuppressed: never shown as it is.
+#[derive(Clone)]
+pub struct DashboardData {
+    period: HalfYear,
+    day: Date,
+    computed_at: i64,
+    raw: Raw,
+    norms: [i64; 3],
+    municipalities: Vec<(i64, String)>,
+}
+
 impl Db {
     /// The dashboard for `period`: a team lead's own municipality, or every
     /// municipality with suppression for the programme office, researchers and
@@ -76,97 +91,19 @@ impl Db {
         period: HalfYear,
         today: Date,
     ) -> Result<Dashboard> {
-        let own = match scope.role {
-            Role::TeamLead => Some(scope.municipality.ok_or(Error::NotFound)?),
-            Role::ProgrammeOffice | Role::Researcher | Role::Admin => None,
-            _ => return Err(Error::NotFound),
-        };
+        self.dashboard_data(period, today).await?.view(scope)
+    }
+
+    /// Every municipality's counts for `period`, as of `today`.
+    pub async fn dashboard_data(&self, period: HalfYear, today: Date) -> Result<DashboardData> {
         let day = period.reference_day(today);
-        let raw = self.raw_figures(period.first_day(), day).await?;
-        let trial_target = raw.trial_target;
-        let norms = self.programme_rules().await?.caseload_norms;
-        let mut municipalities: Vec<(i64, String)> = self.municipality_names().await?;
-        if let Some(code) = own {
-            municipalities.retain(|(c, _)| *c == code);
-        }
-        let counts: Vec<Vec<i64>> = municipalities
-            .iter()
-            .map(|(code, _)| raw.counts(*code))
-            .collect();
-        let suppressing = own.is_none();
-        let table = if suppressing {
-            suppress(&counts, &figures::relations())
-        } else {
-            spire_domain::dashboard::Suppressed {
-                hidden: counts.iter().map(|r| vec![false; r.len()]).collect(),
-                values: counts.clone(),
-            }
-        };
-        let rows: Vec<DashboardRow> = municipalities
-            .iter()
-            .enumerate()
-            .map(|(i, (code, name))| {
-                let first_start = raw.first_course.get(code).copied();
-                let norm = norms[(team_year(first_start, day) - 1) as usize];
-                let mut days = raw
-                    .first_internship_days
-                    .get(code)
-                    .cloned()
-                    .unwrap_or_default();
-                DashboardRow {
-                    code: Some(*code),
-                    name: name.clone(),
-                    values: figures::values(
-                        &table,
-                        i,
-                        &Others {
-                            events: raw.events.get(code).copied().unwrap_or(0),
-                            companies: raw.network_companies.get(code).copied().unwrap_or(0),
-                            consultants: raw.consultants.get(code).copied().unwrap_or(0),
-                            norm: Some(norm),
-                            median_days: median(&mut days),
-                            stability: mean(raw.stability.get(code)),
-                        },
-                        suppressing,
-                    ),
-                }
-            })
-            .collect();
-        let total = suppressing.then(|| {
-            let mut days: Vec<i64> = raw
-                .first_internship_days
-                .values()
-                .flatten()
-                .copied()
-                .collect();
-            let stability: Vec<f64> = raw.stability.values().flatten().copied().collect();
-            DashboardRow {
-                code: None,
-                name: String::new(),
-                values: figures::values(
-                    &table,
-                    table.total_row(),
-                    &Others {
-                        events: raw.events.values().sum(),
-                        companies: raw.network_companies.values().sum(),
-                        consultants: raw.consultants.values().sum(),
-                        norm: None,
-                        median_days: median(&mut days),
-                        stability: mean(Some(&stability)),
-                    },
-                    suppressing,
-                ),
-            }
-        });
-        Ok(Dashboard {
-            period: period.code(),
-            first_day: period.first_day().to_string(),
-            last_day: period.last_day().to_string(),
-            reference_day: day.to_string(),
-            suppressed: suppressing,
-            rows,
-            total,
-            trial_target,
+        Ok(DashboardData {
+            period,
+            day,
+            computed_at: crate::now(),
+            raw: self.raw_figures(period.first_day(), day).await?,
+            norms: self.programme_rules().await?.caseload_norms,
+            municipalities: self.municipality_names().await?,
         })
     }
 
@@ -302,6 +239,114 @@ impl Db {
             Ok::<_, Error>(())
         })?;
         Ok(raw)
+    }
+}
+
+impl DashboardData {
+    pub fn period(&self) -> HalfYear {
+        self.period
+    }
+
+    /// When the counts were read (Unix seconds).
+    pub fn computed_at(&self) -> i64 {
+        self.computed_at
+    }
+
+    /// What `scope` may see: a team lead their own municipality as it is;
+    /// the programme office, researchers and the administrator every
+    /// municipality and the total, suppressed. Other roles: not found.
+    pub fn view(&self, scope: &Scope) -> Result<Dashboard> {
+        let own = match scope.role {
+            Role::TeamLead => Some(scope.municipality.ok_or(Error::NotFound)?),
+            Role::ProgrammeOffice | Role::Researcher | Role::Admin => None,
+            _ => return Err(Error::NotFound),
+        };
+        let (raw, norms, day, period) = (&self.raw, self.norms, self.day, self.period);
+        let trial_target = raw.trial_target;
+        let mut municipalities = self.municipalities.clone();
+        if let Some(code) = own {
+            municipalities.retain(|(c, _)| *c == code);
+        }
+        let counts: Vec<Vec<i64>> = municipalities
+            .iter()
+            .map(|(code, _)| raw.counts(*code))
+            .collect();
+        let suppressing = own.is_none();
+        let table = if suppressing {
+            suppress(&counts, &figures::relations())
+        } else {
+            spire_domain::dashboard::Suppressed {
+                hidden: counts.iter().map(|r| vec![false; r.len()]).collect(),
+                values: counts.clone(),
+            }
+        };
+        let rows: Vec<DashboardRow> = municipalities
+            .iter()
+            .enumerate()
+            .map(|(i, (code, name))| {
+                let first_start = raw.first_course.get(code).copied();
+                let norm = norms[(team_year(first_start, day) - 1) as usize];
+                let mut days = raw
+                    .first_internship_days
+                    .get(code)
+                    .cloned()
+                    .unwrap_or_default();
+                DashboardRow {
+                    code: Some(*code),
+                    name: name.clone(),
+                    values: figures::values(
+                        &table,
+                        i,
+                        &Others {
+                            events: raw.events.get(code).copied().unwrap_or(0),
+                            companies: raw.network_companies.get(code).copied().unwrap_or(0),
+                            consultants: raw.consultants.get(code).copied().unwrap_or(0),
+                            norm: Some(norm),
+                            median_days: median(&mut days),
+                            stability: mean(raw.stability.get(code)),
+                        },
+                        suppressing,
+                    ),
+                }
+            })
+            .collect();
+        let total = suppressing.then(|| {
+            let mut days: Vec<i64> = raw
+                .first_internship_days
+                .values()
+                .flatten()
+                .copied()
+                .collect();
+            let stability: Vec<f64> = raw.stability.values().flatten().copied().collect();
+            DashboardRow {
+                code: None,
+                name: String::new(),
+                values: figures::values(
+                    &table,
+                    table.total_row(),
+                    &Others {
+                        events: raw.events.values().sum(),
+                        companies: raw.network_companies.values().sum(),
+                        consultants: raw.consultants.values().sum(),
+                        norm: None,
+                        median_days: median(&mut days),
+                        stability: mean(Some(&stability)),
+                    },
+                    suppressing,
+                ),
+            }
+        });
+        Ok(Dashboard {
+            computed_at: self.computed_at,
+            period: period.code(),
+            first_day: period.first_day().to_string(),
+            last_day: period.last_day().to_string(),
+            reference_day: day.to_string(),
+            suppressed: suppressing,
+            rows,
+            total,
+            trial_target,
+        })
     }
 }
 

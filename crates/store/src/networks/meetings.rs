@@ -4,6 +4,10 @@
 
 use super::*;
 
+/// Up to this many youth, meeting stability is read youth by youth (through
+/// the index on their marks); more, and one pass over the municipality.
+const FEW_YOUTH: usize = 60;
+
 impl Db {
     /// One meeting: the agenda in the group's order with whose each item
     /// is, and for staff the register of the members on its date (logged).
@@ -353,6 +357,16 @@ impl Db {
             youth.iter().map(|id| (*id, Vec::new())).collect();
         if youth.is_empty() {
             return Ok(std::collections::HashMap::new());
+        }
+        // A few youth (a page, a consultant's week): each one's own newest
+        // marks through their index; a whole municipality: one pass over it.
+        if youth.len() <= FEW_YOUTH {
+            let mut out = std::collections::HashMap::new();
+            for &id in youth {
+                let list = on_db!(self, |pool| recent_marks!(pool, id, STABILITY_WINDOW));
+                out.insert(id, stability(&list));
+            }
+            return Ok(out);
         }
         let rows: Vec<(i64, String)> = on_db!(self, |pool| {
             sqlx::query_as(

@@ -97,3 +97,4 @@ forecast-in-course-default = { $months } (antaget: ingen afsluttede forløb det 
 forecast-in-caseload = Unge i forløb nu
 forecast-in-consultants = Konsulenter nu
 forecast-suppressed = Færre end 5 unge i forløb, så ingen prognose vises på tværs af kommuner:
+dash-computed = Tallene er talt op { $at }; de tælles op igen, når de er over { $minutes } minutter gamle.

@@ -100,3 +100,4 @@ forecast-in-course-default = { $months } (assumed: no courses ended in the last 
 forecast-in-caseload = Young people in a course now
 forecast-in-consultants = Consultants now
 forecast-suppressed = Fewer than 5 young people in a course, so no forecast is shown across municipalities:
+dash-computed = The figures were counted at { $at }; they are counted again once over { $minutes } minutes old.

@@ -72,18 +72,21 @@ impl Choice {
     }
 }
 
-/// The reader's choice from the query, and the dashboard for it.
+/// How old the dashboards' counts may grow before they are counted again.
+pub const FRESH_SECONDS: i64 = 300;
+
+/// The reader's choice from the query, and the dashboard for it (counts
+/// recounted in the background once `FRESH_SECONDS` old).
 pub async fn load(
     state: &AppState,
     caller: &Caller,
     query: Option<&str>,
 ) -> AppResult<(Choice, Dashboard)> {
     let choice = Choice::parse(query)?;
-    let dashboard = state
-        .db()
-        .dashboard(&caller.scope(), choice.period, today_in_copenhagen())
+    let data = state
+        .dashboard_data(choice.period, today_in_copenhagen(), FRESH_SECONDS)
         .await?;
-    Ok((choice, dashboard))
+    Ok((choice, data.view(&caller.scope())?))
 }
 
 /// A figure as text: a count, "<5", a share in per cent, a number.
@@ -124,6 +127,8 @@ pub struct DashboardView {
     pub sections: Vec<SectionView>,
     pub recruitment: Option<String>,
     pub csv_href: String,
+    /// When the counts were read.
+    pub computed: String,
 }
 
 fn period_label(tr: &Tr, period: HalfYear) -> String {
@@ -267,6 +272,13 @@ pub async fn dashboard(
         sections,
         recruitment,
         csv_href: format!("/dashboard.csv?{}", choice.query()),
+        computed: tr.t_args(
+            "dash-computed",
+            &[
+                ("at", Arg::Text(tr.datetime(dashboard.computed_at))),
+                ("minutes", Arg::Number(FRESH_SECONDS / 60)),
+            ],
+        ),
     }))
 }
 

@@ -35,12 +35,33 @@ struct StateInner {
     db: Db,
     key: ServerKey,
     config: WebConfig,
+    dashboards: DashboardCache,
+}
+
+/// The dashboards' counts per half-year and day: reading them reads a year
+/// of the programme's work. The first reader of a day waits for them (and
+/// readers who come meanwhile wait for that one reading, the lock); after a
+/// few minutes the next reader gets them as they are while a fresh count is
+/// made in the background (`refreshing`).
+pub type DashboardCache = tokio::sync::Mutex<
+    std::collections::HashMap<(spire_domain::dashboard::HalfYear, time::Date), CachedDashboard>,
+>;
+
+#[derive(Clone)]
+pub struct CachedDashboard {
+    pub data: std::sync::Arc<spire_store::DashboardData>,
+    pub refreshing: bool,
 }
 
 impl AppState {
     pub fn new(db: Db, key: ServerKey, config: WebConfig) -> AppState {
         AppState {
-            inner: Arc::new(StateInner { db, key, config }),
+            inner: Arc::new(StateInner {
+                db,
+                key,
+                config,
+                dashboards: DashboardCache::default(),
+            }),
         }
     }
 
@@ -54,5 +75,54 @@ impl AppState {
 
     pub fn config(&self) -> &WebConfig {
         &self.inner.config
+    }
+
+    pub fn dashboards(&self) -> &DashboardCache {
+        &self.inner.dashboards
+    }
+
+    /// The dashboards' counts for `period` as of `today`: kept, recounted in
+    /// the background once older than `fresh_seconds`.
+    pub async fn dashboard_data(
+        &self,
+        period: spire_domain::dashboard::HalfYear,
+        today: time::Date,
+        fresh_seconds: i64,
+    ) -> Result<std::sync::Arc<spire_store::DashboardData>, spire_store::Error> {
+        let key = (period, today);
+        let mut cache = self.dashboards().lock().await;
+        cache.retain(|(_, day), _| *day == today);
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        match cache.get_mut(&key) {
+            Some(entry) => {
+                if now - entry.data.computed_at() >= fresh_seconds && !entry.refreshing {
+                    entry.refreshing = true;
+                    let state = self.clone();
+                    tokio::spawn(async move {
+                        let fresh = state.db().dashboard_data(period, today).await;
+                        let mut cache = state.dashboards().lock().await;
+                        if let Some(entry) = cache.get_mut(&key) {
+                            entry.refreshing = false;
+                            match fresh {
+                                Ok(data) => entry.data = std::sync::Arc::new(data),
+                                Err(e) => tracing::error!(error = %e, "recounting a dashboard"),
+                            }
+                        }
+                    });
+                }
+                Ok(entry.data.clone())
+            }
+            None => {
+                let data = std::sync::Arc::new(self.db().dashboard_data(period, today).await?);
+                cache.insert(
+                    key,
+                    CachedDashboard {
+                        data: data.clone(),
+                        refreshing: false,
+                    },
+                );
+                Ok(data)
+            }
+        }
     }
 }
