@@ -335,7 +335,10 @@ impl Db {
             Ok::<_, Error>(ConsultantWeek { youth: list, items })
         })?;
         let ids: Vec<i64> = week.youth.iter().map(|y| y.youth_id).collect();
-        let stability = self.meeting_stability(scope.municipality, &ids).await?;
+        let mine = (scope.role != Role::TeamLead).then_some(scope.user_id);
+        let stability = self
+            .meeting_stability(scope.municipality, &ids, mine)
+            .await?;
         for youth in &mut week.youth {
             youth.meeting_stability = stability.get(&youth.youth_id).copied().flatten();
         }

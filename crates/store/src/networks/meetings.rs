@@ -352,14 +352,29 @@ impl Db {
         &self,
         municipality: Option<i64>,
         youth: &[i64],
+        consultant: Option<i64>,
     ) -> Result<std::collections::HashMap<i64, Option<f64>>> {
-        let mut marks: std::collections::HashMap<i64, Vec<Mark>> =
-            youth.iter().map(|id| (*id, Vec::new())).collect();
         if youth.is_empty() {
             return Ok(std::collections::HashMap::new());
         }
-        // A few youth (a page, a consultant's week): each one's own newest
-        // marks through their index; a whole municipality: one pass over it.
+        // A consultant's own youth: one pass over their marks.
+        if let Some(consultant) = consultant {
+            let rows: Vec<(i64, String)> = on_db!(self, |pool| {
+                sqlx::query_as(
+                    "SELECT youth_id, mark FROM (SELECT t.youth_id, t.mark, ROW_NUMBER() OVER \
+                     (PARTITION BY t.youth_id ORDER BY x.date DESC, x.start_time DESC, x.id DESC) AS n \
+                     FROM youth y JOIN attendance t ON t.youth_id = y.id JOIN group_meetings x ON x.id = t.meeting_id \
+                     WHERE y.consultant_id = $1 AND NOT x.cancelled) r WHERE n <= $2 ORDER BY youth_id, n",
+                )
+                .bind(consultant)
+                .bind(STABILITY_WINDOW as i64)
+                .fetch_all(pool)
+                .await?
+            });
+            return stabilities(youth, rows);
+        }
+        // A few youth (a page, a group): each one's own newest marks through
+        // their index; a whole municipality: one pass over it.
         if youth.len() <= FEW_YOUTH {
             let mut out = std::collections::HashMap::new();
             for &id in youth {
@@ -380,17 +395,7 @@ impl Db {
             .fetch_all(pool)
             .await?
         });
-        for (id, code) in rows {
-            if let Some(list) = marks.get_mut(&id) {
-                list.push(Mark::from_code(&code).ok_or_else(|| {
-                    Error::Corrupt(format!("an unknown attendance mark: {code:?}"))
-                })?);
-            }
-        }
-        Ok(marks
-            .into_iter()
-            .map(|(id, list)| (id, stability(&list)))
-            .collect())
+        stabilities(youth, rows)
     }
 
     /// One youth's meeting stability, for their page (staff or the youth).
@@ -402,7 +407,7 @@ impl Db {
         network_viewer(scope)?;
         self.require_youth_visible(scope, youth).await?;
         let stability = self
-            .meeting_stability(scope.municipality, &[youth.get()])
+            .meeting_stability(scope.municipality, &[youth.get()], None)
             .await?;
         self.log_read(
             scope,
@@ -413,4 +418,27 @@ impl Db {
         .await?;
         Ok(stability.get(&youth.get()).copied().flatten())
     }
+}
+
+/// Each of `youth`'s stability from their newest marks (`rows` by youth,
+/// newest first; youth without marks have none).
+fn stabilities(
+    youth: &[i64],
+    rows: Vec<(i64, String)>,
+) -> Result<std::collections::HashMap<i64, Option<f64>>> {
+    let mut marks: std::collections::HashMap<i64, Vec<Mark>> =
+        youth.iter().map(|id| (*id, Vec::new())).collect();
+    for (id, code) in rows {
+        if let Some(list) = marks.get_mut(&id) {
+            list.push(
+                Mark::from_code(&code).ok_or_else(|| {
+                    Error::Corrupt(format!("an unknown attendance mark: {code:?}"))
+                })?,
+            );
+        }
+    }
+    Ok(marks
+        .into_iter()
+        .map(|(id, list)| (id, stability(&list)))
+        .collect())
 }

@@ -428,7 +428,9 @@ impl Db {
         let mut detail = detail;
         if !detail.members.is_empty() {
             let ids: Vec<i64> = detail.members.iter().map(|m| m.youth_id).collect();
-            let stabilities = self.meeting_stability(Some(municipality), &ids).await?;
+            let stabilities = self
+                .meeting_stability(Some(municipality), &ids, None)
+                .await?;
             for member in &mut detail.members {
                 member.stability = stabilities.get(&member.youth_id).copied().flatten();
             }
