@@ -166,7 +166,15 @@ pub fn suppress(rows: &[Vec<i64>], within_row: &[Relation]) -> Suppressed {
                     .iter()
                     .filter(|(total, parts)| *total == cell || parts.contains(&cell))
                     .collect(),
-                None => break,
+                // Or a relation pins one by what every reader knows of a
+                // hidden count: "<5" is 1 to 4, any other hidden one is 5 or more.
+                None => match relations
+                    .iter()
+                    .find(|relation| pinned_by_bounds(&values, &hidden, relation))
+                {
+                    Some(relation) => vec![relation],
+                    None => break,
+                },
             },
         };
         // Hide the smallest shown count there (a municipality's before a total).
@@ -191,6 +199,51 @@ pub fn suppress(rows: &[Vec<i64>], within_row: &[Relation]) -> Suppressed {
         }
     }
     Suppressed { values, hidden }
+}
+
+/// What a reader knows of a hidden count: a small one (1–4, shown "<5") or
+/// another (at least 5).
+fn bounds(value: i64) -> (i64, i64) {
+    if (1..MIN_SHOWN).contains(&value) {
+        (1, MIN_SHOWN - 1)
+    } else {
+        (MIN_SHOWN, i64::MAX / 4)
+    }
+}
+
+/// Whether a relation with its total shown leaves one of its hidden parts a
+/// single possible value, given the others' bounds: e.g. two "<5" that add
+/// up to 2 are both 1.
+fn pinned_by_bounds(
+    values: &[Vec<i64>],
+    hidden: &[Vec<bool>],
+    (total, parts): &(Cell, Vec<Cell>),
+) -> bool {
+    if hidden[total.0][total.1] {
+        return false;
+    }
+    let unknown: Vec<(i64, i64)> = parts
+        .iter()
+        .filter(|&&(r, c)| hidden[r][c])
+        .map(|&(r, c)| bounds(values[r][c]))
+        .collect();
+    if unknown.len() < 2 {
+        return false; // none, or one (the direct case, handled before)
+    }
+    let known: i64 = parts
+        .iter()
+        .filter(|&&(r, c)| !hidden[r][c])
+        .map(|&(r, c)| values[r][c])
+        .sum();
+    let sum = values[total.0][total.1] - known;
+    let (all_low, all_high): (i64, i64) = unknown
+        .iter()
+        .fold((0, 0), |(l, h), (lo, hi)| (l + lo, h.saturating_add(*hi)));
+    unknown.iter().any(|&(lo, hi)| {
+        let low = lo.max(sum - (all_high - hi));
+        let high = hi.min(sum - (all_low - lo));
+        low >= high
+    })
 }
 
 /// A hidden cell whose value follows from the shown cells and the relations,
@@ -330,6 +383,16 @@ mod tests {
         assert!(s.hidden[0][2], "12 - 9 would give the 3 away");
     }
 
+    #[test]
+    fn two_small_counts_that_add_up_to_two_are_not_left_alone() {
+        // Column: 1, 1, 30 → total 32: the two hidden add up to 2, so both are 1.
+        let s = suppress(&[vec![1], vec![1], vec![30]], &[]);
+        assert!(
+            s.hidden[2][0] || s.hidden[3][0],
+            "a third cell (or the total) hides with them"
+        );
+    }
+
     /// An attacker's attempt: solve every relation with one unknown left,
     /// again and again, and see whether any hidden count comes out.
     fn recover(s: &Suppressed, within_row: &[Relation]) -> Vec<Cell> {
@@ -373,7 +436,9 @@ mod tests {
                 }
             }
             prop_assert_eq!(recover(&s, &rel), Vec::<Cell>::new());
-            prop_assert_eq!(determined_cell(&s.values, &s.hidden, &relations(rows.len(), 3, &rel)), None);
+            let all = relations(rows.len(), 3, &rel);
+            prop_assert_eq!(determined_cell(&s.values, &s.hidden, &all), None);
+            prop_assert!(!all.iter().any(|r| pinned_by_bounds(&s.values, &s.hidden, r)));
         }
     }
 }

@@ -101,6 +101,8 @@ pub enum Problem {
     TemplateTooLong,
     /// The municipality has an onboarding plan already.
     PlanExists,
+    /// Figures across municipalities are for half-years that are over.
+    PeriodRunning,
 }
 
 impl Problem {
@@ -199,6 +201,7 @@ impl Problem {
             Problem::TemplateTitle => "err-template-title",
             Problem::TemplateTooLong => "err-template-too-long",
             Problem::PlanExists => "err-plan-exists",
+            Problem::PeriodRunning => "err-period-running",
         }
     }
 }

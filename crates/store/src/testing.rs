@@ -72,6 +72,21 @@ pub fn cpr_text(n: u32) -> String {
     )
 }
 
+/// Runs SQL statements as they are (a test's hand-built rows).
+pub async fn exec_sql(db: &crate::Db, sql: &str) {
+    match db {
+        crate::Db::Sqlite(pool) => sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+            .execute(pool)
+            .await
+            .map(|_| ()),
+        crate::Db::Postgres(pool) => sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+            .execute(pool)
+            .await
+            .map(|_| ()),
+    }
+    .unwrap_or_else(|e| panic!("{e}"));
+}
+
 /// A user to create in a test, with the password every test uses.
 pub fn new_user(
     login: &str,

@@ -179,14 +179,37 @@ const FOLLOW_UPS: [usize; 3] = [15, 17, 19];
 const FOLLOW_UPS_YES: [usize; 3] = [16, 18, 20];
 const RANDOMISED_PERIOD: usize = 21;
 const RANDOMISED_TO_DATE: usize = 22;
-const COUNT_COLUMNS: usize = 23;
+// Never shown, but a reader can subtract one shown count from another: the
+// differences are counts of young people too, protected like the others.
+const ACTIVE_NOT_IN_COURSE: usize = 23;
+const IN_COURSE_NOT_IN_INTERNSHIP: usize = 24;
+const OTHER_EXITS: usize = 25;
+const STARTED_NOT_FROM_EVENTS: usize = 26;
+const ENDED_NOT_INTERRUPTED: usize = 27;
+const MARKS_NOT_PRESENT: usize = 28;
+const FOLLOW_UPS_NO: [usize; 3] = [29, 30, 31];
+const COUNT_COLUMNS: usize = 32;
 
-/// Within every row: interruptions = by the youth + by the company.
+/// Within every row, the counts that add up: interruptions = by the youth +
+/// by the company, and each shown count = a shown part + the difference.
 pub(super) fn relations() -> Vec<Relation> {
-    vec![Relation {
-        total: INTERRUPTED,
-        parts: vec![BY_YOUTH, BY_COMPANY],
-    }]
+    let sum = |total: usize, parts: &[usize]| Relation {
+        total,
+        parts: parts.to_vec(),
+    };
+    let mut all = vec![
+        sum(INTERRUPTED, &[BY_YOUTH, BY_COMPANY]),
+        sum(YOUTH_ACTIVE, &[IN_COURSE, ACTIVE_NOT_IN_COURSE]),
+        sum(IN_COURSE, &[IN_INTERNSHIP, IN_COURSE_NOT_IN_INTERNSHIP]),
+        sum(EXITS, &[EXITS_JOB_EDUCATION, OTHER_EXITS]),
+        sum(STARTED, &[FROM_EVENTS, STARTED_NOT_FROM_EVENTS]),
+        sum(ENDED, &[INTERRUPTED, ENDED_NOT_INTERRUPTED]),
+        sum(MARKS, &[PRESENT, MARKS_NOT_PRESENT]),
+    ];
+    for i in 0..3 {
+        all.push(sum(FOLLOW_UPS[i], &[FOLLOW_UPS_YES[i], FOLLOW_UPS_NO[i]]));
+    }
+    all
 }
 
 /// The counts read from the database, per municipality.
@@ -236,6 +259,19 @@ impl Raw {
         let [in_period, to_date] = self.randomised.get(&code).copied().unwrap_or_default();
         row[RANDOMISED_PERIOD] = in_period;
         row[RANDOMISED_TO_DATE] = to_date;
+        for (whole, part, rest) in [
+            (YOUTH_ACTIVE, IN_COURSE, ACTIVE_NOT_IN_COURSE),
+            (IN_COURSE, IN_INTERNSHIP, IN_COURSE_NOT_IN_INTERNSHIP),
+            (EXITS, EXITS_JOB_EDUCATION, OTHER_EXITS),
+            (STARTED, FROM_EVENTS, STARTED_NOT_FROM_EVENTS),
+            (ENDED, INTERRUPTED, ENDED_NOT_INTERRUPTED),
+            (MARKS, PRESENT, MARKS_NOT_PRESENT),
+        ] {
+            row[rest] = row[whole] - row[part];
+        }
+        for i in 0..3 {
+            row[FOLLOW_UPS_NO[i]] = row[FOLLOW_UPS[i]] - row[FOLLOW_UPS_YES[i]];
+        }
         row
     }
 }
@@ -270,17 +306,18 @@ pub(super) fn values(
     } = *others;
     let count = |col: usize| match table.shown(row, col) {
         Some(n) => Value::Count(n),
-        None => Value::Suppressed,
+        None if (1..MIN_SHOWN).contains(&table.values[row][col]) => Value::Suppressed,
+        None => Value::Withheld,
     };
     let ratio = |num: Value, den: Value, share: bool| match (num, den) {
         (Value::Count(_), Value::Count(0)) => Value::Missing,
         (Value::Count(n), Value::Count(d)) if share => Value::Share(n as f64 / d as f64),
         (Value::Count(n), Value::Count(d)) => Value::Number(n as f64 / d as f64),
-        _ => Value::Suppressed,
+        _ => Value::Withheld,
     };
     let over_youth = |value: Option<f64>, n: Value| match (value, n) {
-        (_, Value::Suppressed) => Value::Suppressed,
-        (Some(_), Value::Count(n)) if suppressing && n < MIN_SHOWN => Value::Suppressed,
+        (_, Value::Suppressed | Value::Withheld) => Value::Withheld,
+        (Some(_), Value::Count(n)) if suppressing && n < MIN_SHOWN => Value::Withheld,
         (Some(v), _) => Value::Number(v),
         (None, _) => Value::Missing,
     };
@@ -332,15 +369,15 @@ pub(super) fn values(
 
 /// $1 the reference day, $2 the period's first day. Per municipality: youth
 /// with a course at some time in the period; with a course on the day; of
-/// those, in an internship that day (started, not yet ended, not interrupted
-/// by then); courses ended in the period; of those, to a job, an education
+/// those, in an internship that day (started, and not ended by its end date
+/// or by a status change before the day); courses ended in the period; of those, to a job, an education
 /// or an apprenticeship.
 pub(super) const COURSES_SQL: &str = "SELECT c.municipality_code, \
      COUNT(DISTINCT CASE WHEN c.start_date <= $1 AND (c.exit_date IS NULL OR c.exit_date >= $2) THEN c.youth_id END), \
      COUNT(DISTINCT CASE WHEN c.start_date <= $1 AND (c.exit_date IS NULL OR c.exit_date > $1) THEN c.youth_id END), \
      COUNT(DISTINCT CASE WHEN c.start_date <= $1 AND (c.exit_date IS NULL OR c.exit_date > $1) AND EXISTS ( \
        SELECT 1 FROM internships i WHERE i.youth_id = c.youth_id AND i.status <> 'planned' \
-       AND i.start_date <= $1 AND i.end_date >= $1 AND NOT (i.status = 'interrupted' AND COALESCE( \
+       AND i.start_date <= $1 AND i.end_date >= $1 AND NOT (i.status IN ('interrupted', 'completed', 'converted') AND COALESCE( \
          (SELECT MAX(e.effective_date) FROM internship_events e WHERE e.internship_id = i.id AND e.kind = 'status'), \
          i.end_date) < $1)) THEN c.youth_id END), \
      COUNT(CASE WHEN c.exit_date >= $2 AND c.exit_date <= $1 THEN 1 END), \

@@ -29,8 +29,11 @@ pub enum Value {
     Share(f64),
     /// Days, a rate per youth, or youth per consultant.
     Number(f64),
-    /// A count of young people from 1 to 4, or a figure that would give one away.
+    /// A count of young people from 1 to 4 (shown "<5").
     Suppressed,
+    /// Hidden so that no count from 1 to 4 can be worked out from it (a
+    /// count of 5 or more, a share, a median over fewer than 5 young people).
+    Withheld,
     /// Nothing to compute from (no denominator, nobody measured).
     Missing,
 }
@@ -75,6 +78,8 @@ pub struct Dashboard {
 pub struct DashboardData {
     period: HalfYear,
     day: Date,
+    /// Whether the period was over when counted (else it still runs).
+    closed: bool,
     computed_at: i64,
     raw: Raw,
     norms: [i64; 3],
@@ -100,6 +105,7 @@ impl Db {
         Ok(DashboardData {
             period,
             day,
+            closed: period.last_day() < today,
             computed_at: crate::now(),
             raw: self.raw_figures(period.first_day(), day).await?,
             norms: self.programme_rules().await?.caseload_norms,
@@ -254,13 +260,21 @@ impl DashboardData {
 
     /// What `scope` may see: a team lead their own municipality as it is;
     /// the programme office, researchers and the administrator every
-    /// municipality and the total, suppressed. Other roles: not found.
+    /// municipality and the total, suppressed, for a half-year that is over
+    /// (a running period's counts grow day by day, and two days' counts
+    /// subtracted would give small ones away). Other roles: not found.
     pub fn view(&self, scope: &Scope) -> Result<Dashboard> {
         let own = match scope.role {
             Role::TeamLead => Some(scope.municipality.ok_or(Error::NotFound)?),
             Role::ProgrammeOffice | Role::Researcher | Role::Admin => None,
             _ => return Err(Error::NotFound),
         };
+        if own.is_none() && !self.closed {
+            return Err(Error::Invalid(spire_domain::FieldError::new(
+                "period",
+                spire_domain::Problem::PeriodRunning,
+            )));
+        }
         let (raw, norms, day, period) = (&self.raw, self.norms, self.day, self.period);
         let trial_target = raw.trial_target;
         let mut municipalities = self.municipalities.clone();
@@ -336,6 +350,21 @@ impl DashboardData {
                 ),
             }
         });
+        let (mut rows, mut total) = (rows, total);
+        if suppressing {
+            // Randomised in all, across municipalities: only the total, and
+            // only when the period's own count is shown (this period's total
+            // less the last one's is the period's count).
+            let to_date = Metric::RandomisedToDate as usize;
+            for row in &mut rows {
+                row.values[to_date] = Value::Withheld;
+            }
+            if let Some(total) = &mut total
+                && !matches!(total.value(Metric::RandomisedInPeriod), Value::Count(_))
+            {
+                total.values[to_date] = Value::Withheld;
+            }
+        }
         Ok(Dashboard {
             computed_at: self.computed_at,
             period: period.code(),

@@ -98,3 +98,5 @@ forecast-in-caseload = Unge i forløb nu
 forecast-in-consultants = Konsulenter nu
 forecast-suppressed = Færre end 5 unge i forløb, så ingen prognose vises på tværs af kommuner:
 dash-computed = Tallene er talt op { $at }; de tælles op igen, når de er over { $minutes } minutter gamle.
+err-period-running = Tal på tværs af kommuner vises for halvår, der er slut: et halvår, der stadig løber, vokser dag for dag, og to dages tal trukket fra hinanden ville afsløre små tal.
+dash-withheld = * skjult, så et tal under 5 ikke kan regnes ud af de andre.

@@ -101,3 +101,5 @@ forecast-in-caseload = Young people in a course now
 forecast-in-consultants = Consultants now
 forecast-suppressed = Fewer than 5 young people in a course, so no forecast is shown across municipalities:
 dash-computed = The figures were counted at { $at }; they are counted again once over { $minutes } minutes old.
+err-period-running = Figures across municipalities are shown for half-years that are over: a running half-year grows day by day, and two days' figures subtracted would give small counts away.
+dash-withheld = * hidden, so that no count under 5 can be worked out from the others.

@@ -22,7 +22,7 @@ pub struct Figure {
     pub metric: &'static str,
     /// A count, a share from 0 to 1, days, or a rate; null when suppressed or missing.
     pub value: Option<f64>,
-    /// A count of young people from 1 to 4, or a figure that would give one away.
+    /// A count of young people from 1 to 4, or a figure hidden so that none can be worked out.
     pub suppressed: bool,
 }
 
@@ -63,9 +63,9 @@ fn row(row: &DashboardRow) -> Row {
                     value: match value {
                         Value::Count(n) => Some(n as f64),
                         Value::Share(v) | Value::Number(v) => Some(v),
-                        Value::Suppressed | Value::Missing => None,
+                        Value::Suppressed | Value::Withheld | Value::Missing => None,
                     },
-                    suppressed: value == Value::Suppressed,
+                    suppressed: matches!(value, Value::Suppressed | Value::Withheld),
                 }
             })
             .collect(),
@@ -77,12 +77,12 @@ fn row(row: &DashboardRow) -> Row {
 /// and the administrator, with counts of young people under 5 suppressed.
 #[utoipa::path(get, path = "/api/v1/dashboard", tag = "programme",
     params(
-        ("period" = Option<String>, Query, description = "A half-year like 2026-H2; the current one when left out"),
+        ("period" = Option<String>, Query, description = "A half-year like 2026-H2, not ahead; left out: the running one for a team lead, the last one that is over across municipalities (which see only those)"),
         ("m" = Option<Vec<i64>>, Query, description = "Municipality codes to compare (repeat); all when left out"),
     ),
     responses(
         (status = 200, description = "The figures", body = DashboardFigures),
-        (status = 422, description = "The period or a municipality code is not valid", body = InvalidBody),
+        (status = 422, description = "The period or a municipality code is not valid, or the period still runs (across municipalities)", body = InvalidBody),
     ))]
 pub async fn dashboard(
     State(state): State<AppState>,

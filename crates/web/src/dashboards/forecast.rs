@@ -257,11 +257,12 @@ pub async fn api(State(state): State<AppState>, caller: Caller) -> AppResult<Jso
             } else {
                 f.months
                     .iter()
+                    // One decimal, as on the page: finer would say more of the counts.
                     .map(|m| ForecastPoint {
                         month: m.month,
-                        low: m.low,
-                        median: m.median,
-                        high: m.high,
+                        low: (m.low * 10.0).round() / 10.0,
+                        median: (m.median * 10.0).round() / 10.0,
+                        high: (m.high * 10.0).round() / 10.0,
                     })
                     .collect()
             },

@@ -24,21 +24,28 @@ pub struct Choice {
 }
 
 impl Choice {
-    /// `?period=2026-H2&m=101&m=265`; a period that is not a half-year or a
-    /// municipality that is not a number is refused at its field.
-    pub fn parse(query: Option<&str>) -> Result<Choice, AppError> {
+    /// `?period=2026-H2&m=101&m=265`; a period that is not a half-year (or
+    /// lies ahead) or a municipality that is not a number is refused at its
+    /// field. Without a period: the running half-year for a team lead, the
+    /// last one that is over across municipalities.
+    pub fn parse(query: Option<&str>, across: bool) -> Result<Choice, AppError> {
         let pairs: Vec<(String, String)> =
             serde_urlencoded::from_str(query.unwrap_or("")).unwrap_or_default();
         let mut choice = Choice {
-            period: HalfYear::containing(today_in_copenhagen()),
+            period: default_period(across),
             municipalities: Vec::new(),
         };
         for (key, value) in pairs {
             match key.as_str() {
                 "period" if !value.is_empty() => {
-                    choice.period = HalfYear::parse(&value).ok_or_else(|| {
-                        AppError::invalid(vec![FieldError::new("period", Problem::UnknownChoice)])
-                    })?;
+                    choice.period = HalfYear::parse(&value)
+                        .filter(|p| *p <= HalfYear::containing(today_in_copenhagen()))
+                        .ok_or_else(|| {
+                            AppError::invalid(vec![FieldError::new(
+                                "period",
+                                Problem::UnknownChoice,
+                            )])
+                        })?;
                 }
                 "m" => choice
                     .municipalities
@@ -72,6 +79,12 @@ impl Choice {
     }
 }
 
+/// The running half-year (a team lead), or the last one that is over.
+fn default_period(across: bool) -> HalfYear {
+    let now = HalfYear::containing(today_in_copenhagen());
+    if across { now.previous() } else { now }
+}
+
 /// How old the dashboards' counts may grow before they are counted again.
 pub const FRESH_SECONDS: i64 = 300;
 
@@ -82,7 +95,7 @@ pub async fn load(
     caller: &Caller,
     query: Option<&str>,
 ) -> AppResult<(Choice, Dashboard)> {
-    let choice = Choice::parse(query)?;
+    let choice = Choice::parse(query, !caller.role().is_municipal())?;
     let data = state
         .dashboard_data(choice.period, today_in_copenhagen(), FRESH_SECONDS)
         .await?;
@@ -94,6 +107,7 @@ pub fn shown(tr: &Tr, metric: Metric, value: Value) -> String {
     match value {
         Value::Count(n) => n.to_string(),
         Value::Suppressed => "<5".into(),
+        Value::Withheld => "*".into(),
         Value::Missing => "–".into(),
         Value::Share(share) => tr.percent(Some(share)),
         Value::Number(n) => tr.number(
@@ -162,7 +176,7 @@ fn section_view(
                     Value::Count(n) => Some(n as f64),
                     Value::Share(s) => Some(s * 100.0),
                     Value::Number(n) => Some(n),
-                    Value::Suppressed | Value::Missing => None,
+                    Value::Suppressed | Value::Withheld | Value::Missing => None,
                 },
                 text: shown(tr, section.headline, value),
             }
@@ -201,8 +215,10 @@ pub async fn dashboard(
     let (choice, dashboard) = load(&state, &caller, query.as_deref()).await?;
     let tr = caller.tr();
     let rows = choice.rows(&dashboard);
-    let now = HalfYear::containing(today_in_copenhagen());
-    let mut offered: Vec<HalfYear> = std::iter::successors(Some(now), |p| Some(p.previous()))
+    let mut offered: Vec<HalfYear> =
+        std::iter::successors(Some(default_period(dashboard.suppressed)), |p| {
+            Some(p.previous())
+        })
         .take(6)
         .collect();
     if !offered.contains(&choice.period) {
@@ -306,6 +322,7 @@ pub fn csv(dashboard: &Dashboard, rows: &[&DashboardRow]) -> String {
             out.push_str(&match row.value(metric) {
                 Value::Count(n) => n.to_string(),
                 Value::Suppressed => "<5".into(),
+                Value::Withheld => "*".into(),
                 Value::Missing => String::new(),
                 Value::Share(v) | Value::Number(v) => {
                     let decimals = if metric.kind() == MetricKind::Share {

@@ -3,7 +3,8 @@
 //! anywhere, a team lead their own municipality as it is, and a period that
 //! is not a half-year is refused at its field.
 
-use crate::support::{ROSKILDE_YOUTH, TestApp};
+use crate::support::{ROSKILDE_YOUTH, TestApp, today};
+use spire_domain::dashboard::HalfYear;
 
 /// Labels (Danish) of the columns that do not count young people: events,
 /// companies, consultants and the norm may be small.
@@ -66,11 +67,46 @@ fn table_cells(html: &str) -> Vec<(String, String)> {
     cells
 }
 
+/// Courses that ended in the last half-year that is over: 3 in Roskilde, 7
+/// in Horsens. Its code.
+async fn last_half_year(app: &TestApp) -> String {
+    let last = HalfYear::containing(today()).previous();
+    let (start, exit) = (
+        last.first_day() + time::Duration::days(31),
+        last.first_day() + time::Duration::days(60),
+    );
+    let mut sql = String::new();
+    for (youth, municipality, n) in [
+        (app.roskilde_youth.get(), 265, 3),
+        (app.horsens_youth.get(), 615, 7),
+    ] {
+        for _ in 0..n {
+            sql += &format!(
+                "INSERT INTO courses (municipality_code, youth_id, in_trial, readiness, start_date, exit_date, exit_reason, created_by, created_at) \
+                 VALUES ({municipality}, {youth}, FALSE, 'jobparat', '{start}', '{exit}', 'job', 1, 0);"
+            );
+        }
+    }
+    spire_store::testing::exec_sql(&app.db, &sql).await;
+    last.code()
+}
+
 #[tokio::test]
 async fn the_programme_office_sees_no_count_of_young_people_from_1_to_4() {
     let app = TestApp::new().await;
+    let last = last_half_year(&app).await;
     let office = app.browser("programme_office").await;
+    // Across municipalities: the last half-year that is over, not the running one.
+    let running = HalfYear::containing(today()).code();
+    let refused = app
+        .get(&format!("/dashboard?period={running}"), Some(&office))
+        .await;
+    assert_eq!(refused.status, 422);
     let page = app.get("/dashboard", Some(&office)).await;
+    assert!(
+        page.body.contains(&format!("value=\"{last}\" selected")),
+        "the last one that is over"
+    );
     assert_eq!(page.status, 200);
     assert!(
         page.body.contains("<svg")
@@ -93,7 +129,9 @@ async fn the_programme_office_sees_no_count_of_young_people_from_1_to_4() {
         }
     }
 
-    let csv = app.get("/dashboard.csv", Some(&office)).await;
+    let csv = app
+        .get(&format!("/dashboard.csv?period={last}"), Some(&office))
+        .await;
     assert_eq!(csv.status, 200);
     assert!(
         csv.headers["content-type"]
