@@ -75,6 +75,17 @@ impl HalfYear {
         }
     }
 
+    pub fn next(self) -> HalfYear {
+        if self.half == 1 {
+            HalfYear { half: 2, ..self }
+        } else {
+            HalfYear {
+                year: self.year + 1,
+                half: 1,
+            }
+        }
+    }
+
     /// The day a "now" figure is taken: the period's last day, or today
     /// while the period runs.
     pub fn reference_day(self, today: Date) -> Date {

@@ -11,6 +11,7 @@ pub mod cvr;
 pub mod dashboard;
 pub mod eligibility;
 pub mod event;
+pub mod fidelity;
 pub mod forecast;
 pub mod ids;
 pub mod internship;

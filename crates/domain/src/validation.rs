@@ -103,6 +103,28 @@ pub enum Problem {
     PlanExists,
     /// Figures across municipalities are for half-years that are over.
     PeriodRunning,
+    /// A fidelity scale's first line is not the header (`line`).
+    ScaleHeader,
+    /// A scale line without its eight columns (`line`, `columns`).
+    ScaleColumns,
+    /// A scale item's code is missing, not letters and digits, or used twice (`line`).
+    ScaleCode,
+    /// A scale item's principle is not one of the four (`line`).
+    ScalePrinciple,
+    /// A scale item without its titles or guides (`line`).
+    ScaleText,
+    /// A scale item's measure is not one Spire computes (`line`).
+    ScaleMeasure,
+    /// A computed item's bands are not four intervals (`line`).
+    ScaleBands,
+    /// The two reviewers must be two different people.
+    SameReviewer,
+    /// A review of this municipality and half-year exists already.
+    ReviewExists,
+    /// This reviewer has submitted their scores already.
+    AlreadySubmitted,
+    /// Reconciling waits until both reviewers have submitted.
+    NotBothSubmitted,
 }
 
 impl Problem {
@@ -202,6 +224,17 @@ impl Problem {
             Problem::TemplateTooLong => "err-template-too-long",
             Problem::PlanExists => "err-plan-exists",
             Problem::PeriodRunning => "err-period-running",
+            Problem::ScaleHeader => "err-scale-header",
+            Problem::ScaleColumns => "err-scale-columns",
+            Problem::ScaleCode => "err-scale-code",
+            Problem::ScalePrinciple => "err-scale-principle",
+            Problem::ScaleText => "err-scale-text",
+            Problem::ScaleMeasure => "err-scale-measure",
+            Problem::ScaleBands => "err-scale-bands",
+            Problem::SameReviewer => "err-same-reviewer",
+            Problem::ReviewExists => "err-review-exists",
+            Problem::AlreadySubmitted => "err-already-submitted",
+            Problem::NotBothSubmitted => "err-not-both-submitted",
         }
     }
 }

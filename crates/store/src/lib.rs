@@ -15,6 +15,7 @@ pub mod crypto;
 mod dashboards;
 pub mod evaluation;
 mod events;
+mod fidelity;
 mod internships;
 mod migrate;
 mod municipalities;
@@ -48,6 +49,10 @@ pub use events::{
     CallRow, CallUpdate, Choices, EventCompanyRow, EventDetail, EventRow, EventYouthRow, GridIssue,
     GridLogRow, LoginCode, LoginCodeOutcome, MatchLine, MatchView, NewEvent, PreferenceExport,
     SeatMove, SeatRow,
+};
+pub use fidelity::{
+    ItemDefinition, ItemResult, NewReview, Reconciliation, ReviewDetail, ReviewSummary,
+    ScaleVersion, ScheduleRow, ShownRating, Trend, TrendPoint, is_known_measure,
 };
 pub use internships::{InternshipEvent, InternshipRow, NewInternship, ProgrammeRules};
 pub use municipalities::{MunicipalityOverview, MunicipalityRow};

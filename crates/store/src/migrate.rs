@@ -50,6 +50,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_onboarding.sql"),
         postgres: include_str!("../migrations/postgres/0008_onboarding.sql"),
     },
+    Migration {
+        version: 9,
+        sqlite: include_str!("../migrations/sqlite/0009_fidelity.sql"),
+        postgres: include_str!("../migrations/postgres/0009_fidelity.sql"),
+    },
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {
@@ -82,6 +87,16 @@ pub(crate) async fn run(db: &Db) -> Result<()> {
             tx.commit().await?;
             tracing::info!(version = migration.version, "applied migration");
         }
+        // The fidelity scale's first version is data shipped with Spire;
+        // later versions are published by the programme office.
+        sqlx::query(
+            "INSERT INTO fidelity_scales (version, source, note, published_at) \
+             SELECT 1, $1, 'NExTWORK 1', $2 WHERE NOT EXISTS (SELECT 1 FROM fidelity_scales)",
+        )
+        .bind(spire_domain::fidelity::SCALE_V1)
+        .bind(crate::now())
+        .execute(pool)
+        .await?;
         Ok(())
     })
 }
