@@ -200,7 +200,7 @@ pub fn parse_scale(
             .iter()
             .any(|t| t.chars().count() > TEXT_MAX)
         {
-            return Err(bad(Problem::TemplateTooLong).with("max", TEXT_MAX as i64));
+            return Err(bad(Problem::ScaleTooLong).with("max", TEXT_MAX as i64));
         }
         let (measure, bands) = match (measure.is_empty(), bands.is_empty()) {
             (true, true) => (None, None),

@@ -113,6 +113,8 @@ pub enum Problem {
     ScalePrinciple,
     /// A scale item without its titles or guides (`line`).
     ScaleText,
+    /// A scale item's title or guide is too long (`line`, `max`).
+    ScaleTooLong,
     /// A scale item's measure is not one Spire computes (`line`).
     ScaleMeasure,
     /// A computed item's bands are not four intervals (`line`).
@@ -230,6 +232,7 @@ impl Problem {
             Problem::ScalePrinciple => "err-scale-principle",
             Problem::ScaleText => "err-scale-text",
             Problem::ScaleMeasure => "err-scale-measure",
+            Problem::ScaleTooLong => "err-scale-too-long",
             Problem::ScaleBands => "err-scale-bands",
             Problem::SameReviewer => "err-same-reviewer",
             Problem::ReviewExists => "err-review-exists",

@@ -51,8 +51,8 @@ pub use events::{
     SeatMove, SeatRow,
 };
 pub use fidelity::{
-    ItemDefinition, ItemResult, NewReview, Reconciliation, ReviewDetail, ReviewSummary,
-    ScaleVersion, ScheduleRow, ShownRating, Trend, TrendPoint, is_known_measure,
+    DAYS_TO_REVIEW, ItemDefinition, ItemResult, NewReview, Reconciliation, ReviewDetail,
+    ReviewSummary, ScaleVersion, ScheduleRow, ShownRating, Trend, TrendPoint, is_known_measure,
 };
 pub use internships::{InternshipEvent, InternshipRow, NewInternship, ProgrammeRules};
 pub use municipalities::{MunicipalityOverview, MunicipalityRow};

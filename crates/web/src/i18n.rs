@@ -165,7 +165,15 @@ impl Tr {
             .iter()
             .map(|(name, value)| (*name, Arg::Number(*value)))
             .collect();
-        self.t_args(error.problem.message_id(), &args)
+        let message = self.t_args(error.problem.message_id(), &args);
+        // A problem with one of a list's items (a review's items) names it.
+        match error.args.iter().find(|(name, _)| *name == "item") {
+            Some((_, item)) => format!(
+                "{} {message}",
+                self.t_args("problem-item", &[("item", Arg::Number(*item))])
+            ),
+            None => message,
+        }
     }
 
     /// A refused field as one line: "Field: why".

@@ -12,8 +12,8 @@ use crate::http::state::AppState;
 use crate::ui::error_page::render_errors;
 use crate::{
     access_log, account, admin, calendar, companies, company_network, courses, dashboards,
-    evaluation, events, internships, networks, onboarding, portfolio, psychology, site, trials,
-    youth,
+    evaluation, events, fidelity, internships, networks, onboarding, portfolio, psychology, site,
+    trials, youth,
 };
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -44,6 +44,7 @@ fn table() -> Vec<Route> {
         admin::routes(),
         dashboards::routes(),
         onboarding::routes(),
+        fidelity::routes(),
         trials::routes(),
         evaluation::routes(),
     ]
@@ -130,6 +131,7 @@ pub fn document() -> Document {
         dashboards::api::Api::openapi(),
         dashboards::forecast::Api::openapi(),
         onboarding::api::Api::openapi(),
+        fidelity::api::Api::openapi(),
         admin::municipalities::Api::openapi(),
         trials::api::Api::openapi(),
         evaluation::api::Api::openapi(),

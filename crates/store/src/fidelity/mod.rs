@@ -9,8 +9,8 @@ mod reviews;
 
 pub use measures::is_known as is_known_measure;
 pub use reviews::{
-    ItemResult, Reconciliation, ReviewDetail, ReviewSummary, ScheduleRow, ShownRating, Trend,
-    TrendPoint,
+    DAYS_TO_REVIEW, ItemResult, Reconciliation, ReviewDetail, ReviewSummary, ScheduleRow,
+    ShownRating, Trend, TrendPoint,
 };
 
 use crate::dashboards::DashboardData;

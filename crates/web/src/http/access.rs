@@ -85,6 +85,8 @@ pub mod roles {
         Role::Researcher,
         Role::Admin,
     ];
+    /// Fidelity reviews: the programme office; a team lead reads their own.
+    pub const FIDELITY: &[Role] = &[Role::TeamLead, Role::ProgrammeOffice];
     /// Caseworkers screen and randomise at intake; nobody else allocates.
     pub const INTAKE: &[Role] = &[Role::Caseworker];
     /// The trial's figures (commitment, CONSORT, balance), never the sequence.

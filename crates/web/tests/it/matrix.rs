@@ -14,6 +14,7 @@ const DASHBOARD: &[Role] = &[TeamLead, ProgrammeOffice, Researcher, Admin];
 const YOUTH_AND_STAFF: &[Role] = &[Consultant, Psychologist, TeamLead, Youth];
 const INTERNSHIP_READERS: &[Role] = &[Consultant, Psychologist, TeamLead, CompanyContact, Youth];
 const CALENDAR_USERS: &[Role] = INTERNSHIP_READERS;
+const FIDELITY: &[Role] = &[TeamLead, ProgrammeOffice];
 
 enum Payload {
     None,
@@ -110,6 +111,64 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [Role], Payload)> {
             "/onboarding/items/{id}",
             &[ProgrammeOffice],
             Form(&[("status", "doing"), ("owner", ""), ("notes", "")]),
+        ),
+        ("GET", "/fidelity", FIDELITY, None),
+        ("POST", "/fidelity", &[ProgrammeOffice], Form(&[])),
+        ("GET", "/fidelity/scale", FIDELITY, None),
+        (
+            "POST",
+            "/fidelity/scale",
+            &[ProgrammeOffice],
+            Form(&[("note", "")]),
+        ),
+        ("GET", "/fidelity/municipalities/{id}", FIDELITY, None),
+        ("GET", "/fidelity/reviews/{id}", FIDELITY, None),
+        ("GET", "/fidelity/reviews/{id}/report", FIDELITY, None),
+        (
+            "POST",
+            "/fidelity/reviews/{id}/ratings",
+            &[ProgrammeOffice],
+            Form(&[]),
+        ),
+        (
+            "POST",
+            "/fidelity/reviews/{id}/reconcile",
+            &[ProgrammeOffice],
+            Form(&[("item", "T7")]),
+        ),
+        ("GET", "/api/v1/fidelity/reviews", FIDELITY, None),
+        (
+            "POST",
+            "/api/v1/fidelity/reviews",
+            &[ProgrammeOffice],
+            Json("{}"),
+        ),
+        ("GET", "/api/v1/fidelity/reviews/{id}", FIDELITY, None),
+        (
+            "POST",
+            "/api/v1/fidelity/reviews/{id}/ratings",
+            &[ProgrammeOffice],
+            Json("{\"ratings\": []}"),
+        ),
+        (
+            "POST",
+            "/api/v1/fidelity/reviews/{id}/reconcile",
+            &[ProgrammeOffice],
+            Json("{}"),
+        ),
+        ("GET", "/api/v1/fidelity/schedule", &[ProgrammeOffice], None),
+        (
+            "GET",
+            "/api/v1/fidelity/municipalities/{id}",
+            FIDELITY,
+            None,
+        ),
+        ("GET", "/api/v1/fidelity/scales", FIDELITY, None),
+        (
+            "POST",
+            "/api/v1/fidelity/scales",
+            &[ProgrammeOffice],
+            Json("{}"),
         ),
         ("GET", "/admin/municipalities", &[Admin], None),
         (
@@ -713,7 +772,11 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static [Role], Payload)> {
 }
 
 fn concrete(path: &str, app: &TestApp, allocation: i64) -> String {
-    let id = if path.contains("/onboarding/items/") {
+    let id = if path.contains("/fidelity/municipalities/") {
+        265
+    } else if path.contains("/fidelity/reviews/") {
+        app.fidelity_review
+    } else if path.contains("/onboarding/items/") {
         app.onboarding_item
     } else if path.contains("/onboarding/") {
         app.onboarding_plan

@@ -52,6 +52,8 @@ pub struct TestApp {
     /// Roskilde's one-year onboarding plan, and its first milestone.
     pub onboarding_plan: i64,
     pub onboarding_item: i64,
+    /// A finished fidelity review of Roskilde's last half-year.
+    pub fidelity_review: i64,
     /// An open trial across both municipalities.
     pub trial: TrialId,
     /// Every response body and header the test saw, for the CPR scan.
@@ -211,6 +213,7 @@ impl TestApp {
             .unwrap()
             .items[0]
             .id;
+        let fidelity_review = fidelity_fixture(&db, &office, &users).await;
         let state = AppState::new(db.clone(), key.clone(), WebConfig::default());
         TestApp {
             router: spire_web::router(state),
@@ -232,6 +235,7 @@ impl TestApp {
             roskilde_call,
             onboarding_plan,
             onboarding_item,
+            fidelity_review,
             trial,
             seen: Arc::default(),
         }
@@ -664,4 +668,45 @@ async fn event_fixture(
 /// Today in Copenhagen, as the pages see it.
 pub fn today() -> time::Date {
     spire_web::i18n::today_in_copenhagen()
+}
+
+/// A fidelity review of Roskilde's last half-year, scored alike by the
+/// fixture's programme office user and a second one: finished.
+async fn fidelity_fixture(db: &Db, office: &Scope, users: &HashMap<String, i64>) -> i64 {
+    let second = db
+        .create_user(&new_user(
+            "anden.programkontor",
+            Role::ProgrammeOffice,
+            None,
+        ))
+        .await
+        .unwrap();
+    let period = spire_domain::dashboard::HalfYear::containing(today()).previous();
+    let data = db.dashboard_data(period, today()).await.unwrap();
+    let first = users[&login_of(Role::ProgrammeOffice, "")];
+    let review = spire_store::NewReview {
+        municipality: 265,
+        period,
+        reviewer_a: first,
+        reviewer_b: second,
+        due: today(),
+    };
+    let id = db
+        .create_fidelity_review(office, &review, &data, today())
+        .await
+        .unwrap();
+    let detail = db.fidelity_review(office, id).await.unwrap();
+    let scores: Vec<(String, Option<i64>, String)> = detail
+        .items
+        .iter()
+        .filter(|i| i.item.measure.is_none())
+        .map(|i| (i.item.code.clone(), Some(4), "Set ved besøget".to_string()))
+        .collect();
+    for reviewer in [first, second] {
+        let scope = Scope::new(reviewer, Role::ProgrammeOffice, None, "fixture");
+        db.submit_fidelity_ratings(&scope, id, &scores)
+            .await
+            .unwrap();
+    }
+    id
 }
