@@ -221,7 +221,12 @@ fn print_logins() {
     println!();
 }
 
-fn demo_user(login: String, name: String, role: Role, municipality: Option<i64>) -> NewUser {
+pub(crate) fn demo_user(
+    login: String,
+    name: String,
+    role: Role,
+    municipality: Option<i64>,
+) -> NewUser {
     NewUser {
         login,
         display_name: name,

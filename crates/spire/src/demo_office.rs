@@ -2,13 +2,22 @@
 //! 200 days ago, in its onboarding year (the first half-year's milestones
 //! reached but the hiring, which is late; the referral of young people
 //! under way), and Roskilde, the first
-//! municipality, with its first year's plan reached in full. Every write
-//! goes through the store functions the pages use.
+//! municipality, with its first year's plan reached in full; and a year of
+//! fidelity reviews: every municipality's last two half-years, Kalundborg's
+//! slipping (the psychologist left and the network lost its rhythm), one
+//! review waiting for its second reviewer and one with a disagreement to
+//! settle. Every write goes through the store functions the pages use.
 
 use crate::Failure;
+use crate::demo::demo_user;
+use spire_domain::Role;
+use spire_domain::dashboard::HalfYear;
 use spire_domain::onboarding::Status;
-use spire_store::{Db, Scope};
+use spire_store::{Db, NewReview, Scope};
 use time::{Date, Duration};
+
+/// Kalundborg: the municipality whose fidelity slipped.
+const SLIPPED: i64 = 326;
 
 pub async fn seed(db: &Db, admin: &Scope, office: &Scope, today: Date) -> Result<(), Failure> {
     db.add_official_municipality(admin, 370).await?;
@@ -39,5 +48,111 @@ pub async fn seed(db: &Db, admin: &Scope, office: &Scope, today: Date) -> Result
             .await?;
     }
     println!("  Næstved: in its first year (onboarding plan started {started})");
+    fidelity(db, office, today).await
+}
+
+/// What the two reviewers give the items they score: (first, second, why).
+fn reviewed_scores(code: i64, latest: bool, item: usize) -> (i64, i64, &'static str) {
+    let base = match code {
+        101 | 265 => 5,
+        SLIPPED if latest => 2,
+        _ => 4,
+    };
+    let evidence = match (code, latest) {
+        (SLIPPED, true) => {
+            "Psykologen stoppede i foråret; teamet holder ikke længere ugentlige møder, og flere netværksmøder er aflyst."
+        }
+        (SLIPPED, false) => {
+            "Ugentlige teammøder med psykologen; de unge sætter selv netværkets dagsorden."
+        }
+        _ => "Set ved besøget og i referaterne fra ungenetværket.",
+    };
+    // The reviewers differ by one on the third item now and then.
+    let second = if item == 2 && (code % 2 == 1) {
+        base - 1
+    } else {
+        base
+    };
+    (base, second, evidence)
+}
+
+async fn fidelity(db: &Db, office: &Scope, today: Date) -> Result<(), Failure> {
+    let second_id = db
+        .create_user(&demo_user(
+            "programkontor2".into(),
+            "Sara Programkontor".into(),
+            Role::ProgrammeOffice,
+            None,
+        ))
+        .await?;
+    let second = Scope::new(second_id, Role::ProgrammeOffice, None, "demo");
+    let latest = HalfYear::containing(today).previous();
+    let codes: Vec<i64> = db
+        .list_municipalities()
+        .await?
+        .into_iter()
+        .map(|m| m.code)
+        .filter(|code| *code != 370)
+        .collect();
+    for period in [latest.previous(), latest] {
+        let data = db.dashboard_data(period, today).await?;
+        for &code in &codes {
+            let is_latest = period == latest;
+            let review = NewReview {
+                municipality: code,
+                period,
+                reviewer_a: office.user_id(),
+                reviewer_b: second_id,
+                due: period.last_day() + Duration::days(spire_store::DAYS_TO_REVIEW),
+            };
+            let id = db
+                .create_fidelity_review(office, &review, &data, today)
+                .await?;
+            let reviewed: Vec<String> = db
+                .fidelity_review(office, id)
+                .await?
+                .items
+                .into_iter()
+                .filter(|i| i.item.measure.is_none())
+                .map(|i| i.item.code)
+                .collect();
+            let mut first_scores = Vec::new();
+            let mut second_scores = Vec::new();
+            for (n, item) in reviewed.iter().enumerate() {
+                let (a, b, evidence) = reviewed_scores(code, is_latest, n);
+                first_scores.push((item.clone(), Some(a), evidence.to_string()));
+                second_scores.push((item.clone(), Some(b), evidence.to_string()));
+            }
+            db.submit_fidelity_ratings(office, id, &first_scores)
+                .await?;
+            // Vejle's latest waits for the second reviewer.
+            if is_latest && code == 630 {
+                continue;
+            }
+            db.submit_fidelity_ratings(&second, id, &second_scores)
+                .await?;
+            // Horsens's latest keeps its disagreement for the office to settle.
+            if is_latest && code == 615 {
+                continue;
+            }
+            for (n, item) in reviewed.iter().enumerate() {
+                let (a, b, _) = reviewed_scores(code, is_latest, n);
+                if a != b {
+                    db.reconcile_fidelity_item(
+                        office,
+                        id,
+                        item,
+                        Some(b),
+                        "Enige efter en snak: planen findes, men er ikke fulgt hele halvåret.",
+                    )
+                    .await?;
+                }
+            }
+        }
+    }
+    println!(
+        "  Fidelity: {} reviews of the last two half-years; Kalundborg's slipped",
+        codes.len() * 2
+    );
     Ok(())
 }

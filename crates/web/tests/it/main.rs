@@ -19,6 +19,7 @@ mod courses;
 mod dashboards;
 mod evaluation;
 mod events;
+mod fidelity;
 mod internships;
 mod networks;
 mod onboarding;

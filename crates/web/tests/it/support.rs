@@ -213,7 +213,7 @@ impl TestApp {
             .unwrap()
             .items[0]
             .id;
-        let fidelity_review = fidelity_fixture(&db, &office, &users).await;
+        let fidelity_review = fidelity_fixture(&db, &office, &mut users).await;
         let state = AppState::new(db.clone(), key.clone(), WebConfig::default());
         TestApp {
             router: spire_web::router(state),
@@ -672,7 +672,7 @@ pub fn today() -> time::Date {
 
 /// A fidelity review of Roskilde's last half-year, scored alike by the
 /// fixture's programme office user and a second one: finished.
-async fn fidelity_fixture(db: &Db, office: &Scope, users: &HashMap<String, i64>) -> i64 {
+async fn fidelity_fixture(db: &Db, office: &Scope, users: &mut HashMap<String, i64>) -> i64 {
     let second = db
         .create_user(&new_user(
             "anden.programkontor",
@@ -681,6 +681,7 @@ async fn fidelity_fixture(db: &Db, office: &Scope, users: &HashMap<String, i64>)
         ))
         .await
         .unwrap();
+    users.insert("anden.programkontor".into(), second);
     let period = spire_domain::dashboard::HalfYear::containing(today()).previous();
     let data = db.dashboard_data(period, today()).await.unwrap();
     let first = users[&login_of(Role::ProgrammeOffice, "")];
