@@ -5,7 +5,8 @@
 # (crates/store/src/scale.rs says how); `spire serve`; 16 consultants of 16
 # municipalities log in; 16 concurrent clients each ask for their week and
 # their youth's pages in turn (one in five requests the week); then 8
-# programme-office clients ask for the cross-municipal dashboard. On SQLite, and
+# programme-office clients ask for the cross-municipal dashboard, then for
+# municipalities' fidelity reports. On SQLite, and
 # on PostgreSQL too when SPIRE_BENCH_POSTGRES_URL names a server (an admin
 # URL, e.g. the one scripts/start-test-postgres.sh prints). Prints each run's
 # throughput and p50/p99 (all pages, the week alone, the youth pages alone)
@@ -103,6 +104,15 @@ dashboards() {
   done
   for run in $(seq "$runs"); do
     echo "$1 dashboard run $run: $("$generator" "http://127.0.0.1:$2" "$work/dashboard-sessions" 8 50)"
+  done
+  # A municipality's fidelity report (the reviews of the last two half-years
+  # are ids 1-196), for 8 concurrent programme-office sessions.
+  : >"$work/fidelity-sessions"
+  while read -r cookie _; do
+    echo "$cookie /fidelity/reviews/$((RANDOM % 98 + 99))/report /fidelity/reviews/$((RANDOM % 98 + 1))/report" >>"$work/fidelity-sessions"
+  done <"$work/dashboard-sessions"
+  for run in $(seq "$runs"); do
+    echo "$1 fidelity report run $run: $("$generator" "http://127.0.0.1:$2" "$work/fidelity-sessions" 8 50)"
   done
 }
 

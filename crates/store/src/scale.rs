@@ -16,7 +16,11 @@
 //! - `check_ins` weekly check-in notes spread over the internships;
 //! - the youth network: the open courses in groups of 7, 40 weekly meetings
 //!   each (one in 20 cancelled) with a mark for every member; 40 companies
-//!   of each municipality in the company network, an event a quarter.
+//!   of each municipality in the company network, an event a quarter;
+//! - a team per municipality (the consultants full-time, the psychologist
+//!   at half), and a fidelity review of each municipality's last two
+//!   half-years that are over, scored by `programkontor` and
+//!   `programkontor2` alike (a year of fidelity).
 //!
 //! Rows go in with multi-row `INSERT`s (texts built from constants only) in
 //! one transaction per table; ids are read back in insertion order.
@@ -127,6 +131,63 @@ fn day(days: i64) -> String {
     (time::macros::date!(2025 - 01 - 06) + time::Duration::days(days)).to_string()
 }
 
+/// A team per municipality and a year of fidelity reviews, through the
+/// store's own functions (the reviews measure the dashboard's figures).
+async fn fidelity(
+    db: &Db,
+    scale: Scale,
+    user_ids: &[i64],
+    stride: usize,
+    consultants_per: i64,
+) -> Result<()> {
+    for m in 0..scale.municipalities as usize {
+        let mut members = vec![crate::NewTeamMember {
+            user_id: user_ids[m * stride + 1],
+            fte: 0.5,
+        }];
+        for c in 0..consultants_per as usize {
+            members.push(crate::NewTeamMember {
+                user_id: user_ids[m * stride + 2 + c],
+                fte: 1.0,
+            });
+        }
+        db.create_team(1001 + m as i64, &format!("Team {}", 1001 + m), &members)
+            .await?;
+    }
+    let office_ids = &user_ids[user_ids.len() - 2..];
+    let reviewers: Vec<crate::Scope> = office_ids
+        .iter()
+        .map(|&id| crate::Scope::new(id, spire_domain::Role::ProgrammeOffice, None, "bench"))
+        .collect();
+    let today = time::OffsetDateTime::now_utc().date();
+    let latest = spire_domain::dashboard::HalfYear::containing(today).previous();
+    let items = db.scale_items(1).await?;
+    for period in [latest.previous(), latest] {
+        let data = db.dashboard_data(period, today).await?;
+        for m in 0..scale.municipalities {
+            let review = crate::NewReview {
+                municipality: 1001 + m,
+                period,
+                reviewer_a: office_ids[0],
+                reviewer_b: office_ids[1],
+                due: period.last_day(),
+            };
+            let id = db
+                .create_fidelity_review(&reviewers[0], &review, &data, today)
+                .await?;
+            let scores: Vec<(String, Option<i64>, String)> = items
+                .iter()
+                .filter(|i| !i.is_computed())
+                .map(|i| (i.code.clone(), Some(2 + m % 4), "Set ved besøget.".into()))
+                .collect();
+            for reviewer in &reviewers {
+                db.submit_fidelity_ratings(reviewer, id, &scores).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Fills an empty, migrated database. `password_hash` is the stored hash every
 /// generated login gets (hash one password once; argon2 for 3,000 users
 /// would take minutes).
@@ -175,6 +236,14 @@ pub async fn generate(
     users.push(vec![
         Text("programkontor".into()),
         Text("Programkontoret".into()),
+        Text(password_hash.into()),
+        Text("programme_office".into()),
+        Null,
+        Int(now),
+    ]);
+    users.push(vec![
+        Text("programkontor2".into()),
+        Text("Programkontoret 2".into()),
         Text(password_hash.into()),
         Text("programme_office".into()),
         Null,
@@ -538,6 +607,8 @@ pub async fn generate(
         events,
     )
     .await?;
+
+    fidelity(db, scale, &user_ids, stride, consultants_per).await?;
 
     // For the load: the first consultant of each municipality and their youth.
     let mut consultants = Vec::new();
