@@ -6,6 +6,7 @@ mod support;
 // Cross-cutting: the shape of the code, who may use what, privacy, security.
 mod architecture;
 mod matrix;
+mod matrix_table;
 mod privacy;
 mod security;
 
