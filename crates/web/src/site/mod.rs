@@ -69,18 +69,78 @@ pub struct LanguageForm {
 /// Remembers the chosen language in a cookie and returns to the same page.
 pub async fn switch_language(Form(form): Form<LanguageForm>) -> Response {
     let lang = Lang::from_code(&form.lang).unwrap_or_default();
-    // Only a local path: never an open redirect.
-    let back = if form.back.starts_with('/') && !form.back.starts_with("//") {
-        form.back
-    } else {
-        "/home".into()
-    };
+    let back = same_site_path(&form.back).unwrap_or("/home");
     let cookie = Cookie::build((LANG_COOKIE, lang.code()))
         .path("/")
         .same_site(SameSite::Lax)
         .max_age(time::Duration::days(365))
         .build();
-    (CookieJar::new().add(cookie), Redirect::to(&back)).into_response()
+    (CookieJar::new().add(cookie), Redirect::to(back)).into_response()
+}
+
+/// `text` when it is a path on this site that a browser cannot read as
+/// another site's (`//host`, `/\host`) and that makes a valid header: a
+/// slash, then path segments of unreserved characters, and a query of URL-safe
+/// characters. Anything else is refused — never an open redirect, never a
+/// header that cannot be sent.
+pub fn same_site_path(text: &str) -> Option<&str> {
+    let (path, query) = text.split_once('?').unwrap_or((text, ""));
+    let path_char = |c: char| c.is_ascii_alphanumeric() || "/-._~".contains(c);
+    let query_char = |c: char| c.is_ascii_alphanumeric() || "-._~=&%+,:".contains(c);
+    let well_formed = text.len() <= 2000
+        && path.starts_with('/')
+        && !path.starts_with("//")
+        && path.chars().all(path_char)
+        && query.chars().all(query_char);
+    well_formed.then_some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_site_path;
+    use proptest::prelude::*;
+
+    #[test]
+    fn only_a_path_on_this_site_is_a_way_back() {
+        for kept in [
+            "/youth",
+            "/youth/12?saved=1",
+            "/dashboard?period=2026-H1&m=265&m=615",
+            "/",
+        ] {
+            assert_eq!(same_site_path(kept), Some(kept));
+        }
+        for refused in [
+            "",
+            "home",
+            "//evil.example",
+            "/\\evil.example",
+            "/\\/evil.example",
+            "\\evil.example",
+            "https://evil.example",
+            "/\r\nSet-Cookie: x=1",
+            "/youth\r\n",
+            "/a b",
+            "/%2F%2Fevil",
+            "/youth?q=<script>",
+            "/ youth",
+        ] {
+            assert_eq!(same_site_path(refused), None, "{refused:?}");
+        }
+    }
+
+    proptest! {
+        /// Whatever is accepted starts with one slash and makes a valid
+        /// Location header.
+        #[test]
+        fn what_is_accepted_is_a_sendable_local_path(text in "\\PC{0,40}") {
+            if let Some(path) = same_site_path(&text) {
+                prop_assert!(path.starts_with('/') && !path.starts_with("//"));
+                prop_assert!(!path.contains('\\'));
+                prop_assert!(axum::http::HeaderValue::from_str(path).is_ok());
+            }
+        }
+    }
 }
 
 /// This document.

@@ -32,6 +32,18 @@ async fn switching_language_sets_a_cookie_and_returns_to_the_same_page() {
         )
         .await;
     assert_eq!(elsewhere.location(), "/home", "never an open redirect");
+    // A backslash reads as a slash in browsers; a line break cannot be sent
+    // as a header: both go home, neither is a server error.
+    for back in [
+        "/\\evil.example",
+        "/\r\nSet-Cookie: x=1",
+        "https://evil.example",
+    ] {
+        let reply = app
+            .post_form("/lang", Some(&browser), &[("lang", "en"), ("back", back)])
+            .await;
+        assert_eq!((reply.status, reply.location()), (303, "/home"), "{back:?}");
+    }
 }
 
 #[tokio::test]
