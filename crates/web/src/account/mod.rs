@@ -5,7 +5,7 @@ pub mod home;
 pub mod login;
 pub mod two_factor;
 
-use crate::http::access::{Access::*, Route, TWO_FACTOR_PAGE};
+use crate::http::access::{Access::*, Route, TWO_FACTOR_PAGE, TWO_FACTOR_START};
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -16,6 +16,7 @@ pub fn routes() -> Vec<Route> {
         Route::post("/login/code", SecondFactor, two_factor::code_submit),
         Route::get(TWO_FACTOR_PAGE, AnyUser, two_factor::enrolment_page),
         Route::post(TWO_FACTOR_PAGE, AnyUser, two_factor::enrolment_submit),
+        Route::post(TWO_FACTOR_START, AnyUser, two_factor::enrolment_start),
         Route::get("/home", AnyUser, home::home).menu("nav-home"),
         Route::api_get("/api/v1/me", AnyUser, api::me),
     ]

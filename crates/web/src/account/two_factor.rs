@@ -132,17 +132,19 @@ async fn enrolment_view(
             error,
         });
     }
-    let secret = match state
+    // Reading the page changes nothing: the secret is made by the start form.
+    let Some(secret) = state
         .db()
         .pending_totp_secret(state.key(), user.user.id)
         .await?
-    {
-        Some(secret) => secret,
-        None => state
-            .db()
-            .start_totp_enrolment(state.key(), user.user.id)
-            .await?
-            .to_vec(),
+    else {
+        return Ok(EnrolmentView {
+            ctx,
+            enabled: false,
+            qr: String::new(),
+            secret: String::new(),
+            error,
+        });
     };
     let grouped: Vec<String> = base32(&secret)
         .as_bytes()
@@ -169,6 +171,21 @@ pub async fn enrolment_page(
     Ok(render(&enrolment_view(&state, tr, &user, None).await?))
 }
 
+/// Makes the pending secret the page then shows (a new one each time: a
+/// secret shown on a screen someone else saw is replaced by starting again).
+pub async fn enrolment_start(
+    State(state): State<AppState>,
+    Caller { user, .. }: Caller,
+) -> AppResult<Response> {
+    if !user.user.totp_enabled {
+        state
+            .db()
+            .start_totp_enrolment(state.key(), user.user.id)
+            .await?;
+    }
+    Ok(axum::response::Redirect::to(TWO_FACTOR_PAGE).into_response())
+}
+
 pub async fn enrolment_submit(
     State(state): State<AppState>,
     Caller { context, user }: Caller,
@@ -178,6 +195,16 @@ pub async fn enrolment_submit(
     let Form(CodeForm { code }) = form?;
     if user.user.totp_enabled {
         return Ok(render(&enrolment_view(&state, tr, &user, None).await?));
+    }
+    let started = state
+        .db()
+        .pending_totp_secret(state.key(), user.user.id)
+        .await?
+        .is_some();
+    if !started {
+        let message = tr.t("two-factor-start-first");
+        let view = enrolment_view(&state, tr, &user, Some(message)).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response());
     }
     let outcome = state
         .db()

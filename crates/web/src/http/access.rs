@@ -32,6 +32,8 @@ impl Access {
 
 /// Where a staff member without two-factor log-in is sent when it is required.
 pub const TWO_FACTOR_PAGE: &str = "/account/two-factor";
+/// Starting the set-up: makes the secret the page shows.
+pub const TWO_FACTOR_START: &str = "/account/two-factor/start";
 
 /// The groups of roles the routes name.
 pub mod roles {

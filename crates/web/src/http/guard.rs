@@ -2,7 +2,7 @@
 //! for the API), enforces the route's access rule (404 for a role that may
 //! not use it), and checks CSRF and Origin on every state change.
 
-use super::access::{Access, NavLink, RouteSpec, TWO_FACTOR_PAGE};
+use super::access::{Access, NavLink, RouteSpec, TWO_FACTOR_PAGE, TWO_FACTOR_START};
 use super::context::CurrentUser;
 use super::error::{AppError, ErrorKind, over_limit};
 use super::multipart;
@@ -81,6 +81,7 @@ pub async fn guard(
         && !current.user.totp_enabled
         && !matches!(spec.access, Access::Public)
         && spec.path != TWO_FACTOR_PAGE
+        && spec.path != TWO_FACTOR_START
         && spec.path != "/logout"
     {
         return Redirect::to(TWO_FACTOR_PAGE).into_response();

@@ -50,6 +50,7 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [Role], Payload)> {
             ALL,
             Form(&[("code", "000000")]),
         ),
+        ("POST", "/account/two-factor/start", ALL, Form(&[])),
         ("GET", "/home", ALL, None),
         ("GET", "/youth", YOUTH_READERS, None),
         ("POST", "/youth/search", YOUTH_READERS, Form(&[("q", "")])),

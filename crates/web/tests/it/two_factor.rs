@@ -56,6 +56,26 @@ async fn staff_set_up_and_then_use_a_one_time_code() {
     assert_eq!((reply.status, reply.location()), (303, "/home"));
     let home = app.get("/home", Some(&browser)).await;
     assert_eq!((home.status, home.location()), (303, "/account/two-factor"));
+    // Reading the page writes nothing (no GET changes state): the set-up
+    // starts with its form.
+    let intro = app.get("/account/two-factor", Some(&browser)).await;
+    assert_eq!(intro.status, 200);
+    assert!(intro.body.contains("id=\"start-two-factor\""));
+    assert!(
+        app.db
+            .pending_totp_secret(&app.key, user_id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    browser.csrf = csrf_of(&intro.body);
+    let started = app
+        .post_form("/account/two-factor/start", Some(&browser), &[])
+        .await;
+    assert_eq!(
+        (started.status, started.location()),
+        (303, "/account/two-factor")
+    );
     let setup = app.get("/account/two-factor", Some(&browser)).await;
     assert_eq!(setup.status, 200);
     assert!(setup.body.contains("<svg") && setup.body.contains("id=\"totp-secret\""));
