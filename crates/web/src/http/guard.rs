@@ -57,10 +57,10 @@ pub async fn guard(
     if let Some(current) = &mut user {
         current.menu = guarded.menu(current.user.role());
     }
-    // A session waiting for its one-time code reaches only the code page (and
-    // public pages); the code page takes nothing else.
+    // A session waiting for its one-time code reaches only the code page,
+    // logging out and public pages; the code page takes nothing else.
     match (pending, spec.access == Access::SecondFactor) {
-        (true, false) if spec.access != Access::Public => {
+        (true, false) if spec.access != Access::Public && spec.path != "/logout" => {
             return Redirect::to("/login/code").into_response();
         }
         (false, true) => {

@@ -148,6 +148,19 @@ async fn staff_set_up_and_then_use_a_one_time_code() {
         "the session token changes at each step"
     );
     assert_eq!(app.get("/home", Some(&full)).await.status, 200);
+
+    // Half logged in, one may also give up: logging out ends the session.
+    let (_, mut halfway) = log_in(&app, "consultant.roskilde").await;
+    let code_page = app.get("/login/code", Some(&halfway)).await;
+    halfway.csrf = csrf_of(&code_page.body);
+    let out = app.post_form("/logout", Some(&halfway), &[]).await;
+    assert_eq!((out.status, out.location()), (303, "/login"));
+    let after = app.get("/login/code", Some(&halfway)).await;
+    assert_eq!(
+        (after.status, after.location()),
+        (303, "/login"),
+        "the half session is gone"
+    );
     let old = app.get("/home", Some(&pending)).await;
     assert_eq!(
         (old.status, old.location()),
