@@ -107,7 +107,7 @@ pub async fn guard(
     }
     let changes_state = !matches!(*request.method(), Method::GET | Method::HEAD);
     if changes_state && !spec.api {
-        if !origin_matches(&request) {
+        if !origin_matches(&request, state.config().tls) {
             return AppError(ErrorKind::BadRequest).into_response();
         }
         // Public forms (log-in, language) work without a session; Origin suffices.
@@ -193,8 +193,11 @@ async fn bearer_user(
 }
 
 /// A browser always sends `Origin` on a cross-site POST; when present it must
-/// name this host. Together with SameSite cookies and the token this stops CSRF.
-fn origin_matches(request: &Request) -> bool {
+/// name this site: its host, and the scheme it is served with (`https` when
+/// TLS, directly or behind a proxy; a page over plain HTTP on the same host
+/// is another origin). Together with SameSite cookies and the token this
+/// stops CSRF.
+fn origin_matches(request: &Request, tls: bool) -> bool {
     let Some(origin) = request
         .headers()
         .get(header::ORIGIN)
@@ -209,10 +212,8 @@ fn origin_matches(request: &Request) -> bool {
     else {
         return false;
     };
-    origin
-        .strip_prefix("http://")
-        .or_else(|| origin.strip_prefix("https://"))
-        == Some(host)
+    let scheme = if tls { "https://" } else { "http://" };
+    origin.strip_prefix(scheme) == Some(host)
 }
 
 /// Checks the `csrf` form field (or `X-CSRF-Token` header) against the

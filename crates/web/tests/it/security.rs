@@ -53,6 +53,15 @@ async fn a_change_without_the_csrf_token_or_from_another_origin_is_refused() {
         .body(Body::from(format!("{form}&csrf={}", browser.csrf)))
         .unwrap();
     assert_eq!(app.send(foreign_origin).await.status, 400);
+    // The same host under the other scheme is another origin.
+    let other_scheme = Request::post("/youth/new")
+        .header("host", "localhost")
+        .header("origin", "https://localhost")
+        .header("cookie", &browser.cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(format!("{form}&csrf={}", browser.csrf)))
+        .unwrap();
+    assert_eq!(app.send(other_scheme).await.status, 400);
     let lead = app.browser("team_lead.roskilde").await;
     let page = app.get("/youth?q=Berg", Some(&lead)).await;
     assert!(!page.body.contains("Kim Berg"), "nothing was created");
@@ -180,7 +189,16 @@ async fn over_tls_cookies_are_secure_host_cookies_and_hsts_is_sent() {
             PASSWORD.replace(' ', "+")
         )))
         .unwrap();
-    let response = spire_web::router(state).oneshot(request).await.unwrap();
+    let router = spire_web::router(state);
+    // Over TLS a page of the same host served over plain HTTP is another origin.
+    let plain = Request::post("/login")
+        .header("host", "spire.example")
+        .header("origin", "http://spire.example")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from("login=consultant.roskilde&password=x"))
+        .unwrap();
+    assert_eq!(router.clone().oneshot(plain).await.unwrap().status(), 400);
+    let response = router.oneshot(request).await.unwrap();
     assert_eq!(response.status(), 303);
     let cookie = response.headers()["set-cookie"].to_str().unwrap();
     assert!(
