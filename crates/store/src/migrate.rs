@@ -55,6 +55,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_fidelity.sql"),
         postgres: include_str!("../migrations/postgres/0009_fidelity.sql"),
     },
+    Migration {
+        version: 10,
+        sqlite: include_str!("../migrations/sqlite/0010_take_up_append_only.sql"),
+        postgres: include_str!("../migrations/postgres/0010_take_up_append_only.sql"),
+    },
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

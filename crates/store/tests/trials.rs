@@ -461,6 +461,8 @@ async fn story(db: Db) {
         "DELETE FROM trial_heads",
         "DELETE FROM trial_baselines",
         "UPDATE trial_screenings SET eligible = eligible",
+        "UPDATE trial_take_up SET accepted = NOT accepted",
+        "DELETE FROM trial_take_up",
     ] {
         assert!(execute(&db, sql).await.is_err(), "{sql} was allowed");
     }
