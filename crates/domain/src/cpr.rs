@@ -246,14 +246,40 @@ fn is_separator(c: char) -> bool {
 /// ("010203-4101", "010203 4101", "0102 03 4101", "01.02.03–4101"), not part
 /// of a longer run of digits. Works on characters, so any text is safe.
 pub fn contains_cpr(text: &str) -> bool {
+    !cpr_runs(&text.chars().collect::<Vec<_>>()).is_empty()
+}
+
+/// `text` with every run of digits that holds a CPR number (as
+/// [`contains_cpr`] finds it) replaced by `[CPR]`: for what is logged or
+/// shown back.
+pub fn redact_cpr(text: &str) -> std::borrow::Cow<'_, str> {
     let chars: Vec<char> = text.chars().collect();
+    let runs = cpr_runs(&chars);
+    if runs.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (start, end) in runs {
+        out.extend(&chars[at..start]);
+        out.push_str("[CPR]");
+        at = end;
+    }
+    out.extend(&chars[at..]);
+    std::borrow::Cow::Owned(out)
+}
+
+/// The runs of digit groups (single separators between them), as character
+/// ranges, in which whole groups make exactly ten digits that parse as a CPR.
+fn cpr_runs(chars: &[char]) -> Vec<(usize, usize)> {
+    let mut runs = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         if !chars[i].is_ascii_digit() {
             i += 1;
             continue;
         }
-        // A run of digit groups with single separators between them.
+        let start = i;
         let mut groups: Vec<String> = Vec::new();
         let mut group = String::new();
         while i < chars.len() {
@@ -272,8 +298,7 @@ pub fn contains_cpr(text: &str) -> bool {
             }
         }
         groups.push(group);
-        // Any whole groups that together make exactly ten digits.
-        for first in 0..groups.len() {
+        let holds_cpr = (0..groups.len()).any(|first| {
             let mut digits = String::new();
             for g in &groups[first..] {
                 digits.push_str(g);
@@ -281,17 +306,31 @@ pub fn contains_cpr(text: &str) -> bool {
                     break;
                 }
             }
-            if digits.len() == 10 && Cpr::parse("text", &digits).is_ok() {
-                return true;
-            }
+            digits.len() == 10 && Cpr::parse("text", &digits).is_ok()
+        });
+        if holds_cpr {
+            runs.push((start, i));
         }
     }
-    false
+    runs
 }
 
 #[cfg(test)]
 mod free_text_tests {
     use super::contains_cpr;
+
+    #[test]
+    fn cpr_numbers_are_redacted_and_nothing_else() {
+        use super::redact_cpr;
+        assert_eq!(redact_cpr("/nosuch/1506044123"), "/nosuch/[CPR]");
+        assert_eq!(redact_cpr("q=CPR 150604-4123&x=1"), "q=CPR [CPR]&x=1");
+        assert_eq!(redact_cpr("ring 0102 03 4101, æøå"), "ring [CPR], æøå");
+        assert_eq!(redact_cpr("/youth/12345?page=2"), "/youth/12345?page=2");
+        assert!(matches!(
+            redact_cpr("intet her"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn cpr_numbers_are_found_in_free_text() {
@@ -341,6 +380,15 @@ mod free_text_tests {
             };
             let text = format!("{before} {date}{separator}{serial:04} {after}");
             prop_assert!(contains_cpr(&text), "{}", text);
+            // Redacted, nothing of it is left and the words around it are.
+            let redacted = super::redact_cpr(&text);
+            prop_assert!(!contains_cpr(&redacted), "{}", redacted);
+            prop_assert_eq!(redacted.as_ref(), format!("{before} [CPR] {after}"));
+        }
+
+        #[test]
+        fn redacting_any_text_leaves_no_cpr_and_never_panics(text in "\\PC*") {
+            prop_assert!(!contains_cpr(&super::redact_cpr(&text)));
         }
     }
 }

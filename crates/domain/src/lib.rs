@@ -21,7 +21,7 @@ pub mod role;
 pub mod totp;
 pub mod validation;
 
-pub use cpr::{Cpr, Gender, contains_cpr};
+pub use cpr::{Cpr, Gender, contains_cpr, redact_cpr};
 pub use cvr::Cvr;
 pub use eligibility::{Benefit, EligibilityRules, Ineligibility, Readiness};
 pub use ids::{

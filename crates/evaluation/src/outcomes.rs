@@ -25,7 +25,18 @@ pub enum ImportProblem {
 
 impl ImportProblem {
     /// The Fluent message id and its arguments.
+    /// The message id and its arguments; a CPR number in a column name (a
+    /// file made from the wrong register) is never shown back.
     pub fn message(&self) -> (&'static str, Vec<(&'static str, String)>) {
+        let (id, args) = self.raw_message();
+        let args = args
+            .into_iter()
+            .map(|(name, value)| (name, spire_domain::redact_cpr(&value).into_owned()))
+            .collect();
+        (id, args)
+    }
+
+    fn raw_message(&self) -> (&'static str, Vec<(&'static str, String)>) {
         match self {
             ImportProblem::Empty => ("import-empty", vec![]),
             ImportProblem::NotText => ("import-not-text", vec![]),
@@ -61,9 +72,18 @@ impl ImportProblem {
 }
 
 impl std::fmt::Display for ImportProblem {
-    /// English, for the CLI and logs (no cell values, so no personal data).
+    /// English, for the CLI and logs (no cell values, and a CPR number in a
+    /// column name redacted, so no personal data).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
+        f.write_str(&spire_domain::redact_cpr(&English(self).to_string()))
+    }
+}
+
+struct English<'a>(&'a ImportProblem);
+
+impl std::fmt::Display for English<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
             ImportProblem::Empty => write!(f, "the file has no header line"),
             ImportProblem::NotText => write!(
                 f,
@@ -1131,6 +1151,22 @@ mod tests {
         assert_eq!(
             file.values,
             [(0, 0, Some(1.0)), (1, 0, None), (3, 0, Some(0.5))]
+        );
+    }
+
+    #[test]
+    fn a_cpr_number_in_a_column_name_is_never_shown_back() {
+        let problem = read("pseudonym;150604-4123\nAA01;1\n").unwrap_err();
+        assert!(matches!(problem, ImportProblem::UnknownColumn { .. }));
+        let (_, args) = problem.message();
+        assert!(
+            args.iter().all(|(_, v)| !spire_domain::contains_cpr(v)),
+            "{args:?}"
+        );
+        assert!(args.iter().any(|(_, v)| v == "[CPR]"));
+        assert!(
+            !spire_domain::contains_cpr(&problem.to_string()),
+            "{problem}"
         );
     }
 

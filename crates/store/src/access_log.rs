@@ -33,6 +33,12 @@ impl AccessAction {
 pub(crate) const INSERT_SQL: &str = "INSERT INTO access_log (at, user_id, municipality_code, action, youth_id, criterion, purpose, request_id) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
+/// A search criterion as the access log keeps it: a CPR number in it (in
+/// any way people type one) is redacted, so the log never holds one in clear.
+pub(crate) fn logged_criterion<S: AsRef<str>>(criterion: Option<S>) -> Option<String> {
+    criterion.map(|c| spire_domain::redact_cpr(c.as_ref()).into_owned())
+}
+
 /// Writes one access-log row on the given connection (inside the caller's transaction).
 macro_rules! log_access {
     ($conn:expr, $scope:expr, $action:expr, $youth_id:expr, $criterion:expr) => {
@@ -42,7 +48,7 @@ macro_rules! log_access {
             .bind($scope.municipality)
             .bind($action.code())
             .bind($youth_id)
-            .bind($criterion)
+            .bind($crate::access_log::logged_criterion($criterion))
             .bind($scope.purpose.code())
             .bind($scope.request_id.as_str())
             .execute($conn)
@@ -91,7 +97,7 @@ impl Db {
                         municipality: scope.municipality,
                         action: action.code(),
                         youth_id,
-                        criterion: criterion.map(str::to_string),
+                        criterion: logged_criterion(criterion),
                         purpose: scope.purpose.code(),
                         request_id: scope.request_id.clone(),
                         done,
@@ -307,5 +313,24 @@ impl Db {
                 .await?
                 .rows_affected()
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::logged_criterion;
+
+    #[test]
+    fn a_criterion_is_kept_without_any_cpr_number_in_it() {
+        assert_eq!(
+            logged_criterion(Some("navn: Ida, cpr 150604-4123")).as_deref(),
+            Some("navn: Ida, cpr [CPR]")
+        );
+        assert_eq!(
+            logged_criterion(Some(String::from("0102 03 4101"))).as_deref(),
+            Some("[CPR]")
+        );
+        assert_eq!(logged_criterion(Some("cpr-number")).as_deref(), Some("cpr-number"));
+        assert_eq!(logged_criterion(None::<&str>), None);
     }
 }

@@ -181,7 +181,25 @@ impl Modify for Shared {
                     serde_json::to_value(s).is_ok_and(|v| v == serde_json::json!([{}]))
                 });
                 let has_body = operation.request_body.is_some();
+                let has_query = operation.parameters.as_ref().is_some_and(|ps| {
+                    ps.iter().any(|p| {
+                        matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Query)
+                    })
+                });
                 let responses = &mut operation.responses.responses;
+                if has_query {
+                    // The guard refuses a CPR number in any query string.
+                    responses.entry("422".into()).or_insert_with(|| {
+                        ResponseBuilder::new()
+                            .description("A field is invalid; or the query string holds a CPR number (never sent in an address)")
+                            .content(
+                                "application/json",
+                                Content::new(Some(Ref::from_schema_name("InvalidBody"))),
+                            )
+                            .build()
+                            .into()
+                    });
+                }
                 if !public {
                     responses
                         .entry("401".into())

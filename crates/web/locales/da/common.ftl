@@ -191,6 +191,7 @@ err-age-range = Skriv to hele tal mellem 15 og 40, hvor Fra er højst Til.
 err-target-range = Skriv et helt tal mellem 1 og 1.000.000.
 err-ratio-range = Skriv to hele tal mellem 1 og 10, fx 1 : 1 eller 2 : 1.
 err-contains-cpr = Teksten må ikke indeholde et CPR-nummer: den gemmes for altid i forsøgets log.
+err-cpr-in-address = Et CPR-nummer hører ikke hjemme i en adresse: det bliver gemt i browserens historik og i logfiler. Søg på CPR-nummer med søgefeltet på siden Unge (det sendes som en formular).
 month-short-1 = jan.
 month-short-2 = feb.
 month-short-3 = mar.

@@ -191,6 +191,7 @@ err-age-range = Enter two whole numbers between 15 and 40, with From at most To.
 err-target-range = Enter a whole number between 1 and 1,000,000.
 err-ratio-range = Enter two whole numbers between 1 and 10, e.g. 1 : 1 or 2 : 1.
 err-contains-cpr = The text must not contain a CPR number: it is kept for good in the trial's ledger.
+err-cpr-in-address = A CPR number does not belong in an address: it stays in the browser history and in log files. Search by CPR number with the search field on the Youth page (it is sent as a form).
 month-short-1 = Jan
 month-short-2 = Feb
 month-short-3 = Mar

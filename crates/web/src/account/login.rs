@@ -68,7 +68,8 @@ pub async fn login_submit(
         let view = LoginView {
             ctx: PageCtx::anonymous(tr),
             error: Some(tr.t(message_id)),
-            login: login.clone(),
+            // A CPR number typed as a user name is not shown back.
+            login: spire_domain::redact_cpr(&login).into_owned(),
         };
         (status, render(&view)).into_response()
     };

@@ -42,6 +42,16 @@ pub async fn guard(
     next: Next,
 ) -> Response {
     let (state, spec) = (&guarded.app, &guarded.spec);
+    // A CPR number never travels in an address: it would stay in browser
+    // histories, proxies' logs and the Referer header.
+    if request.uri().query().is_some_and(query_holds_cpr) {
+        return AppError(ErrorKind::Refused(super::error::Refusal {
+            field: "query",
+            message_id: "err-cpr-in-address",
+            args: Vec::new(),
+        }))
+        .into_response();
+    }
     // Copy the credentials out first: a borrowed request cannot be held across an await.
     let user = if spec.api {
         bearer_user(state, bearer_token(&request))
@@ -190,6 +200,17 @@ async fn bearer_user(
         csrf: String::new(),
         menu: Arc::from(Vec::new()),
     }))
+}
+
+/// Whether a query string holds a CPR number, as typed (`q=150604-4123`) or
+/// percent-encoded (`150604%2D4123`, `+` for a space).
+pub fn query_holds_cpr(query: &str) -> bool {
+    spire_domain::contains_cpr(query)
+        || serde_urlencoded::from_str::<Vec<(String, String)>>(query).is_ok_and(|pairs| {
+            pairs
+                .iter()
+                .any(|(k, v)| spire_domain::contains_cpr(k) || spire_domain::contains_cpr(v))
+        })
 }
 
 /// A browser always sends `Origin` on a cross-site POST; when present it must

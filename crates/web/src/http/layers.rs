@@ -25,11 +25,12 @@ fn language(request: &Request) -> Lang {
 }
 
 /// The path as it may be logged: a calendar feed's path is its secret
-/// (whoever has it reads the calendar), so only its prefix is written.
+/// (whoever has it reads the calendar), so only its prefix is written; and
+/// a CPR number typed into an address never reaches the log.
 fn loggable_path(path: &str) -> String {
     match path.strip_prefix("/feeds/") {
         Some(_) => "/feeds/…".to_string(),
-        None => path.to_string(),
+        None => spire_domain::redact_cpr(path).into_owned(),
     }
 }
 

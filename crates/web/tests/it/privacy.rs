@@ -248,13 +248,56 @@ async fn no_cpr_number_appears_in_any_url_log_line_or_response() {
     app.get("/youth", Some(&consultant)).await;
     app.get("/api/v1/youth", Some(&consultant)).await;
 
-    // The refused URL is the test's own input, not something Spire produced.
-    let seen = app
+    // Every way a CPR number is typed into an address is refused before any
+    // handler (so never searched for, logged or echoed), and a path with one
+    // is logged redacted; a CPR number typed as a user name is not shown back.
+    let compact = ROSKILDE_CPR.replace('-', "");
+    let typed_urls = [
+        format!("/youth?q=CPR%20{ROSKILDE_CPR}"),
+        format!("/youth?q=cpr:{compact}"),
+        format!("/youth?q={}", ROSKILDE_CPR.replace('-', "%E2%80%93")),
+        format!("/youth?q={}", ROSKILDE_CPR.replace('-', "_")),
+        format!("/youth?q={}", ROSKILDE_CPR.replace('-', "+")),
+        format!("/companies?q={}", HORSENS_CPR.replace('-', "%2D")),
+        format!("/access-log?q={compact}"),
+        format!("/api/v1/youth?q={compact}"),
+    ];
+    for url in &typed_urls {
+        let reply = app.get(url, Some(&consultant)).await;
+        assert_eq!(reply.status, 422, "{url}");
+        assert!(
+            reply
+                .body
+                .contains("CPR-nummer hører ikke hjemme i en adresse"),
+            "{url}"
+        );
+    }
+    let nosuch = format!("/nosuch/{compact}");
+    assert_eq!(app.get(&nosuch, Some(&consultant)).await.status, 404);
+    let login_page = app
+        .post_form(
+            "/login",
+            None,
+            &[("login", ROSKILDE_CPR), ("password", "x")],
+        )
+        .await;
+    assert_eq!(login_page.status, 401);
+    assert!(
+        login_page.body.contains("[CPR]"),
+        "the user name shown back, redacted"
+    );
+
+    // The refused URLs are the test's own input, not something Spire produced.
+    let mut seen = app
         .seen
         .lock()
         .unwrap()
         .join("\n")
-        .replace(&format!("/youth?q={ROSKILDE_CPR}"), "");
+        .replace(&format!("/youth?q={ROSKILDE_CPR}"), "")
+        .replace(&nosuch, "");
+    for url in &typed_urls {
+        seen = seen.replace(url.as_str(), "");
+    }
     let logged = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
     assert!(logged.contains("request"), "the log was captured");
     for cpr in [ROSKILDE_CPR, HORSENS_CPR, new_cpr, "310203-4002"] {
@@ -295,8 +338,10 @@ async fn no_cpr_number_appears_in_any_url_log_line_or_response() {
     let Db::Sqlite(pool) = &app.db else {
         unreachable!()
     };
-    let clear: i64 = sqlx_count(pool, &new_cpr.replace('-', "")).await;
-    assert_eq!(clear, 0);
+    for cpr in [new_cpr, ROSKILDE_CPR, HORSENS_CPR] {
+        let clear: i64 = sqlx_count(pool, &cpr.replace('-', "")).await;
+        assert_eq!(clear, 0, "{cpr} in clear in the database");
+    }
 }
 
 async fn sqlx_count(pool: &sqlx::SqlitePool, digits: &str) -> i64 {
