@@ -285,6 +285,7 @@ async fn run(command: Command) -> Result<(), Failure> {
                 idle_timeout_secs: args.idle_timeout_minutes * 60,
                 absolute_timeout_secs: args.absolute_timeout_hours * 3600,
                 require_two_factor: args.require_two_factor,
+                ..spire_web::WebConfig::default()
             };
             if args.access_log_retention_days < spire_store::MIN_ACCESS_LOG_RETENTION_DAYS {
                 return Err(Failure::BadInput(format!(
@@ -495,15 +496,72 @@ async fn serve(
     tracing::info!(%address, database = db.kind(), "Spire is serving");
     println!("Spire is serving on http://{address}");
     let app = spire_web::router(spire_web::AppState::new(db.clone(), key, config));
-    // The client's address lets the one-time code log-in limit guessing per client.
-    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    serve_connections(listener, app).await;
     db.close().await;
     Ok(())
 }
 
 pub(crate) use serve as serve_app;
+
+/// How long a client may take to send a request's headers: a connection
+/// that trickles them (or sends nothing) is closed, so half-open connections
+/// cannot pile up.
+const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Accepts connections and serves each over HTTP/1.1 with the header-read
+/// timeout, giving the handlers the client's address (the one-time code log-in
+/// limits guessing per client); on Ctrl-C stops accepting and lets the
+/// requests under way finish.
+async fn serve_connections(listener: tokio::net::TcpListener, app: axum::Router) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+    use tower::ServiceExt;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut connections = tokio::task::JoinSet::new();
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    loop {
+        let (stream, peer) = tokio::select! {
+            _ = &mut ctrl_c => break,
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    // Out of file descriptors and the like: wait, don't spin.
+                    tracing::warn!(%error, "accepting a connection failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let service =
+            app.clone()
+                .map_request(move |request: hyper::Request<hyper::body::Incoming>| {
+                    let mut request = request.map(axum::body::Body::new);
+                    request
+                        .extensions_mut()
+                        .insert(axum::extract::ConnectInfo(peer));
+                    request
+                });
+        let mut stopped = stopped.clone();
+        connections.spawn(async move {
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_READ_TIMEOUT);
+            let connection =
+                builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+            tokio::pin!(connection);
+            tokio::select! {
+                _ = &mut connection => {}
+                _ = stopped.changed() => {
+                    connection.as_mut().graceful_shutdown();
+                    let _ = connection.await;
+                }
+            }
+        });
+        // Forget the connections that have ended.
+        while connections.try_join_next().is_some() {}
+    }
+    let _ = stop.send(true);
+    while connections.join_next().await.is_some() {}
+}

@@ -330,7 +330,10 @@ mod tests {
             logged_criterion(Some(String::from("0102 03 4101"))).as_deref(),
             Some("[CPR]")
         );
-        assert_eq!(logged_criterion(Some("cpr-number")).as_deref(), Some("cpr-number"));
+        assert_eq!(
+            logged_criterion(Some("cpr-number")).as_deref(),
+            Some("cpr-number")
+        );
         assert_eq!(logged_criterion(None::<&str>), None);
     }
 }

@@ -7,7 +7,7 @@
 use crate::http::access::{Route, RouteSpec, menu_for};
 use crate::http::error::ErrorBody;
 use crate::http::guard::{GuardState, guard};
-use crate::http::layers::{request_context, security_headers};
+use crate::http::layers::{request_context, request_timeout, security_headers};
 use crate::http::state::AppState;
 use crate::ui::error_page::render_errors;
 use crate::{
@@ -81,6 +81,10 @@ pub(crate) fn build(state: AppState) -> Router {
     }
     router
         .fallback(site::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.config().request_timeout_secs,
+            request_timeout,
+        ))
         .layer(axum::middleware::from_fn(render_errors))
         .layer(axum::middleware::from_fn_with_state(
             state.config().tls,

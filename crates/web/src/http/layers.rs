@@ -6,7 +6,7 @@ use crate::i18n::Lang;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use rand::RngCore;
 
 pub const LANG_COOKIE: &str = "spire_lang";
@@ -31,6 +31,19 @@ fn loggable_path(path: &str) -> String {
     match path.strip_prefix("/feeds/") {
         Some(_) => "/feeds/…".to_string(),
         None => spire_domain::redact_cpr(path).into_owned(),
+    }
+}
+
+/// Ends a request that takes longer than the configured limit with 503 and
+/// Retry-After (a slow upload or a stuck query cannot hold a worker for
+/// ever); the handler is dropped, so its transaction rolls back.
+pub async fn request_timeout(State(limit): State<u64>, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(std::time::Duration::from_secs(limit), next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(limit_seconds = limit, "request timed out");
+            super::error::AppError(super::error::ErrorKind::Unavailable).into_response()
+        }
     }
 }
 

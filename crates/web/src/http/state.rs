@@ -13,6 +13,9 @@ pub struct WebConfig {
     pub absolute_timeout_secs: i64,
     /// Staff must log in with a one-time code (TOTP) as well as the password.
     pub require_two_factor: bool,
+    /// The longest a request may take (its body read and its answer made);
+    /// then 503 with Retry-After, and its transaction rolled back.
+    pub request_timeout_secs: u64,
 }
 
 impl Default for WebConfig {
@@ -22,6 +25,7 @@ impl Default for WebConfig {
             idle_timeout_secs: 30 * 60,
             absolute_timeout_secs: 12 * 3600,
             require_two_factor: false,
+            request_timeout_secs: 120,
         }
     }
 }

@@ -151,6 +151,33 @@ async fn an_idle_session_ends() {
 }
 
 #[tokio::test]
+async fn a_request_over_the_time_limit_ends_with_503_and_retry_after() {
+    let (db, _) = spire_store::testing::fresh_sqlite().await.unwrap();
+    let app = TestApp::on(db.clone()).await;
+    let secret = db
+        .create_session(app.users["consultant.roskilde"], None)
+        .await
+        .unwrap();
+    let state = spire_web::AppState::new(
+        db,
+        app.key.clone(),
+        spire_web::WebConfig {
+            request_timeout_secs: 0,
+            ..Default::default()
+        },
+    );
+    use tower::ServiceExt;
+    let request = Request::get("/week")
+        .header("host", "localhost")
+        .header("cookie", format!("spire_session={}", secret.token))
+        .body(Body::empty())
+        .unwrap();
+    let response = spire_web::router(state).oneshot(request).await.unwrap();
+    assert_eq!(response.status(), 503);
+    assert_eq!(response.headers()["retry-after"], "30");
+}
+
+#[tokio::test]
 async fn the_vendored_htmx_is_the_published_file() {
     use sha2::{Digest, Sha256};
     let app = TestApp::new().await;
