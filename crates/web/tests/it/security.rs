@@ -123,56 +123,40 @@ async fn login_rotates_the_session_and_logout_ends_it_on_the_server() {
     );
 }
 
-#[tokio::test]
-async fn an_idle_session_ends() {
+/// The Roskilde consultant's GET of `path` on a server with `config`.
+async fn get_signed_in(config: spire_web::WebConfig, path: &str) -> axum::response::Response {
+    use tower::ServiceExt;
     let (db, _) = spire_store::testing::fresh_sqlite().await.unwrap();
     let app = TestApp::on(db.clone()).await;
     let secret = db
         .create_session(app.users["consultant.roskilde"], None)
         .await
         .unwrap();
-    let state = spire_web::AppState::new(
-        db,
-        app.key.clone(),
-        spire_web::WebConfig {
-            idle_timeout_secs: -1,
-            ..Default::default()
-        },
-    );
-    let router = spire_web::router(state);
-    use tower::ServiceExt;
-    let request = Request::get("/home")
+    let state = spire_web::AppState::new(db, app.key.clone(), config);
+    let request = Request::get(path)
         .header("host", "localhost")
         .header("cookie", format!("spire_session={}", secret.token))
         .body(Body::empty())
         .unwrap();
-    let response = router.oneshot(request).await.unwrap();
-    assert_eq!(response.status(), 303);
+    spire_web::router(state).oneshot(request).await.unwrap()
+}
+
+#[tokio::test]
+async fn an_idle_session_ends() {
+    let config = spire_web::WebConfig {
+        idle_timeout_secs: -1,
+        ..Default::default()
+    };
+    assert_eq!(get_signed_in(config, "/home").await.status(), 303);
 }
 
 #[tokio::test]
 async fn a_request_over_the_time_limit_ends_with_503_and_retry_after() {
-    let (db, _) = spire_store::testing::fresh_sqlite().await.unwrap();
-    let app = TestApp::on(db.clone()).await;
-    let secret = db
-        .create_session(app.users["consultant.roskilde"], None)
-        .await
-        .unwrap();
-    let state = spire_web::AppState::new(
-        db,
-        app.key.clone(),
-        spire_web::WebConfig {
-            request_timeout_secs: 0,
-            ..Default::default()
-        },
-    );
-    use tower::ServiceExt;
-    let request = Request::get("/week")
-        .header("host", "localhost")
-        .header("cookie", format!("spire_session={}", secret.token))
-        .body(Body::empty())
-        .unwrap();
-    let response = spire_web::router(state).oneshot(request).await.unwrap();
+    let config = spire_web::WebConfig {
+        request_timeout_secs: 0,
+        ..Default::default()
+    };
+    let response = get_signed_in(config, "/week").await;
     assert_eq!(response.status(), 503);
     assert_eq!(response.headers()["retry-after"], "30");
 }
