@@ -127,6 +127,10 @@ pub enum Problem {
     AlreadySubmitted,
     /// Reconciling waits until both reviewers have submitted.
     NotBothSubmitted,
+    /// Only an item the reviewers scored differently, not yet settled, is reconciled.
+    NoDisagreement,
+    /// The municipality had not begun the programme in that half-year.
+    NoWorkInPeriod,
 }
 
 impl Problem {
@@ -238,6 +242,8 @@ impl Problem {
             Problem::ReviewExists => "err-review-exists",
             Problem::AlreadySubmitted => "err-already-submitted",
             Problem::NotBothSubmitted => "err-not-both-submitted",
+            Problem::NoDisagreement => "err-no-disagreement",
+            Problem::NoWorkInPeriod => "err-no-work-in-period",
         }
     }
 }

@@ -170,10 +170,11 @@ async fn fidelity(
                 period,
                 reviewer_a: office_ids[0],
                 reviewer_b: office_ids[1],
-                due: period.last_day(),
+                due: period.last_day() + time::Duration::days(crate::DAYS_TO_REVIEW),
             };
+            let planned = period.last_day().next_day().unwrap_or(today);
             let id = db
-                .create_fidelity_review(&reviewers[0], &review, &data, today)
+                .create_fidelity_review(&reviewers[0], &review, &data, planned)
                 .await?;
             let scores: Vec<(String, Option<i64>, String)> = items
                 .iter()

@@ -90,7 +90,7 @@ async fn story(db: Db) {
         period,
         reviewer_a: office,
         reviewer_b: second,
-        due: date!(2026 - 03 - 01),
+        due: date!(2027 - 03 - 01),
     };
 
     // Refusals: the same person twice, a reviewer outside the programme
@@ -130,6 +130,35 @@ async fn story(db: Db) {
                 .await
         ),
         vec![("period", Problem::PeriodRunning)]
+    );
+    let late = NewReview {
+        due: date!(2026 - 01 - 01),
+        ..new.clone()
+    };
+    assert_eq!(
+        refused(
+            db.create_fidelity_review(&first_reviewer, &late, &data, today)
+                .await
+        ),
+        vec![("due_date", Problem::DateInPast)]
+    );
+    // Horsens's first course began in May 2025: nothing to review before.
+    let early = HalfYear {
+        year: 2024,
+        half: 2,
+    };
+    let before_start = NewReview {
+        municipality: HORSENS,
+        period: early,
+        ..new.clone()
+    };
+    let early_data = db.dashboard_data(early, today).await.unwrap();
+    assert_eq!(
+        refused(
+            db.create_fidelity_review(&first_reviewer, &before_start, &early_data, today)
+                .await
+        ),
+        vec![("period", Problem::NoWorkInPeriod)]
     );
     assert!(matches!(
         db.create_fidelity_review(&team_lead, &new, &data, today)
@@ -297,6 +326,14 @@ async fn story(db: Db) {
         vec![("item", Problem::UnknownChoice)],
         "a computed item is not reconciled"
     );
+    assert_eq!(
+        refused(
+            db.reconcile_fidelity_item(&second_reviewer, id, "A6", Some(3), "x")
+                .await
+        ),
+        vec![("item", Problem::NoDisagreement)],
+        "an item both reviewers agreed on is not changed"
+    );
     db.reconcile_fidelity_item(
         &second_reviewer,
         id,
@@ -306,6 +343,14 @@ async fn story(db: Db) {
     )
     .await
     .unwrap();
+    assert_eq!(
+        refused(
+            db.reconcile_fidelity_item(&first_reviewer, id, "T7", Some(5), "Igen")
+                .await
+        ),
+        vec![("item", Problem::NoDisagreement)],
+        "a settled item stays settled (a stale form)"
+    );
     let done = db.fidelity_review(&team_lead, id).await.unwrap();
     let t7 = item(&done, "T7");
     assert_eq!(t7.score, Some(3));

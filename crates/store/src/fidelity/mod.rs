@@ -222,6 +222,35 @@ impl Db {
         if new.period.last_day() >= today {
             problems.push(FieldError::new("period", Problem::PeriodRunning));
         }
+        if new.due < today {
+            problems.push(FieldError::new("due_date", Problem::DateInPast));
+        }
+        let (first_course, existing): (Option<String>, Option<i64>) = on_db!(self, |pool| {
+            (
+                // The programme's first work there: a course, a youth network
+                // meeting or an event.
+                sqlx::query_scalar(
+                    "SELECT MIN(d) FROM (SELECT MIN(start_date) AS d FROM courses WHERE municipality_code = $1 \
+                     UNION ALL SELECT MIN(date) FROM group_meetings WHERE municipality_code = $1 \
+                     UNION ALL SELECT MIN(event_date) FROM events WHERE municipality_code = $1) AS firsts",
+                )
+                .bind(new.municipality)
+                .fetch_one(pool)
+                .await?,
+                sqlx::query_scalar(
+                    "SELECT id FROM fidelity_reviews WHERE municipality_code = $1 AND period = $2",
+                )
+                .bind(new.municipality)
+                .bind(new.period.code())
+                .fetch_optional(pool)
+                .await?,
+            )
+        });
+        if existing.is_some() {
+            problems.push(FieldError::new("period", Problem::ReviewExists));
+        } else if first_course.is_none_or(|first| first > new.period.last_day().to_string()) {
+            problems.push(FieldError::new("period", Problem::NoWorkInPeriod));
+        }
         if !problems.is_empty() {
             return Err(Error::InvalidFields(problems));
         }

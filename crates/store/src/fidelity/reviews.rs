@@ -356,7 +356,11 @@ impl Db {
             .map(Assembled::summary)
             .filter(|s| own.is_none() || s.finished)
             .collect();
-        summaries.reverse();
+        summaries.sort_by(|a, b| {
+            b.period
+                .cmp(&a.period)
+                .then_with(|| a.municipality.cmp(&b.municipality))
+        });
         Ok(summaries)
     }
 
@@ -554,6 +558,9 @@ impl Db {
         let mut problems = Vec::new();
         if !review.both_submitted() {
             problems.push(FieldError::new("score", Problem::NotBothSubmitted));
+        } else if !review.score(item).1 {
+            // Settled already, or never in dispute (a stale tab's form).
+            problems.push(FieldError::new("item", Problem::NoDisagreement));
         }
         match score {
             Some(s) if (1..=5).contains(&s) => {}

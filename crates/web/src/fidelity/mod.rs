@@ -10,6 +10,7 @@ pub mod api;
 pub mod forms;
 pub mod pages;
 pub mod review;
+pub mod text;
 
 use crate::http::access::roles::{FIDELITY, PROGRAMME_OFFICE};
 use crate::http::access::{Access::*, Route};

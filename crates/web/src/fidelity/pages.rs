@@ -87,6 +87,7 @@ pub struct Task {
     pub review_id: i64,
     pub text: String,
     pub due_date: String,
+    pub overdue: bool,
 }
 
 #[derive(Template)]
@@ -146,6 +147,7 @@ async fn overview_view(
             Some(Task {
                 review_id: r.id,
                 text: format!("{} {}: {text}", r.municipality, r.period),
+                overdue: r.due_date < today_in_copenhagen().to_string(),
                 due_date: r.due_date.clone(),
             })
         })
@@ -245,7 +247,9 @@ async fn create_fields(
     let due = if form.due_date.is_empty() {
         let default = HalfYear::parse(&period).unwrap_or(periods[0]).last_day()
             + Duration::days(spire_store::DAYS_TO_REVIEW);
-        default.max(today_in_copenhagen()).to_string()
+        default
+            .max(today_in_copenhagen() + Duration::days(30))
+            .to_string()
     } else {
         form.due_date.clone()
     };
@@ -325,11 +329,12 @@ pub async fn create_review(
     .await
 }
 
-/// An item with its title and guide in the reader's language.
+/// An item with its title, guide and (computed) basis in the reader's language.
 pub struct ItemText {
     pub item: ItemDefinition,
     pub title: String,
     pub guide: String,
+    pub basis: Option<String>,
 }
 
 /// The items of one principle.
@@ -349,6 +354,14 @@ pub fn by_principle(tr: Tr, english: bool, items: &[ItemDefinition]) -> Vec<Prin
                 .map(|i| ItemText {
                     title: i.title(english).to_string(),
                     guide: i.guide(english).to_string(),
+                    basis: match (&i.measure, &i.bands) {
+                        (Some(m), Some(b)) => Some(format!(
+                            "{} · {}",
+                            super::text::measure_name(tr, m),
+                            super::text::bands_text(tr, m, b)
+                        )),
+                        _ => None,
+                    },
                     item: i.clone(),
                 })
                 .collect(),

@@ -5,6 +5,7 @@
 
 use super::forms::{EVIDENCE_MAX, RatingsBody, ReconcileForm};
 use super::pages::{SavedQuery, mean_text, saved_message, status_text};
+use super::text::{bands_text, measure_name, value_text};
 use crate::http::context::{Caller, PathId};
 use crate::http::error::{AppError, AppResult, ErrorKind};
 use crate::http::state::AppState;
@@ -21,25 +22,6 @@ use spire_domain::{FieldError, Role};
 use spire_store::{ItemResult, ReviewDetail, ReviewSummary, Trend, TrendPoint};
 use std::collections::BTreeMap;
 
-/// Measures that are shares (shown as percentages).
-fn is_share(measure: &str) -> bool {
-    measure.starts_with("share_")
-        || measure.ends_with("_rate")
-        || measure.starts_with("durability_")
-        || matches!(measure, "meeting_stability" | "network_weeks_held")
-}
-
-/// A computed item's value as people read it, or why there is none.
-pub fn value_text(tr: Tr, result: &ItemResult) -> String {
-    match (result.value, result.item.measure.as_deref()) {
-        (Some(v), Some(m)) if is_share(m) => tr.percent(Some(v)),
-        (Some(v), _) if v.fract() == 0.0 => tr.number(v, 0),
-        (Some(v), _) if v.abs() < 10.0 => tr.number(v, 2),
-        (Some(v), _) => tr.number(v, 1),
-        (None, _) => tr.t(&format!("fidelity-value-{}", result.reason)),
-    }
-}
-
 /// An item as a page shows it.
 pub struct ItemLine {
     pub result: ItemResult,
@@ -47,6 +29,8 @@ pub struct ItemLine {
     pub title: String,
     pub guide: String,
     pub value: String,
+    /// A computed item's measure and bands in words.
+    pub basis: String,
     /// What the reviewer typed (kept when the form comes back).
     pub typed_score: String,
     pub typed_evidence: String,
@@ -78,6 +62,10 @@ pub struct ReviewView {
     pub may_reconcile: bool,
     pub saved: Option<String>,
     pub has_errors: bool,
+    /// Messages not about one item (submitted already, the other has not).
+    pub general_errors: Vec<String>,
+    /// The item a refused reconciliation was about (a link to it).
+    pub error_item: Option<String>,
 }
 
 fn lines(
@@ -118,6 +106,10 @@ fn lines(
             title: result.item.title(english).to_string(),
             guide: result.item.guide(english).to_string(),
             value: value_text(tr, result),
+            basis: match (&result.item.measure, &result.item.bands) {
+                (Some(m), Some(b)) => format!("{} · {}", measure_name(tr, m), bands_text(tr, m, b)),
+                _ => String::new(),
+            },
             typed_score,
             typed_evidence,
             score_error: message("score"),
@@ -163,6 +155,12 @@ async fn review_view(
         may_reconcile: office && detail.summary.submitted_a && detail.summary.submitted_b,
         saved,
         has_errors: !errors.is_empty(),
+        general_errors: errors
+            .iter()
+            .filter(|e| !e.args.iter().any(|(name, _)| *name == "item"))
+            .map(|e| tr.problem(e))
+            .collect(),
+        error_item: None,
         summary: detail.summary,
     })
 }
@@ -304,7 +302,10 @@ pub async fn report_page(
             if items.is_empty() {
                 return None;
             }
-            let mean = mean_score(&items.iter().map(|l| l.result.score).collect::<Vec<_>>());
+            // Until the review is finished a principle's mean would count the
+            // computed items only: none is shown.
+            let mean = mean_score(&items.iter().map(|l| l.result.score).collect::<Vec<_>>())
+                .filter(|_| detail.summary.finished);
             Some(PrincipleBlock {
                 title: tr.t(&format!("fidelity-principle-{}", p.code())),
                 mean: mean.map_or("–".into(), |m| tr.number(m, 1)),
@@ -418,30 +419,4 @@ pub async fn trend_page(
         rows,
         trend,
     }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_share;
-
-    #[test]
-    fn shares_are_told_from_numbers_by_their_measure() {
-        for share in [
-            "share_in_internship",
-            "interruption_rate",
-            "durability_6",
-            "meeting_stability",
-            "network_weeks_held",
-        ] {
-            assert!(is_share(share), "{share}");
-        }
-        for number in [
-            "days_to_first_internship",
-            "events_held",
-            "caseload_to_norm",
-            "psychologist_fte",
-        ] {
-            assert!(!is_share(number), "{number}");
-        }
-    }
 }

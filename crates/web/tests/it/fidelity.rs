@@ -44,7 +44,18 @@ async fn two_reviewers_score_blind_and_settle_their_disagreement() {
         .unwrap()
         .id
         .to_string();
-    let period = HalfYear::containing(today()).previous().previous().code();
+    let period = HalfYear::containing(today()).previous().previous();
+    // Horsens held an event then: its programme had begun.
+    spire_store::testing::exec_sql(
+        &app.db,
+        &format!(
+            "INSERT INTO events (municipality_code, title, event_date, start_time, rounds, meetings_per_youth, \
+             ranking_deadline, created_by, created_at) VALUES (615, 'Første event', '{day}', '10:00', 3, 3, '{day}', {first_id}, 0)",
+            day = period.first_day()
+        ),
+    )
+    .await;
+    let period = period.code();
 
     // The overview offers the plan form; the same person twice is refused
     // at the field with the choices kept.

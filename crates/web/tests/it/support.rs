@@ -481,7 +481,10 @@ async fn programme_fixture(
                 )
                 .await
                 .unwrap();
-            db.open_course(&consultant, exited, Readiness::Jobparat, today - days(100))
+            // Begun 200 days ago, so always in the last half-year: Roskilde's
+            // programme has a half-year behind it (a fidelity review needs
+            // one) and is still in its first year (the caseload norm).
+            db.open_course(&consultant, exited, Readiness::Jobparat, today - days(200))
                 .await
                 .unwrap();
             db.exit_course(
