@@ -56,6 +56,21 @@ pub struct Interval {
 }
 
 impl Interval {
+    /// Whether every value of `inner` is in this interval too.
+    fn holds(self, inner: Interval) -> bool {
+        let low_ok = match (self.low, inner.low) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(outer), Some(inner)) => outer <= inner,
+        };
+        let high_ok = match (self.high, inner.high) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(outer), Some(inner)) => outer >= inner,
+        };
+        low_ok && high_ok
+    }
+
     fn contains(self, value: f64) -> bool {
         self.low.is_none_or(|low| value >= low) && self.high.is_none_or(|high| value <= high)
     }
@@ -102,12 +117,20 @@ impl Interval {
 pub struct Bands(pub [Interval; 4]);
 
 impl Bands {
+    /// Four intervals, each holding the one before (a value that scores 5
+    /// would score at least 4 under the next band, and so on), so a better
+    /// value never scores lower.
     pub fn parse(text: &str) -> Option<Bands> {
         let parts: Vec<Interval> = text
             .split('|')
             .map(Interval::parse)
             .collect::<Option<_>>()?;
-        Some(Bands(parts.try_into().ok()?))
+        let bands = Bands(parts.try_into().ok()?);
+        bands
+            .0
+            .windows(2)
+            .all(|pair| pair[1].holds(pair[0]))
+            .then_some(bands)
     }
 
     pub fn score(&self, value: f64) -> i64 {
@@ -225,11 +248,10 @@ pub fn parse_scale(
         });
     }
     if !(MIN_ITEMS..=MAX_ITEMS).contains(&items.len()) {
-        return Err(FieldError::out_of_range(
-            "source",
-            MIN_ITEMS as i64,
-            MAX_ITEMS as i64,
-        ));
+        return Err(FieldError::new("source", Problem::ScaleItemCount)
+            .with("min", MIN_ITEMS as i64)
+            .with("max", MAX_ITEMS as i64)
+            .with("count", items.len() as i64));
     }
     Ok(items)
 }
@@ -349,9 +371,15 @@ mod tests {
         assert_eq!(Bands::parse("2..1|1..|1..|1.."), None, "low above high");
         assert_eq!(Bands::parse("1..|1..|1.."), None, "three intervals");
         assert!(
-            Bands::parse("0,5..1|0,4..|0.2..|1..").is_some(),
+            Bands::parse("0,5..1|0,4..|0.2..|0..").is_some(),
             "a decimal comma"
         );
+        assert_eq!(
+            Bands::parse("0.3..|0.5..|0.4..|0.6.."),
+            None,
+            "a 4 stricter than the 5: a better value would score lower"
+        );
+        assert_eq!(Bands::parse("3..5|4..6|2..7|1..8"), None, "not nested");
     }
 
     #[test]
@@ -402,7 +430,8 @@ mod tests {
         let error = parse_scale("code;title\nA1", &known).unwrap_err();
         assert_eq!(error.problem, Problem::ScaleHeader);
         let error = parse_scale(&format!("{HEADER}\n{good}"), &known).unwrap_err();
-        assert_eq!(error.problem, Problem::OutOfRange, "too few items");
+        assert_eq!(error.problem, Problem::ScaleItemCount, "too few items");
+        assert!(error.args.contains(&("count", 1)));
     }
 
     #[test]

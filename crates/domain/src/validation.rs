@@ -117,8 +117,10 @@ pub enum Problem {
     ScaleTooLong,
     /// A scale item's measure is not one Spire computes (`line`).
     ScaleMeasure,
-    /// A computed item's bands are not four intervals (`line`).
+    /// A computed item's bands are not four intervals, each holding the one before (`line`).
     ScaleBands,
+    /// A scale with too few or too many items (`min`, `max`, `count`).
+    ScaleItemCount,
     /// The two reviewers must be two different people.
     SameReviewer,
     /// A review of this municipality and half-year exists already.
@@ -238,6 +240,7 @@ impl Problem {
             Problem::ScaleMeasure => "err-scale-measure",
             Problem::ScaleTooLong => "err-scale-too-long",
             Problem::ScaleBands => "err-scale-bands",
+            Problem::ScaleItemCount => "err-scale-item-count",
             Problem::SameReviewer => "err-same-reviewer",
             Problem::ReviewExists => "err-review-exists",
             Problem::AlreadySubmitted => "err-already-submitted",
