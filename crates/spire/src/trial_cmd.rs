@@ -377,7 +377,7 @@ async fn reveal(args: RevealArgs) -> Result<(), Failure> {
         (&args.second, second_password),
     ] {
         match db
-            .authenticate(login, &password, "cli-trial-reveal")
+            .authenticate(login, &password, "cli", "cli-trial-reveal")
             .await?
         {
             spire_store::LoginOutcome::Success(user) => people.push(user),

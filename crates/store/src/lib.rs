@@ -17,6 +17,7 @@ pub mod evaluation;
 mod events;
 mod fidelity;
 mod internships;
+mod login_throttle;
 mod migrate;
 mod municipalities;
 mod networks;

@@ -60,6 +60,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_take_up_append_only.sql"),
         postgres: include_str!("../migrations/postgres/0010_take_up_append_only.sql"),
     },
+    Migration {
+        version: 11,
+        sqlite: include_str!("../migrations/sqlite/0011_login_throttle.sql"),
+        postgres: include_str!("../migrations/postgres/0011_login_throttle.sql"),
+    },
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

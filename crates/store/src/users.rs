@@ -5,6 +5,7 @@
 //! used to log in.
 
 use crate::crypto::{ServerKey, random_token, token_hash};
+use crate::login_throttle::{self, Charge, charge_attempt};
 use crate::{BeginWrite, Db, Error, Result, on_db, unique_violation_as};
 use argon2::Argon2;
 use argon2::password_hash::{
@@ -12,10 +13,6 @@ use argon2::password_hash::{
 };
 use serde::Serialize;
 use spire_domain::{FieldError, Problem, Role};
-
-/// Consecutive failures that block a login, and for how long they count.
-const MAX_FAILED_LOGINS: i64 = 3;
-const FAILED_LOGIN_WINDOW_SECS: i64 = 24 * 3600;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct UserRow {
@@ -85,9 +82,11 @@ impl NewUser {
 pub enum LoginOutcome {
     Success(UserRow),
     WrongCredentials,
-    /// Too many consecutive failures within the window; the attempt is refused
-    /// without checking the password.
-    Blocked,
+    /// Too many failures: the attempt is refused without checking the
+    /// password, and may be made again after this many seconds.
+    Blocked {
+        retry_after_secs: i64,
+    },
 }
 
 /// The secrets handed to the browser once; only their hashes are stored.
@@ -127,14 +126,34 @@ pub fn hash_password(password: &str) -> String {
         .to_string()
 }
 
-fn password_matches(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
+/// Checks a password on the blocking pool, at most one check per core at a
+/// time: argon2 is meant to be slow, and a burst of log-ins must not take the
+/// threads that answer everyone else.
+async fn password_matches(hash: &str, password: &str) -> bool {
+    static SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    });
+    let Ok(_slot) = SLOTS.acquire().await else {
+        return false;
+    };
+    let (hash, password) = (hash.to_owned(), password.to_owned());
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// The name a login's attempts are counted and recorded under: at most 64
+/// characters, a CPR number typed as a user name redacted.
+fn throttle_key(login: &str) -> String {
+    spire_domain::redact_cpr(&login.chars().take(64).collect::<String>()).into_owned()
 }
 
 /// Verifying against this when the login is unknown keeps the response time
@@ -198,80 +217,92 @@ impl Db {
         })
     }
 
-    /// Checks a password, counts failures, blocks after three within 24 h,
-    /// and logs every attempt.
+    /// Checks a password from the client address `source`, and logs every
+    /// attempt. Failures make the next attempt wait (`login_throttle`);
+    /// an unknown login is answered exactly as a real one.
     pub async fn authenticate(
         &self,
         login: &str,
         password: &str,
+        source: &str,
         request_id: &str,
     ) -> Result<LoginOutcome> {
         let now = crate::now();
-        on_db!(self, |pool| {
-            let stored: Option<(i64, String, i64, Option<i64>)> = sqlx::query_as(
-                "SELECT id, password_hash, failed_logins, last_failed_at FROM users WHERE login = $1",
-            )
-            .bind(login)
-            .fetch_optional(pool)
-            .await?;
-            let outcome = match &stored {
-                None => {
-                    password_matches(&DUMMY_HASH, password);
-                    LoginOutcome::WrongCredentials
+        let key = throttle_key(login);
+        let charged = on_db!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let charge = charge_attempt!(tx, &key, source, now);
+            let stored: Option<(i64, String)> = match charge {
+                Charge::Counted => {
+                    sqlx::query_as("SELECT id, password_hash FROM users WHERE login = $1")
+                        .bind(login)
+                        .fetch_optional(&mut *tx)
+                        .await?
                 }
-                Some((_, _, failed, Some(last_failed)))
-                    if *failed >= MAX_FAILED_LOGINS
-                        && now - last_failed < FAILED_LOGIN_WINDOW_SECS =>
-                {
-                    LoginOutcome::Blocked
-                }
-                Some((id, hash, ..)) => {
-                    if password_matches(hash, password) {
-                        sqlx::query("UPDATE users SET failed_logins = 0, last_failed_at = NULL WHERE id = $1")
-                            .bind(id)
-                            .execute(pool)
-                            .await?;
-                        let user = sqlx::query_as::<_, UserRow>(USER_BY_ID_SQL)
-                            .bind(id)
-                            .fetch_one(pool)
-                            .await?;
-                        LoginOutcome::Success(user)
-                    } else {
-                        sqlx::query(RECORD_FAILURE_SQL)
-                            .bind(now - FAILED_LOGIN_WINDOW_SECS)
-                            .bind(now)
-                            .bind(id)
-                            .execute(pool)
-                            .await?;
-                        LoginOutcome::WrongCredentials
-                    }
-                }
+                Charge::Wait(_) => None,
             };
-            sqlx::query("INSERT INTO login_attempts (at, login, succeeded, request_id) VALUES ($1, $2, $3, $4)")
+            tx.commit().await?;
+            (charge, stored)
+        });
+        let outcome = match charged {
+            (Charge::Wait(secs), _) => LoginOutcome::Blocked {
+                retry_after_secs: secs,
+            },
+            (Charge::Counted, stored) => {
+                // The dummy hash keeps an unknown login's answer as slow as a
+                // real one's, so timing does not tell either.
+                let hash = stored
+                    .as_ref()
+                    .map_or(DUMMY_HASH.as_str(), |(_, hash)| hash);
+                match (password_matches(hash, password).await, stored) {
+                    (true, Some((id, _))) => {
+                        LoginOutcome::Success(self.login_succeeded(id, &key, source).await?)
+                    }
+                    _ => LoginOutcome::WrongCredentials,
+                }
+            }
+        };
+        on_db!(self, |pool| {
+            sqlx::query("INSERT INTO login_attempts (at, login, succeeded, request_id, source) VALUES ($1, $2, $3, $4, $5)")
                 .bind(now)
-                .bind(login.chars().take(64).collect::<String>())
+                .bind(&key)
                 .bind(matches!(outcome, LoginOutcome::Success(_)))
                 .bind(request_id)
+                .bind(source)
                 .execute(pool)
                 .await?;
-            Ok(outcome)
+        });
+        Ok(outcome)
+    }
+
+    /// A right password or code takes its attempt's charge back.
+    async fn login_succeeded(&self, user_id: i64, key: &str, source: &str) -> Result<UserRow> {
+        on_db!(self, |pool| {
+            sqlx::query(login_throttle::CLEAR_SQL)
+                .bind(key)
+                .bind(source)
+                .execute(pool)
+                .await?;
+            Ok(sqlx::query_as::<_, UserRow>(USER_BY_ID_SQL)
+                .bind(user_id)
+                .fetch_one(pool)
+                .await?)
         })
     }
 
     /// Lifts a login block (an administrator's action).
     pub async fn unblock_user(&self, login: &str) -> Result<()> {
         on_db!(self, |pool| {
-            let done = sqlx::query(
-                "UPDATE users SET failed_logins = 0, last_failed_at = NULL WHERE login = $1",
-            )
-            .bind(login)
-            .execute(pool)
-            .await?;
-            if done.rows_affected() == 0 {
-                Err(Error::NotFound)
-            } else {
-                Ok(())
-            }
+            let known: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE login = $1")
+                .bind(login)
+                .fetch_optional(pool)
+                .await?;
+            known.ok_or(Error::NotFound)?;
+            sqlx::query("DELETE FROM login_throttle WHERE login = $1")
+                .bind(throttle_key(login))
+                .execute(pool)
+                .await?;
+            Ok(())
         })
     }
 
@@ -415,12 +446,6 @@ impl Db {
     }
 }
 
-/// One more failed log-in (password or one-time code); failures older than
-/// the window start a fresh count.
-const RECORD_FAILURE_SQL: &str = "UPDATE users SET failed_logins = \
-     CASE WHEN last_failed_at IS NULL OR last_failed_at < $1 THEN 1 ELSE failed_logins + 1 END, \
-     last_failed_at = $2 WHERE id = $3";
-
 pub(crate) const USER_BY_ID_SQL: &str = user_sql!("WHERE u.id = $1");
 
 /// Why a one-time code was not accepted.
@@ -428,8 +453,10 @@ pub(crate) const USER_BY_ID_SQL: &str = user_sql!("WHERE u.id = $1");
 pub enum CodeOutcome {
     Accepted,
     Wrong,
-    /// Too many failures (password or code) within the window.
-    Blocked,
+    /// Too many failures (password or code): wait this many seconds.
+    Blocked {
+        retry_after_secs: i64,
+    },
 }
 
 const TOTP_AAD: &[u8] = b"spire/totp-secret/v1";
@@ -489,34 +516,36 @@ impl Db {
         user_id: i64,
         code: &str,
         enrolling: bool,
+        source: &str,
     ) -> Result<CodeOutcome> {
         let now = crate::now();
         on_db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let row: Option<(Option<Vec<u8>>, Option<i64>, Option<i64>, i64, Option<i64>)> = sqlx::query_as(
-                "SELECT totp_secret, totp_enabled_at, totp_last_step, failed_logins, last_failed_at FROM users WHERE id = $1",
+            let row: Option<(Option<Vec<u8>>, Option<i64>, Option<i64>, String)> = sqlx::query_as(
+                "SELECT totp_secret, totp_enabled_at, totp_last_step, login FROM users WHERE id = $1",
             )
             .bind(user_id)
             .fetch_optional(&mut *tx)
             .await?;
-            let (Some(sealed), enabled_at, last_step, failed, last_failed) =
-                row.ok_or(Error::NotFound)?
-            else {
+            let (Some(sealed), enabled_at, last_step, login) = row.ok_or(Error::NotFound)? else {
                 return Err(Error::NotFound);
             };
             if enabled_at.is_some() == enrolling {
                 return Err(Error::NotFound);
             }
-            if failed >= MAX_FAILED_LOGINS
-                && last_failed.is_some_and(|at| now - at < FAILED_LOGIN_WINDOW_SECS)
-            {
-                return Ok(CodeOutcome::Blocked);
+            // Codes and passwords share one count of failures.
+            let throttled = throttle_key(&login);
+            if let Charge::Wait(secs) = charge_attempt!(tx, &throttled, source, now) {
+                tx.commit().await?;
+                return Ok(CodeOutcome::Blocked {
+                    retry_after_secs: secs,
+                });
             }
             let secret = key.decrypt(TOTP_AAD, &sealed)?;
             let outcome = match spire_domain::totp::matching_step(&secret, code, now, last_step) {
                 Some(step) => {
                     sqlx::query(
-                        "UPDATE users SET totp_last_step = $1, failed_logins = 0, last_failed_at = NULL, \
+                        "UPDATE users SET totp_last_step = $1, \
                          totp_enabled_at = COALESCE(totp_enabled_at, $2) WHERE id = $3",
                     )
                     .bind(step)
@@ -524,17 +553,14 @@ impl Db {
                     .bind(user_id)
                     .execute(&mut *tx)
                     .await?;
-                    CodeOutcome::Accepted
-                }
-                None => {
-                    sqlx::query(RECORD_FAILURE_SQL)
-                        .bind(now - FAILED_LOGIN_WINDOW_SECS)
-                        .bind(now)
-                        .bind(user_id)
+                    sqlx::query(login_throttle::CLEAR_SQL)
+                        .bind(&throttled)
+                        .bind(source)
                         .execute(&mut *tx)
                         .await?;
-                    CodeOutcome::Wrong
+                    CodeOutcome::Accepted
                 }
+                None => CodeOutcome::Wrong,
             };
             tx.commit().await?;
             Ok(outcome)

@@ -121,27 +121,31 @@ async fn story(db: Db) {
 
     // Log-in: success, failures, the block after three, and unblocking.
     assert!(
-        matches!(db.authenticate("ida.roskilde", "correct horse battery", "r1").await.unwrap(), LoginOutcome::Success(u) if u.id == consultant_id)
+        matches!(db.authenticate("ida.roskilde", "correct horse battery", "10.0.0.1", "r1").await.unwrap(), LoginOutcome::Success(u) if u.id == consultant_id)
     );
     assert!(matches!(
-        db.authenticate("nobody", "x", "r2").await.unwrap(),
+        db.authenticate("nobody", "x", "10.0.0.1", "r2")
+            .await
+            .unwrap(),
         LoginOutcome::WrongCredentials
     ));
     for _ in 0..3 {
         assert!(matches!(
-            db.authenticate("bo.horsens", "wrong", "r3").await.unwrap(),
+            db.authenticate("bo.horsens", "wrong", "10.0.0.1", "r3")
+                .await
+                .unwrap(),
             LoginOutcome::WrongCredentials
         ));
     }
     assert!(matches!(
-        db.authenticate("bo.horsens", "correct horse battery", "r4")
+        db.authenticate("bo.horsens", "correct horse battery", "10.0.0.1", "r4")
             .await
             .unwrap(),
-        LoginOutcome::Blocked
+        LoginOutcome::Blocked { .. }
     ));
     db.unblock_user("bo.horsens").await.unwrap();
     assert!(matches!(
-        db.authenticate("bo.horsens", "correct horse battery", "r5")
+        db.authenticate("bo.horsens", "correct horse battery", "10.0.0.1", "r5")
             .await
             .unwrap(),
         LoginOutcome::Success(_)
@@ -197,13 +201,13 @@ async fn story(db: Db) {
     );
     let code = spire_domain::totp::code_at(&secret, spire_store::now());
     assert_eq!(
-        db.check_totp(&server_key, consultant_id, &code, true)
+        db.check_totp(&server_key, consultant_id, &code, true, "10.0.0.1")
             .await
             .unwrap(),
         spire_store::CodeOutcome::Accepted
     );
     assert_eq!(
-        db.check_totp(&server_key, consultant_id, &code, false)
+        db.check_totp(&server_key, consultant_id, &code, false, "10.0.0.1")
             .await
             .unwrap(),
         spire_store::CodeOutcome::Wrong,

@@ -4,7 +4,10 @@ login-title = Log ind
 login-intro = Log ind med dit brugernavn og din adgangskode.
 login-button = Log ind
 login-failed = Forkert brugernavn eller adgangskode.
-login-blocked = Brugeren er spærret efter tre forkerte forsøg. Prøv igen om et døgn, eller kontakt en administrator.
+login-blocked = For mange forkerte forsøg. Prøv igen om { $minutes ->
+        [one] et minut
+       *[other] { $minutes } minutter
+    }, eller bed din teamleder eller en administrator om at ophæve spærringen.
 home-greeting = Hej { $name }
 home-intro-caseworker = Her registrerer du unge i målgruppen og følger dine registreringer.
 home-intro-consultant = Her er de unge og virksomhederne i dit netværk.

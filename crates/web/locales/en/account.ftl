@@ -4,7 +4,10 @@ login-title = Log in
 login-intro = Log in with your user name and password.
 login-button = Log in
 login-failed = Wrong user name or password.
-login-blocked = This user is blocked after three wrong attempts. Try again in 24 hours, or contact an administrator.
+login-blocked = Too many wrong attempts. Try again in { $minutes ->
+        [one] one minute
+       *[other] { $minutes } minutes
+    }, or ask your team lead or an administrator to lift the block.
 home-greeting = Hello { $name }
 home-intro-caseworker = Register young people in the target group and follow your registrations.
 home-intro-consultant = The young people and companies of your network.

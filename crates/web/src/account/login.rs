@@ -1,13 +1,13 @@
 //! Log-in and log-out.
 
-use crate::http::context::RequestContext;
+use crate::http::context::{ClientAddress, RequestContext};
 use crate::http::error::AppError;
 use crate::http::guard::session_user;
 use crate::http::session::{
     cookie, session_cookie_name, with_session_cookie, without_session_cookie,
 };
 use crate::http::state::AppState;
-use crate::i18n::Tr;
+use crate::i18n::{Arg, Tr};
 use crate::ui::page::{PageCtx, render};
 use askama::Template;
 use axum::Form;
@@ -58,16 +58,17 @@ pub async fn login_submit(
     State(state): State<AppState>,
     context: RequestContext,
     headers: HeaderMap,
+    ClientAddress(client): ClientAddress,
     form: Result<Form<LoginForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let previous = cookie(&headers, session_cookie_name(&state));
     let Form(form) = form?;
     let tr = Tr::new(context.lang);
     let login = form.login.trim().to_lowercase();
-    let failed = |status: StatusCode, message_id: &str| {
+    let failed = |status: StatusCode, message: String| {
         let view = LoginView {
             ctx: PageCtx::anonymous(tr),
-            error: Some(tr.t(message_id)),
+            error: Some(message),
             // A CPR number typed as a user name is not shown back.
             login: spire_domain::redact_cpr(&login).into_owned(),
         };
@@ -75,7 +76,7 @@ pub async fn login_submit(
     };
     match state
         .db()
-        .authenticate(&login, &form.password, &context.request_id)
+        .authenticate(&login, &form.password, &client, &context.request_id)
         .await?
     {
         LoginOutcome::Success(user) if user.totp_enabled => {
@@ -92,8 +93,16 @@ pub async fn login_submit(
                 .await?;
             Ok(with_session_cookie(&state, &secret.token, "/home"))
         }
-        LoginOutcome::WrongCredentials => Ok(failed(StatusCode::UNAUTHORIZED, "login-failed")),
-        LoginOutcome::Blocked => Ok(failed(StatusCode::TOO_MANY_REQUESTS, "login-blocked")),
+        LoginOutcome::WrongCredentials => {
+            Ok(failed(StatusCode::UNAUTHORIZED, tr.t("login-failed")))
+        }
+        LoginOutcome::Blocked { retry_after_secs } => Ok(with_retry_after(
+            failed(
+                StatusCode::TOO_MANY_REQUESTS,
+                blocked_message(tr, retry_after_secs),
+            ),
+            retry_after_secs,
+        )),
     }
 }
 
@@ -105,4 +114,19 @@ pub async fn logout(
         state.db().delete_session(&token).await?;
     }
     Ok(without_session_cookie(&state))
+}
+
+/// Says how long a throttled log-in must wait, in whole minutes.
+pub fn blocked_message(tr: Tr, retry_after_secs: i64) -> String {
+    let minutes = (retry_after_secs.max(1) + 59) / 60;
+    tr.t_args("login-blocked", &[("minutes", Arg::Number(minutes))])
+}
+
+/// Adds the `Retry-After` header (seconds) to a throttled answer.
+pub fn with_retry_after(mut response: Response, retry_after_secs: i64) -> Response {
+    response.headers_mut().insert(
+        axum::http::header::RETRY_AFTER,
+        axum::http::HeaderValue::from(retry_after_secs.max(1)),
+    );
+    response
 }

@@ -2,8 +2,9 @@
 //! authenticator app (QR code or the secret typed in), and the code step after
 //! the password. A wrong code counts toward the same block as a wrong password.
 
+use super::login::{blocked_message, with_retry_after};
 use crate::http::access::TWO_FACTOR_PAGE;
-use crate::http::context::{Caller, CurrentUser};
+use crate::http::context::{Caller, ClientAddress, CurrentUser};
 use crate::http::error::AppResult;
 use crate::http::session::{cookie, session_cookie_name, with_session_cookie};
 use crate::http::state::AppState;
@@ -55,6 +56,7 @@ pub async fn code_submit(
     State(state): State<AppState>,
     Caller { context, user }: Caller,
     headers: HeaderMap,
+    ClientAddress(client): ClientAddress,
     form: Result<Form<CodeForm>, FormRejection>,
 ) -> AppResult<Response> {
     let tr = Tr::new(context.lang);
@@ -62,12 +64,12 @@ pub async fn code_submit(
     let token = cookie(&headers, session_cookie_name(&state));
     let outcome = state
         .db()
-        .check_totp(state.key(), user.user.id, &code, false)
+        .check_totp(state.key(), user.user.id, &code, false, &client)
         .await?;
-    let refused = |status: StatusCode, message_id: &str| {
+    let refused = |status: StatusCode, message: String| {
         let view = CodeView {
             ctx: PageCtx::for_user(tr, &user, "/login/code"),
-            error: Some(tr.t(message_id)),
+            error: Some(message),
         };
         (status, render(&view)).into_response()
     };
@@ -82,13 +84,19 @@ pub async fn code_submit(
         }
         CodeOutcome::Wrong => Ok(refused(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "two-factor-wrong-code",
+            tr.t("two-factor-wrong-code"),
         )),
-        CodeOutcome::Blocked => {
+        CodeOutcome::Blocked { retry_after_secs } => {
             if let Some(token) = token {
                 state.db().delete_session(&token).await?;
             }
-            Ok(refused(StatusCode::TOO_MANY_REQUESTS, "login-blocked"))
+            Ok(with_retry_after(
+                refused(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    blocked_message(tr, retry_after_secs),
+                ),
+                retry_after_secs,
+            ))
         }
     }
 }
@@ -189,6 +197,7 @@ pub async fn enrolment_start(
 pub async fn enrolment_submit(
     State(state): State<AppState>,
     Caller { context, user }: Caller,
+    ClientAddress(client): ClientAddress,
     form: Result<Form<CodeForm>, FormRejection>,
 ) -> AppResult<Response> {
     let tr = Tr::new(context.lang);
@@ -208,15 +217,21 @@ pub async fn enrolment_submit(
     }
     let outcome = state
         .db()
-        .check_totp(state.key(), user.user.id, &code, true)
+        .check_totp(state.key(), user.user.id, &code, true, &client)
         .await?;
     let (status, message) = match outcome {
         CodeOutcome::Accepted => {
             return Ok(axum::response::Redirect::to("/home?two-factor=on").into_response());
         }
-        CodeOutcome::Wrong => (StatusCode::UNPROCESSABLE_ENTITY, "two-factor-wrong-code"),
-        CodeOutcome::Blocked => (StatusCode::TOO_MANY_REQUESTS, "login-blocked"),
+        CodeOutcome::Wrong => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            tr.t("two-factor-wrong-code"),
+        ),
+        CodeOutcome::Blocked { retry_after_secs } => (
+            StatusCode::TOO_MANY_REQUESTS,
+            blocked_message(tr, retry_after_secs),
+        ),
     };
-    let view = enrolment_view(&state, tr, &user, Some(tr.t(message))).await?;
+    let view = enrolment_view(&state, tr, &user, Some(message)).await?;
     Ok((status, render(&view)).into_response())
 }

@@ -2,7 +2,7 @@
 //! logs in with it at `/login/youth-code`.
 
 use super::forms::CodeForm;
-use crate::http::context::{Caller, PathId, RequestContext};
+use crate::http::context::{Caller, ClientAddress, PathId, RequestContext};
 use crate::http::error::AppResult;
 use crate::http::session::{cookie, session_cookie_name, with_session_cookie};
 use crate::http::state::AppState;
@@ -10,12 +10,11 @@ use crate::i18n::Tr;
 use crate::ui::page::{PageCtx, render};
 use askama::Template;
 use axum::Form;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use spire_domain::YouthId;
 use spire_store::LoginCodeOutcome;
-use std::net::SocketAddr;
 
 #[derive(Template)]
 #[template(path = "events/code_given.html")]
@@ -40,27 +39,6 @@ pub async fn youth_login_code(
         code: code.code,
         expires: tr.datetime(code.expires_at),
     }))
-}
-
-/// The client's IP address when the server knows it (behind a proxy: the
-/// proxy's, so the limit then counts all clients together).
-pub struct ClientAddress(String);
-
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddress {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        _: &S,
-    ) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddress(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
-                .unwrap_or_else(|| "unknown".into()),
-        ))
-    }
 }
 
 #[derive(Template)]

@@ -114,3 +114,21 @@ impl<T: From<i64>, S: Send + Sync> FromRequestParts<S> for PathId<T> {
         super::params::path_id(&text).map(|id| PathId(T::from(id)))
     }
 }
+
+/// The client's IP address when the server knows it (behind a proxy: the
+/// proxy's, so the limit then counts all clients together).
+pub struct ClientAddress(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddress(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+                .unwrap_or_else(|| "unknown".into()),
+        ))
+    }
+}

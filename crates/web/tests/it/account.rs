@@ -77,7 +77,32 @@ async fn wrong_password_is_said_plainly_and_three_failures_block() {
         )
         .await;
     assert_eq!(blocked.status, 429);
-    assert!(blocked.body.contains("spærret"));
+    assert!(
+        blocked.body.contains("Prøv igen om et minut"),
+        "a wait of a minute, not a day"
+    );
+    let retry_after: i64 = blocked.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (1..=60).contains(&retry_after),
+        "Retry-After: {retry_after}"
+    );
+    // A login that does not exist is answered alike (no account discovery).
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        let reply = app
+            .post_form(
+                "/login",
+                None,
+                &[("login", "nobody.roskilde"), ("password", "wrong")],
+            )
+            .await;
+        statuses.push(reply.status);
+    }
+    assert_eq!(statuses, vec![401, 401, 401, 429]);
 }
 
 #[tokio::test]

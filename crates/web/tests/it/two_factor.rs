@@ -180,7 +180,7 @@ async fn young_people_need_no_code_and_wrong_codes_block() {
     let lead = app.users["team_lead.roskilde"];
     let secret = app.db.start_totp_enrolment(&app.key, lead).await.unwrap();
     app.db
-        .check_totp(&app.key, lead, &code_at(&secret, now()), true)
+        .check_totp(&app.key, lead, &code_at(&secret, now()), true, "test")
         .await
         .unwrap();
     let (_, mut pending) = log_in(&app, "team_lead.roskilde").await;
