@@ -273,53 +273,75 @@ fn several(rng: &mut StdRng, items: &[&str], count: usize) -> String {
 async fn seed(db: &Db, key: &ServerKey) -> Result<(), Failure> {
     let mut rng = StdRng::seed_from_u64(2752); // the trial's AEA registry number
     let admin = demo_user("admin".into(), "Anne Admin".into(), Role::Admin, None);
-    let admin = Scope::new(db.create_user(&admin).await?, Role::Admin, None, "demo");
+    let admin = Scope::new(
+        db.create_user(&spire_store::Actor::command("spire demo"), &admin)
+            .await?,
+        Role::Admin,
+        None,
+        "demo",
+    );
     let researcher_id = db
-        .create_user(&demo_user(
-            "forsker".into(),
-            "Rikke Forsker".into(),
-            Role::Researcher,
-            None,
-        ))
+        .create_user(
+            &spire_store::Actor::command("spire demo"),
+            &demo_user(
+                "forsker".into(),
+                "Rikke Forsker".into(),
+                Role::Researcher,
+                None,
+            ),
+        )
         .await?;
     let researcher = Scope::new(researcher_id, Role::Researcher, None, "demo");
     let office = db
-        .create_user(&demo_user(
-            "programkontor".into(),
-            "Peter Programkontor".into(),
-            Role::ProgrammeOffice,
-            None,
-        ))
+        .create_user(
+            &spire_store::Actor::command("spire demo"),
+            &demo_user(
+                "programkontor".into(),
+                "Peter Programkontor".into(),
+                Role::ProgrammeOffice,
+                None,
+            ),
+        )
         .await?;
     let office = Scope::new(office, Role::ProgrammeOffice, None, "demo");
     let mut used_cprs = std::collections::HashSet::new();
     let mut trial_caseworkers = Vec::new();
     let mut teams = Vec::new();
     for &(code, name, slug, consultant_count, youth_count) in MUNICIPALITIES {
-        db.upsert_municipality(code, name).await?;
+        db.upsert_municipality(&spire_store::Actor::command("spire demo"), code, name)
+            .await?;
         let municipal = |login: &str, display: String, role: Role| {
             demo_user(format!("{login}.{slug}"), display, role, Some(code))
         };
         let lead_id = db
-            .create_user(&municipal(
-                "teamleder",
-                format!("Lene Teamleder ({name})"),
-                Role::TeamLead,
-            ))
+            .create_user(
+                &spire_store::Actor::command("spire demo"),
+                &municipal(
+                    "teamleder",
+                    format!("Lene Teamleder ({name})"),
+                    Role::TeamLead,
+                ),
+            )
             .await?;
         let psychologist_id = db
-            .create_user(&municipal(
-                "psykolog",
-                format!("Pia Psykolog ({name})"),
-                Role::Psychologist,
-            ))
+            .create_user(
+                &spire_store::Actor::command("spire demo"),
+                &municipal(
+                    "psykolog",
+                    format!("Pia Psykolog ({name})"),
+                    Role::Psychologist,
+                ),
+            )
             .await?;
         let caseworker_id = db
-            .create_user(&municipal(
-                "sagsbehandler",
-                format!("Søren Sagsbehandler ({name})"),
-                Role::Caseworker,
-            ))
+            .create_user(
+                &spire_store::Actor::command("spire demo"),
+                &municipal(
+                    "sagsbehandler",
+                    format!("Søren Sagsbehandler ({name})"),
+                    Role::Caseworker,
+                ),
+            )
             .await?;
         let mut consultants = Vec::new();
         for i in 0..consultant_count {
@@ -331,8 +353,11 @@ async fn seed(db: &Db, key: &ServerKey) -> Result<(), Failure> {
             let first = pick(&mut rng, if i % 2 == 0 { FEMALE } else { MALE });
             let display = format!("{first} {}", pick(&mut rng, SURNAMES));
             consultants.push(
-                db.create_user(&municipal(&login, display, Role::Consultant))
-                    .await?,
+                db.create_user(
+                    &spire_store::Actor::command("spire demo"),
+                    &municipal(&login, display, Role::Consultant),
+                )
+                .await?,
             );
         }
         let mut members: Vec<NewTeamMember> = consultants
@@ -429,7 +454,9 @@ async fn seed(db: &Db, key: &ServerKey) -> Result<(), Failure> {
                 Role::CompanyContact,
             );
             contact.company_id = Some(first_company.get());
-            let contact_id = db.create_user(&contact).await?;
+            let contact_id = db
+                .create_user(&spire_store::Actor::command("spire demo"), &contact)
+                .await?;
             contact_user = Some(contact_id);
             db.add_company_contact(
                 &staff,
@@ -461,8 +488,11 @@ async fn seed(db: &Db, key: &ServerKey) -> Result<(), Failure> {
             let last = pick(&mut rng, SURNAMES).to_string();
             let user_id = if i == 0 {
                 Some(
-                    db.create_user(&municipal("ung", format!("{first} {last}"), Role::Youth))
-                        .await?,
+                    db.create_user(
+                        &spire_store::Actor::command("spire demo"),
+                        &municipal("ung", format!("{first} {last}"), Role::Youth),
+                    )
+                    .await?,
                 )
             } else {
                 None

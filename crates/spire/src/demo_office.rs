@@ -79,12 +79,15 @@ fn reviewed_scores(code: i64, latest: bool, item: usize) -> (i64, i64, &'static 
 
 async fn fidelity(db: &Db, office: &Scope, today: Date) -> Result<(), Failure> {
     let second_id = db
-        .create_user(&demo_user(
-            "programkontor2".into(),
-            "Sara Programkontor".into(),
-            Role::ProgrammeOffice,
-            None,
-        ))
+        .create_user(
+            &spire_store::Actor::command("spire demo"),
+            &demo_user(
+                "programkontor2".into(),
+                "Sara Programkontor".into(),
+                Role::ProgrammeOffice,
+                None,
+            ),
+        )
         .await?;
     let second = Scope::new(second_id, Role::ProgrammeOffice, None, "demo");
     let latest = HalfYear::containing(today).previous();

@@ -13,7 +13,7 @@ mod trial_cmd;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use spire_domain::Role;
-use spire_store::{Db, NewUser, ServerKey};
+use spire_store::{Actor, Db, NewUser, ServerKey};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -170,11 +170,13 @@ enum UserCommand {
     /// List users, one a line: login role municipality_code ("-" for cross-municipal roles).
     List(DbArg),
     /// Turn a user's two-factor log-in off (a lost phone); they set it up again at the next log-in.
-    ResetTwoFactor(ResetTwoFactorArgs),
+    ResetTwoFactor(LoginArgs),
+    /// Let a user who must wait after wrong passwords log in again now.
+    Unblock(LoginArgs),
 }
 
 #[derive(Args)]
-struct ResetTwoFactorArgs {
+struct LoginArgs {
     #[command(flatten)]
     db: DbArg,
     /// The user's login.
@@ -345,7 +347,10 @@ async fn run(command: Command) -> Result<(), Failure> {
                 company_id: None,
             };
             let db = connect_existing(&args.db.db).await?;
-            match db.create_user(&user).await {
+            match db
+                .create_user(&Actor::command("spire user add"), &user)
+                .await
+            {
                 Ok(_) => {
                     println!("added {} ({})", user.login, role);
                     Ok(())
@@ -374,17 +379,15 @@ async fn run(command: Command) -> Result<(), Failure> {
         }
         Command::User(UserCommand::ResetTwoFactor(args)) => {
             let db = connect_existing(&args.db.db).await?;
-            match db.reset_totp(&args.login).await {
-                Ok(()) => {
-                    println!("two-factor log-in reset for {}", args.login);
-                    Ok(())
-                }
-                Err(spire_store::Error::NotFound) => Err(Failure::BadInput(format!(
-                    "--login: no user {}",
-                    args.login
-                ))),
-                Err(other) => Err(other.into()),
-            }
+            let actor = Actor::command("spire user reset-two-factor");
+            let done = db.reset_totp(&actor, &args.login).await;
+            said_for_user(done, &args.login, "two-factor log-in reset for")
+        }
+        Command::User(UserCommand::Unblock(args)) => {
+            let db = connect_existing(&args.db.db).await?;
+            let actor = Actor::command("spire user unblock");
+            let done = db.unblock_user(&actor, &args.login).await;
+            said_for_user(done, &args.login, "may log in again:")
         }
         Command::Match(_) | Command::Stats(_) => unreachable!("handled before the runtime starts"),
         Command::Trial(command) => trial_cmd::run(command).await,
@@ -418,13 +421,20 @@ async fn run(command: Command) -> Result<(), Failure> {
         Command::Rules(command) => programme_cmd::run_rules(command).await,
         Command::Token(TokenCommand::Create(args)) => {
             let db = connect_existing(&args.db.db).await?;
-            let user = db.user_by_login(&args.user).await.map_err(|e| match e {
-                spire_store::Error::NotFound => {
-                    Failure::BadInput(format!("--user: no user with login {:?}", args.user))
-                }
-                other => other.into(),
-            })?;
-            println!("{}", db.create_api_token(user.id, &args.label).await?.0);
+            let token = db
+                .create_api_token(
+                    &Actor::command("spire token create"),
+                    &args.user,
+                    &args.label,
+                )
+                .await
+                .map_err(|e| match e {
+                    spire_store::Error::NotFound => {
+                        Failure::BadInput(format!("--user: no user with login {:?}", args.user))
+                    }
+                    other => other.into(),
+                })?;
+            println!("{}", token.0);
             Ok(())
         }
     }
@@ -564,4 +574,18 @@ async fn serve_connections(listener: tokio::net::TcpListener, app: axum::Router)
     }
     let _ = stop.send(true);
     while connections.join_next().await.is_some() {}
+}
+
+/// A change to one user said on the console (an unknown login is bad input).
+fn said_for_user(done: spire_store::Result<()>, login: &str, what: &str) -> Result<(), Failure> {
+    match done {
+        Ok(()) => {
+            println!("{what} {login}");
+            Ok(())
+        }
+        Err(spire_store::Error::NotFound) => {
+            Err(Failure::BadInput(format!("--login: no user {login}")))
+        }
+        Err(other) => Err(other.into()),
+    }
 }

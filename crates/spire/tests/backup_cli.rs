@@ -44,14 +44,17 @@ async fn a_backup_taken_under_load_restores_and_its_ledger_verifies() {
     let key_hex = std::fs::read_to_string(&key_file).unwrap();
     let key = ServerKey::from_hex(key_hex.trim()).unwrap();
     let caseworker = db
-        .create_user(&NewUser {
-            login: "backup.caseworker".into(),
-            display_name: "Backup Caseworker".into(),
-            password: "correct horse battery".into(),
-            role: Role::Caseworker,
-            municipality_code: Some(265),
-            company_id: None,
-        })
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &NewUser {
+                login: "backup.caseworker".into(),
+                display_name: "Backup Caseworker".into(),
+                password: "correct horse battery".into(),
+                role: Role::Caseworker,
+                municipality_code: Some(265),
+                company_id: None,
+            },
+        )
         .await
         .unwrap();
     let scope = Scope::new(caseworker, Role::Caseworker, Some(265), "test");

@@ -20,14 +20,17 @@ async fn event_with_random_choices(
     let mut rng = StdRng::seed_from_u64(seed);
     let key = ServerKey::from_hex(&"55".repeat(32)).unwrap();
     let consultant = db
-        .create_user(&NewUser {
-            login: format!("konsulent-{seed}"),
-            display_name: "Konsulent".into(),
-            password: "correct horse battery".into(),
-            role: Role::Consultant,
-            municipality_code: Some(265),
-            company_id: None,
-        })
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &NewUser {
+                login: format!("konsulent-{seed}"),
+                display_name: "Konsulent".into(),
+                password: "correct horse battery".into(),
+                role: Role::Consultant,
+                municipality_code: Some(265),
+                company_id: None,
+            },
+        )
         .await
         .unwrap();
     let staff = Scope::new(consultant, Role::Consultant, Some(265), "t");
@@ -173,7 +176,9 @@ async fn event_with_random_choices(
 #[tokio::test]
 async fn the_apps_match_is_what_spire_match_gives_on_the_exported_preferences() {
     let (db, path) = spire_store::testing::fresh_sqlite().await.unwrap();
-    db.upsert_municipality(265, "Roskilde").await.unwrap();
+    db.upsert_municipality(&spire_store::Actor::command("test"), 265, "Roskilde")
+        .await
+        .unwrap();
     let mut serial = 0;
     let mut matched = 0;
     for seed in 0..8 {

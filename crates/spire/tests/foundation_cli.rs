@@ -120,6 +120,10 @@ fn user_add_and_token_create_with_clear_errors_and_exit_code_2() {
             "no user",
         ),
         (
+            spire(&["user", "unblock", "--db", &db, "--login", "nobody"], None),
+            "--login: no user nobody",
+        ),
+        (
             spire(
                 &["serve", "--db", &db, "--key-file", "/nonexistent/key"],
                 None,
@@ -158,6 +162,11 @@ fn user_add_and_token_create_with_clear_errors_and_exit_code_2() {
         None,
     );
     assert!(token.status.success());
+    let unblock = spire(
+        &["user", "unblock", "--db", &db, "--login", "anne.admin"],
+        None,
+    );
+    assert_eq!(text(&unblock.stdout).trim(), "may log in again: anne.admin");
     let token = text(&token.stdout);
     assert!(token.trim().starts_with("spire_") && token.trim().len() == 38);
 }

@@ -22,16 +22,21 @@ fn text(bytes: &[u8]) -> String {
 async fn programme() -> (String, i64, i64) {
     let (db, path) = spire_store::testing::fresh_sqlite().await.unwrap();
     let key = ServerKey::from_hex(&"33".repeat(32)).unwrap();
-    db.upsert_municipality(265, "Roskilde").await.unwrap();
+    db.upsert_municipality(&spire_store::Actor::command("test"), 265, "Roskilde")
+        .await
+        .unwrap();
     let consultant = db
-        .create_user(&NewUser {
-            login: "konsulent.roskilde".into(),
-            display_name: "Sofie".into(),
-            password: "correct horse battery".into(),
-            role: Role::Consultant,
-            municipality_code: Some(265),
-            company_id: None,
-        })
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &NewUser {
+                login: "konsulent.roskilde".into(),
+                display_name: "Sofie".into(),
+                password: "correct horse battery".into(),
+                role: Role::Consultant,
+                municipality_code: Some(265),
+                company_id: None,
+            },
+        )
         .await
         .unwrap();
     let scope = Scope::new(consultant, Role::Consultant, Some(265), "test");

@@ -62,31 +62,39 @@ const SERVER_KEY: &str = "444444444444444444444444444444444444444444444444444444
 async fn randomise_some(db_path: &str, count: u32) -> Vec<i64> {
     let db = Db::connect(db_path).await.unwrap();
     let key = ServerKey::from_hex(SERVER_KEY).unwrap();
-    db.upsert_municipality(265, "Roskilde").await.unwrap();
+    db.upsert_municipality(&spire_store::Actor::command("test"), 265, "Roskilde")
+        .await
+        .unwrap();
     for (login, role) in [
         ("office", Role::ProgrammeOffice),
         ("statistician", Role::Researcher),
     ] {
-        db.create_user(&NewUser {
-            login: login.into(),
-            display_name: login.into(),
-            password: "correct horse battery".into(),
-            role,
-            municipality_code: None,
-            company_id: None,
-        })
+        db.create_user(
+            &spire_store::Actor::command("test"),
+            &NewUser {
+                login: login.into(),
+                display_name: login.into(),
+                password: "correct horse battery".into(),
+                role,
+                municipality_code: None,
+                company_id: None,
+            },
+        )
         .await
         .unwrap();
     }
     let user = db
-        .create_user(&NewUser {
-            login: "case.roskilde".into(),
-            display_name: "Case".into(),
-            password: "correct horse battery".into(),
-            role: Role::Caseworker,
-            municipality_code: Some(265),
-            company_id: None,
-        })
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &NewUser {
+                login: "case.roskilde".into(),
+                display_name: "Case".into(),
+                password: "correct horse battery".into(),
+                role: Role::Caseworker,
+                municipality_code: Some(265),
+                company_id: None,
+            },
+        )
         .await
         .unwrap();
     let scope = Scope::new(user, Role::Caseworker, Some(265), "cli-test");

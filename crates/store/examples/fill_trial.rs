@@ -51,18 +51,25 @@ async fn main() {
     let mut caseworkers = Vec::new();
     for m in 0..MUNICIPALITIES {
         let code = 101 + m;
-        db.upsert_municipality(code, &format!("Kommune {code}"))
-            .await
-            .expect("municipality");
+        db.upsert_municipality(
+            &spire_store::Actor::command("fill_trial example"),
+            code,
+            &format!("Kommune {code}"),
+        )
+        .await
+        .expect("municipality");
         let id = db
-            .create_user(&NewUser {
-                login: format!("case.{code}"),
-                display_name: format!("Caseworker {code}"),
-                password: "correct horse battery".into(),
-                role: Role::Caseworker,
-                municipality_code: Some(code),
-                company_id: None,
-            })
+            .create_user(
+                &spire_store::Actor::command("fill_trial example"),
+                &NewUser {
+                    login: format!("case.{code}"),
+                    display_name: format!("Caseworker {code}"),
+                    password: "correct horse battery".into(),
+                    role: Role::Caseworker,
+                    municipality_code: Some(code),
+                    company_id: None,
+                },
+            )
             .await
             .expect("user");
         caseworkers.push(Scope::new(id, Role::Caseworker, Some(code), "fill"));

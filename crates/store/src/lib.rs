@@ -9,6 +9,7 @@
 //! arrive together share one commit on SQLite; `access_log.rs`).
 
 mod access_log;
+mod admin_log;
 mod companies;
 mod courses;
 pub mod crypto;
@@ -36,6 +37,7 @@ mod users;
 mod youth;
 
 pub use access_log::{AccessAction, AccessLogEntry, AccessLogQuery, MIN_ACCESS_LOG_RETENTION_DAYS};
+pub use admin_log::{Actor, AdminAction, AdminLogEntry};
 pub use companies::{CompanyContactRow, CompanyRow, NewCompany};
 pub use courses::{
     ConsultantLoad, ConsultantWeek, CourseRow, FollowUpRow, NoteRow, PROGRESS_MEASURES,
@@ -73,8 +75,8 @@ pub use trials::{
     TrialSummary, is_token,
 };
 pub use users::{
-    ApiTokenSecret, CodeOutcome, LoginOutcome, NewUser, SessionRow, SessionSecret, UserRow,
-    hash_password,
+    ApiTokenSecret, BlockedLogin, CodeOutcome, LoginOutcome, NewUser, SessionRow, SessionSecret,
+    UserRow, hash_password,
 };
 pub use youth::{NewYouth, YouthPage, YouthRow};
 

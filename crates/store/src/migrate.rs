@@ -65,6 +65,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0011_login_throttle.sql"),
         postgres: include_str!("../migrations/postgres/0011_login_throttle.sql"),
     },
+    Migration {
+        version: 12,
+        sqlite: include_str!("../migrations/sqlite/0012_admin_log.sql"),
+        postgres: include_str!("../migrations/postgres/0012_admin_log.sql"),
+    },
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

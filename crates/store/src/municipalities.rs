@@ -1,7 +1,8 @@
 //! Municipalities (the tenants) and the cross-municipal overview, which holds
 //! counts only, never personal data.
 
-use crate::{Db, Result, on_db};
+use crate::admin_log::{Actor, AdminAction, record_admin_change};
+use crate::{BeginWrite, Db, Result, on_db};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -20,14 +21,43 @@ pub struct MunicipalityOverview {
     pub youth_with_consultant: i64,
 }
 
+/// Refuses, at the field `municipality_code`, a municipality Spire does not have.
+macro_rules! require_municipality {
+    ($tx:expr, $code:expr) => {
+        let known: Option<i64> =
+            sqlx::query_scalar("SELECT code FROM municipalities WHERE code = $1")
+                .bind($code)
+                .fetch_optional(&mut *$tx)
+                .await?;
+        if known.is_none() {
+            return Err($crate::Error::Invalid(spire_domain::FieldError::new(
+                "municipality_code",
+                spire_domain::Problem::UnknownMunicipality,
+            )));
+        }
+    };
+}
+pub(crate) use require_municipality;
+
 impl Db {
-    pub async fn upsert_municipality(&self, code: i64, name: &str) -> Result<()> {
+    /// Adds a municipality, or renames it; in the administration log.
+    pub async fn upsert_municipality(&self, actor: &Actor, code: i64, name: &str) -> Result<()> {
         on_db!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
             sqlx::query("INSERT INTO municipalities (code, name) VALUES ($1, $2) ON CONFLICT (code) DO UPDATE SET name = excluded.name")
                 .bind(code)
                 .bind(name)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?;
+            record_admin_change!(
+                tx,
+                actor,
+                AdminAction::MunicipalitySaved,
+                code.to_string(),
+                Some(code),
+                name
+            );
+            tx.commit().await?;
             Ok(())
         })
     }

@@ -204,8 +204,12 @@ pub async fn generate(
     let mut users = Vec::new();
     for m in 0..scale.municipalities {
         let code = 1001 + m;
-        db.upsert_municipality(code, &format!("Kommune {code}"))
-            .await?;
+        db.upsert_municipality(
+            &crate::Actor::command("spire bench-data"),
+            code,
+            &format!("Kommune {code}"),
+        )
+        .await?;
         users.push(vec![
             Text(format!("teamleder.k{code}")),
             Text(format!("Teamleder {code}")),

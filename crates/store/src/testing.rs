@@ -74,6 +74,14 @@ pub fn cpr_text(n: u32) -> String {
 
 /// Runs SQL statements as they are (a test's hand-built rows).
 pub async fn exec_sql(db: &crate::Db, sql: &str) {
+    try_exec_sql(db, sql)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// Runs SQL statements as they are, saying whether the database refused
+/// (a test of a guard).
+pub async fn try_exec_sql(db: &crate::Db, sql: &str) -> std::result::Result<(), sqlx::Error> {
     match db {
         crate::Db::Sqlite(pool) => sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
             .execute(pool)
@@ -84,7 +92,6 @@ pub async fn exec_sql(db: &crate::Db, sql: &str) {
             .await
             .map(|_| ()),
     }
-    .unwrap_or_else(|e| panic!("{e}"));
 }
 
 /// A user to create in a test, with the password every test uses.
@@ -140,4 +147,14 @@ macro_rules! both_dbs {
             }
         }
     };
+}
+
+/// The two municipalities most tests use: Roskilde (265) and Horsens (615).
+pub async fn roskilde_and_horsens(db: &crate::Db) {
+    let setup = crate::Actor::command("test");
+    for (code, name) in [(265, "Roskilde"), (615, "Horsens")] {
+        db.upsert_municipality(&setup, code, name)
+            .await
+            .expect("the test database takes a municipality");
+    }
 }

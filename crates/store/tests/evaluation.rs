@@ -8,9 +8,7 @@ use spire_evaluation::outcomes::ImportProblem;
 use spire_evaluation::plan::{AnalysisPlan, Estimator, Family, FixedEffects, PlannedOutcome};
 use spire_store::both_dbs;
 use spire_store::testing::cpr;
-use spire_store::{
-    Db, Error, Intake, NewTrial, NewUser, Randomisation, Scope, ServerKey, TrialSettings,
-};
+use spire_store::{Db, Error, Intake, NewTrial, Randomisation, Scope, ServerKey, TrialSettings};
 use spire_trial::Design;
 use std::collections::BTreeMap;
 
@@ -20,14 +18,10 @@ fn key() -> ServerKey {
 
 async fn scope(db: &Db, login: &str, role: Role, municipality: Option<i64>) -> Scope {
     let id = db
-        .create_user(&NewUser {
-            login: login.into(),
-            display_name: format!("Name of {login}"),
-            password: "correct horse battery".into(),
-            role,
-            municipality_code: municipality,
-            company_id: None,
-        })
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &spire_store::testing::new_user(login, role, municipality),
+        )
         .await
         .unwrap();
     Scope::new(id, role, municipality, "test")
@@ -62,8 +56,7 @@ async fn execute(db: &Db, sql: &'static str) -> Result<(), sqlx::Error> {
 
 async fn story(db: Db) {
     let key = key();
-    db.upsert_municipality(265, "Roskilde").await.unwrap();
-    db.upsert_municipality(615, "Horsens").await.unwrap();
+    spire_store::testing::roskilde_and_horsens(&db).await;
     let caseworkers = [
         scope(&db, "case.265", Role::Caseworker, Some(265)).await,
         scope(&db, "case.615", Role::Caseworker, Some(615)).await,

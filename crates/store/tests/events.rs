@@ -63,20 +63,28 @@ fn today() -> time::Date {
 
 async fn story(db: Db) {
     let key = ServerKey::from_hex(&"44".repeat(32)).unwrap();
-    db.upsert_municipality(265, "Roskilde").await.unwrap();
-    db.upsert_municipality(615, "Horsens").await.unwrap();
+    spire_store::testing::roskilde_and_horsens(&db).await;
     let consultant_id = db
-        .create_user(&user("ida.roskilde", Role::Consultant, Some(265), None))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user("ida.roskilde", Role::Consultant, Some(265), None),
+        )
         .await
         .unwrap();
     let horsens_id = db
-        .create_user(&user("bo.horsens", Role::Consultant, Some(615), None))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user("bo.horsens", Role::Consultant, Some(615), None),
+        )
         .await
         .unwrap();
     let staff = Scope::new(consultant_id, Role::Consultant, Some(265), "t");
     let horsens = Scope::new(horsens_id, Role::Consultant, Some(615), "t");
     let sara_user = db
-        .create_user(&user("sara.holm", Role::Youth, Some(265), None))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user("sara.holm", Role::Youth, Some(265), None),
+        )
         .await
         .unwrap();
     let sara_scope = Scope::new(sara_user, Role::Youth, Some(265), "t");
@@ -105,24 +113,30 @@ async fn story(db: Db) {
         .await
         .unwrap();
     let cafe_user = db
-        .create_user(&user(
-            "karin.cafe",
-            Role::CompanyContact,
-            Some(265),
-            Some(cafe.get()),
-        ))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user(
+                "karin.cafe",
+                Role::CompanyContact,
+                Some(265),
+                Some(cafe.get()),
+            ),
+        )
         .await
         .unwrap();
     db.add_company_contact(&staff, cafe, "Karin", None, None, None, Some(cafe_user))
         .await
         .unwrap();
     let carpenter_user = db
-        .create_user(&user(
-            "per.berg",
-            Role::CompanyContact,
-            Some(265),
-            Some(carpenter.get()),
-        ))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user(
+                "per.berg",
+                Role::CompanyContact,
+                Some(265),
+                Some(carpenter.get()),
+            ),
+        )
         .await
         .unwrap();
     let cafe_scope = Scope::new(cafe_user, Role::CompanyContact, Some(265), "t");

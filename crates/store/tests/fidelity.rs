@@ -53,7 +53,10 @@ async fn story(db: Db) {
         office,
     } = office_fixture::build(&db, 5).await;
     let psychologist = db
-        .create_user(&user("psy.roskilde", Role::Psychologist, Some(ROSKILDE)))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user("psy.roskilde", Role::Psychologist, Some(ROSKILDE)),
+        )
         .await
         .unwrap();
     let member = |user_id, fte| NewTeamMember { user_id, fte };
@@ -72,7 +75,10 @@ async fn story(db: Db) {
         .await
         .unwrap();
     let second = db
-        .create_user(&user("anne.office", Role::ProgrammeOffice, None))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user("anne.office", Role::ProgrammeOffice, None),
+        )
         .await
         .unwrap();
     let first_reviewer = Scope::new(office, Role::ProgrammeOffice, None, "t");

@@ -5,19 +5,16 @@
 //! lead's or administrator's unblock lifts it.
 
 use spire_domain::Role;
-use spire_store::{Db, LoginOutcome, NewUser, both_dbs};
+use spire_store::testing::new_user;
+use spire_store::{Actor, Db, LoginOutcome, both_dbs};
 
 const PASSWORD: &str = "correct horse battery";
 
 async fn user(db: &Db, login: &str) {
-    db.create_user(&NewUser {
-        login: login.into(),
-        display_name: format!("Name of {login}"),
-        password: PASSWORD.into(),
-        role: Role::Consultant,
-        municipality_code: Some(265),
-        company_id: None,
-    })
+    db.create_user(
+        &Actor::command("test"),
+        &new_user(login, Role::Consultant, Some(265)),
+    )
     .await
     .unwrap();
 }
@@ -56,7 +53,9 @@ async fn concurrent_failures(db: &Db, login: &str, n: usize) -> String {
 }
 
 async fn throttle(db: Db) {
-    db.upsert_municipality(265, "Roskilde").await.unwrap();
+    db.upsert_municipality(&spire_store::Actor::command("test"), 265, "Roskilde")
+        .await
+        .unwrap();
     user(&db, "ida.roskilde").await;
 
     // 30 wrong passwords at once from one address: exactly three are
@@ -97,9 +96,13 @@ async fn throttle(db: Db) {
     assert_eq!(attempt(&db, "bo.roskilde", PASSWORD, "f").await, 'B');
 
     // A team lead or an administrator lifts it (the web logs who did).
-    db.unblock_user("bo.roskilde").await.unwrap();
+    db.unblock_user(&spire_store::Actor::command("test"), "bo.roskilde")
+        .await
+        .unwrap();
     assert_eq!(attempt(&db, "bo.roskilde", PASSWORD, "f").await, 'S');
-    db.unblock_user("ida.roskilde").await.unwrap();
+    db.unblock_user(&spire_store::Actor::command("test"), "ida.roskilde")
+        .await
+        .unwrap();
     assert_eq!(
         attempt(&db, "ida.roskilde", PASSWORD, "10.0.0.1").await,
         'S'

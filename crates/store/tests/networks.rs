@@ -55,22 +55,33 @@ fn youth(n: u32, first: &str, consultant: i64, login: Option<i64>) -> NewYouth {
 
 async fn story(db: Db) {
     let key = ServerKey::from_hex(&"33".repeat(32)).unwrap();
-    db.upsert_municipality(265, "Roskilde").await.unwrap();
-    db.upsert_municipality(615, "Horsens").await.unwrap();
+    spire_store::testing::roskilde_and_horsens(&db).await;
     let consultant_id = db
-        .create_user(&user("ida.roskilde", Role::Consultant, Some(265), None))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user("ida.roskilde", Role::Consultant, Some(265), None),
+        )
         .await
         .unwrap();
     let horsens_id = db
-        .create_user(&user("bo.horsens", Role::Consultant, Some(615), None))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user("bo.horsens", Role::Consultant, Some(615), None),
+        )
         .await
         .unwrap();
     let sara_user = db
-        .create_user(&user("sara.holm", Role::Youth, Some(265), None))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user("sara.holm", Role::Youth, Some(265), None),
+        )
         .await
         .unwrap();
     let ali_user = db
-        .create_user(&user("ali.holm", Role::Youth, Some(265), None))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user("ali.holm", Role::Youth, Some(265), None),
+        )
         .await
         .unwrap();
     let staff = Scope::new(consultant_id, Role::Consultant, Some(265), "t");
@@ -573,12 +584,15 @@ async fn story(db: Db) {
         .await
         .unwrap();
     let contact_user = db
-        .create_user(&user(
-            "karin",
-            Role::CompanyContact,
-            Some(265),
-            Some(company.get()),
-        ))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user(
+                "karin",
+                Role::CompanyContact,
+                Some(265),
+                Some(company.get()),
+            ),
+        )
         .await
         .unwrap();
     let contact_id = db
@@ -901,17 +915,28 @@ both_dbs!(the_networks_story, story);
 /// Every read and change of a youth's network data is in their access log.
 async fn logged(db: Db) {
     let key = ServerKey::from_hex(&"44".repeat(32)).unwrap();
-    db.upsert_municipality(265, "Roskilde").await.unwrap();
+    db.upsert_municipality(&spire_store::Actor::command("test"), 265, "Roskilde")
+        .await
+        .unwrap();
     let staff_id = db
-        .create_user(&user("ida.roskilde", Role::Consultant, Some(265), None))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user("ida.roskilde", Role::Consultant, Some(265), None),
+        )
         .await
         .unwrap();
     let lead_id = db
-        .create_user(&user("lea.roskilde", Role::TeamLead, Some(265), None))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user("lea.roskilde", Role::TeamLead, Some(265), None),
+        )
         .await
         .unwrap();
     let sara_user = db
-        .create_user(&user("sara.holm", Role::Youth, Some(265), None))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user("sara.holm", Role::Youth, Some(265), None),
+        )
         .await
         .unwrap();
     let staff = Scope::new(staff_id, Role::Consultant, Some(265), "t");

@@ -19,11 +19,17 @@ fn refused<T: std::fmt::Debug>(result: Result<T, Error>) -> Vec<(&'static str, P
 
 async fn story(db: Db) {
     let admin_id = db
-        .create_user(&new_user("admin.one", Role::Admin, None))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &new_user("admin.one", Role::Admin, None),
+        )
         .await
         .unwrap();
     let office_id = db
-        .create_user(&new_user("office.one", Role::ProgrammeOffice, None))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &new_user("office.one", Role::ProgrammeOffice, None),
+        )
         .await
         .unwrap();
     let admin = Scope::new(admin_id, Role::Admin, None, "t");

@@ -63,26 +63,40 @@ fn internship(youth: YouthId, company: CompanyId, days: i64, hours: f64) -> NewI
 
 async fn story(db: Db) {
     let key = ServerKey::from_hex(&"22".repeat(32)).unwrap();
-    db.upsert_municipality(265, "Roskilde").await.unwrap();
-    db.upsert_municipality(615, "Horsens").await.unwrap();
+    spire_store::testing::roskilde_and_horsens(&db).await;
     let consultant_id = db
-        .create_user(&user("ida.roskilde", Role::Consultant, Some(265), None))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user("ida.roskilde", Role::Consultant, Some(265), None),
+        )
         .await
         .unwrap();
     let lead_id = db
-        .create_user(&user("lead.roskilde", Role::TeamLead, Some(265), None))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user("lead.roskilde", Role::TeamLead, Some(265), None),
+        )
         .await
         .unwrap();
     let psychologist_id = db
-        .create_user(&user("psy.roskilde", Role::Psychologist, Some(265), None))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user("psy.roskilde", Role::Psychologist, Some(265), None),
+        )
         .await
         .unwrap();
     let horsens_id = db
-        .create_user(&user("bo.horsens", Role::Consultant, Some(615), None))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user("bo.horsens", Role::Consultant, Some(615), None),
+        )
         .await
         .unwrap();
     let youth_user = db
-        .create_user(&user("ung.roskilde", Role::Youth, Some(265), None))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user("ung.roskilde", Role::Youth, Some(265), None),
+        )
         .await
         .unwrap();
     let consultant = Scope::new(consultant_id, Role::Consultant, Some(265), "t");
@@ -116,12 +130,15 @@ async fn story(db: Db) {
         .await
         .unwrap();
     let contact_user = db
-        .create_user(&user(
-            "kontakt",
-            Role::CompanyContact,
-            Some(265),
-            Some(company.get()),
-        ))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user(
+                "kontakt",
+                Role::CompanyContact,
+                Some(265),
+                Some(company.get()),
+            ),
+        )
         .await
         .unwrap();
     let contact_person = db
@@ -630,13 +647,21 @@ both_dbs!(programme_story, story);
 /// SQLite; each read still has its own row, written before its data returns.
 async fn concurrent_reads(db: Db) {
     let key = ServerKey::from_hex(&"44".repeat(32)).unwrap();
-    db.upsert_municipality(265, "Roskilde").await.unwrap();
+    db.upsert_municipality(&spire_store::Actor::command("test"), 265, "Roskilde")
+        .await
+        .unwrap();
     let consultant_id = db
-        .create_user(&user("ida.roskilde", Role::Consultant, Some(265), None))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user("ida.roskilde", Role::Consultant, Some(265), None),
+        )
         .await
         .unwrap();
     let lead_id = db
-        .create_user(&user("lead.roskilde", Role::TeamLead, Some(265), None))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user("lead.roskilde", Role::TeamLead, Some(265), None),
+        )
         .await
         .unwrap();
     let consultant = Scope::new(consultant_id, Role::Consultant, Some(265), "t");

@@ -15,14 +15,7 @@ fn key() -> ServerKey {
 }
 
 fn user(login: &str, role: Role, municipality: Option<i64>) -> NewUser {
-    NewUser {
-        login: login.into(),
-        display_name: format!("Name of {login}"),
-        password: "correct horse battery".into(),
-        role,
-        municipality_code: municipality,
-        company_id: None,
-    }
+    spire_store::testing::new_user(login, role, municipality)
 }
 
 fn youth(cpr: &str, first: &str, last: &str) -> NewYouth {
@@ -48,11 +41,14 @@ fn invalid_field(result: Result<impl std::fmt::Debug, Error>) -> (&'static str, 
 
 async fn story(db: Db) {
     let key = key();
-    db.upsert_municipality(265, "Roskilde").await.unwrap();
-    db.upsert_municipality(615, "Horsens").await.unwrap();
-    db.upsert_municipality(265, "Roskilde Kommune")
-        .await
-        .unwrap();
+    spire_store::testing::roskilde_and_horsens(&db).await;
+    db.upsert_municipality(
+        &spire_store::Actor::command("test"),
+        265,
+        "Roskilde Kommune",
+    )
+    .await
+    .unwrap();
     let municipalities = db.list_municipalities().await.unwrap();
     assert_eq!(
         municipalities.iter().map(|m| m.code).collect::<Vec<_>>(),
@@ -62,47 +58,77 @@ async fn story(db: Db) {
 
     // Users, validation and unique logins.
     let consultant_id = db
-        .create_user(&user("ida.roskilde", Role::Consultant, Some(265)))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user("ida.roskilde", Role::Consultant, Some(265)),
+        )
         .await
         .unwrap();
     let lead_id = db
-        .create_user(&user("lead.roskilde", Role::TeamLead, Some(265)))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user("lead.roskilde", Role::TeamLead, Some(265)),
+        )
         .await
         .unwrap();
     let horsens_id = db
-        .create_user(&user("bo.horsens", Role::Consultant, Some(615)))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user("bo.horsens", Role::Consultant, Some(615)),
+        )
         .await
         .unwrap();
     let caseworker_id = db
-        .create_user(&user("case.roskilde", Role::Caseworker, Some(265)))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user("case.roskilde", Role::Caseworker, Some(265)),
+        )
         .await
         .unwrap();
     let office_id = db
-        .create_user(&user("office", Role::ProgrammeOffice, Some(265)))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user("office", Role::ProgrammeOffice, Some(265)),
+        )
         .await
         .unwrap();
     assert_eq!(
         invalid_field(
-            db.create_user(&user("ida.roskilde", Role::Consultant, Some(265)))
-                .await
+            db.create_user(
+                &spire_store::Actor::command("test"),
+                &user("ida.roskilde", Role::Consultant, Some(265))
+            )
+            .await
         ),
         ("login", Problem::LoginTaken)
     );
     assert_eq!(
         invalid_field(
-            db.create_user(&user("x.y", Role::Consultant, Some(999)))
-                .await
+            db.create_user(
+                &spire_store::Actor::command("test"),
+                &user("x.y", Role::Consultant, Some(999))
+            )
+            .await
         ),
         ("municipality_code", Problem::UnknownMunicipality)
     );
     assert_eq!(
-        invalid_field(db.create_user(&user("x.y", Role::Consultant, None)).await),
+        invalid_field(
+            db.create_user(
+                &spire_store::Actor::command("test"),
+                &user("x.y", Role::Consultant, None)
+            )
+            .await
+        ),
         ("municipality_code", Problem::RoleNeedsMunicipality)
     );
     assert_eq!(
         invalid_field(
-            db.create_user(&user("Bad Login", Role::Consultant, Some(265)))
-                .await
+            db.create_user(
+                &spire_store::Actor::command("test"),
+                &user("Bad Login", Role::Consultant, Some(265))
+            )
+            .await
         ),
         ("login", Problem::LoginFormat)
     );
@@ -143,7 +169,9 @@ async fn story(db: Db) {
             .unwrap(),
         LoginOutcome::Blocked { .. }
     ));
-    db.unblock_user("bo.horsens").await.unwrap();
+    db.unblock_user(&spire_store::Actor::command("test"), "bo.horsens")
+        .await
+        .unwrap();
     assert!(matches!(
         db.authenticate("bo.horsens", "correct horse battery", "10.0.0.1", "r5")
             .await
@@ -229,8 +257,12 @@ async fn story(db: Db) {
         .unwrap()
         .unwrap();
     assert!(row.second_factor_pending && row.user.totp_enabled);
-    db.reset_totp(&row.user.login).await.unwrap();
-    db.unblock_user(&row.user.login).await.unwrap();
+    db.reset_totp(&spire_store::Actor::command("test"), &row.user.login)
+        .await
+        .unwrap();
+    db.unblock_user(&spire_store::Actor::command("test"), &row.user.login)
+        .await
+        .unwrap();
     db.delete_session(&waiting.token).await.unwrap();
 
     let third = db.create_session(consultant_id, None).await.unwrap();
@@ -243,7 +275,10 @@ async fn story(db: Db) {
     );
 
     // API tokens.
-    let token = db.create_api_token(consultant_id, "test").await.unwrap();
+    let token = db
+        .create_api_token(&spire_store::Actor::command("test"), "ida.roskilde", "test")
+        .await
+        .unwrap();
     assert_eq!(
         db.user_for_api_token(&token.0).await.unwrap().unwrap().id,
         consultant_id
@@ -451,7 +486,10 @@ async fn story(db: Db) {
 
     // A youth sees their own record and their own access log, nobody else's.
     let youth_user = db
-        .create_user(&user("ung.ida", Role::Youth, Some(265)))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user("ung.ida", Role::Youth, Some(265)),
+        )
         .await
         .unwrap();
     let mut linked = youth("030405-4006", "Sara", "Lund");
@@ -633,7 +671,10 @@ async fn story(db: Db) {
     ));
     let mut contact_user = user("per.cykler", Role::CompanyContact, Some(265));
     contact_user.company_id = Some(company_id.get());
-    let contact_id = db.create_user(&contact_user).await.unwrap();
+    let contact_id = db
+        .create_user(&spire_store::Actor::command("test"), &contact_user)
+        .await
+        .unwrap();
     let contact = Scope::new(contact_id, Role::CompanyContact, Some(265), "req-8");
     assert_eq!(
         db.search_companies(&contact, "", 50).await.unwrap().len(),

@@ -18,14 +18,7 @@ fn key() -> ServerKey {
 }
 
 fn user(login: &str, role: Role, municipality: Option<i64>) -> NewUser {
-    NewUser {
-        login: login.into(),
-        display_name: format!("Name of {login}"),
-        password: "correct horse battery".into(),
-        role,
-        municipality_code: municipality,
-        company_id: None,
-    }
+    spire_store::testing::new_user(login, role, municipality)
 }
 
 fn intake(cpr: Cpr, municipality: i64) -> Intake {
@@ -50,10 +43,15 @@ struct Setup {
 async fn setup(db: &Db, design: Design) -> Setup {
     let mut caseworkers = Vec::new();
     for (code, name) in [(265, "Roskilde"), (615, "Horsens")] {
-        db.upsert_municipality(code, name).await.unwrap();
+        db.upsert_municipality(&spire_store::Actor::command("test"), code, name)
+            .await
+            .unwrap();
         let login = format!("case.{code}");
         let id = db
-            .create_user(&user(&login, Role::Caseworker, Some(code)))
+            .create_user(
+                &spire_store::Actor::command("test"),
+                &user(&login, Role::Caseworker, Some(code)),
+            )
             .await
             .unwrap();
         caseworkers.push(Scope::new(id, Role::Caseworker, Some(code), "test"));
@@ -201,7 +199,10 @@ async fn story(db: Db) {
     // The accepted offer opened the youth's course in the trial, with the
     // readiness recorded at intake.
     let consultant_id = db
-        .create_user(&user("consultant.265", Role::Consultant, Some(265)))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user("consultant.265", Role::Consultant, Some(265)),
+        )
         .await
         .unwrap();
     let consultant = Scope::new(consultant_id, Role::Consultant, Some(265), "test");
@@ -327,12 +328,18 @@ async fn story(db: Db) {
 
     // "Allocated in error": a new entry, nothing freed; only the programme office annotates.
     let office_id = db
-        .create_user(&user("office", Role::ProgrammeOffice, None))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user("office", Role::ProgrammeOffice, None),
+        )
         .await
         .unwrap();
-    db.create_user(&user("statistician", Role::Researcher, None))
-        .await
-        .unwrap();
+    db.create_user(
+        &spire_store::Actor::command("test"),
+        &user("statistician", Role::Researcher, None),
+    )
+    .await
+    .unwrap();
     let office = Scope::new(office_id, Role::ProgrammeOffice, None, "test");
     assert!(matches!(
         db.annotate_allocation(
@@ -850,7 +857,12 @@ async fn amendment(db: Db) {
         ("office", Role::ProgrammeOffice),
         ("statistician", Role::Researcher),
     ] {
-        db.create_user(&user(login, role, None)).await.unwrap();
+        db.create_user(
+            &spire_store::Actor::command("test"),
+            &user(login, role, None),
+        )
+        .await
+        .unwrap();
     }
     let first = db.user_by_login("office").await.unwrap();
     let second = db.user_by_login("statistician").await.unwrap();

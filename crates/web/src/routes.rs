@@ -137,6 +137,7 @@ pub fn document() -> Document {
         onboarding::api::Api::openapi(),
         fidelity::api::Api::openapi(),
         admin::municipalities::Api::openapi(),
+        admin::log::Api::openapi(),
         trials::api::Api::openapi(),
         evaluation::api::Api::openapi(),
     ] {

@@ -65,13 +65,22 @@ impl Db {
                         "INSERT INTO users (login, display_name, password_hash, role, municipality_code, created_at) \
                          VALUES ($1, $2, $3, 'youth', $4, $5) RETURNING id",
                     )
-                    .bind(login)
+                    .bind(&login)
                     .bind(&name)
                     .bind(unusable)
                     .bind(municipality)
                     .bind(now)
                     .fetch_one(&mut *tx)
                     .await?;
+                    let actor = crate::Actor::of(scope);
+                    crate::admin_log::record_admin_change!(
+                        tx,
+                        actor,
+                        crate::AdminAction::UserCreated,
+                        &login,
+                        municipality,
+                        spire_domain::Role::Youth.code()
+                    );
                     sqlx::query("UPDATE youth SET user_id = $1 WHERE id = $2")
                         .bind(user)
                         .bind(youth.get())

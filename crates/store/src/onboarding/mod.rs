@@ -117,17 +117,7 @@ impl Db {
         let now = crate::now();
         on_db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let known: Option<i64> =
-                sqlx::query_scalar("SELECT code FROM municipalities WHERE code = $1")
-                    .bind(municipality)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if known.is_none() {
-                return Err(Error::Invalid(FieldError::new(
-                    "municipality_code",
-                    Problem::UnknownMunicipality,
-                )));
-            }
+            crate::municipalities::require_municipality!(tx, municipality);
             let existing: Option<i64> =
                 sqlx::query_scalar("SELECT id FROM onboarding_plans WHERE municipality_code = $1")
                     .bind(municipality)
@@ -286,7 +276,8 @@ impl Db {
             "municipality_code",
             Problem::UnknownMunicipality,
         )))?;
-        self.upsert_municipality(code, official.name).await
+        self.upsert_municipality(&crate::Actor::of(scope), code, official.name)
+            .await
     }
 }
 

@@ -42,26 +42,45 @@ async fn youth(db: &Db, scope: &Scope, key: &ServerKey, n: u32) -> i64 {
 
 pub async fn build(db: &Db, copies: u32) -> Fixture {
     let key = ServerKey::from_hex(&"55".repeat(32)).unwrap();
-    db.upsert_municipality(ROSKILDE, "Roskilde").await.unwrap();
-    db.upsert_municipality(HORSENS, "Horsens").await.unwrap();
+    db.upsert_municipality(&spire_store::Actor::command("test"), ROSKILDE, "Roskilde")
+        .await
+        .unwrap();
+    db.upsert_municipality(&spire_store::Actor::command("test"), HORSENS, "Horsens")
+        .await
+        .unwrap();
     let ida = db
-        .create_user(&user("ida.roskilde", Role::Consultant, Some(ROSKILDE)))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user("ida.roskilde", Role::Consultant, Some(ROSKILDE)),
+        )
         .await
         .unwrap();
     let ole = db
-        .create_user(&user("ole.roskilde", Role::Consultant, Some(ROSKILDE)))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user("ole.roskilde", Role::Consultant, Some(ROSKILDE)),
+        )
         .await
         .unwrap();
     let bo = db
-        .create_user(&user("bo.horsens", Role::Consultant, Some(HORSENS)))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user("bo.horsens", Role::Consultant, Some(HORSENS)),
+        )
         .await
         .unwrap();
     let lead = db
-        .create_user(&user("lead.roskilde", Role::TeamLead, Some(ROSKILDE)))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user("lead.roskilde", Role::TeamLead, Some(ROSKILDE)),
+        )
         .await
         .unwrap();
     let office = db
-        .create_user(&user("office.all", Role::ProgrammeOffice, None))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user("office.all", Role::ProgrammeOffice, None),
+        )
         .await
         .unwrap();
     let roskilde = Scope::new(ida, Role::Consultant, Some(ROSKILDE), "t");

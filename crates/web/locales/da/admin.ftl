@@ -4,3 +4,23 @@ administration = Drift
 user-new-title = Opret bruger
 none-cross-municipal = Ingen (tværkommunal rolle)
 user-created = Brugeren { $login } er oprettet.
+
+## Administrationsloggen og log-ins der venter
+admin-log-intro = Hvem der har oprettet brugere, ophævet ventetider, nulstillet totrinslogin, lavet API-nøgler og tilføjet kommuner — og hvornår. Loggen kan ikke ændres eller slettes. En teamleder ser det, der angår egen kommune.
+admin-log-waiting-title = Brugere der venter med at logge ind
+admin-log-waiting-intro = Efter flere forkerte forsøg skal brugeren vente, før næste forsøg (et minut, så dobbelt så længe for hvert nyt forkert forsøg, højst en time). Ophæv ventetiden, når du ved, at det er brugeren selv.
+admin-log-waiting-none = Ingen brugere venter.
+admin-log-col-until = Venter til
+admin-log-unblock = Ophæv ventetid
+admin-log-unblocked = Ventetiden er ophævet. Brugeren kan logge ind igen.
+admin-log-changes-title = Ændringer
+admin-log-changes-none = Ingen ændringer endnu.
+admin-log-col-actor = Udført af
+admin-log-col-action = Ændring
+admin-log-col-target = Bruger eller kommune
+admin-log-col-detail = Detaljer
+admin-action-user-created = Bruger oprettet
+admin-action-login-unblocked = Ventetid ophævet
+admin-action-two-factor-reset = Totrinslogin nulstillet
+admin-action-token-created = API-nøgle lavet
+admin-action-municipality-saved = Kommune tilføjet eller omdøbt

@@ -53,6 +53,7 @@ nav-onboarding = Nye kommuner
 nav-forecast = Prognose
 nav-municipalities = Kommuner
 nav-users = Brugere
+nav-admin-log = Administrationslog
 role-caseworker = Sagsbehandler
 role-consultant = Ungekonsulent
 role-psychologist = Psykolog

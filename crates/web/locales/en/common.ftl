@@ -53,6 +53,7 @@ nav-onboarding = New municipalities
 nav-forecast = Forecast
 nav-municipalities = Municipalities
 nav-users = Users
+nav-admin-log = Administration log
 role-caseworker = Caseworker
 role-consultant = Youth consultant
 role-psychologist = Psychologist

@@ -2,10 +2,11 @@
 
 pub mod api;
 pub mod forms;
+pub mod log;
 pub mod municipalities;
 pub mod pages;
 
-use crate::http::access::roles::ADMIN;
+use crate::http::access::roles::{ACCOUNT_STEWARDS, ADMIN};
 use crate::http::access::{Access::*, Route};
 
 pub fn routes() -> Vec<Route> {
@@ -19,7 +20,19 @@ pub fn routes() -> Vec<Route> {
             Roles(ADMIN),
             municipalities::add_page,
         ),
+        Route::get(log::PAGE, Roles(ACCOUNT_STEWARDS), log::page).menu("nav-admin-log"),
+        Route::post(
+            "/admin/log/unblock",
+            Roles(ACCOUNT_STEWARDS),
+            log::unblock_page,
+        ),
         Route::api_get("/api/v1/users", Roles(ADMIN), api::users),
+        Route::api_get("/api/v1/admin-log", Roles(ACCOUNT_STEWARDS), log::log_api),
+        Route::api_post(
+            "/api/v1/admin-log/unblock",
+            Roles(ACCOUNT_STEWARDS),
+            log::unblock_api,
+        ),
         Route::api_post(
             "/api/v1/municipalities",
             Roles(ADMIN),

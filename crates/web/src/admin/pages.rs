@@ -13,7 +13,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use spire_domain::Role;
-use spire_store::UserRow;
+use spire_store::{Actor, UserRow};
 
 #[derive(Template)]
 #[template(path = "admin/users.html")]
@@ -106,7 +106,7 @@ pub async fn admin_users_create(
     let result = match forms::parse_user(&form) {
         Ok(new_user) => state
             .db()
-            .create_user(&new_user)
+            .create_user(&Actor::of(&user.scope(&context)), &new_user)
             .await
             .map_err(AppError::from),
         Err(errors) => Err(AppError::invalid(errors)),

@@ -80,6 +80,8 @@ pub mod roles {
         Role::Youth,
     ];
     pub const ADMIN: &[Role] = &[Role::Admin];
+    /// Who sees the administration log and lifts log-in waits.
+    pub const ACCOUNT_STEWARDS: &[Role] = &[Role::TeamLead, Role::Admin];
     /// The dashboards: a team lead's own municipality, aggregates across them.
     pub const DASHBOARD: &[Role] = &[
         Role::TeamLead,

@@ -171,6 +171,20 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [Role], Payload)> {
             Json("{}"),
         ),
         ("GET", "/admin/municipalities", &[Admin], None),
+        ("GET", "/admin/log", &[TeamLead, Admin], None),
+        (
+            "POST",
+            "/admin/log/unblock",
+            &[TeamLead, Admin],
+            Form(&[("login", "consultant.roskilde")]),
+        ),
+        ("GET", "/api/v1/admin-log", &[TeamLead, Admin], None),
+        (
+            "POST",
+            "/api/v1/admin-log/unblock",
+            &[TeamLead, Admin],
+            Json(r#"{"login":"consultant.roskilde"}"#),
+        ),
         (
             "POST",
             "/admin/municipalities",

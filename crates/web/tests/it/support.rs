@@ -104,17 +104,15 @@ impl TestApp {
 
     pub async fn on(db: Db) -> TestApp {
         let key = ServerKey::from_hex(&ServerKey::generate_hex()).unwrap();
-        db.upsert_municipality(265, "Roskilde").await.unwrap();
-        db.upsert_municipality(615, "Horsens").await.unwrap();
+        spire_store::testing::roskilde_and_horsens(&db).await;
         let mut users = HashMap::new();
         let mut companies = HashMap::new();
         for (code, place) in [(265, "roskilde"), (615, "horsens")] {
             let lead = db
-                .create_user(&new_user(
-                    &login_of(Role::TeamLead, place),
-                    Role::TeamLead,
-                    Some(code),
-                ))
+                .create_user(
+                    &spire_store::Actor::command("test"),
+                    &new_user(&login_of(Role::TeamLead, place), Role::TeamLead, Some(code)),
+                )
                 .await
                 .unwrap();
             let staff = Scope::new(lead, Role::TeamLead, Some(code), "fixture");
@@ -154,7 +152,12 @@ impl TestApp {
                 if role == Role::CompanyContact {
                     user.company_id = Some(companies[place].get());
                 }
-                users.insert(login, db.create_user(&user).await.unwrap());
+                users.insert(
+                    login,
+                    db.create_user(&spire_store::Actor::command("test"), &user)
+                        .await
+                        .unwrap(),
+                );
             }
         }
         let mut youth_ids = Vec::new();
@@ -322,7 +325,7 @@ impl TestApp {
 
     pub async fn token(&self, login: &str) -> String {
         self.db
-            .create_api_token(self.users[login], "test")
+            .create_api_token(&spire_store::Actor::command("test"), login, "test")
             .await
             .unwrap()
             .0
@@ -677,11 +680,10 @@ pub fn today() -> time::Date {
 /// fixture's programme office user and a second one: finished.
 async fn fidelity_fixture(db: &Db, office: &Scope, users: &mut HashMap<String, i64>) -> i64 {
     let second = db
-        .create_user(&new_user(
-            "anden.programkontor",
-            Role::ProgrammeOffice,
-            None,
-        ))
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &new_user("anden.programkontor", Role::ProgrammeOffice, None),
+        )
         .await
         .unwrap();
     users.insert("anden.programkontor".into(), second);

@@ -201,8 +201,14 @@ async fn young_people_need_no_code_and_wrong_codes_block() {
     assert_eq!(blocked.status, 429);
     assert!(app.get("/home", Some(&pending)).await.location() == "/login");
     // An administrator resets it (a lost phone): the password works again and set-up starts over.
-    app.db.reset_totp("team_lead.roskilde").await.unwrap();
-    app.db.unblock_user("team_lead.roskilde").await.unwrap();
+    app.db
+        .reset_totp(&spire_store::Actor::command("test"), "team_lead.roskilde")
+        .await
+        .unwrap();
+    app.db
+        .unblock_user(&spire_store::Actor::command("test"), "team_lead.roskilde")
+        .await
+        .unwrap();
     let (reply, _) = log_in(&app, "team_lead.roskilde").await;
     assert_eq!(reply.location(), "/home");
 }

@@ -5,8 +5,12 @@
 //! used to log in.
 
 use crate::crypto::{ServerKey, random_token, token_hash};
+mod admin;
+
+pub use admin::BlockedLogin;
+
 use crate::login_throttle::{self, Charge, charge_attempt};
-use crate::{BeginWrite, Db, Error, Result, on_db, unique_violation_as};
+use crate::{BeginWrite, Db, Error, Result, on_db};
 use argon2::Argon2;
 use argon2::password_hash::{
     PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
@@ -162,43 +166,6 @@ static DUMMY_HASH: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| hash_password("spire-no-such-user"));
 
 impl Db {
-    pub async fn create_user(&self, user: &NewUser) -> Result<i64> {
-        if let Some(first) = user.validate().into_iter().next() {
-            return Err(Error::Invalid(first));
-        }
-        let hash = hash_password(&user.password);
-        on_db!(self, |pool| {
-            if let Some(code) = user.municipality_code {
-                let known: Option<i64> =
-                    sqlx::query_scalar("SELECT code FROM municipalities WHERE code = $1")
-                        .bind(code)
-                        .fetch_optional(pool)
-                        .await?;
-                if known.is_none() {
-                    return Err(Error::Invalid(FieldError::new(
-                        "municipality_code",
-                        Problem::UnknownMunicipality,
-                    )));
-                }
-            }
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO users (login, display_name, password_hash, role, municipality_code, company_id, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-            )
-            .bind(&user.login)
-            .bind(user.display_name.trim())
-            .bind(&hash)
-            .bind(user.role.code())
-            .bind(user.role.is_municipal().then_some(user.municipality_code).flatten())
-            .bind(user.company_id)
-            .bind(crate::now())
-            .fetch_one(pool)
-            .await
-            .map_err(|e| unique_violation_as(e, "login", Problem::LoginTaken))?;
-            Ok(id)
-        })
-    }
-
     pub async fn list_users(&self) -> Result<Vec<UserRow>> {
         const SQL: &str = user_sql!("ORDER BY u.municipality_code, u.role, u.login");
         on_db!(self, |pool| Ok(sqlx::query_as::<_, UserRow>(SQL)
@@ -287,22 +254,6 @@ impl Db {
                 .bind(user_id)
                 .fetch_one(pool)
                 .await?)
-        })
-    }
-
-    /// Lifts a login block (an administrator's action).
-    pub async fn unblock_user(&self, login: &str) -> Result<()> {
-        on_db!(self, |pool| {
-            let known: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE login = $1")
-                .bind(login)
-                .fetch_optional(pool)
-                .await?;
-            known.ok_or(Error::NotFound)?;
-            sqlx::query("DELETE FROM login_throttle WHERE login = $1")
-                .bind(throttle_key(login))
-                .execute(pool)
-                .await?;
-            Ok(())
         })
     }
 
@@ -415,20 +366,6 @@ impl Db {
                 .execute(pool)
                 .await?;
             Ok(())
-        })
-    }
-
-    pub async fn create_api_token(&self, user_id: i64, label: &str) -> Result<ApiTokenSecret> {
-        let token = format!("spire_{}", random_token());
-        on_db!(self, |pool| {
-            sqlx::query("INSERT INTO api_tokens (token_hash, user_id, label, created_at) VALUES ($1, $2, $3, $4)")
-                .bind(token_hash(&token))
-                .bind(user_id)
-                .bind(label)
-                .bind(crate::now())
-                .execute(pool)
-                .await?;
-            Ok(ApiTokenSecret(token))
         })
     }
 
@@ -565,23 +502,5 @@ impl Db {
             tx.commit().await?;
             Ok(outcome)
         })
-    }
-
-    /// Turns two-factor log-in off for a user (an administrator's action, e.g. a lost phone).
-    pub async fn reset_totp(&self, login: &str) -> Result<()> {
-        let changed = on_db!(self, |pool| {
-            sqlx::query(
-                "UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL WHERE login = $1",
-            )
-            .bind(login)
-            .execute(pool)
-            .await?
-            .rows_affected()
-        });
-        if changed == 0 {
-            Err(Error::NotFound)
-        } else {
-            Ok(())
-        }
     }
 }
