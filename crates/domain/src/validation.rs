@@ -19,6 +19,12 @@ pub enum Problem {
     LoginTaken,
     PasswordTooShort,
     CprAlreadyRegistered,
+    /// The CPR number belongs to a young person of another municipality
+    /// (registered or randomised there); nothing more is told.
+    CprElsewhere,
+    /// Too many look-ups that found young people of other municipalities
+    /// within a day; the team lead is told.
+    CprLookupLimit,
     CvrAlreadyRegistered,
     LoginFormat,
     RoleNeedsMunicipality,
@@ -153,6 +159,8 @@ impl Problem {
             Problem::LoginTaken => "err-login-taken",
             Problem::PasswordTooShort => "err-password-too-short",
             Problem::CprAlreadyRegistered => "err-cpr-already-registered",
+            Problem::CprElsewhere => "err-cpr-elsewhere",
+            Problem::CprLookupLimit => "err-cpr-lookup-limit",
             Problem::CvrAlreadyRegistered => "err-cvr-already-registered",
             Problem::LoginFormat => "err-login-format",
             Problem::RoleNeedsMunicipality => "err-role-needs-municipality",

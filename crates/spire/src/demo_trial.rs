@@ -90,7 +90,9 @@ pub async fn seed(
             {
                 Randomisation::Allocated(_) => allocated += 1,
                 Randomisation::NotEligible(_) => excluded += 1,
-                Randomisation::Replayed(_) | Randomisation::AlreadyRandomised(_) => {}
+                Randomisation::Replayed(_)
+                | Randomisation::AlreadyRandomised(_)
+                | Randomisation::RandomisedElsewhere => {}
             }
         }
     }

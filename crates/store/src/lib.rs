@@ -12,6 +12,7 @@ mod access_log;
 mod admin_log;
 mod companies;
 mod courses;
+mod cpr_elsewhere;
 pub mod crypto;
 mod dashboards;
 pub mod evaluation;
@@ -43,6 +44,7 @@ pub use courses::{
     ConsultantLoad, ConsultantWeek, CourseRow, FollowUpRow, NoteRow, PROGRESS_MEASURES,
     PortfolioEntry, ProgressRow, TeamOverview, WeekItem, WeekYouth,
 };
+pub use cpr_elsewhere::{ELSEWHERE_PER_DAY, LookupAlert};
 pub use crypto::ServerKey;
 pub use dashboards::{
     DEFAULT_COURSE_MONTHS, Dashboard, DashboardData, DashboardRow, HISTORY_MONTHS, Metric,

@@ -79,6 +79,16 @@ pub async fn exec_sql(db: &crate::Db, sql: &str) {
         .unwrap_or_else(|e| panic!("{e}"));
 }
 
+/// The one number a hand-written `SELECT COUNT(*) …` answers.
+pub async fn count_sql(db: &crate::Db, sql: &str) -> i64 {
+    let sql = sqlx::AssertSqlSafe(sql.to_owned());
+    match db {
+        crate::Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+        crate::Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+    }
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
 /// Runs SQL statements as they are, saying whether the database refused
 /// (a test of a guard).
 pub async fn try_exec_sql(db: &crate::Db, sql: &str) -> std::result::Result<(), sqlx::Error> {
@@ -156,5 +166,21 @@ pub async fn roskilde_and_horsens(db: &crate::Db) {
         db.upsert_municipality(&setup, code, name)
             .await
             .expect("the test database takes a municipality");
+    }
+}
+
+/// A trial intake of Ida Hansen with `cpr`, eligible by default
+/// (kontanthjælp, aktivitetsparat, no qualification), taken today.
+pub fn intake(cpr: spire_domain::Cpr, municipality: i64) -> crate::Intake {
+    crate::Intake {
+        cpr,
+        first_name: "Ida".into(),
+        last_name: "Hansen".into(),
+        municipality_code: municipality,
+        benefit: spire_domain::eligibility::Benefit::Kontanthjaelp,
+        readiness: spire_domain::eligibility::Readiness::Aktivitetsparat,
+        has_qualification: false,
+        strata: Default::default(),
+        intake_date: time::OffsetDateTime::now_utc().date(),
     }
 }

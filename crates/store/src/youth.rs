@@ -361,10 +361,27 @@ impl Db {
                     )));
                 }
             }
+            crate::cpr_elsewhere::refuse_over_elsewhere_limit!(&mut *tx, scope);
+            let lookup = key.cpr_lookup(&youth.cpr);
+            let registered: Option<(i64, i64)> =
+                sqlx::query_as("SELECT id, municipality_code FROM youth WHERE cpr_lookup = $1")
+                    .bind(&lookup)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if let Some((found, home)) = registered.filter(|&(_, home)| home != municipality) {
+                // The refusal says only "another municipality"; the look-up
+                // is kept in both access logs (committed before refusing).
+                crate::cpr_elsewhere::log_found_elsewhere!(tx, scope, home, Some(found));
+                tx.commit().await?;
+                return Err(Error::Invalid(FieldError::new(
+                    "cpr",
+                    Problem::CprElsewhere,
+                )));
+            }
             let id: i64 = sqlx::query_scalar(INSERT_SQL)
                 .bind(municipality)
                 .bind(key.encrypt_cpr(&youth.cpr))
-                .bind(key.cpr_lookup(&youth.cpr))
+                .bind(&lookup)
                 .bind(&birth_date)
                 .bind(youth.cpr.gender().code())
                 .bind(&youth.first_name)

@@ -312,8 +312,8 @@ async fn story(db: Db) {
             db.create_youth(&horsens, &key, &youth("010203-4002", "Ida", "Elsewhere"))
                 .await
         ),
-        ("cpr", Problem::CprAlreadyRegistered),
-        "duplicates are found across municipalities"
+        ("cpr", Problem::CprElsewhere),
+        "duplicates are found across municipalities, and only that is said"
     );
     let mut foreign_consultant = youth("020304-4001", "Kim", "Berg");
     foreign_consultant.consultant_id = Some(consultant_id);
@@ -407,7 +407,8 @@ async fn story(db: Db) {
         Err(Error::NotFound)
     ));
 
-    // The access log holds each use, in the same transaction, and no foreign read.
+    // The access log holds each use, in the same transaction; the only
+    // foreign one is Horsens's attempt to register Ida, told "elsewhere".
     let lead = Scope::new(lead_id, Role::TeamLead, Some(265), "req-5");
     let log = db
         .search_access_log(
@@ -419,10 +420,12 @@ async fn story(db: Db) {
         )
         .await
         .unwrap();
-    let reads_of_ida: Vec<_> = log
+    let (looked_up_from_horsens, reads_of_ida): (Vec<_>, Vec<_>) = log
         .iter()
         .filter(|e| e.youth_id == Some(ida_id.get()) && e.action == "read")
-        .collect();
+        .partition(|e| e.criterion.as_deref() == Some("cpr-looked-up-from-elsewhere"));
+    assert_eq!(looked_up_from_horsens.len(), 1);
+    assert_eq!(looked_up_from_horsens[0].user_login, "bo.horsens");
     assert_eq!(
         reads_of_ida.len(),
         2,
@@ -463,7 +466,11 @@ async fn story(db: Db) {
         "only team leads"
     );
     let extract = db.access_log_for_youth(&lead, ida_id).await.unwrap();
-    assert_eq!(extract.len(), 3, "create, read, reveal");
+    assert_eq!(
+        extract.len(),
+        4,
+        "create, read, reveal, and Horsens's look-up"
+    );
     let horsens_lead = Scope::new(horsens_id, Role::TeamLead, Some(615), "req-6");
     assert!(matches!(
         db.access_log_for_youth(&horsens_lead, ida_id).await,

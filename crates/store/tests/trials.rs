@@ -3,14 +3,14 @@
 //! the append-only guards, tampering, and many concurrent caseworkers.
 
 use spire_domain::TrialId;
-use spire_domain::{Benefit, Cpr, Ineligibility, Problem, Readiness, Role};
+use spire_domain::{Cpr, Ineligibility, Problem, Readiness, Role};
 use spire_store::both_dbs;
 use spire_store::testing::cpr;
 use spire_store::{
     Db, Error, Intake, NewTrial, NewUser, Randomisation, Receipt, Scope, ServerKey, TrialSettings,
 };
 use spire_trial::Design;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 fn key() -> ServerKey {
@@ -22,17 +22,7 @@ fn user(login: &str, role: Role, municipality: Option<i64>) -> NewUser {
 }
 
 fn intake(cpr: Cpr, municipality: i64) -> Intake {
-    Intake {
-        cpr,
-        first_name: "Ida".into(),
-        last_name: "Hansen".into(),
-        municipality_code: municipality,
-        benefit: Benefit::Kontanthjaelp,
-        readiness: Readiness::Aktivitetsparat,
-        has_qualification: false,
-        strata: BTreeMap::new(),
-        intake_date: time::OffsetDateTime::now_utc().date(),
-    }
+    spire_store::testing::intake(cpr, municipality)
 }
 
 struct Setup {
@@ -139,17 +129,41 @@ async fn story(db: Db) {
         "the same idempotency key gives the same receipt"
     );
     assert_eq!(
-        db.randomise(horsens, &key, trial_id, &intake(cpr(1), 615), None)
+        db.randomise(roskilde, &key, trial_id, &intake(cpr(1), 265), None)
             .await
             .unwrap(),
         Randomisation::AlreadyRandomised(first.clone()),
+        "randomised again in the same municipality: the original allocation"
+    );
+    // Another municipality learns only that the youth is in the trial
+    // elsewhere — no arm, no stratum — and both access logs show it.
+    assert_eq!(
+        db.randomise(horsens, &key, trial_id, &intake(cpr(1), 615), None)
+            .await
+            .unwrap(),
+        Randomisation::RandomisedElsewhere,
         "a youth randomised in another municipality keeps the original allocation"
     );
     let screening = db
         .screen_for_trial(horsens, &key, trial_id, &intake(cpr(1), 615))
         .await
         .unwrap();
-    assert_eq!(screening.existing, Some(first.clone()));
+    assert!(screening.existing.is_none() && screening.elsewhere);
+    for (municipality, criterion) in [
+        (615, "cpr-found-elsewhere"),
+        (265, "cpr-looked-up-from-elsewhere"),
+    ] {
+        let rows = spire_store::testing::count_sql(
+            &db,
+            &format!(
+                "SELECT COUNT(*) FROM access_log WHERE municipality_code = {municipality} \
+                 AND criterion = '{criterion}' AND user_id = {}",
+                horsens.user_id()
+            ),
+        )
+        .await;
+        assert_eq!(rows, 2, "{criterion} in {municipality}'s access log");
+    }
     match db
         .randomise(roskilde, &key, trial_id, &intake(cpr(2), 265), Some("k-1"))
         .await
@@ -590,8 +604,12 @@ async fn concurrency(db: Db) {
                 let (n, idempotency_key) = match (request % 10, &previous) {
                     // A retry of the previous request, same key.
                     (3, Some((n, k))) => (*n, k.clone()),
-                    // A youth some other client randomises too (duplicate CPR).
-                    (7, _) => (1_000_000 + request, format!("{client}-{request}")),
+                    // A youth some other client of the same municipality
+                    // randomises too (duplicate CPR).
+                    (7, _) => (
+                        1_000_000 + (client % 2) * 100_000 + request,
+                        format!("{client}-{request}"),
+                    ),
                     _ => (client * 10_000 + request, format!("{client}-{request}")),
                 };
                 let outcome = db
@@ -617,7 +635,7 @@ async fn concurrency(db: Db) {
             let (receipt, is_new) = match outcome {
                 Randomisation::Allocated(r) => (r, true),
                 Randomisation::Replayed(r) | Randomisation::AlreadyRandomised(r) => (r, false),
-                Randomisation::NotEligible(reasons) => panic!("not eligible: {reasons:?}"),
+                other => panic!("neither new nor the original: {other:?}"),
             };
             new_allocations += usize::from(is_new);
             if let Some(earlier) = receipts_by_youth.get(&n) {

@@ -198,6 +198,16 @@ impl Db {
                 .collect();
 
             // 1. What the database holds for these requests.
+            let mut found_elsewhere: HashMap<i64, i64> = HashMap::new();
+            for scope in dedup_by_user(requests) {
+                let found: i64 = sqlx::query_scalar(crate::cpr_elsewhere::COUNT_SQL)
+                    .bind(scope.municipality)
+                    .bind(scope.user_id)
+                    .bind(crate::now() - crate::cpr_elsewhere::WINDOW_SECS)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                found_elsewhere.insert(scope.user_id, found);
+            }
             let keyed: Vec<(i64, &str)> = dedup(
                 requests
                     .iter()
@@ -336,6 +346,7 @@ impl Db {
                     by_subject,
                     block_slots,
                     margins,
+                    found_elsewhere,
                 },
                 now_utc(),
             )?;
@@ -486,12 +497,12 @@ impl Db {
                     )
                 });
                 let mut query = sqlx::query(sql);
-                for (request, action, criterion) in &accesses[range] {
+                for (request, action, criterion, municipality) in &accesses[range] {
                     let scope = &request.scope;
                     query = query
                         .bind(now)
                         .bind(scope.user_id)
-                        .bind(scope.municipality)
+                        .bind(municipality.or(scope.municipality))
                         .bind(*action)
                         .bind(None::<i64>)
                         .bind(*criterion)
@@ -579,7 +590,7 @@ impl Db {
 /// Receipts (as `RECEIPT_BY_*_SQL`) with the subject, for a list of subjects
 /// or ledger indexes appended to the text.
 const RECEIPTS_SQL: &str = "SELECT l.id, l.arm, l.ledger_index, l.stratum, l.leaf_hash, l.unix_seconds, \
-     h.tree_size, h.root, h.signature, h.unix_seconds AS head_seconds, l.subject FROM trial_ledger l \
+     h.tree_size, h.root, h.signature, h.unix_seconds AS head_seconds, l.municipality_code, l.subject FROM trial_ledger l \
      JOIN trial_heads h ON h.trial_id = l.trial_id AND h.tree_size = l.ledger_index + 1 \
      WHERE l.kind = 'allocation' AND l.trial_id = $1 AND";
 
@@ -590,7 +601,7 @@ const RECEIPTS_SQL: &str = "SELECT l.id, l.arm, l.ledger_index, l.stratum, l.lea
 /// every allocation of the trial for each look-up. The ledger's unique index
 /// still refuses a second allocation.
 const RECEIPTS_BY_SUBJECT_SQL: &str = "SELECT l.id, l.arm, l.ledger_index, l.stratum, l.leaf_hash, \
-     l.unix_seconds, h.tree_size, h.root, h.signature, h.unix_seconds AS head_seconds, b.subject \
+     l.unix_seconds, h.tree_size, h.root, h.signature, h.unix_seconds AS head_seconds, l.municipality_code, b.subject \
      FROM trial_baselines b JOIN trial_ledger l ON l.id = b.ledger_id AND l.kind = 'allocation' \
      JOIN trial_heads h ON h.trial_id = l.trial_id AND h.tree_size = l.ledger_index + 1 \
      WHERE b.trial_id = $1 AND b.subject =";
@@ -671,6 +682,16 @@ fn dedup<T: PartialEq>(items: impl Iterator<Item = T>) -> Vec<T> {
         }
     }
     seen
+}
+
+/// Each user's scope once, in the batch's order.
+fn dedup_by_user(requests: &[Request]) -> Vec<&Scope> {
+    let mut seen = HashSet::new();
+    requests
+        .iter()
+        .map(|r| &r.scope)
+        .filter(|scope| seen.insert(scope.user_id))
+        .collect()
 }
 
 #[cfg(test)]

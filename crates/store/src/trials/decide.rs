@@ -6,6 +6,7 @@
 //! the rows before and writes the result after, in the same transaction.
 
 use super::*;
+use crate::cpr_elsewhere::{FOUND_ELSEWHERE, LOOKED_UP_FROM_ELSEWHERE};
 
 /// A randomisation request, checked and hashed, waiting for its transaction.
 pub(super) struct Request {
@@ -50,6 +51,9 @@ pub(super) struct Known {
     pub block_slots: HashMap<String, BlockSlot>,
     /// The trial's arm counts per (factor, level), for minimisation.
     pub margins: HashMap<(String, String), ArmCounts>,
+    /// Per user of the batch: look-ups within the last day that found a
+    /// youth of another municipality (`cpr_elsewhere`).
+    pub found_elsewhere: HashMap<i64, i64>,
 }
 
 /// A screening to log: request, time, eligible, reason codes, outcome.
@@ -61,7 +65,7 @@ pub(super) struct Decisions<'r> {
     pub outcomes: Vec<Result<Randomisation>>,
     pub screenings: Vec<Screening<'r>>,
     /// Access-log rows: request, action, criterion.
-    pub accesses: Vec<(&'r Request, &'static str, &'static str)>,
+    pub accesses: Vec<(&'r Request, &'static str, &'static str, Option<i64>)>,
     pub entries: Vec<NewEntry<'r>>,
     /// Strata whose next block slot changed, and every stratum's slot.
     pub touched_slots: Vec<String>,
@@ -98,6 +102,7 @@ pub(super) fn decide<'r>(
         mut by_subject,
         mut block_slots,
         mut margins,
+        mut found_elsewhere,
     } = known;
     let is_blocks = matches!(design.method, Method::StratifiedBlocks { .. });
     let is_minimisation = matches!(design.method, Method::Minimisation { .. });
@@ -110,7 +115,7 @@ pub(super) fn decide<'r>(
     let mut touched_slots: Vec<String> = Vec::new();
     let mut margin_deltas: Vec<((String, String), i64, i64)> = Vec::new();
     let mut screenings: Vec<(&Request, i64, bool, String, &'static str)> = Vec::new();
-    let mut accesses: Vec<(&Request, &'static str, &'static str)> = Vec::new();
+    let mut accesses: Vec<(&Request, &'static str, &'static str, Option<i64>)> = Vec::new();
     let mut entries: Vec<NewEntry<'_>> = Vec::new();
     // The draw's and the heads' keys, decrypted at the first allocation.
     let mut drawing: Option<(TrialKey, HeadSigner, MerkleFrontier)> = None;
@@ -134,6 +139,13 @@ pub(super) fn decide<'r>(
                 }
                 let receipt = receipt.clone().expect("read with the key");
                 break 'request Ok(Randomisation::Replayed(receipt));
+            }
+            let found = found_elsewhere.entry(scope.user_id).or_default();
+            if *found >= crate::cpr_elsewhere::ELSEWHERE_PER_DAY {
+                break 'request Err(Error::Invalid(FieldError::new(
+                    "cpr",
+                    Problem::CprLookupLimit,
+                )));
             }
             let (stratum, stratum_text) = match stratum {
                 Ok(stratum) => stratum,
@@ -161,15 +173,29 @@ pub(super) fn decide<'r>(
                 outcome,
             ));
             if let Some(earlier) = earlier {
+                if earlier.municipality_code != request.municipality {
+                    *found += 1;
+                    // Told only "in the trial elsewhere"; both municipalities'
+                    // access logs show the look-up.
+                    accesses.push((request, AccessAction::Read.code(), FOUND_ELSEWHERE, None));
+                    accesses.push((
+                        request,
+                        AccessAction::Read.code(),
+                        LOOKED_UP_FROM_ELSEWHERE,
+                        Some(earlier.municipality_code),
+                    ));
+                    break 'request Ok(Randomisation::RandomisedElsewhere);
+                }
                 accesses.push((
                     request,
                     AccessAction::Read.code(),
                     "trial allocation shown again",
+                    None,
                 ));
                 break 'request Ok(Randomisation::AlreadyRandomised(earlier));
             }
             if !reasons.is_empty() {
-                accesses.push((request, AccessAction::Read.code(), "trial screening"));
+                accesses.push((request, AccessAction::Read.code(), "trial screening", None));
                 break 'request Ok(Randomisation::NotEligible(reasons));
             }
 
@@ -278,7 +304,12 @@ pub(super) fn decide<'r>(
                 root: frontier.root(),
                 time,
             });
-            accesses.push((request, AccessAction::Create.code(), "trial allocation"));
+            accesses.push((
+                request,
+                AccessAction::Create.code(),
+                "trial allocation",
+                None,
+            ));
             // The allocation id comes from the insert below.
             let receipt = Receipt {
                 allocation_id: 0,
@@ -293,6 +324,7 @@ pub(super) fn decide<'r>(
                     time: time.unix_seconds,
                 },
                 allocated_at: time.unix_seconds,
+                municipality_code: request.municipality,
             };
             entries.push(NewEntry {
                 request,

@@ -55,6 +55,7 @@ impl Db {
         let design = self.trial_design(trial).await?;
         on_db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
+            crate::cpr_elsewhere::refuse_over_elsewhere_limit!(&mut *tx, scope);
             let settings: String = sqlx::query_scalar("SELECT settings FROM trials WHERE id = $1")
                 .bind(trial_id)
                 .fetch_optional(&mut *tx)
@@ -68,6 +69,12 @@ impl Db {
                 .fetch_optional(&mut *tx)
                 .await?
                 .map(Receipt::from);
+            // Randomised in another municipality: told only that (below).
+            let elsewhere = existing
+                .as_ref()
+                .map(|r| r.municipality_code)
+                .filter(|&home| home != municipality);
+            let existing = existing.filter(|_| elsewhere.is_none());
             // Driven from the (few) trials, one look-up each on the ledger's
             // (trial, subject) index of allocations.
             let other_trials: Vec<String> = sqlx::query_scalar(
@@ -81,6 +88,7 @@ impl Db {
             let reasons = settings.eligibility().check(&candidate(intake));
             let outcome = match (&existing, reasons.is_empty()) {
                 (Some(_), _) => "already_randomised",
+                (None, _) if elsewhere.is_some() => "already_randomised",
                 (None, true) => "screened",
                 (None, false) => "excluded",
             };
@@ -96,6 +104,9 @@ impl Db {
                 .bind(scope.request_id.as_str())
                 .execute(&mut *tx)
                 .await?;
+            if let Some(home) = elsewhere {
+                crate::cpr_elsewhere::log_found_elsewhere!(tx, scope, home, None::<i64>);
+            }
             log_access!(
                 &mut *tx,
                 scope,
@@ -108,6 +119,7 @@ impl Db {
                 reasons,
                 stratum: stratum.to_string(),
                 existing,
+                elsewhere: elsewhere.is_some(),
                 other_trials,
             })
         })

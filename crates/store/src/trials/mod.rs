@@ -84,6 +84,10 @@ pub struct Receipt {
     pub leaf_hash: String,
     pub tree_head: ReceiptHead,
     pub allocated_at: i64,
+    /// Where the youth was randomised: only to tell another municipality
+    /// that they are in the trial elsewhere, never shown or sent.
+    #[serde(skip)]
+    pub municipality_code: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -98,6 +102,7 @@ struct ReceiptRow {
     root: Vec<u8>,
     signature: Vec<u8>,
     head_seconds: i64,
+    municipality_code: i64,
 }
 
 impl From<ReceiptRow> for Receipt {
@@ -115,6 +120,7 @@ impl From<ReceiptRow> for Receipt {
                 time: row.head_seconds,
             },
             allocated_at: row.unix_seconds,
+            municipality_code: row.municipality_code,
         }
     }
 }
@@ -124,7 +130,7 @@ macro_rules! receipt_sql {
     ($where:literal) => {
         concat!(
             "SELECT l.id, l.arm, l.ledger_index, l.stratum, l.leaf_hash, l.unix_seconds, h.tree_size, h.root, \
-             h.signature, h.unix_seconds AS head_seconds FROM trial_ledger l \
+             h.signature, h.unix_seconds AS head_seconds, l.municipality_code FROM trial_ledger l \
              JOIN trial_heads h ON h.trial_id = l.trial_id AND h.tree_size = l.ledger_index + 1 \
              WHERE l.kind = 'allocation' AND ",
             $where
@@ -143,8 +149,11 @@ pub enum Randomisation {
     Allocated(Receipt),
     /// The same idempotency key again: the allocation it made the first time.
     Replayed(Receipt),
-    /// The youth was randomised before (in any municipality): the original.
+    /// The youth was randomised before in the caller's municipality: the original.
     AlreadyRandomised(Receipt),
+    /// The youth was randomised before in another municipality: no second
+    /// allocation, and nothing of the first (arm, stratum) is told.
+    RandomisedElsewhere,
     NotEligible(Vec<Ineligibility>),
 }
 
@@ -153,8 +162,10 @@ pub enum Randomisation {
 pub struct Screening {
     pub reasons: Vec<Ineligibility>,
     pub stratum: String,
-    /// The youth's allocation, when they were randomised before.
+    /// The youth's allocation, when they were randomised before here.
     pub existing: Option<Receipt>,
+    /// Randomised before in another municipality (nothing more is told).
+    pub elsewhere: bool,
     /// Other trials the youth is already randomised in (names), so the
     /// caseworker can stop before putting someone into a second trial.
     pub other_trials: Vec<String>,

@@ -13,3 +13,6 @@ access-log-subject = Hvem eller hvad
 access-log-purpose = Formål
 access-log-request = Forespørgsel
 access-log-empty = Ingen rækker.
+access-log-lookup-alert = { $name } ({ $login }) har det seneste døgn slået { $count } unge op, som hører til andre kommuner (senest { $last }), og kan ikke slå flere CPR-numre op før i morgen. Tal med medarbejderen, hvis det ikke var en del af arbejdet.
+criterion-cpr-found-elsewhere = CPR-nummer fundet i en anden kommune
+criterion-cpr-looked-up-from-elsewhere = slået op fra en anden kommune

@@ -13,3 +13,6 @@ access-log-subject = Whom or what
 access-log-purpose = Purpose
 access-log-request = Request
 access-log-empty = No rows.
+access-log-lookup-alert = { $name } ({ $login }) has in the last day looked up { $count } young people who belong to other municipalities (last at { $last }) and cannot look up more CPR numbers until tomorrow. Talk to them if it was not part of their work.
+criterion-cpr-found-elsewhere = CPR number found in another municipality
+criterion-cpr-looked-up-from-elsewhere = looked up from another municipality

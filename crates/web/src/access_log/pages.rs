@@ -22,6 +22,9 @@ pub struct AccessLogView {
     pub entries: Vec<AccessLogEntry>,
     /// The search form (team lead's log) or none (a person's extract).
     pub filters: Option<AccessLogFilters>,
+    /// Users who looked up too many young people of other municipalities
+    /// (team lead's log), each said in words.
+    pub alerts: Vec<String>,
 }
 
 #[derive(Default, serde::Deserialize, utoipa::IntoParams)]
@@ -73,6 +76,7 @@ pub async fn youth_access_log(
         intro: tr.t("access-log-extract-intro"),
         entries,
         filters: None,
+        alerts: Vec::new(),
     };
     Ok(render(&view))
 }
@@ -92,6 +96,7 @@ pub async fn my_access_log(State(state): State<AppState>, caller: Caller) -> App
         intro: tr.t("access-log-mine-intro"),
         entries,
         filters: None,
+        alerts: Vec::new(),
     };
     Ok(render(&view))
 }
@@ -107,12 +112,30 @@ pub async fn access_log(
         .search_access_log(&caller.scope(), &query)
         .await?;
     let tr = caller.tr();
+    let alerts = state
+        .db()
+        .cpr_lookup_alerts(&caller.scope())
+        .await?
+        .into_iter()
+        .map(|alert| {
+            tr.t_args(
+                "access-log-lookup-alert",
+                &[
+                    ("name", Arg::Text(alert.display_name)),
+                    ("login", Arg::Text(alert.login)),
+                    ("count", Arg::Number(alert.found)),
+                    ("last", Arg::Text(tr.datetime(alert.last_at))),
+                ],
+            )
+        })
+        .collect();
     let view = AccessLogView {
         ctx: caller.page("/access-log"),
         title: tr.t("nav-access-log"),
         intro: tr.t("access-log-intro"),
         entries,
         filters: Some(filters),
+        alerts,
     };
     Ok(render(&view))
 }

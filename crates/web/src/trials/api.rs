@@ -197,13 +197,23 @@ impl From<Receipt> for AllocationReceipt {
     }
 }
 
-/// The young person was randomised before, in any municipality.
+/// The young person was randomised before in the caller's municipality.
 #[derive(Serialize, ToSchema)]
 pub struct AlreadyRandomised {
     /// Always `already_randomised`.
     pub error: &'static str,
     /// The original allocation.
     pub allocation: AllocationReceipt,
+}
+
+/// The young person was randomised before in another municipality: only that
+/// is told (no arm, no stratum), and the look-up is in both access logs.
+#[derive(Serialize, ToSchema)]
+pub struct RandomisedElsewhere {
+    /// Always `randomised_elsewhere`.
+    pub error: &'static str,
+    /// What to do, in the caller's language.
+    pub message: String,
 }
 
 /// Not eligible, with the reasons.
@@ -250,7 +260,10 @@ pub async fn trials(State(state): State<AppState>) -> AppResult<Json<TrialList>>
     responses(
         (status = 201, description = "Allocated (or the same idempotency key again)", body = AllocationReceipt),
         (status = 400, description = "The body is not JSON of the expected shape", body = ErrorBody),
-        (status = 409, description = "Randomised before, in any municipality: the original allocation", body = AlreadyRandomised),
+        (status = 409, description = "Randomised before: in this municipality the original allocation (`already_randomised`); in another only that (`randomised_elsewhere`)", content(
+            (AlreadyRandomised = "application/json"),
+            (RandomisedElsewhere = "application/json"),
+        )),
         (status = 422, description = "Not eligible (with reasons) or a field is invalid", content(
             (NotEligible = "application/json"),
             (InvalidBody = "application/json"),
@@ -290,6 +303,14 @@ pub async fn randomise(
             Json(AlreadyRandomised {
                 error: "already_randomised",
                 allocation: original.into(),
+            }),
+        )
+            .into_response(),
+        Randomisation::RandomisedElsewhere => (
+            StatusCode::CONFLICT,
+            Json(RandomisedElsewhere {
+                error: "randomised_elsewhere",
+                message: caller.tr().t("trial-randomised-elsewhere"),
             }),
         )
             .into_response(),

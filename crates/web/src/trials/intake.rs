@@ -71,6 +71,8 @@ pub enum ScreeningResult {
     /// With the stored name when the youth belongs to the caseworker's
     /// municipality (then the receipt can be opened), else `None`.
     AlreadyRandomised(Receipt, String, Option<String>),
+    /// Randomised before in another municipality: only that is told.
+    Elsewhere,
 }
 
 impl TrialIntakeView {
@@ -305,7 +307,9 @@ pub async fn intake_screen(
     };
     let (status, messages, result) = match screened {
         Ok(screening) => {
-            let result = if let Some(original) = screening.existing {
+            let result = if screening.elsewhere {
+                ScreeningResult::Elsewhere
+            } else if let Some(original) = screening.existing {
                 let arm = tr.t(&format!("arm-{}", original.arm));
                 // The stored name, so a mistyped CPR number of someone else
                 // shows; only for the caseworker's own municipality.
@@ -448,7 +452,16 @@ pub async fn intake_confirm(
     let (receipt, original) = match outcome {
         Randomisation::Allocated(receipt) | Randomisation::Replayed(receipt) => (receipt, false),
         Randomisation::AlreadyRandomised(receipt) => (receipt, true),
-        Randomisation::NotEligible(reasons) => {
+        refused @ (Randomisation::NotEligible(_) | Randomisation::RandomisedElsewhere) => {
+            let (status, result) = match refused {
+                Randomisation::NotEligible(reasons) => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    ScreeningResult::NotEligible(
+                        reasons.iter().map(|r| tr.t(r.message_id())).collect(),
+                    ),
+                ),
+                _ => (StatusCode::CONFLICT, ScreeningResult::Elsewhere),
+            };
             let view = TrialIntakeView {
                 ctx: page_ctx(&context, &user, &format!("/trials/{id}/intake")),
                 fields: intake_fields(
@@ -460,11 +473,9 @@ pub async fn intake_confirm(
                 ),
                 has_errors: false,
                 trial,
-                result: Some(ScreeningResult::NotEligible(
-                    reasons.iter().map(|r| tr.t(r.message_id())).collect(),
-                )),
+                result: Some(result),
             };
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response());
+            return Ok((status, render(&view)).into_response());
         }
     };
     let status = if original {

@@ -147,9 +147,34 @@ async fn randomisation_answers_as_the_issue_specifies() {
         None,
     )
     .await;
+    // Another municipality learns only that the youth is in the trial
+    // elsewhere: no allocation, arm or stratum in the answer.
     assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!(conflict["error"], "already_randomised");
-    assert_eq!(conflict["allocation"], first);
+    assert_eq!(conflict["error"], "randomised_elsewhere");
+    assert!(conflict.get("allocation").is_none());
+    let body = conflict.to_string();
+    assert!(!body.contains("arm") && !body.contains("stratum") && !body.contains("265"));
+    assert!(
+        conflict["message"]
+            .as_str()
+            .unwrap()
+            .contains("programme office")
+    );
+    let (status, again) = call(
+        &app,
+        &app.caseworker,
+        "POST",
+        &path,
+        Some(youth(&cpr, 265)),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(again["error"], "already_randomised");
+    assert_eq!(
+        again["allocation"], first,
+        "in its own municipality: the original"
+    );
 
     let mut old = youth("010190-1235", 265);
     old["has_qualification"] = json!(true);
@@ -447,10 +472,15 @@ async fn a_caseworker_screens_confirms_and_gets_a_receipt_once() {
     let (status, elsewhere) = page(&app, &horsens, "POST", &intake, &from_horsens).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
-        elsewhere.contains("Randomised in another municipality"),
+        elsewhere.contains("randomised in another municipality"),
         "{elsewhere}"
     );
     assert!(!elsewhere.contains("stored-name") && !elsewhere.contains("Hansen<"));
+    let receipt_section = elsewhere.split("id=\"elsewhere\"").nth(1).unwrap_or("");
+    assert!(
+        !receipt_section.contains("Programme") && !receipt_section.contains("Control"),
+        "no arm is shown"
+    );
 
     let report = app.db.trial_report(app.trial_id).await.unwrap();
     assert_eq!(
