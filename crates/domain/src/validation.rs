@@ -25,6 +25,8 @@ pub enum Problem {
     /// Too many look-ups that found young people of other municipalities
     /// within a day; the team lead is told.
     CprLookupLimit,
+    /// No token of the user's has this id.
+    UnknownToken,
     CvrAlreadyRegistered,
     LoginFormat,
     RoleNeedsMunicipality,
@@ -161,6 +163,7 @@ impl Problem {
             Problem::CprAlreadyRegistered => "err-cpr-already-registered",
             Problem::CprElsewhere => "err-cpr-elsewhere",
             Problem::CprLookupLimit => "err-cpr-lookup-limit",
+            Problem::UnknownToken => "err-unknown-token",
             Problem::CvrAlreadyRegistered => "err-cvr-already-registered",
             Problem::LoginFormat => "err-login-format",
             Problem::RoleNeedsMunicipality => "err-role-needs-municipality",

@@ -9,6 +9,7 @@ mod demo_trial;
 mod match_cmd;
 mod programme_cmd;
 mod stats_cmd;
+mod token_cmd;
 mod trial_cmd;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -53,7 +54,7 @@ enum Command {
     User(UserCommand),
     /// Manage API bearer tokens.
     #[command(subcommand)]
-    Token(TokenCommand),
+    Token(token_cmd::TokenCommand),
     /// Match youth with companies (deferred acceptance), or plan an event's rotation.
     Match(match_cmd::MatchArgs),
     /// Trial analysis on a CSV file: ITT, difference in means, IV, balance, MDE, multiple testing, Lee bounds.
@@ -203,24 +204,6 @@ struct UserAddArgs {
     /// Read the password from the first line of standard input.
     #[arg(long)]
     password_stdin: bool,
-}
-
-#[derive(Subcommand)]
-enum TokenCommand {
-    /// Create an API bearer token for a user and print it (shown once; only its hash is stored).
-    Create(TokenCreateArgs),
-}
-
-#[derive(Args)]
-struct TokenCreateArgs {
-    #[command(flatten)]
-    db: DbArg,
-    /// The user's login.
-    #[arg(long)]
-    user: String,
-    /// What the token is for.
-    #[arg(long, default_value = "api")]
-    label: String,
 }
 
 /// A failure with its exit code: 2 for bad input, 1 for everything else.
@@ -419,24 +402,7 @@ async fn run(command: Command) -> Result<(), Failure> {
             Ok(())
         }
         Command::Rules(command) => programme_cmd::run_rules(command).await,
-        Command::Token(TokenCommand::Create(args)) => {
-            let db = connect_existing(&args.db.db).await?;
-            let token = db
-                .create_api_token(
-                    &Actor::command("spire token create"),
-                    &args.user,
-                    &args.label,
-                )
-                .await
-                .map_err(|e| match e {
-                    spire_store::Error::NotFound => {
-                        Failure::BadInput(format!("--user: no user with login {:?}", args.user))
-                    }
-                    other => other.into(),
-                })?;
-            println!("{}", token.0);
-            Ok(())
-        }
+        Command::Token(command) => token_cmd::run(command).await,
     }
 }
 

@@ -169,4 +169,30 @@ fn user_add_and_token_create_with_clear_errors_and_exit_code_2() {
     assert_eq!(text(&unblock.stdout).trim(), "may log in again: anne.admin");
     let token = text(&token.stdout);
     assert!(token.trim().starts_with("spire_") && token.trim().len() == 38);
+
+    // Listed with its state, expiry and name; revoked by its id.
+    let anne = |command: &str, more: &[&str]| {
+        let args = [
+            &["token", command, "--db", &db, "--user", "anne.admin"],
+            more,
+        ]
+        .concat();
+        spire(&args, None)
+    };
+    let listed = text(&anne("list", &[]).stdout);
+    let fields: Vec<&str> = listed.trim().split(' ').collect();
+    assert_eq!(
+        (fields[1], fields[3], fields[4]),
+        ("active", "never", "api"),
+        "{listed}"
+    );
+    let revoked = anne("revoke", &["--id", fields[0]]);
+    assert!(revoked.status.success(), "{}", text(&revoked.stderr));
+    assert!(text(&anne("list", &[]).stdout).contains(" revoked "));
+    let wrong = anne("revoke", &["--id", "nope"]);
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(text(&wrong.stderr).contains("--id"));
+    let too_long = anne("create", &["--days", "400"]);
+    assert_eq!(too_long.status.code(), Some(2));
+    assert!(text(&too_long.stderr).contains("--days: give 1 to 365"));
 }

@@ -49,6 +49,7 @@ pub enum AdminAction {
     LoginUnblocked,
     TwoFactorReset,
     TokenCreated,
+    TokenRevoked,
     MunicipalitySaved,
 }
 
@@ -59,6 +60,7 @@ impl AdminAction {
             AdminAction::LoginUnblocked => "login-unblocked",
             AdminAction::TwoFactorReset => "two-factor-reset",
             AdminAction::TokenCreated => "token-created",
+            AdminAction::TokenRevoked => "token-revoked",
             AdminAction::MunicipalitySaved => "municipality-saved",
         }
     }

@@ -70,6 +70,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0012_admin_log.sql"),
         postgres: include_str!("../migrations/postgres/0012_admin_log.sql"),
     },
+    Migration {
+        version: 13,
+        sqlite: include_str!("../migrations/sqlite/0013_api_token_lifetime.sql"),
+        postgres: include_str!("../migrations/postgres/0013_api_token_lifetime.sql"),
+    },
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

@@ -113,9 +113,17 @@ async fn story(db: Db) {
     )
     .await
     .unwrap();
-    db.create_api_token(&Actor::command("spire token create"), "ny.roskilde", "sync")
-        .await
-        .unwrap();
+    db.create_api_token(
+        &Actor::command("spire token create"),
+        "ny.roskilde",
+        &spire_store::NewToken {
+            label: "sync",
+            days: 30,
+            form_nonce: None,
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(
         entries(&db, &lead).await[..3],
         [

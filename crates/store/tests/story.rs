@@ -274,17 +274,6 @@ async fn story(db: Db) {
             .is_none()
     );
 
-    // API tokens.
-    let token = db
-        .create_api_token(&spire_store::Actor::command("test"), "ida.roskilde", "test")
-        .await
-        .unwrap();
-    assert_eq!(
-        db.user_for_api_token(&token.0).await.unwrap().unwrap().id,
-        consultant_id
-    );
-    assert!(db.user_for_api_token("spire_nope").await.unwrap().is_none());
-
     // Youth: registered with an encrypted CPR, found by name and by CPR.
     let roskilde = Scope::new(consultant_id, Role::Consultant, Some(265), "req-1");
     let mut ida = youth("010203-4002", "Ida", "Hansen");

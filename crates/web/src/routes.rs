@@ -138,6 +138,7 @@ pub fn document() -> Document {
         fidelity::api::Api::openapi(),
         admin::municipalities::Api::openapi(),
         admin::log::Api::openapi(),
+        account::tokens::Api::openapi(),
         trials::api::Api::openapi(),
         evaluation::api::Api::openapi(),
     ] {

@@ -1,10 +1,9 @@
 //! Administrative changes to users: creating one, lifting a log-in wait,
-//! resetting two-factor, making an API token. Each is written to the
+//! resetting two-factor (API tokens: `tokens.rs`). Each is written to the
 //! administration log in its own transaction, with who made it.
 
-use super::{ApiTokenSecret, NewUser, hash_password, throttle_key};
+use super::{NewUser, hash_password, throttle_key};
 use crate::admin_log::{Actor, AdminAction, record_admin_change};
-use crate::crypto::{random_token, token_hash};
 use crate::{BeginWrite, Db, Error, Result, Scope, on_db, unique_violation_as};
 use serde::Serialize;
 use spire_domain::{Problem, Role};
@@ -38,6 +37,7 @@ macro_rules! target_user {
         }
     }};
 }
+pub(crate) use target_user;
 
 impl Db {
     pub async fn create_user(&self, actor: &Actor, user: &NewUser) -> Result<i64> {
@@ -148,36 +148,6 @@ impl Db {
             );
             tx.commit().await?;
             Ok(())
-        })
-    }
-
-    pub async fn create_api_token(
-        &self,
-        actor: &Actor,
-        login: &str,
-        label: &str,
-    ) -> Result<ApiTokenSecret> {
-        let token = format!("spire_{}", random_token());
-        on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
-            let (id, municipality) = target_user!(tx, actor, login);
-            sqlx::query("INSERT INTO api_tokens (token_hash, user_id, label, created_at) VALUES ($1, $2, $3, $4)")
-                .bind(token_hash(&token))
-                .bind(id)
-                .bind(label)
-                .bind(crate::now())
-                .execute(&mut *tx)
-                .await?;
-            record_admin_change!(
-                tx,
-                actor,
-                AdminAction::TokenCreated,
-                login,
-                municipality,
-                label
-            );
-            tx.commit().await?;
-            Ok(ApiTokenSecret(token))
         })
     }
 }

@@ -6,8 +6,10 @@
 
 use crate::crypto::{ServerKey, random_token, token_hash};
 mod admin;
+mod tokens;
 
 pub use admin::BlockedLogin;
+pub use tokens::{ApiTokenRow, DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, NewToken, TokenCreated};
 
 use crate::login_throttle::{self, Charge, charge_attempt};
 use crate::{BeginWrite, Db, Error, Result, on_db};
@@ -366,19 +368,6 @@ impl Db {
                 .execute(pool)
                 .await?;
             Ok(())
-        })
-    }
-
-    pub async fn user_for_api_token(&self, token: &str) -> Result<Option<UserRow>> {
-        const SQL: &str = "SELECT u.id, u.login, u.display_name, u.role, u.municipality_code, m.name AS municipality_name, u.company_id, \
-             (u.totp_enabled_at IS NOT NULL) AS totp_enabled \
-             FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN municipalities m ON m.code = u.municipality_code \
-             WHERE t.token_hash = $1";
-        on_db!(self, |pool| {
-            Ok(sqlx::query_as::<_, UserRow>(SQL)
-                .bind(token_hash(token))
-                .fetch_optional(pool)
-                .await?)
         })
     }
 }

@@ -23,4 +23,5 @@ admin-action-user-created = Bruger oprettet
 admin-action-login-unblocked = Ventetid ophævet
 admin-action-two-factor-reset = Totrinslogin nulstillet
 admin-action-token-created = API-nøgle lavet
+admin-action-token-revoked = API-nøgle tilbagekaldt
 admin-action-municipality-saved = Kommune tilføjet eller omdøbt

@@ -23,4 +23,5 @@ admin-action-user-created = User created
 admin-action-login-unblocked = Wait lifted
 admin-action-two-factor-reset = Two-factor log-in reset
 admin-action-token-created = API token made
+admin-action-token-revoked = API token revoked
 admin-action-municipality-saved = Municipality added or renamed

@@ -80,6 +80,16 @@ pub mod roles {
         Role::Youth,
     ];
     pub const ADMIN: &[Role] = &[Role::Admin];
+    /// Who may have API tokens: everyone but young people and company contacts.
+    pub const API_USERS: &[Role] = &[
+        Role::Caseworker,
+        Role::Consultant,
+        Role::Psychologist,
+        Role::TeamLead,
+        Role::Researcher,
+        Role::ProgrammeOffice,
+        Role::Admin,
+    ];
     /// Who sees the administration log and lifts log-in waits.
     pub const ACCOUNT_STEWARDS: &[Role] = &[Role::TeamLead, Role::Admin];
     /// The dashboards: a team lead's own municipality, aggregates across them.

@@ -54,7 +54,8 @@ pub async fn guard(
     }
     // Copy the credentials out first: a borrowed request cannot be held across an await.
     let user = if spec.api {
-        bearer_user(state, bearer_token(&request))
+        let client = super::context::client_address(request.extensions());
+        bearer_user(state, bearer_token(&request), &client)
             .await
             .map(|user| (user, false))
     } else {
@@ -189,12 +190,24 @@ fn bearer_token(request: &Request) -> Option<String> {
         .map(|token| token.trim().to_string())
 }
 
+/// The user of a bearer token, held to the web's rules: none while they must
+/// wait after wrong passwords (the store), and none for staff without
+/// two-factor log-in where the server requires it.
 async fn bearer_user(
     state: &AppState,
     token: Option<String>,
+    client: &str,
 ) -> Result<Option<CurrentUser>, AppError> {
     let Some(token) = token else { return Ok(None) };
-    let user = state.db().user_for_api_token(&token).await?;
+    let user = state
+        .db()
+        .user_for_api_token(&token, client)
+        .await?
+        .filter(|user| {
+            !(state.config().require_two_factor
+                && needs_second_factor(user.role())
+                && !user.totp_enabled)
+        });
     Ok(user.map(|user| CurrentUser {
         user,
         csrf: String::new(),

@@ -25,6 +25,7 @@ mod internships;
 mod networks;
 mod onboarding;
 mod site;
+mod tokens;
 mod trials;
 mod trials_setup;
 mod two_factor;

@@ -14,6 +14,15 @@ const YOUTH_AND_STAFF: &[Role] = &[Consultant, Psychologist, TeamLead, Youth];
 const INTERNSHIP_READERS: &[Role] = &[Consultant, Psychologist, TeamLead, CompanyContact, Youth];
 const CALENDAR_USERS: &[Role] = INTERNSHIP_READERS;
 const FIDELITY: &[Role] = &[TeamLead, ProgrammeOffice];
+const API_USERS: &[Role] = &[
+    Caseworker,
+    Consultant,
+    Psychologist,
+    TeamLead,
+    Researcher,
+    ProgrammeOffice,
+    Admin,
+];
 
 pub enum Payload {
     None,
@@ -172,6 +181,26 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [Role], Payload)> {
         ),
         ("GET", "/admin/municipalities", &[Admin], None),
         ("GET", "/admin/log", &[TeamLead, Admin], None),
+        ("GET", "/account/tokens", API_USERS, None),
+        (
+            "POST",
+            "/account/tokens",
+            API_USERS,
+            Form(&[("label", "matrix"), ("days", "1"), ("nonce", "matrix")]),
+        ),
+        (
+            "POST",
+            "/account/tokens/revoke",
+            API_USERS,
+            Form(&[("id", "0000000000000000")]),
+        ),
+        ("GET", "/api/v1/tokens", API_USERS, None),
+        (
+            "POST",
+            "/api/v1/tokens/revoke",
+            API_USERS,
+            Json(r#"{"id":"0000000000000000"}"#),
+        ),
         (
             "POST",
             "/admin/log/unblock",

@@ -325,10 +325,21 @@ impl TestApp {
 
     pub async fn token(&self, login: &str) -> String {
         self.db
-            .create_api_token(&spire_store::Actor::command("test"), login, "test")
+            .create_api_token(
+                &spire_store::Actor::command("test"),
+                login,
+                &spire_store::NewToken {
+                    label: "test",
+                    days: 1,
+                    form_nonce: None,
+                },
+            )
             .await
+            .map(|made| match made {
+                spire_store::TokenCreated::New(secret) => secret.0,
+                spire_store::TokenCreated::AlreadyMade => unreachable!("no form value"),
+            })
             .unwrap()
-            .0
     }
 
     pub async fn get(&self, path: &str, browser: Option<&Browser>) -> Reply {
@@ -715,4 +726,14 @@ async fn fidelity_fixture(db: &Db, office: &Scope, users: &mut HashMap<String, i
             .unwrap();
     }
     id
+}
+
+/// The value of a hidden input in a page.
+pub fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} in the page"))
+        + marker.len();
+    html[start..].split('"').next().unwrap().to_string()
 }

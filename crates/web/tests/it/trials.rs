@@ -2,7 +2,7 @@
 //! CPR scan and missing-text check included): the answers issue 3 specifies,
 //! and concealment.
 
-use crate::support::{PASSWORD, TestApp, login_of};
+use crate::support::{PASSWORD, TestApp, hidden, login_of};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use serde_json::{Value, json};
@@ -296,16 +296,6 @@ async fn page(
         .unwrap();
     let reply = app.app.send(request).await;
     (StatusCode::from_u16(reply.status).unwrap(), reply.body)
-}
-
-/// The value of a hidden input in a page.
-fn hidden(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no {name} in the page"))
-        + marker.len();
-    html[start..].split('"').next().unwrap().to_string()
 }
 
 #[tokio::test]
