@@ -192,6 +192,39 @@ async fn story(db: Db) {
     let pending = db.pending_take_up(roskilde, trial_id).await.unwrap();
     assert!(!pending.is_empty());
     let accepted = pending[0].allocation_id;
+    // A colleague who randomised nobody sees no names or arms: no pending
+    // offers, no receipt to reprint, no answer to record.
+    let colleague = db
+        .create_user(
+            &spire_store::Actor::command("test"),
+            &user("case2.265", Role::Caseworker, Some(265)),
+        )
+        .await
+        .unwrap();
+    let colleague = Scope::new(colleague, Role::Caseworker, Some(265), "test");
+    assert!(
+        db.pending_take_up(&colleague, trial_id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(matches!(
+        db.trial_receipt_in_scope(&colleague, trial_id, accepted.into())
+            .await,
+        Err(Error::NotFound)
+    ));
+    assert!(matches!(
+        db.record_take_up(
+            &colleague,
+            &key,
+            trial_id,
+            accepted.into(),
+            true,
+            time::OffsetDateTime::now_utc().date()
+        )
+        .await,
+        Err(Error::NotFound)
+    ));
     let youth_id = db
         .record_take_up(
             roskilde,

@@ -20,9 +20,9 @@ impl Db {
         })
     }
 
-    /// An allocation's receipt again, for a caseworker of the youth's
-    /// municipality (any other scope: not found), with the youth's name so the
-    /// printout says whose it is. Personal data: logged.
+    /// An allocation's receipt again, for the caseworker who made it (any
+    /// other scope, a colleague's too: not found), with the youth's name so
+    /// the printout says whose it is. Personal data: logged.
     pub async fn trial_receipt_in_scope(
         &self,
         scope: &Scope,
@@ -41,12 +41,16 @@ impl Db {
                 .fetch_optional(&mut *tx)
                 .await?
                 .ok_or(Error::NotFound)?;
+            // Only the caseworker who made the allocation reads it again:
+            // colleagues' allocations (names and arms) are not a list to browse.
             let (first_name, last_name): (String, String) = sqlx::query_as(
-                "SELECT first_name, last_name FROM trial_baselines WHERE ledger_id = $1",
+                "SELECT first_name, last_name FROM trial_baselines WHERE ledger_id = $1 AND created_by = $2",
             )
             .bind(allocation_id)
-            .fetch_one(&mut *tx)
-            .await?;
+            .bind(scope.user_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(Error::NotFound)?;
             log_access!(
                 &mut *tx,
                 scope,

@@ -14,8 +14,9 @@ pub struct PendingTakeUp {
 }
 
 impl Db {
-    /// The scope's municipality's programme-arm allocations awaiting the
-    /// youth's answer to the offer. Personal data: logged.
+    /// The caseworker's own programme-arm allocations awaiting the youth's
+    /// answer to the offer (not their colleagues': a caseworker who
+    /// randomised nobody sees no names or arms). Personal data: logged.
     pub async fn pending_take_up(
         &self,
         scope: &Scope,
@@ -30,10 +31,11 @@ impl Db {
                  FROM trial_ledger l JOIN trial_baselines b ON b.ledger_id = l.id \
                  LEFT JOIN trial_take_up t ON t.trial_id = l.trial_id AND t.ledger_index = l.ledger_index \
                  WHERE l.trial_id = $1 AND l.municipality_code = $2 AND l.kind = 'allocation' AND l.arm = 'programme' \
-                 AND t.id IS NULL ORDER BY l.ledger_index",
+                 AND b.created_by = $3 AND t.id IS NULL ORDER BY l.ledger_index",
             )
             .bind(trial_id)
             .bind(municipality)
+            .bind(scope.user_id)
             .fetch_all(&mut *tx)
             .await?;
             log_access!(
@@ -69,14 +71,17 @@ impl Db {
             let allocation: Option<(i64, Vec<u8>, Vec<u8>, String, String, String)> = sqlx::query_as(
                 "SELECT l.ledger_index, b.subject, b.cpr_ciphertext, b.first_name, b.last_name, b.baseline \
                  FROM trial_ledger l JOIN trial_baselines b ON b.ledger_id = l.id \
-                 WHERE l.trial_id = $1 AND l.id = $2 AND l.municipality_code = $3 AND l.arm = 'programme'",
+                 WHERE l.trial_id = $1 AND l.id = $2 AND l.municipality_code = $3 AND l.arm = 'programme' \
+                 AND b.created_by = $4",
             )
             .bind(trial_id)
             .bind(allocation_id)
             .bind(municipality)
+            .bind(scope.user_id)
             .fetch_optional(&mut *tx)
             .await?;
-            // Control-arm youth get no offer; another municipality's are not visible.
+            // Control-arm youth get no offer; another caseworker's or
+            // municipality's allocations are not visible.
             let (ledger_index, subject, cpr_ciphertext, first_name, last_name, baseline) =
                 allocation.ok_or(Error::NotFound)?;
             sqlx::query(
