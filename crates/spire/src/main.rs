@@ -222,6 +222,7 @@ impl<E: std::fmt::Display> From<E> for Failure {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // Pure computations on files need neither logging nor a runtime.
+    end_quietly_on_a_closed_pipe();
     let command = match cli.command {
         Command::Match(args) => return match_cmd::run(args),
         Command::Stats(args) => return stats_cmd::run(args),
@@ -554,4 +555,24 @@ fn said_for_user(done: spire_store::Result<()>, login: &str, what: &str) -> Resu
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// `spire … | head` closes the pipe before the output ends, and Rust's
+/// `println!` then panics. End as a program stopped by SIGPIPE does: quietly,
+/// with exit status 141 — for every command, since the hook is the one place
+/// all printing passes through when it fails.
+fn end_quietly_on_a_closed_pipe() {
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default_hook(info);
+    }));
 }

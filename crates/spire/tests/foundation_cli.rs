@@ -69,6 +69,25 @@ fn demo_creates_a_programme_and_prints_one_login_per_role() {
         municipalities.into_iter().collect::<Vec<_>>(),
         vec!["101", "265", "326", "540", "607", "615", "630"]
     );
+    // `spire user list | head` closing the pipe early ends quietly (exit 141
+    // as SIGPIPE would, or 0 if the output was all written), never a panic.
+    for _ in 0..3 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_spire"))
+            .args(["user", "list", "--db", &db])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spire runs");
+        drop(child.stdout.take());
+        let closed = child.wait_with_output().expect("spire ends");
+        assert!(
+            matches!(closed.status.code(), Some(141) | Some(0)),
+            "{:?} {}",
+            closed.status,
+            text(&closed.stderr)
+        );
+        assert!(!text(&closed.stderr).contains("panicked"));
+    }
     // Running the demo again keeps the data.
     let again = spire(&["demo", "--db", &db, "--no-serve"], None);
     assert!(text(&again.stdout).contains("existing demo database"));
