@@ -69,4 +69,29 @@ pseudonym;x_6m\r\naa;1\r\n\r\n--XyZ--\r\n";
                 .is_none_or(|p| p.is_empty())
         );
     }
+
+    proptest::proptest! {
+        /// Arbitrary bytes, and bytes shaped like a multipart body with
+        /// pieces missing or doubled, under any content type: no panic.
+        #[test]
+        fn never_panics(
+            content_type in proptest::prelude::any::<String>(),
+            noise in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "--XyZ\r\n", "--XyZ--\r\n", "Content-Disposition: form-data; name=\"csrf\"\r\n",
+                    "Content-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n",
+                    "Content-Type: text/csv\r\n", "\r\n", "abc;1\r\n", "\u{0}", "æøå",
+                ]),
+                0..16,
+            ),
+        ) {
+            let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+            let _ = boundary(&content_type);
+            let shaped: Vec<u8> = pieces.concat().into_bytes();
+            for body in [noise, shaped] {
+                let _ = runtime.block_on(parts(Bytes::from(body), "XyZ"));
+            }
+        }
+    }
 }

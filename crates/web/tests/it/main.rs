@@ -8,6 +8,7 @@ mod architecture;
 mod matrix;
 mod matrix_table;
 mod privacy;
+mod query_strings;
 mod security;
 
 // One file per capability.
