@@ -3,8 +3,6 @@
 use crate::support::{HORSENS_CPR, ROSKILDE_CPR, TestApp};
 use serde_json::json;
 use spire_store::{AccessLogQuery, Db, Scope};
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 
 async fn reads_of(
     app: &TestApp,
@@ -126,32 +124,8 @@ async fn cross_municipality(db: Db) {
 
 spire_store::both_dbs!(cross_municipality, cross_municipality);
 
-/// Collects everything the application logs during a test.
-#[derive(Clone, Default)]
-struct LogBuffer(Arc<Mutex<Vec<u8>>>);
-
-impl Write for LogBuffer {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn no_cpr_number_appears_in_any_url_log_line_or_response() {
-    let logs = LogBuffer::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_writer(move || writer.clone())
-        .finish();
-    // Global, not thread-local: callsites cache their interest across threads.
-    tracing::subscriber::set_global_default(subscriber)
-        .expect("only this test installs a subscriber");
-
     let app = TestApp::new().await;
     let new_cpr = "020304-4001";
     let caseworker = app.browser("caseworker.roskilde").await;
@@ -298,7 +272,7 @@ async fn no_cpr_number_appears_in_any_url_log_line_or_response() {
     for url in &typed_urls {
         seen = seen.replace(url.as_str(), "");
     }
-    let logged = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let logged = crate::support::server_log();
     assert!(logged.contains("request"), "the log was captured");
     for cpr in [ROSKILDE_CPR, HORSENS_CPR, new_cpr, "310203-4002"] {
         let compact = cpr.replace('-', "");

@@ -58,6 +58,10 @@ pub struct TestApp {
     pub trial: TrialId,
     /// Every response body and header the test saw, for the CPR scan.
     pub seen: Arc<Mutex<Vec<String>>>,
+    /// Scans the server log for CPR numbers when the test is done (only
+    /// its drop matters).
+    #[allow(dead_code)]
+    pub log_check: LogCheck,
 }
 
 pub struct Reply {
@@ -103,6 +107,7 @@ impl TestApp {
     }
 
     pub async fn on(db: Db) -> TestApp {
+        capture_server_log();
         let key = ServerKey::from_hex(&ServerKey::generate_hex()).unwrap();
         spire_store::testing::roskilde_and_horsens(&db).await;
         let mut users = HashMap::new();
@@ -241,6 +246,7 @@ impl TestApp {
             fidelity_review,
             trial,
             seen: Arc::default(),
+            log_check: LogCheck,
         }
     }
 
@@ -736,4 +742,94 @@ pub fn hidden(html: &str, name: &str) -> String {
         .unwrap_or_else(|| panic!("no {name} in the page"))
         + marker.len();
     html[start..].split('"').next().unwrap().to_string()
+}
+
+/// Everything the application logs while the suite runs (all tests share it).
+#[derive(Clone, Default)]
+struct LogBuffer(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+static SERVER_LOG: std::sync::LazyLock<LogBuffer> = std::sync::LazyLock::new(LogBuffer::default);
+
+/// Sends the application's log (DEBUG and up) to [`SERVER_LOG`], once for
+/// the suite. Global, not thread-local: callsites cache their interest
+/// across threads.
+fn capture_server_log() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let writer = SERVER_LOG.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::DEBUG)
+            .with_writer(move || writer.clone())
+            .finish();
+        tracing::subscriber::set_global_default(subscriber)
+            .expect("only the test support installs a subscriber");
+    });
+}
+
+/// The application's log so far, of every test.
+pub fn server_log() -> String {
+    String::from_utf8_lossy(&SERVER_LOG.0.lock().unwrap()).into_owned()
+}
+
+/// Held by each [`TestApp`]: when a test's app is done, the whole suite's log so far holds no CPR
+/// number in any form people write one (the scan covers every test, not
+/// only the privacy scenario).
+#[derive(Default)]
+pub struct LogCheck;
+
+impl Drop for LogCheck {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        // Each drop reads the lines written since the last one read.
+        static READ_UP_TO: Mutex<usize> = Mutex::new(0);
+        let mut read_up_to = READ_UP_TO.lock().unwrap();
+        let log = SERVER_LOG.0.lock().unwrap().clone();
+        let whole_lines = log.iter().rposition(|&b| b == b'\n').map_or(0, |at| at + 1);
+        let new = String::from_utf8_lossy(&log[(*read_up_to).min(whole_lines)..whole_lines]);
+        *read_up_to = whole_lines;
+        if let Some(line) = new
+            .lines()
+            .find(|line| spire_domain::contains_cpr(&without_ids(line)))
+        {
+            panic!("a CPR number is in the server log: {line}");
+        }
+    }
+}
+
+/// A log line without its ids: request ids and hashes are runs of hex
+/// digits that can look like a CPR number (`0902072533f06522`); a run of 12
+/// or more letters and digits with a letter in it is an id, not a number
+/// someone typed.
+fn without_ids(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        let is_id = run.chars().count() >= 12 && run.chars().any(|c| c.is_ascii_alphabetic());
+        if !is_id {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in line.chars() {
+        if c.is_ascii_alphanumeric() {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
 }
