@@ -146,6 +146,11 @@ struct ServeArgs {
     /// Days the access log is kept before the hourly purge removes a row (at least 183).
     #[arg(long, env = "SPIRE_ACCESS_LOG_RETENTION_DAYS", default_value_t = 183)]
     access_log_retention_days: i64,
+    /// Requests per second one client address may send on average, with bursts of ten times as
+    /// many; more get 429 and Retry-After. Behind a reverse proxy every client has its address:
+    /// limit there and give 0 (no limit) here.
+    #[arg(long, env = "SPIRE_RATE_LIMIT", default_value_t = 50)]
+    rate_limit: u32,
 }
 
 #[derive(Args)]
@@ -271,6 +276,7 @@ async fn run(command: Command) -> Result<(), Failure> {
                 idle_timeout_secs: args.idle_timeout_minutes * 60,
                 absolute_timeout_secs: args.absolute_timeout_hours * 3600,
                 require_two_factor: args.require_two_factor,
+                rate_limit_per_second: args.rate_limit,
                 ..spire_web::WebConfig::default()
             };
             if args.access_log_retention_days < spire_store::MIN_ACCESS_LOG_RETENTION_DAYS {

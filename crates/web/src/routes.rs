@@ -8,6 +8,7 @@ use crate::http::access::{Route, RouteSpec, menu_for};
 use crate::http::error::ErrorBody;
 use crate::http::guard::{GuardState, guard};
 use crate::http::layers::{request_context, request_timeout, security_headers};
+use crate::http::rate_limit::{Limiter, rate_limit};
 use crate::http::state::AppState;
 use crate::ui::error_page::render_errors;
 use crate::{
@@ -84,6 +85,11 @@ pub(crate) fn build(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.config().request_timeout_secs,
             request_timeout,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            (state.config().rate_limit_per_second > 0)
+                .then(|| Limiter::new(state.config().rate_limit_per_second)),
+            rate_limit,
         ))
         .layer(axum::middleware::from_fn(render_errors))
         .layer(axum::middleware::from_fn_with_state(
@@ -219,6 +225,9 @@ impl Modify for Shared {
                         error("The body is larger than this route takes").into()
                     });
                 }
+                responses.entry("429".into()).or_insert_with(|| {
+                    error("Too many requests from this address (Retry-After); the server's limit, `--rate-limit`").into()
+                });
                 responses.entry("503".into()).or_insert_with(|| {
                     error("The database cannot store or answer right now (Retry-After); a retry with the same details is safe").into()
                 });

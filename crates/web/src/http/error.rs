@@ -22,6 +22,9 @@ pub enum ErrorKind {
     /// The database cannot store or answer right now (disk full, I/O): 503,
     /// nothing was stored, try again.
     Unavailable,
+    /// The client sent more requests than the server takes from one address
+    /// (`rate_limit.rs`): 429, try again after the seconds given.
+    TooManyRequests(u64),
     Internal,
 }
 
@@ -34,6 +37,7 @@ impl ErrorKind {
             ErrorKind::BadRequest => "bad_request",
             ErrorKind::TooLarge => "too_large",
             ErrorKind::Unavailable => "unavailable",
+            ErrorKind::TooManyRequests(_) => "too_many_requests",
             ErrorKind::Internal => "internal",
         }
     }
@@ -47,6 +51,7 @@ impl ErrorKind {
             | ErrorKind::BadRequest
             | ErrorKind::TooLarge => "error-invalid-title",
             ErrorKind::Unavailable => "error-unavailable-title",
+            ErrorKind::TooManyRequests(_) => "error-too-many-requests-title",
             ErrorKind::Internal => "error-internal-title",
         }
     }
@@ -59,6 +64,7 @@ impl ErrorKind {
             ErrorKind::BadRequest => "error-bad-request",
             ErrorKind::TooLarge => "error-too-large",
             ErrorKind::Unavailable => "error-unavailable",
+            ErrorKind::TooManyRequests(_) => "error-too-many-requests",
             ErrorKind::Internal => "error-internal",
         }
     }
@@ -71,6 +77,7 @@ impl ErrorKind {
             ErrorKind::BadRequest => StatusCode::BAD_REQUEST,
             ErrorKind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorKind::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -171,7 +178,7 @@ pub type AppResult<T> = Result<T, AppError>;
 /// The body of an API error.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
-    /// `not_found`, `unauthorized`, `bad_request`, `unavailable` or `internal`.
+    /// `not_found`, `unauthorized`, `bad_request`, `unavailable`, `too_many_requests` or `internal`.
     pub error: &'static str,
     /// What went wrong, in the caller's language.
     pub message: String,

@@ -8,5 +8,6 @@ pub mod guard;
 pub mod layers;
 pub mod multipart;
 pub mod params;
+pub mod rate_limit;
 pub mod session;
 pub mod state;

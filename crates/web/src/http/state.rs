@@ -16,6 +16,9 @@ pub struct WebConfig {
     /// The longest a request may take (its body read and its answer made);
     /// then 503 with Retry-After, and its transaction rolled back.
     pub request_timeout_secs: u64,
+    /// Requests per second one client address may send on average (with
+    /// bursts of ten times as many); then 429 with Retry-After. 0: no limit.
+    pub rate_limit_per_second: u32,
 }
 
 impl Default for WebConfig {
@@ -26,6 +29,7 @@ impl Default for WebConfig {
             absolute_timeout_secs: 12 * 3600,
             require_two_factor: false,
             request_timeout_secs: 120,
+            rate_limit_per_second: 0,
         }
     }
 }

@@ -100,10 +100,19 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
             .headers_mut()
             .insert(header::WWW_AUTHENTICATE, location.clone());
     }
-    if matches!(kind, ErrorKind::Unavailable) {
-        rendered
-            .headers_mut()
-            .insert(header::RETRY_AFTER, header::HeaderValue::from_static("30"));
+    match kind {
+        ErrorKind::Unavailable => {
+            rendered
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("30"));
+        }
+        ErrorKind::TooManyRequests(seconds) => {
+            rendered.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from(seconds.max(1)),
+            );
+        }
+        _ => {}
     }
     if status == StatusCode::INTERNAL_SERVER_ERROR {
         tracing::error!(request_id = %context.request_id, "internal error answered with 500");

@@ -162,6 +162,51 @@ async fn a_request_over_the_time_limit_ends_with_503_and_retry_after() {
 }
 
 #[tokio::test]
+async fn one_address_is_held_to_the_rate_limit_and_others_are_not() {
+    let app = TestApp::new().await;
+    let limited = TestApp {
+        router: spire_web::router(spire_web::AppState::new(
+            app.db.clone(),
+            app.key.clone(),
+            spire_web::WebConfig {
+                rate_limit_per_second: 2,
+                ..Default::default()
+            },
+        )),
+        ..app
+    };
+    let from = |address: &str| {
+        let address: std::net::SocketAddr = format!("{address}:40000").parse().unwrap();
+        Request::builder()
+            .uri("/login")
+            .header("host", "localhost")
+            .extension(axum::extract::ConnectInfo(address))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let mut statuses = Vec::new();
+    for _ in 0..21 {
+        statuses.push(limited.send(from("10.0.0.1")).await.status);
+    }
+    // A burst of ten seconds' worth (20), then 429 with when to come back.
+    assert_eq!(statuses[..20], [200; 20]);
+    let refused = limited.send(from("10.0.0.1")).await;
+    assert_eq!(refused.status, 429);
+    assert!(refused.body.contains("For mange forespørgsler"));
+    let retry_after: u64 = refused.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=1).contains(&retry_after), "{retry_after}");
+    assert_eq!(
+        limited.send(from("10.0.0.2")).await.status,
+        200,
+        "another address"
+    );
+}
+
+#[tokio::test]
 async fn the_vendored_htmx_is_the_published_file() {
     use sha2::{Digest, Sha256};
     let app = TestApp::new().await;
