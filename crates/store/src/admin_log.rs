@@ -17,6 +17,8 @@ pub struct Actor {
     /// A municipal actor (a team lead) may change only their own
     /// municipality's users.
     pub(crate) municipality: Option<i64>,
+    /// The acting user's role (none for a command).
+    pub(crate) role: Option<Role>,
 }
 
 impl Actor {
@@ -27,6 +29,7 @@ impl Actor {
             command: None,
             request_id: scope.request_id.clone(),
             municipality: scope.municipality,
+            role: Some(scope.role),
         }
     }
 
@@ -38,6 +41,7 @@ impl Actor {
             command: Some(command.to_string()),
             request_id: String::new(),
             municipality: None,
+            role: None,
         }
     }
 }
@@ -46,6 +50,7 @@ impl Actor {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AdminAction {
     UserCreated,
+    UserApproved,
     LoginUnblocked,
     TwoFactorReset,
     TokenCreated,
@@ -57,6 +62,7 @@ impl AdminAction {
     pub fn code(self) -> &'static str {
         match self {
             AdminAction::UserCreated => "user-created",
+            AdminAction::UserApproved => "user-approved",
             AdminAction::LoginUnblocked => "login-unblocked",
             AdminAction::TwoFactorReset => "two-factor-reset",
             AdminAction::TokenCreated => "token-created",

@@ -77,9 +77,9 @@ pub use trials::{
     TrialSummary, is_token,
 };
 pub use users::{
-    ApiTokenRow, ApiTokenSecret, BlockedLogin, CodeOutcome, DEFAULT_TOKEN_DAYS, LoginOutcome,
-    MAX_TOKEN_DAYS, NewToken, NewUser, SessionRow, SessionSecret, TokenCreated, UserRow,
-    hash_password,
+    ApiTokenRow, ApiTokenSecret, AwaitingUser, BlockedLogin, CodeOutcome, DEFAULT_TOKEN_DAYS,
+    LoginOutcome, MAX_TOKEN_DAYS, NewToken, NewUser, SessionRow, SessionSecret, TokenCreated,
+    UserRow, hash_password,
 };
 pub use youth::{NewYouth, YouthPage, YouthRow};
 

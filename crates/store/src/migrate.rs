@@ -75,6 +75,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0013_api_token_lifetime.sql"),
         postgres: include_str!("../migrations/postgres/0013_api_token_lifetime.sql"),
     },
+    Migration {
+        version: 14,
+        sqlite: include_str!("../migrations/sqlite/0014_user_approval.sql"),
+        postgres: include_str!("../migrations/postgres/0014_user_approval.sql"),
+    },
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

@@ -73,7 +73,51 @@ async fn story(db: Db) {
     );
     let all = db.admin_log(&admin, 100).await.unwrap();
     assert_eq!(all.len(), 6, "{all:?}");
+    // Made by a command (the operator), an account needs no approval.
+    assert!(matches!(
+        db.authenticate("lead.roskilde", "correct horse battery", "10.0.0.7", "r")
+            .await
+            .unwrap(),
+        LoginOutcome::Success(_)
+    ));
     assert_eq!(all[0].detail, "consultant", "a new user's role is kept");
+
+    // Made by a person in a municipality with a team lead, the account waits
+    // for that team lead: no log-in, no token; not the administrator's nor
+    // another municipality's to approve.
+    assert!(matches!(
+        db.authenticate("ny.roskilde", "correct horse battery", "10.0.0.8", "r")
+            .await
+            .unwrap(),
+        LoginOutcome::AwaitingApproval(_)
+    ));
+    let awaiting = db.awaiting_approval(&lead).await.unwrap();
+    assert_eq!(awaiting.len(), 1);
+    assert_eq!(awaiting[0].login, "ny.roskilde");
+    assert!(
+        db.awaiting_approval(&horsens_lead)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    for stranger in [&admin, &horsens_lead] {
+        assert!(matches!(
+            db.approve_user(&Actor::of(stranger), "ny.roskilde").await,
+            Err(Error::NotFound)
+        ));
+    }
+    db.approve_user(&Actor::of(&lead), "ny.roskilde")
+        .await
+        .unwrap();
+    db.approve_user(&Actor::of(&lead), "ny.roskilde")
+        .await
+        .unwrap();
+    assert!(db.awaiting_approval(&lead).await.unwrap().is_empty());
+    assert_eq!(
+        entries(&db, &lead).await[0],
+        entry("lead.roskilde", "user-approved", "ny.roskilde"),
+        "approved once, logged once"
+    );
 
     // Three wrong passwords: the consultant waits and their team lead sees it;
     // Horsens's team lead neither sees nor lifts it.

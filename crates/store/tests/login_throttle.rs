@@ -25,6 +25,7 @@ fn letter(outcome: &LoginOutcome) -> char {
         LoginOutcome::Success(_) => 'S',
         LoginOutcome::WrongCredentials => 'W',
         LoginOutcome::Blocked { .. } => 'B',
+        LoginOutcome::AwaitingApproval(_) => 'A',
     }
 }
 

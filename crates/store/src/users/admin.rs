@@ -55,9 +55,25 @@ impl Db {
             if let Some(code) = user.municipality_code {
                 crate::municipalities::require_municipality!(tx, code);
             }
+            // A person (not a server command) giving someone a municipality's
+            // data needs that municipality's team lead to approve it — when
+            // it has one; its first team lead is the administrator's alone.
+            let needs_approval = match (actor.user_id, municipality) {
+                (Some(_), Some(code)) => {
+                    let leads: i64 = sqlx::query_scalar(
+                        "SELECT COUNT(*) FROM users WHERE municipality_code = $1 AND role = 'team_lead' \
+                         AND awaiting_approval_since IS NULL",
+                    )
+                    .bind(code)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    leads > 0
+                }
+                _ => false,
+            };
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO users (login, display_name, password_hash, role, municipality_code, company_id, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                "INSERT INTO users (login, display_name, password_hash, role, municipality_code, company_id, created_at, \
+                 awaiting_approval_since) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
             )
             .bind(&user.login)
             .bind(user.display_name.trim())
@@ -66,6 +82,7 @@ impl Db {
             .bind(municipality)
             .bind(user.company_id)
             .bind(crate::now())
+            .bind(needs_approval.then(crate::now))
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| unique_violation_as(e, "login", Problem::LoginTaken))?;
@@ -150,4 +167,65 @@ impl Db {
             Ok(())
         })
     }
+
+    /// Approves an account that waits (its municipality's team lead only:
+    /// not an administrator, not a command — that is the second person).
+    pub async fn approve_user(&self, actor: &Actor, login: &str) -> Result<()> {
+        if actor.role != Some(Role::TeamLead) {
+            return Err(Error::NotFound);
+        }
+        on_db!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let (id, municipality) = target_user!(tx, actor, login);
+            let approved = sqlx::query(
+                "UPDATE users SET awaiting_approval_since = NULL WHERE id = $1 AND awaiting_approval_since IS NOT NULL",
+            )
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            // Approving again (a reload) changes nothing and logs nothing.
+            if approved > 0 {
+                record_admin_change!(
+                    tx,
+                    actor,
+                    AdminAction::UserApproved,
+                    login,
+                    municipality,
+                    ""
+                );
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Accounts waiting for approval: all for an administrator, a team
+    /// lead's own municipality's.
+    pub async fn awaiting_approval(&self, scope: &Scope) -> Result<Vec<AwaitingUser>> {
+        let municipality = match scope.role {
+            Role::Admin => None,
+            Role::TeamLead => Some(scope.municipality.ok_or(Error::NotFound)?),
+            _ => return Err(Error::NotFound),
+        };
+        on_db!(self, |pool| {
+            Ok(sqlx::query_as::<_, AwaitingUser>(
+                "SELECT login, display_name, role, municipality_code, awaiting_approval_since AS since FROM users \
+                 WHERE awaiting_approval_since IS NOT NULL AND ($1 IS NULL OR municipality_code = $1) ORDER BY login",
+            )
+            .bind(municipality)
+            .fetch_all(pool)
+            .await?)
+        })
+    }
+}
+
+/// An account that waits for its municipality's team lead.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct AwaitingUser {
+    pub login: String,
+    pub display_name: String,
+    pub role: String,
+    pub municipality_code: Option<i64>,
+    pub since: i64,
 }

@@ -8,7 +8,7 @@ use crate::crypto::{ServerKey, random_token, token_hash};
 mod admin;
 mod tokens;
 
-pub use admin::BlockedLogin;
+pub use admin::{AwaitingUser, BlockedLogin};
 pub use tokens::{ApiTokenRow, DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, NewToken, TokenCreated};
 
 use crate::login_throttle::{self, Charge, charge_attempt};
@@ -93,6 +93,9 @@ pub enum LoginOutcome {
     Blocked {
         retry_after_secs: i64,
     },
+    /// The password is right, but the account waits for its municipality's
+    /// team lead to approve it: no session.
+    AwaitingApproval(UserRow),
 }
 
 /// The secrets handed to the browser once; only their hashes are stored.
@@ -201,9 +204,9 @@ impl Db {
         let charged = on_db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             let charge = charge_attempt!(tx, &key, source, now);
-            let stored: Option<(i64, String)> = match charge {
+            let stored: Option<(i64, String, bool)> = match charge {
                 Charge::Counted => {
-                    sqlx::query_as("SELECT id, password_hash FROM users WHERE login = $1")
+                    sqlx::query_as("SELECT id, password_hash, awaiting_approval_since IS NOT NULL FROM users WHERE login = $1")
                         .bind(login)
                         .fetch_optional(&mut *tx)
                         .await?
@@ -222,10 +225,15 @@ impl Db {
                 // real one's, so timing does not tell either.
                 let hash = stored
                     .as_ref()
-                    .map_or(DUMMY_HASH.as_str(), |(_, hash)| hash);
+                    .map_or(DUMMY_HASH.as_str(), |(_, hash, _)| hash);
                 match (password_matches(hash, password).await, stored) {
-                    (true, Some((id, _))) => {
-                        LoginOutcome::Success(self.login_succeeded(id, &key, source).await?)
+                    (true, Some((id, _, awaiting))) => {
+                        let user = self.login_succeeded(id, &key, source).await?;
+                        if awaiting {
+                            LoginOutcome::AwaitingApproval(user)
+                        } else {
+                            LoginOutcome::Success(user)
+                        }
                     }
                     _ => LoginOutcome::WrongCredentials,
                 }

@@ -187,7 +187,8 @@ impl Db {
         const SQL: &str = "SELECT u.id, u.login, u.display_name, u.role, u.municipality_code, m.name AS municipality_name, u.company_id, \
              (u.totp_enabled_at IS NOT NULL) AS totp_enabled \
              FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN municipalities m ON m.code = u.municipality_code \
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2";
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 \
+             AND u.awaiting_approval_since IS NULL";
         let now = crate::now();
         let hash = token_hash(token);
         on_db!(self, |pool| {

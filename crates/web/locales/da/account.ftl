@@ -4,6 +4,7 @@ login-title = Log ind
 login-intro = Log ind med dit brugernavn og din adgangskode.
 login-button = Log ind
 login-failed = Forkert brugernavn eller adgangskode.
+login-awaiting-approval = Din konto er oprettet, men venter på, at teamlederen i { $municipality } godkender den. Du kan logge ind, når det er sket.
 login-blocked = For mange forkerte forsøg. Prøv igen om { $minutes ->
         [one] et minut
        *[other] { $minutes } minutter

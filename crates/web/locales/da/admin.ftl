@@ -3,7 +3,7 @@
 administration = Drift
 user-new-title = Opret bruger
 none-cross-municipal = Ingen (tværkommunal rolle)
-user-created = Brugeren { $login } er oprettet.
+user-created = Brugeren { $login } er oprettet. Har kommunen en teamleder, kan kontoen bruges, når teamlederen har godkendt den (under Administrationslog).
 
 ## Administrationsloggen og log-ins der venter
 admin-log-intro = Hvem der har oprettet brugere, ophævet ventetider, nulstillet totrinslogin, lavet API-nøgler og tilføjet kommuner — og hvornår. Loggen kan ikke ændres eller slettes. En teamleder ser det, der angår egen kommune.
@@ -25,3 +25,10 @@ admin-action-two-factor-reset = Totrinslogin nulstillet
 admin-action-token-created = API-nøgle lavet
 admin-action-token-revoked = API-nøgle tilbagekaldt
 admin-action-municipality-saved = Kommune tilføjet eller omdøbt
+admin-log-approval-title = Konti der venter på godkendelse
+admin-log-approval-intro-lead = En administrator har oprettet disse konti i din kommune. De kan ikke logge ind, før du har godkendt dem — godkend kun dem, du ved skal arbejde her.
+admin-log-approval-intro-admin = Disse konti venter på, at kommunens teamleder godkender dem; to personer skal til, før nogen får adgang til en kommunes personoplysninger.
+admin-log-col-since = Oprettet
+admin-log-approve = Godkend
+admin-log-approved = Kontoen er godkendt og kan nu bruges.
+admin-action-user-approved = Konto godkendt

@@ -4,6 +4,7 @@ login-title = Log in
 login-intro = Log in with your user name and password.
 login-button = Log in
 login-failed = Wrong user name or password.
+login-awaiting-approval = Your account is made but waits for the team lead in { $municipality } to approve it. You can log in once they have.
 login-blocked = Too many wrong attempts. Try again in { $minutes ->
         [one] one minute
        *[other] { $minutes } minutes

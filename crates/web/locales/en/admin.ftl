@@ -3,7 +3,7 @@
 administration = Operations
 user-new-title = Create a user
 none-cross-municipal = None (cross-municipal role)
-user-created = The user { $login } has been created.
+user-created = The user { $login } has been created. If the municipality has a team lead, the account works once they have approved it (under Administration log).
 
 ## The administration log and log-ins that wait
 admin-log-intro = Who created users, lifted waits, reset two-factor log-in, made API tokens and added municipalities — and when. The log cannot be changed or deleted. A team lead sees what concerns their own municipality.
@@ -25,3 +25,10 @@ admin-action-two-factor-reset = Two-factor log-in reset
 admin-action-token-created = API token made
 admin-action-token-revoked = API token revoked
 admin-action-municipality-saved = Municipality added or renamed
+admin-log-approval-title = Accounts waiting for approval
+admin-log-approval-intro-lead = An administrator made these accounts in your municipality. They cannot log in until you approve them — approve only those you know are to work here.
+admin-log-approval-intro-admin = These accounts wait for their municipality's team lead to approve them; it takes two people before anyone reaches a municipality's personal data.
+admin-log-col-since = Made
+admin-log-approve = Approve
+admin-log-approved = The account is approved and can now be used.
+admin-action-user-approved = Account approved

@@ -93,6 +93,14 @@ pub async fn login_submit(
                 .await?;
             Ok(with_session_cookie(&state, &secret.token, "/home"))
         }
+        LoginOutcome::AwaitingApproval(user) => {
+            let place = user.municipality_name.unwrap_or_default();
+            let message = tr.t_args(
+                "login-awaiting-approval",
+                &[("municipality", Arg::Text(place))],
+            );
+            Ok(failed(StatusCode::FORBIDDEN, message))
+        }
         LoginOutcome::WrongCredentials => {
             Ok(failed(StatusCode::UNAUTHORIZED, tr.t("login-failed")))
         }

@@ -23,7 +23,7 @@ pub const PAGE: &str = "/admin/log";
 const SHOWN: i64 = 500;
 
 #[derive(OpenApi)]
-#[openapi(paths(log_api, unblock_api))]
+#[openapi(paths(log_api, unblock_api, approve_api))]
 pub struct Api;
 
 /// A row of the log, in words.
@@ -42,13 +42,19 @@ pub struct LogView {
     pub ctx: PageCtx,
     /// Login, name, waits until.
     pub blocked: Vec<(String, String, String)>,
+    /// Accounts waiting for approval: login, name, role, since.
+    pub awaiting: Vec<(String, String, String, String)>,
+    /// A team lead approves; an administrator only sees the list.
+    pub can_approve: bool,
     pub changes: Vec<ChangeRow>,
     pub unblocked: bool,
+    pub approved: bool,
 }
 
 #[derive(Deserialize, Default)]
 pub struct LogQuery {
     unblocked: Option<String>,
+    approved: Option<String>,
 }
 
 fn change_row(tr: Tr, entry: AdminLogEntry) -> ChangeRow {
@@ -77,7 +83,16 @@ pub async fn page(
     let scope = caller.scope();
     let blocked = state.db().blocked_logins(&scope).await?;
     let changes = state.db().admin_log(&scope, SHOWN).await?;
+    let awaiting = state.db().awaiting_approval(&scope).await?;
     Ok(render(&LogView {
+        awaiting: awaiting
+            .into_iter()
+            .map(|u| {
+                let role = tr.t(&format!("role-{}", u.role.replace('_', "-")));
+                (u.login, u.display_name, role, tr.datetime(u.since))
+            })
+            .collect(),
+        can_approve: caller.role() == spire_domain::Role::TeamLead,
         ctx: caller.page(PAGE),
         blocked: blocked
             .into_iter()
@@ -85,6 +100,7 @@ pub async fn page(
             .collect(),
         changes: changes.into_iter().map(|e| change_row(tr, e)).collect(),
         unblocked: query.unblocked.is_some(),
+        approved: query.approved.is_some(),
     }))
 }
 
@@ -113,6 +129,41 @@ pub async fn unblock_page(
 ) -> AppResult<Response> {
     unblock(&state, &caller, &form.login).await?;
     Ok(Redirect::to(&format!("{PAGE}?unblocked=1")).into_response())
+}
+
+/// Approves an account that waits (the municipality's team lead).
+pub async fn approve_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Form(form): Form<UnblockForm>,
+) -> AppResult<Response> {
+    approve(&state, &caller, &form.login).await?;
+    Ok(Redirect::to(&format!("{PAGE}?approved=1")).into_response())
+}
+
+async fn approve(state: &AppState, caller: &Caller, login: &str) -> AppResult<()> {
+    state
+        .db()
+        .approve_user(&Actor::of(&caller.scope()), login.trim())
+        .await?;
+    Ok(())
+}
+
+/// Approve an account that waits for the municipality's team lead (logged).
+#[utoipa::path(post, path = "/api/v1/admin-log/approve", tag = "admin",
+    request_body = UnblockForm,
+    responses(
+        (status = 204, description = "The account may log in"),
+        (status = 400, description = "The body is not JSON of the expected shape", body = crate::http::error::ErrorBody),
+    ))]
+pub async fn approve_api(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<Json<UnblockForm>, JsonRejection>,
+) -> AppResult<StatusCode> {
+    let Json(form) = body?;
+    approve(&state, &caller, &form.login).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The log and the waiting log-ins, as the caller may see them.

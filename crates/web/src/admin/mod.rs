@@ -6,7 +6,7 @@ pub mod log;
 pub mod municipalities;
 pub mod pages;
 
-use crate::http::access::roles::{ACCOUNT_STEWARDS, ADMIN};
+use crate::http::access::roles::{ACCOUNT_STEWARDS, ADMIN, TEAM_LEAD};
 use crate::http::access::{Access::*, Route};
 
 pub fn routes() -> Vec<Route> {
@@ -26,8 +26,14 @@ pub fn routes() -> Vec<Route> {
             Roles(ACCOUNT_STEWARDS),
             log::unblock_page,
         ),
+        Route::post("/admin/log/approve", Roles(TEAM_LEAD), log::approve_page),
         Route::api_get("/api/v1/users", Roles(ADMIN), api::users),
         Route::api_get("/api/v1/admin-log", Roles(ACCOUNT_STEWARDS), log::log_api),
+        Route::api_post(
+            "/api/v1/admin-log/approve",
+            Roles(TEAM_LEAD),
+            log::approve_api,
+        ),
         Route::api_post(
             "/api/v1/admin-log/unblock",
             Roles(ACCOUNT_STEWARDS),

@@ -56,8 +56,8 @@ async fn a_team_lead_sees_accounts_made_in_their_municipality_and_lifts_a_wait()
     let lead = app.browser("team_lead.roskilde").await;
     let page = app.get("/admin/log", Some(&lead)).await;
     assert_eq!(page.status, 200);
-    let row = page
-        .body
+    let changes = page.body.split("id=\"admin-changes\"").nth(1).unwrap_or("");
+    let row = changes
         .split("<tr>")
         .find(|row| row.contains("ny.konsulent"))
         .expect("the new account is in the log");
@@ -72,6 +72,52 @@ async fn a_team_lead_sees_accounts_made_in_their_municipality_and_lifts_a_wait()
             .body
             .contains("ny.konsulent")
     );
+
+    // The new consultant cannot log in until Roskilde's team lead approves
+    // (two people); the administrator only sees that it waits.
+    let refused = app
+        .post_form(
+            "/login",
+            None,
+            &[("login", "ny.konsulent"), ("password", "a-long-password-1")],
+        )
+        .await;
+    assert_eq!(refused.status, 403);
+    assert!(
+        refused
+            .body
+            .contains("venter på, at teamlederen i Roskilde godkender den")
+    );
+    let admin_view = app.get("/admin/log", Some(&admin)).await;
+    assert!(
+        admin_view.body.contains("id=\"awaiting-approval\"")
+            && !admin_view.body.contains("/admin/log/approve")
+    );
+    let page = app.get("/admin/log", Some(&lead)).await;
+    assert!(
+        page.body.contains("id=\"awaiting-approval\"") && page.body.contains("/admin/log/approve")
+    );
+    let approved = app
+        .post_form(
+            "/admin/log/approve",
+            Some(&lead),
+            &[("login", "ny.konsulent")],
+        )
+        .await;
+    assert_eq!(approved.location(), "/admin/log?approved=1");
+    let page = app.get(approved.location(), Some(&lead)).await;
+    assert!(
+        page.body.contains("Kontoen er godkendt")
+            && !page.body.contains("id=\"awaiting-approval\"")
+    );
+    let welcome = app
+        .post_form(
+            "/login",
+            None,
+            &[("login", "ny.konsulent"), ("password", "a-long-password-1")],
+        )
+        .await;
+    assert_eq!(welcome.location(), "/home");
 
     // Three wrong passwords: the consultant waits; their team lead sees it and
     // lifts it (logged), Horsens's team lead cannot (404).

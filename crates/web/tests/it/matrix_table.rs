@@ -207,6 +207,18 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [Role], Payload)> {
             &[TeamLead, Admin],
             Form(&[("login", "consultant.roskilde")]),
         ),
+        (
+            "POST",
+            "/admin/log/approve",
+            &[TeamLead],
+            Form(&[("login", "consultant.roskilde")]),
+        ),
+        (
+            "POST",
+            "/api/v1/admin-log/approve",
+            &[TeamLead],
+            Json(r#"{"login":"consultant.roskilde"}"#),
+        ),
         ("GET", "/api/v1/admin-log", &[TeamLead, Admin], None),
         (
             "POST",
