@@ -9,7 +9,6 @@
 //! arrive together share one commit on SQLite; `access_log.rs`).
 
 mod access_log;
-mod admin_log;
 mod companies;
 mod courses;
 mod cpr_elsewhere;
@@ -19,7 +18,6 @@ pub mod evaluation;
 mod events;
 mod fidelity;
 mod internships;
-mod login_throttle;
 mod migrate;
 mod municipalities;
 mod networks;
@@ -38,7 +36,6 @@ mod users;
 mod youth;
 
 pub use access_log::{AccessAction, AccessLogEntry, AccessLogQuery, MIN_ACCESS_LOG_RETENTION_DAYS};
-pub use admin_log::{Actor, AdminAction, AdminLogEntry};
 pub use companies::{CompanyContactRow, CompanyRow, NewCompany};
 pub use courses::{
     ConsultantLoad, ConsultantWeek, CourseRow, FollowUpRow, NoteRow, PROGRESS_MEASURES,
@@ -76,6 +73,7 @@ pub use trials::{
     Receipt, ReceiptHead, Screening, TrialEvidence, TrialOverview, TrialReport, TrialSettings,
     TrialSummary, is_token,
 };
+pub use users::admin_log::{Actor, AdminAction, AdminLogEntry};
 pub use users::{
     ApiTokenRow, ApiTokenSecret, AwaitingUser, BlockedLogin, CodeOutcome, DEFAULT_TOKEN_DAYS,
     LoginOutcome, MAX_TOKEN_DAYS, NewToken, NewUser, SessionRow, SessionSecret, TokenCreated,

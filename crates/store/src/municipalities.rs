@@ -1,7 +1,7 @@
 //! Municipalities (the tenants) and the cross-municipal overview, which holds
 //! counts only, never personal data.
 
-use crate::admin_log::{Actor, AdminAction, record_admin_change};
+use crate::users::admin_log::{Actor, AdminAction, record_admin_change};
 use crate::{BeginWrite, Db, Result, on_db};
 use serde::Serialize;
 

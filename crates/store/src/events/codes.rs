@@ -73,7 +73,7 @@ impl Db {
                     .fetch_one(&mut *tx)
                     .await?;
                     let actor = crate::Actor::of(scope);
-                    crate::admin_log::record_admin_change!(
+                    crate::users::admin_log::record_admin_change!(
                         tx,
                         actor,
                         crate::AdminAction::UserCreated,

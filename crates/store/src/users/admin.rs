@@ -3,7 +3,7 @@
 //! administration log in its own transaction, with who made it.
 
 use super::{NewUser, hash_password, throttle_key};
-use crate::admin_log::{Actor, AdminAction, record_admin_change};
+use crate::users::admin_log::{Actor, AdminAction, record_admin_change};
 use crate::{BeginWrite, Db, Error, Result, Scope, on_db, unique_violation_as};
 use serde::Serialize;
 use spire_domain::{Problem, Role};

@@ -6,12 +6,13 @@
 
 use crate::crypto::{ServerKey, random_token, token_hash};
 mod admin;
+pub(crate) mod admin_log;
+pub(crate) mod throttle;
 mod tokens;
 
 pub use admin::{AwaitingUser, BlockedLogin};
 pub use tokens::{ApiTokenRow, DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, NewToken, TokenCreated};
 
-use crate::login_throttle::{self, Charge, charge_attempt};
 use crate::{BeginWrite, Db, Error, Result, on_db};
 use argon2::Argon2;
 use argon2::password_hash::{
@@ -19,6 +20,7 @@ use argon2::password_hash::{
 };
 use serde::Serialize;
 use spire_domain::{FieldError, Problem, Role};
+use throttle::{Charge, charge_attempt};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct UserRow {
@@ -255,7 +257,7 @@ impl Db {
     /// A right password or code takes its attempt's charge back.
     async fn login_succeeded(&self, user_id: i64, key: &str, source: &str) -> Result<UserRow> {
         on_db!(self, |pool| {
-            sqlx::query(login_throttle::CLEAR_SQL)
+            sqlx::query(throttle::CLEAR_SQL)
                 .bind(key)
                 .bind(source)
                 .execute(pool)
@@ -487,7 +489,7 @@ impl Db {
                     .bind(user_id)
                     .execute(&mut *tx)
                     .await?;
-                    sqlx::query(login_throttle::CLEAR_SQL)
+                    sqlx::query(throttle::CLEAR_SQL)
                         .bind(&throttled)
                         .bind(source)
                         .execute(&mut *tx)

@@ -5,8 +5,8 @@
 //! until they use two-factor log-in where the server requires it.
 
 use super::{ApiTokenSecret, UserRow, throttle_key};
-use crate::admin_log::{Actor, AdminAction, record_admin_change};
 use crate::crypto::{random_token, token_hash};
+use crate::users::admin_log::{Actor, AdminAction, record_admin_change};
 use crate::{BeginWrite, Db, Error, Result, on_db};
 use serde::Serialize;
 use spire_domain::{FieldError, Problem};

@@ -83,7 +83,7 @@ macro_rules! record_admin_change {
         .bind($crate::now())
         .bind($actor.user_id)
         .bind($actor.command.as_deref())
-        .bind($crate::admin_log::AdminAction::code($action))
+        .bind($crate::users::admin_log::AdminAction::code($action))
         .bind($target)
         .bind($municipality)
         .bind($detail)

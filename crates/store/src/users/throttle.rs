@@ -56,9 +56,9 @@ macro_rules! charge_attempt {
         let mut rows = Vec::with_capacity(2);
         // Always the address's row first, then the login's: one order, so
         // two transactions never wait for each other in a circle.
-        for (source, free) in [($source, $crate::login_throttle::FREE_PER_SOURCE), ($crate::login_throttle::ALL_SOURCES, $crate::login_throttle::FREE_PER_LOGIN)] {
+        for (source, free) in [($source, $crate::users::throttle::FREE_PER_SOURCE), ($crate::users::throttle::ALL_SOURCES, $crate::users::throttle::FREE_PER_LOGIN)] {
             let (failures, last_failed, locked_until): (i64, i64, i64) =
-                sqlx::query_as($crate::login_throttle::LOCK_ROW_SQL)
+                sqlx::query_as($crate::users::throttle::LOCK_ROW_SQL)
                     .bind($login)
                     .bind(source)
                     .fetch_one(&mut *$tx)
@@ -71,10 +71,10 @@ macro_rules! charge_attempt {
             .max()
             .unwrap_or(0);
         if wait > 0 {
-            $crate::login_throttle::Charge::Wait(wait)
+            $crate::users::throttle::Charge::Wait(wait)
         } else {
             for (source, free, failures, last_failed, _) in rows {
-                let failures = if $now - last_failed > $crate::login_throttle::FORGET_AFTER_SECS {
+                let failures = if $now - last_failed > $crate::users::throttle::FORGET_AFTER_SECS {
                     1
                 } else {
                     failures + 1
@@ -85,13 +85,13 @@ macro_rules! charge_attempt {
                 )
                 .bind(failures)
                 .bind($now)
-                .bind($now + $crate::login_throttle::wait_after(failures, free))
+                .bind($now + $crate::users::throttle::wait_after(failures, free))
                 .bind($login)
                 .bind(source)
                 .execute(&mut *$tx)
                 .await?;
             }
-            $crate::login_throttle::Charge::Counted
+            $crate::users::throttle::Charge::Counted
         }
     }};
 }
