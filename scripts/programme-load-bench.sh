@@ -121,8 +121,7 @@ bench SQLite "$work/national.db" 18700
 
 if [ -n "${SPIRE_BENCH_POSTGRES_URL:-}" ]; then
   name="spire_pages_$$"
-  psql -q "$SPIRE_BENCH_POSTGRES_URL" -c "CREATE DATABASE $name"
-  db="${SPIRE_BENCH_POSTGRES_URL%/*}/$name"
+  db=$(scripts/postgres-app-database.sh "$SPIRE_BENCH_POSTGRES_URL" "$name")
   "$spire" migrate --db "$db" >/dev/null 2>&1
   bench PostgreSQL "$db" 18701
   psql -q "$SPIRE_BENCH_POSTGRES_URL" -c "DROP DATABASE $name"

@@ -77,8 +77,7 @@ bench SQLite "$work/demo.db" 18600 "$token" 1
 
 if [ -n "${SPIRE_BENCH_POSTGRES_URL:-}" ]; then
   name="spire_load_$$"
-  psql -q "$SPIRE_BENCH_POSTGRES_URL" -c "CREATE DATABASE $name"
-  db="${SPIRE_BENCH_POSTGRES_URL%/*}/$name"
+  db=$(scripts/postgres-app-database.sh "$SPIRE_BENCH_POSTGRES_URL" "$name")
   "$spire" migrate --db "$db" >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log"; exit 1; }
   psql -q "$db" -c "INSERT INTO municipalities (code, name) VALUES (265, 'Roskilde') ON CONFLICT DO NOTHING"
   echo "load-test-password-1" | "$spire" user add --db "$db" --login sagsbehandler.load --name "Load Test" \

@@ -431,17 +431,39 @@ fn describe(problem: spire_domain::Problem) -> &'static str {
 async fn connect_existing(target: &str) -> Result<Db, Failure> {
     Db::connect_existing(target).await.map_err(|e| match e {
         spire_store::Error::Missing(_) => Failure::BadInput(format!("--db: {e}")),
-        other => Failure::Other(format!("cannot open the database {target}: {other}")),
+        other => Failure::Other(format!(
+            "cannot open the database {}: {other}",
+            without_password(target)
+        )),
     })
 }
 
 async fn connect(target: &str) -> Result<Db, Failure> {
     Db::connect(target).await.map_err(|e| match e {
-        spire_store::Error::UnsafeSettings(reason) => {
-            Failure::Other(format!("refusing to use {target}: {reason}"))
-        }
-        other => Failure::Other(format!("cannot open the database {target}: {other}")),
+        spire_store::Error::UnsafeSettings(reason) => Failure::Other(format!(
+            "refusing to use {}: {reason}",
+            without_password(target)
+        )),
+        other => Failure::Other(format!(
+            "cannot open the database {}: {other}",
+            without_password(target)
+        )),
     })
+}
+
+/// A database URL as it may be printed: `postgres://user:secret@host/db`
+/// loses its password.
+fn without_password(target: &str) -> String {
+    let Some((scheme, rest)) = target.split_once("://") else {
+        return target.to_string();
+    };
+    match rest.rsplit_once('@') {
+        Some((user, host)) if user.contains(':') => {
+            let name = user.split(':').next().unwrap_or_default();
+            format!("{scheme}://{name}:***@{host}")
+        }
+        _ => target.to_string(),
+    }
 }
 
 fn read_key_file(path: &Path) -> Result<ServerKey, Failure> {
@@ -581,4 +603,22 @@ fn end_quietly_on_a_closed_pipe() {
         }
         default_hook(info);
     }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_password;
+
+    #[test]
+    fn a_database_password_is_never_printed() {
+        assert_eq!(
+            without_password("postgres://spire_app:s3cret@db.example:5432/spire"),
+            "postgres://spire_app:***@db.example:5432/spire"
+        );
+        assert_eq!(
+            without_password("postgres://spire@127.0.0.1/spire"),
+            "postgres://spire@127.0.0.1/spire"
+        );
+        assert_eq!(without_password("spire.db"), "spire.db");
+    }
 }

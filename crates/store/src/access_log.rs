@@ -219,6 +219,7 @@ impl Db {
             return Err(crate::Error::NotFound);
         }
         on_db!(self, |pool| {
+            let mut tx = pool.begin_as(scope).await?;
             Ok(sqlx::query_as::<_, AccessLogEntry>(SEARCH_SQL)
                 .bind(scope.municipality)
                 .bind(query.user_login.as_deref())
@@ -226,7 +227,7 @@ impl Db {
                 .bind(query.from)
                 .bind(query.to)
                 .bind(query.limit.clamp(1, 1000))
-                .fetch_all(pool)
+                .fetch_all(&mut *tx)
                 .await?)
         })
     }
@@ -248,7 +249,7 @@ impl Db {
         }
         let visibility = scope.youth_visibility();
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             let visible: Option<i64> = sqlx::query_scalar(crate::youth::VISIBLE_ID_SQL)
                 .bind(youth_id)
                 .bind(visibility.municipality)
@@ -307,11 +308,15 @@ impl Db {
         }
         let cutoff = crate::now() - retention_days * 86_400;
         Ok(on_db!(self, |pool| {
-            sqlx::query("DELETE FROM access_log WHERE at < $1")
+            // Every municipality's old rows go, by the retention rule.
+            let mut tx = pool.begin_write_across().await?;
+            let purged = sqlx::query("DELETE FROM access_log WHERE at < $1")
                 .bind(cutoff)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?
-                .rows_affected()
+                .rows_affected();
+            tx.commit().await?;
+            purged
         }))
     }
 }

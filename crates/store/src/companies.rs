@@ -51,9 +51,10 @@ async fn company_limit(db: &Db, scope: &Scope) -> Result<Option<i64>> {
         return Ok(None);
     }
     on_db!(db, |pool| {
+        let mut tx = pool.begin_as(scope).await?;
         let company: Option<i64> = sqlx::query_scalar("SELECT company_id FROM users WHERE id = $1")
             .bind(scope.user_id)
-            .fetch_one(pool)
+            .fetch_one(&mut *tx)
             .await?;
         // A contact without a company sees none: -1 matches no row.
         Ok(Some(company.unwrap_or(-1)))
@@ -85,12 +86,13 @@ impl Db {
             "ORDER BY c.name, c.id LIMIT $4"
         );
         on_db!(self, |pool| {
+            let mut tx = pool.begin_as(scope).await?;
             Ok(sqlx::query_as::<_, CompanyRow>(SQL)
                 .bind(scope.municipality)
                 .bind(limit_to)
                 .bind(&pattern)
                 .bind(limit.clamp(1, 500))
-                .fetch_all(pool)
+                .fetch_all(&mut *tx)
                 .await?)
         })
     }
@@ -107,18 +109,19 @@ impl Db {
         let limit_to = company_limit(self, scope).await?;
         const SQL: &str = company_sql!("AND c.id = $3");
         on_db!(self, |pool| {
+            let mut tx = pool.begin_as(scope).await?;
             let company = sqlx::query_as::<_, CompanyRow>(SQL)
                 .bind(scope.municipality)
                 .bind(limit_to)
                 .bind(id)
-                .fetch_optional(pool)
+                .fetch_optional(&mut *tx)
                 .await?
                 .ok_or(Error::NotFound)?;
             let contacts = sqlx::query_as::<_, CompanyContactRow>(
                 "SELECT id, name, title, phone, email FROM company_contacts WHERE company_id = $1 ORDER BY name, id",
             )
             .bind(id)
-            .fetch_all(pool)
+            .fetch_all(&mut *tx)
             .await?;
             Ok((company, contacts))
         })
@@ -132,6 +135,7 @@ impl Db {
         }
         let limit_to = company_limit(self, scope).await?;
         on_db!(self, |pool| {
+            let mut tx = pool.begin_as(scope).await?;
             Ok(sqlx::query_as(
                 "SELECT k.id, c.id, c.name, k.name FROM company_contacts k JOIN companies c ON c.id = k.company_id \
                  WHERE c.municipality_code = $1 AND (CAST($2 AS BIGINT) IS NULL OR c.id = $2) \
@@ -139,7 +143,7 @@ impl Db {
             )
             .bind(scope.municipality)
             .bind(limit_to)
-            .fetch_all(pool)
+            .fetch_all(&mut *tx)
             .await?)
         })
     }
@@ -153,7 +157,7 @@ impl Db {
             return Err(Error::NotFound);
         };
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO companies (municipality_code, cvr, name, industry, address, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -186,7 +190,8 @@ impl Db {
         let company_id = company.get();
         self.get_company(scope, company).await?;
         on_db!(self, |pool| {
-            Ok(sqlx::query_scalar(
+            let mut tx = pool.begin_write_as(scope).await?;
+            let id = sqlx::query_scalar(
                 "INSERT INTO company_contacts (company_id, name, title, phone, email, user_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )
             .bind(company_id)
@@ -195,8 +200,10 @@ impl Db {
             .bind(phone)
             .bind(email)
             .bind(user_id)
-            .fetch_one(pool)
-            .await?)
+            .fetch_one(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(id)
         })
     }
 }

@@ -9,7 +9,7 @@
 //! up no more CPR numbers until the day has passed, and their team lead sees
 //! them on the access-log page: sweeping CPR numbers is slow and seen.
 
-use crate::{Db, Error, Result, Scope, on_db};
+use crate::{BeginWrite, Db, Error, Result, Scope, on_db};
 use serde::Serialize;
 use spire_domain::Role;
 
@@ -98,6 +98,7 @@ impl Db {
         }
         let municipality = scope.municipality.ok_or(Error::NotFound)?;
         on_db!(self, |pool| {
+            let mut tx = pool.begin_as(scope).await?;
             Ok(sqlx::query_as::<_, LookupAlert>(
                 "SELECT u.login, u.display_name, COUNT(*) AS found, MAX(a.at) AS last_at \
                  FROM access_log a JOIN users u ON u.id = a.user_id \
@@ -107,7 +108,7 @@ impl Db {
             .bind(municipality)
             .bind(crate::now() - WINDOW_SECS)
             .bind(ELSEWHERE_PER_DAY)
-            .fetch_all(pool)
+            .fetch_all(&mut *tx)
             .await?)
         })
     }

@@ -109,6 +109,97 @@ pub(crate) use on_db;
 pub(crate) trait BeginWrite {
     type Database: sqlx::Database;
     async fn begin_write(&self) -> Result<WriteTx<Self::Database>, sqlx::Error>;
+
+    /// A read transaction that reaches only `rows` (PostgreSQL's row-level
+    /// security; SQLite has none, and relies on the query's own filter).
+    async fn begin_rows(
+        &self,
+        rows: Rows,
+    ) -> Result<sqlx::Transaction<'static, Self::Database>, sqlx::Error>;
+
+    /// A write transaction that reaches only `rows`.
+    async fn begin_write_rows(&self, rows: Rows) -> Result<WriteTx<Self::Database>, sqlx::Error>;
+
+    /// A read transaction in the scope's municipality.
+    async fn begin_as(
+        &self,
+        scope: &Scope,
+    ) -> Result<sqlx::Transaction<'static, Self::Database>, sqlx::Error> {
+        self.begin_rows(Rows::of(scope)).await
+    }
+
+    /// A write transaction in the scope's municipality.
+    async fn begin_write_as(&self, scope: &Scope) -> Result<WriteTx<Self::Database>, sqlx::Error> {
+        self.begin_write_rows(Rows::of(scope)).await
+    }
+
+    /// A read transaction over every municipality: work that is
+    /// cross-municipal by its nature (aggregates, the trial's look-ups).
+    async fn begin_across(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, Self::Database>, sqlx::Error> {
+        self.begin_rows(Rows::Across).await
+    }
+
+    /// A write transaction over every municipality.
+    async fn begin_write_across(&self) -> Result<WriteTx<Self::Database>, sqlx::Error> {
+        self.begin_write_rows(Rows::Across).await
+    }
+}
+
+/// Changes which rows a transaction reaches, inside it: for the one look-up
+/// that must see past the tenant (is this CPR number registered in another
+/// municipality?), set back right after it.
+pub(crate) trait SetRows {
+    async fn set_rows(&mut self, rows: Rows) -> Result<(), sqlx::Error>;
+}
+
+impl SetRows for sqlx::SqliteConnection {
+    async fn set_rows(&mut self, _: Rows) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+}
+
+impl SetRows for sqlx::PgConnection {
+    async fn set_rows(&mut self, rows: Rows) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT set_config('spire.municipality', $1, true)")
+            .bind(rows.setting())
+            .execute(self)
+            .await
+            .map(|_| ())
+    }
+}
+
+/// Which municipalities' personal rows a transaction may reach. On
+/// PostgreSQL it is set per transaction (`SET LOCAL spire.municipality`) and
+/// enforced by the row-level security policies of migration 0015; a
+/// connection that set nothing reaches no personal row at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rows {
+    /// One municipality's rows; none for a scope without a municipality.
+    Tenant(Option<i64>),
+    /// Every municipality's rows.
+    Across,
+}
+
+impl Rows {
+    pub(crate) fn of(scope: &Scope) -> Rows {
+        Rows::Tenant(scope.municipality)
+    }
+
+    /// `BEGIN` and the setting in one round trip (the value is a number or a
+    /// fixed word, never text from outside).
+    fn begin_sql(self) -> String {
+        format!("BEGIN; SET LOCAL spire.municipality = '{}'", self.setting())
+    }
+
+    fn setting(self) -> String {
+        match self {
+            Rows::Tenant(Some(code)) => code.to_string(),
+            Rows::Tenant(None) => String::new(),
+            Rows::Across => "all".to_string(),
+        }
+    }
 }
 
 /// A write transaction, and on SQLite the turn in its database's queue. Used
@@ -159,6 +250,15 @@ pub(crate) fn sqlite_file(file: &std::path::Path) -> std::sync::Arc<SqliteFile> 
 
 impl BeginWrite for SqlitePool {
     type Database = sqlx::Sqlite;
+    async fn begin_rows(
+        &self,
+        _: Rows,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.begin().await
+    }
+    async fn begin_write_rows(&self, _: Rows) -> Result<WriteTx<sqlx::Sqlite>, sqlx::Error> {
+        self.begin_write().await
+    }
     async fn begin_write(&self) -> Result<WriteTx<sqlx::Sqlite>, sqlx::Error> {
         let turn = sqlite_file(self.connect_options().get_filename())
             .writers
@@ -177,6 +277,18 @@ impl BeginWrite for PgPool {
     async fn begin_write(&self) -> Result<WriteTx<sqlx::Postgres>, sqlx::Error> {
         Ok(WriteTx {
             tx: self.begin().await?,
+            _turn: None,
+        })
+    }
+    async fn begin_rows(
+        &self,
+        rows: Rows,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        self.begin_with(sqlx::AssertSqlSafe(rows.begin_sql())).await
+    }
+    async fn begin_write_rows(&self, rows: Rows) -> Result<WriteTx<sqlx::Postgres>, sqlx::Error> {
+        Ok(WriteTx {
+            tx: self.begin_rows(rows).await?,
             _turn: None,
         })
     }
@@ -277,8 +389,30 @@ impl Db {
     /// creating the SQLite file when missing, and migrates the schema.
     pub async fn connect(target: &str) -> Result<Db> {
         let db = Db::connect_without_migrations(target).await?;
+        db.refuse_a_role_past_row_security().await?;
         migrate::run(&db).await?;
         Ok(db)
+    }
+
+    /// Row-level security does not bind a superuser or a BYPASSRLS role, so
+    /// the application refuses to run as one: the tenant wall would be gone
+    /// without a sign.
+    async fn refuse_a_role_past_row_security(&self) -> Result<()> {
+        let Db::Postgres(pool) = self else {
+            return Ok(());
+        };
+        let (role, past): (String, bool) = sqlx::query_as(
+            "SELECT rolname::TEXT, rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user",
+        )
+        .fetch_one(pool)
+        .await?;
+        if past {
+            return Err(Error::Refused(format!(
+                "the PostgreSQL role {role} is a superuser or has BYPASSRLS, which row-level security \
+                 does not bind; connect as a role without them (the README's \"PostgreSQL\" section)"
+            )));
+        }
+        Ok(())
     }
 
     /// Like `connect`, but a SQLite file must already exist: a typing error

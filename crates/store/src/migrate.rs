@@ -1,7 +1,7 @@
 //! Schema migrations: one ordered list per database, applied in a transaction
 //! each and recorded in `spire_migrations`.
 
-use crate::{Db, Result, on_db};
+use crate::{BeginWrite, Db, Result, on_db};
 
 struct Migration {
     version: i64,
@@ -80,6 +80,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0014_user_approval.sql"),
         postgres: include_str!("../migrations/postgres/0014_user_approval.sql"),
     },
+    Migration {
+        version: 15,
+        sqlite: include_str!("../migrations/sqlite/0015_row_level_security.sql"),
+        postgres: include_str!("../migrations/postgres/0015_row_level_security.sql"),
+    },
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {
@@ -90,7 +95,8 @@ pub(crate) async fn run(db: &Db) -> Result<()> {
         .execute(pool)
         .await?;
         for migration in MIGRATIONS {
-            let mut tx = pool.begin().await?;
+            // A migration may move any municipality's rows.
+            let mut tx = pool.begin_across().await?;
             let applied: Option<i64> =
                 sqlx::query_scalar("SELECT version FROM spire_migrations WHERE version = $1")
                     .bind(migration.version)

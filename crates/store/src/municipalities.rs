@@ -75,6 +75,7 @@ impl Db {
     /// Aggregates per municipality for the programme office and researchers.
     pub async fn municipality_overview(&self) -> Result<Vec<MunicipalityOverview>> {
         on_db!(self, |pool| {
+            let mut tx = pool.begin_across().await?;
             Ok(sqlx::query_as::<_, MunicipalityOverview>(
                 "SELECT m.code, m.name, \
                  (SELECT COUNT(*) FROM youth y WHERE y.municipality_code = m.code) AS youth, \
@@ -83,7 +84,7 @@ impl Db {
                  (SELECT COUNT(*) FROM youth y WHERE y.municipality_code = m.code AND y.consultant_id IS NOT NULL) AS youth_with_consultant \
                  FROM municipalities m ORDER BY m.code",
             )
-            .fetch_all(pool)
+            .fetch_all(&mut *tx)
             .await?)
         })
     }

@@ -25,7 +25,7 @@
 //! Rows go in with multi-row `INSERT`s (texts built from constants only) in
 //! one transaction per table; ids are read back in insertion order.
 
-use crate::{Db, Result, ServerKey, on_db};
+use crate::{BeginWrite, Db, Result, ServerKey, on_db};
 use spire_domain::Cpr;
 
 /// How much to generate.
@@ -94,7 +94,8 @@ async fn insert(
 ) -> Result<()> {
     let per_statement = (30_000 / columns).min(100);
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        // Generated data for every municipality at once.
+        let mut tx = pool.begin_across().await?;
         for chunk in rows.chunks(per_statement) {
             let sql = values_sql(prefix, columns, chunk.len());
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -118,9 +119,10 @@ async fn insert(
 }
 
 async fn ids(db: &Db, sql: &'static str) -> Result<Vec<i64>> {
-    on_db!(db, |pool| Ok(sqlx::query_scalar(sql)
-        .fetch_all(pool)
-        .await?))
+    on_db!(db, |pool| {
+        let mut tx = pool.begin_across().await?;
+        Ok(sqlx::query_scalar(sql).fetch_all(&mut *tx).await?)
+    })
 }
 
 const FUNCTIONS: [&str; 6] = ["Lager", "Køkken", "Butik", "Værksted", "Kontor", "Gartneri"];

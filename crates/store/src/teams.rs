@@ -59,6 +59,7 @@ impl Db {
             return Err(Error::NotFound);
         };
         on_db!(self, |pool| {
+            let mut tx = pool.begin_as(scope).await?;
             Ok(sqlx::query_as::<_, TeamMemberRow>(
                 "SELECT t.name AS team_name, u.id AS user_id, u.display_name, u.role, tm.fte, \
                  (SELECT COUNT(*) FROM youth y WHERE y.consultant_id = u.id) AS caseload \
@@ -66,7 +67,7 @@ impl Db {
                  WHERE t.municipality_code = $1 ORDER BY u.role, u.display_name",
             )
             .bind(municipality)
-            .fetch_all(pool)
+            .fetch_all(&mut *tx)
             .await?)
         })
     }

@@ -2,7 +2,7 @@
 //! CPR numbers, and running a test on both databases. Not used by the
 //! application itself.
 
-use crate::{Db, Result, on_db};
+use crate::{BeginWrite, Db, Result, on_db};
 
 /// The environment variable naming a PostgreSQL server for tests.
 pub const POSTGRES_URL_VAR: &str = "SPIRE_TEST_POSTGRES_URL";
@@ -15,8 +15,14 @@ pub async fn fresh_sqlite() -> Result<(Db, std::path::PathBuf)> {
     Ok((db, path))
 }
 
+/// The role the application connects as in tests: no SUPERUSER, no
+/// BYPASSRLS, so row-level security holds as it does in production.
+pub const POSTGRES_APP_ROLE: &str = "spire_app";
+
 /// A fresh, empty PostgreSQL database on the server named by
-/// `SPIRE_TEST_POSTGRES_URL`, or `None` (with one line saying so) when unset.
+/// `SPIRE_TEST_POSTGRES_URL` (an administrator's URL), owned by and
+/// connected as [`POSTGRES_APP_ROLE`]; or `None` (with one line saying so)
+/// when unset.
 pub async fn fresh_postgres(test_name: &str) -> Result<Option<Db>> {
     let Ok(admin_url) = std::env::var(POSTGRES_URL_VAR) else {
         println!("{test_name}: PostgreSQL part did not run ({POSTGRES_URL_VAR} is not set)");
@@ -25,17 +31,32 @@ pub async fn fresh_postgres(test_name: &str) -> Result<Option<Db>> {
     let name = format!("spire_test_{}", crate::crypto::random_token());
     let admin = Db::connect_without_migrations(&admin_url).await?;
     on_db!(&admin, |pool| {
+        // Tests create it side by side; the one that loses the race is content.
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "DO $$ BEGIN CREATE ROLE {POSTGRES_APP_ROLE} LOGIN PASSWORD 'spire-test' NOSUPERUSER NOBYPASSRLS; \
+             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+        )))
+        .execute(pool)
+        .await?;
         // The name is our own random hex, never user input.
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(pool)
-            .await?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "CREATE DATABASE {name} OWNER {POSTGRES_APP_ROLE}"
+        )))
+        .execute(pool)
+        .await?;
     });
     admin.close().await;
-    let base = admin_url
-        .rsplit_once('/')
-        .map(|(base, _)| base)
-        .unwrap_or(&admin_url);
-    Ok(Some(Db::connect(&format!("{base}/{name}")).await?))
+    Ok(Some(Db::connect(&app_url(&admin_url, &name)).await?))
+}
+
+/// The administrator's URL with the application's role and the database `name`.
+pub fn app_url(admin_url: &str, name: &str) -> String {
+    let (scheme, rest) = admin_url
+        .split_once("://")
+        .unwrap_or(("postgres", admin_url));
+    let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+    let host = host.split_once('/').map_or(host, |(host, _)| host);
+    format!("{scheme}://{POSTGRES_APP_ROLE}:spire-test@{host}/{name}")
 }
 
 /// A trial's key without the two-person reveal, for tests that replay allocations.
@@ -79,29 +100,84 @@ pub async fn exec_sql(db: &crate::Db, sql: &str) {
         .unwrap_or_else(|e| panic!("{e}"));
 }
 
-/// The one number a hand-written `SELECT COUNT(*) …` answers.
+/// The one number a hand-written `SELECT COUNT(*) …` answers, counted over
+/// every municipality (a test's view, past row-level security).
 pub async fn count_sql(db: &crate::Db, sql: &str) -> i64 {
     let sql = sqlx::AssertSqlSafe(sql.to_owned());
-    match db {
-        crate::Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
-        crate::Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
-    }
-    .unwrap_or_else(|e| panic!("{e}"))
+    on_db!(db, |pool| {
+        let mut tx = pool.begin_across().await.unwrap_or_else(|e| panic!("{e}"));
+        let count = sqlx::query_scalar(sql)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        tx.commit().await.unwrap_or_else(|e| panic!("{e}"));
+        count
+    })
 }
 
-/// Runs SQL statements as they are, saying whether the database refused
-/// (a test of a guard).
+/// [`count_sql`] with `$1` bound to `value` (kept out of the logged text).
+pub async fn count_sql_binding(db: &crate::Db, sql: &str, value: &str) -> i64 {
+    let sql = sqlx::AssertSqlSafe(sql.to_owned());
+    on_db!(db, |pool| {
+        let mut tx = pool.begin_across().await.unwrap_or_else(|e| panic!("{e}"));
+        sqlx::query_scalar(sql)
+            .bind(value)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    })
+}
+
+/// Runs SQL statements as they are, over every municipality, saying whether
+/// the database refused (a test of a guard).
 pub async fn try_exec_sql(db: &crate::Db, sql: &str) -> std::result::Result<(), sqlx::Error> {
-    match db {
-        crate::Db::Sqlite(pool) => sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
-            .execute(pool)
+    on_db!(db, |pool| {
+        let mut tx = pool.begin_across().await?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await
+    })
+}
+
+/// What a repository function that forgot its tenant filter reads: the
+/// rows of `sql` (a `SELECT COUNT(*) …` with no tenant condition) counted in
+/// a transaction of `scope`, as every repository function opens one.
+pub async fn count_as(db: &crate::Db, scope: &crate::Scope, sql: &str) -> i64 {
+    let sql = sqlx::AssertSqlSafe(sql.to_owned());
+    on_db!(db, |pool| {
+        let mut tx = pool.begin_as(scope).await.unwrap_or_else(|e| panic!("{e}"));
+        sqlx::query_scalar(sql)
+            .fetch_one(&mut *tx)
             .await
-            .map(|_| ()),
-        crate::Db::Postgres(pool) => sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
-            .execute(pool)
-            .await
-            .map(|_| ()),
-    }
+            .unwrap_or_else(|e| panic!("{e}"))
+    })
+}
+
+/// Runs SQL in a write transaction of `scope`, saying whether the database
+/// refused (a write that forgot its tenant check).
+pub async fn try_exec_as(
+    db: &crate::Db,
+    scope: &crate::Scope,
+    sql: &str,
+) -> std::result::Result<(), sqlx::Error> {
+    on_db!(db, |pool| {
+        let mut tx = pool.begin_write_as(scope).await?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await
+    })
+}
+
+/// Counts rows on a bare connection of the pool, as a query outside any
+/// repository transaction would.
+pub async fn count_on_bare_connection(db: &crate::Db, sql: &str) -> i64 {
+    let sql = sqlx::AssertSqlSafe(sql.to_owned());
+    on_db!(db, |pool| sqlx::query_scalar(sql)
+        .fetch_one(pool)
+        .await
+        .unwrap_or_else(|e| panic!("{e}")))
 }
 
 /// A user to create in a test, with the password every test uses.

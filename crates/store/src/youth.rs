@@ -2,7 +2,9 @@
 //! takes a `Scope`, filters by it and logs the use in the same transaction.
 
 use crate::access_log::{AccessAction, log_access};
-use crate::{BeginWrite, Db, Error, Result, Scope, ServerKey, on_db, unique_violation_as};
+use crate::{
+    BeginWrite, Db, Error, Result, Rows, Scope, ServerKey, SetRows, on_db, unique_violation_as,
+};
 use serde::Serialize;
 use spire_domain::{Cpr, FieldError, Problem, YouthId};
 
@@ -142,7 +144,7 @@ impl Db {
         let cpr = Cpr::parse("q", query).ok();
         let criterion = search_criterion(query, cpr.is_some());
         on_db!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_as(scope).await?;
             let (rows, total) = if let Some(cpr) = &cpr {
                 let rows = sqlx::query_as::<_, YouthRow>(SEARCH_CPR_SQL)
                     .bind(visibility.municipality)
@@ -195,7 +197,7 @@ impl Db {
         let id = youth.get();
         let visibility = scope.youth_visibility();
         on_db!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_as(scope).await?;
             let row = sqlx::query_as::<_, YouthRow>(GET_SQL)
                 .bind(id)
                 .bind(visibility.municipality)
@@ -227,7 +229,7 @@ impl Db {
             return Err(Error::NotFound);
         }
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             let changed = sqlx::query(
                 "UPDATE youth SET interests = $1, strengths = $2 WHERE id = $3 AND municipality_code = $4 \
                  AND (CAST($5 AS BIGINT) IS NULL OR user_id = $5)",
@@ -267,7 +269,7 @@ impl Db {
             return Err(Error::NotFound);
         }
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             if let Some(consultant) = consultant_id {
                 let same_tenant: Option<i64> = sqlx::query_scalar(
                     "SELECT id FROM users WHERE id = $1 AND municipality_code = $2 AND role IN ('consultant', 'psychologist')",
@@ -310,12 +312,13 @@ impl Db {
     /// assigning youth (id, name).
     pub async fn consultants(&self, scope: &Scope) -> Result<Vec<(i64, String)>> {
         on_db!(self, |pool| {
+            let mut tx = pool.begin_as(scope).await?;
             Ok(sqlx::query_as(
                 "SELECT id, display_name FROM users WHERE municipality_code = $1 \
                  AND role IN ('consultant', 'psychologist') ORDER BY display_name, id",
             )
             .bind(scope.municipality)
-            .fetch_all(pool)
+            .fetch_all(&mut *tx)
             .await?)
         })
     }
@@ -323,12 +326,13 @@ impl Db {
     /// The youth record linked to a youth's own login, if any.
     pub async fn own_youth_id(&self, scope: &Scope) -> Result<Option<YouthId>> {
         on_db!(self, |pool| {
+            let mut tx = pool.begin_as(scope).await?;
             let id: Option<i64> = sqlx::query_scalar(
                 "SELECT id FROM youth WHERE user_id = $1 AND municipality_code = $2",
             )
             .bind(scope.user_id)
             .bind(scope.municipality)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *tx)
             .await?;
             Ok(id.map(YouthId::new))
         })
@@ -346,7 +350,7 @@ impl Db {
         let now = crate::now();
         let birth_date = youth.cpr.birth_date().to_string();
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             if let Some(consultant) = youth.consultant_id {
                 let same_tenant: Option<i64> =
                     sqlx::query_scalar("SELECT id FROM users WHERE id = $1 AND municipality_code = $2 AND role IN ('consultant', 'psychologist', 'team_lead')")
@@ -363,11 +367,15 @@ impl Db {
             }
             crate::cpr_elsewhere::refuse_over_elsewhere_limit!(&mut *tx, scope);
             let lookup = key.cpr_lookup(&youth.cpr);
+            // A CPR number is registered once in the whole country: this
+            // look-up alone reaches past the municipality.
+            tx.set_rows(Rows::Across).await?;
             let registered: Option<(i64, i64)> =
                 sqlx::query_as("SELECT id, municipality_code FROM youth WHERE cpr_lookup = $1")
                     .bind(&lookup)
                     .fetch_optional(&mut *tx)
                     .await?;
+            tx.set_rows(Rows::of(scope)).await?;
             if let Some((found, home)) = registered.filter(|&(_, home)| home != municipality) {
                 // The refusal says only "another municipality"; the look-up
                 // is kept in both access logs (committed before refusing).
@@ -420,7 +428,7 @@ impl Db {
         let id = youth.get();
         let visibility = scope.youth_visibility();
         on_db!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_as(scope).await?;
             let stored: Vec<u8> = sqlx::query_scalar(
                 "SELECT y.cpr_ciphertext FROM youth y WHERE y.id = $1 AND y.municipality_code = $2 \
                  AND (CAST($3 AS BIGINT) IS NULL OR y.created_by = $3) AND (CAST($4 AS BIGINT) IS NULL OR y.user_id = $4)",

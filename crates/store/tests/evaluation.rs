@@ -48,10 +48,7 @@ fn plan() -> AnalysisPlan {
 }
 
 async fn execute(db: &Db, sql: &'static str) -> Result<(), sqlx::Error> {
-    match db {
-        Db::Sqlite(pool) => sqlx::raw_sql(sql).execute(pool).await.map(drop),
-        Db::Postgres(pool) => sqlx::raw_sql(sql).execute(pool).await.map(drop),
-    }
+    spire_store::testing::try_exec_sql(db, sql).await
 }
 
 async fn story(db: Db) {

@@ -4,7 +4,7 @@
 
 use spire_domain::{Cpr, Cvr, Problem, Role};
 use spire_store::both_dbs;
-use spire_store::testing::fresh_sqlite;
+use spire_store::testing::{exec_sql, fresh_sqlite, try_exec_sql};
 use spire_store::{
     AccessLogQuery, Db, Error, LoginOutcome, NewCompany, NewTeamMember, NewUser, NewYouth, Scope,
     ServerKey,
@@ -543,32 +543,16 @@ async fn story(db: Db) {
     db.assign_consultant(&lead, ali_id, None).await.unwrap();
 
     // The access log is append-only in the database itself.
-    let tampering = match &db {
-        Db::Sqlite(pool) => sqlx::query("UPDATE access_log SET purpose = 'x'")
-            .execute(pool)
-            .await
-            .err(),
-        Db::Postgres(pool) => sqlx::query("UPDATE access_log SET purpose = 'x'")
-            .execute(pool)
-            .await
-            .err(),
-    };
+    let tampering = try_exec_sql(&db, "UPDATE access_log SET purpose = 'x'")
+        .await
+        .err();
     assert!(
         tampering
             .expect("update refused")
             .to_string()
             .contains("append-only")
     );
-    let deleting = match &db {
-        Db::Sqlite(pool) => sqlx::query("DELETE FROM access_log")
-            .execute(pool)
-            .await
-            .err(),
-        Db::Postgres(pool) => sqlx::query("DELETE FROM access_log")
-            .execute(pool)
-            .await
-            .err(),
-    };
+    let deleting = try_exec_sql(&db, "DELETE FROM access_log").await.err();
     assert!(
         deleting
             .expect("delete refused")
@@ -578,23 +562,14 @@ async fn story(db: Db) {
 
     // The hourly purge removes rows past the retention period, and only those.
     let ancient = spire_store::now() - 200 * 86_400;
-    let insert_old = "INSERT INTO access_log (at, user_id, municipality_code, action, youth_id, criterion, purpose, request_id) \
-         VALUES ($1, $2, 265, 'read', NULL, NULL, 'test', 'req-old')";
-    match &db {
-        Db::Sqlite(pool) => sqlx::query(insert_old)
-            .bind(ancient)
-            .bind(lead_id)
-            .execute(pool)
-            .await
-            .map(drop),
-        Db::Postgres(pool) => sqlx::query(insert_old)
-            .bind(ancient)
-            .bind(lead_id)
-            .execute(pool)
-            .await
-            .map(drop),
-    }
-    .unwrap();
+    exec_sql(
+        &db,
+        &format!(
+            "INSERT INTO access_log (at, user_id, municipality_code, action, youth_id, criterion, purpose, request_id) \
+             VALUES ({ancient}, {lead_id}, 265, 'read', NULL, NULL, 'test', 'req-old')"
+        ),
+    )
+    .await;
     let before = db.access_log_for_youth(&lead, ida_id).await.unwrap().len();
     assert!(
         matches!(db.purge_access_log(30).await, Err(Error::Refused(_))),

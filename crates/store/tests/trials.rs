@@ -603,10 +603,7 @@ async fn story(db: Db) {
 }
 
 async fn execute(db: &Db, sql: &'static str) -> Result<(), sqlx::Error> {
-    match db {
-        Db::Sqlite(pool) => sqlx::raw_sql(sql).execute(pool).await.map(drop),
-        Db::Postgres(pool) => sqlx::raw_sql(sql).execute(pool).await.map(drop),
-    }
+    spire_store::testing::try_exec_sql(db, sql).await
 }
 
 both_dbs!(trial_story, story);

@@ -54,7 +54,8 @@ impl Db {
     /// was sent. Reads no personal data, so nothing is logged.
     pub async fn require_youth_visible(&self, scope: &Scope, youth: YouthId) -> Result<()> {
         on_db!(self, |pool| {
-            crate::youth::require_visible_youth!(pool, scope, youth.get());
+            let mut tx = pool.begin_as(scope).await?;
+            crate::youth::require_visible_youth!(&mut *tx, scope, youth.get());
             Ok(())
         })
     }
@@ -73,7 +74,7 @@ impl Db {
         }
         let now = crate::now();
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             crate::youth::require_visible_youth!(&mut *tx, scope, youth.get());
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO courses (municipality_code, youth_id, in_trial, readiness, start_date, created_by, created_at) \
@@ -111,7 +112,7 @@ impl Db {
             return Err(Error::NotFound);
         }
         on_db!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_as(scope).await?;
             crate::youth::require_visible_youth!(&mut *tx, scope, youth.get());
             let course = sqlx::query_as::<_, CourseRow>(COURSE_SQL)
                 .bind(youth.get())
@@ -151,7 +152,7 @@ impl Db {
             optional_text("exit_note", note, COURSE_NOTE_MAX).map_err(Error::Invalid)?;
         }
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             crate::youth::require_visible_youth!(&mut *tx, scope, youth.get());
             sqlx::query(crate::internships::LOCK_YOUTH_SQL)
                 .bind(youth.get())
@@ -236,7 +237,7 @@ impl Db {
             )));
         }
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             let youth: i64 = sqlx::query_scalar(
                 "SELECT c.youth_id FROM follow_ups f JOIN courses c ON c.id = f.course_id \
                  WHERE f.id = $1 AND c.municipality_code = $2",
@@ -271,7 +272,7 @@ impl Db {
             return Err(Error::NotFound);
         }
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             // Another municipality's or an unknown task is not found.
             let (youth, done_at): (i64, Option<i64>) = sqlx::query_as(
                 "SELECT youth_id, done_at FROM tasks WHERE id = $1 AND municipality_code = $2",

@@ -23,7 +23,7 @@ impl Db {
             return Err(Error::NotFound);
         }
         on_db!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_as(scope).await?;
             crate::youth::require_visible_youth!(&mut *tx, scope, youth.get());
             let rows = sqlx::query_as::<_, NoteRow>(
                 "SELECT n.id, n.note, u.display_name AS written_by_name, n.written_at FROM psychologist_notes n \
@@ -56,7 +56,7 @@ impl Db {
         }
         required_text("note", note, PSYCHOLOGIST_NOTE_MAX).map_err(Error::Invalid)?;
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             crate::youth::require_visible_youth!(&mut *tx, scope, youth.get());
             sqlx::query(
                 "INSERT INTO psychologist_notes (municipality_code, youth_id, note, written_by, written_at) \

@@ -50,7 +50,7 @@ impl Db {
             return Err(Error::NotFound);
         }
         on_db!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_as(scope).await?;
             crate::youth::require_visible_youth!(&mut *tx, scope, youth.get());
             let rows = sqlx::query_as::<_, ProgressRow>(
                 "SELECT id, held_on, side, direction, persistence, curiosity, resilience, self_esteem, note \
@@ -130,7 +130,7 @@ impl Db {
             }
         }
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             crate::youth::require_visible_youth!(&mut *tx, scope, youth.get());
             sqlx::query(
                 "INSERT INTO progress_scores (municipality_code, youth_id, held_on, side, direction, persistence, \
@@ -171,7 +171,7 @@ impl Db {
         youth: YouthId,
     ) -> Result<Vec<PortfolioEntry>> {
         on_db!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_as(scope).await?;
             crate::youth::require_visible_youth!(&mut *tx, scope, youth.get());
             let rows = sqlx::query_as::<_, PortfolioEntry>(
                 "SELECT p.id, p.kind, p.text, c.name AS company_name, u.display_name AS written_by_name, p.written_at \
@@ -212,7 +212,7 @@ impl Db {
             )));
         }
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             crate::youth::require_visible_youth!(&mut *tx, scope, youth.get());
             sqlx::query(
                 "INSERT INTO portfolio_entries (municipality_code, youth_id, kind, text, written_by, written_at) \
@@ -252,7 +252,7 @@ impl Db {
         required_text("note", text, spire_domain::internship::NOTE_MAX).map_err(Error::Invalid)?;
         let (row, _) = self.internship(scope, internship).await?;
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             sqlx::query(
                 "INSERT INTO portfolio_entries (municipality_code, youth_id, kind, text, company_id, written_by, written_at) \
                  VALUES ($1, $2, 'reference', $3, $4, $5, $6)",

@@ -2,7 +2,7 @@
 //! team's caseload against the norm.
 
 use crate::internships::stored_date;
-use crate::{AccessAction, Db, Error, Result, Scope, on_db};
+use crate::{AccessAction, BeginWrite, Db, Error, Result, Scope, on_db};
 use serde::Serialize;
 use spire_domain::Role;
 use spire_domain::eligibility::Readiness;
@@ -141,7 +141,7 @@ impl Db {
         let mine = (scope.role != Role::TeamLead).then_some(scope.user_id);
         let soon = (today + time::Duration::days(7)).to_string();
         let mut week = on_db!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_as(scope).await?;
             let form = usize::from(mine.is_none());
             let youth: Vec<WeekRow> = sqlx::query_as(WEEK_YOUTH_SQL[form])
                 .bind(scope.municipality)
@@ -353,6 +353,7 @@ impl Db {
         }
         let rules = self.programme_rules().await?;
         on_db!(self, |pool| {
+            let mut tx = pool.begin_as(scope).await?;
             let consultants = sqlx::query_as::<_, ConsultantLoad>(
                 "SELECT u.id AS user_id, u.display_name AS name, u.role, \
                  (SELECT COUNT(*) FROM youth y JOIN courses c ON c.youth_id = y.id AND c.exit_date IS NULL \
@@ -364,7 +365,7 @@ impl Db {
                  ORDER BY u.display_name, u.id",
             )
             .bind(scope.municipality)
-            .fetch_all(pool)
+            .fetch_all(&mut *tx)
             .await?;
             let (first_start, in_programme, unassigned): (Option<String>, i64, i64) = sqlx::query_as(
                 "SELECT MIN(c.start_date), \
@@ -373,7 +374,7 @@ impl Db {
                  FROM courses c JOIN youth y ON y.id = c.youth_id WHERE c.municipality_code = $1",
             )
             .bind(scope.municipality)
-            .fetch_one(pool)
+            .fetch_one(&mut *tx)
             .await?;
             let team_year = crate::dashboards::team_year(
                 first_start.as_deref().map(stored_date).transpose()?,

@@ -3,6 +3,7 @@
 //! the programme arm and accepting, the typical course length, the caseload
 //! and the consultants now. Aggregates only.
 
+use crate::BeginWrite;
 use crate::internships::stored_date;
 use crate::{Db, Error, Result, Scope, on_db};
 use serde::Serialize;
@@ -59,41 +60,42 @@ impl Db {
             Vec<(i64, i64)>,
             Vec<(i64, String)>,
         ) = on_db!(self, |pool| {
+            let mut tx = pool.begin_across().await?;
             (
                 sqlx::query_as(
                     "SELECT municipality_code, at, outcome FROM trial_screenings WHERE at >= $1",
                 )
                 .bind(from_instant)
-                .fetch_all(pool)
+                .fetch_all(&mut *tx)
                 .await?,
                 sqlx::query_as(
                     "SELECT b.municipality_code, COUNT(CASE WHEN l.arm = 'programme' THEN 1 END), COUNT(*) \
                      FROM trial_ledger l JOIN trial_baselines b ON b.ledger_id = l.id \
                      WHERE l.kind = 'allocation' GROUP BY b.municipality_code",
                 )
-                .fetch_all(pool)
+                .fetch_all(&mut *tx)
                 .await?,
                 sqlx::query_as(
                     "SELECT b.municipality_code, COUNT(CASE WHEN t.accepted THEN 1 END), COUNT(*) \
                      FROM trial_take_up t JOIN trial_ledger l ON l.trial_id = t.trial_id AND l.ledger_index = t.ledger_index \
                      JOIN trial_baselines b ON b.ledger_id = l.id GROUP BY b.municipality_code",
                 )
-                .fetch_all(pool)
+                .fetch_all(&mut *tx)
                 .await?,
                 sqlx::query_as(
                     "SELECT municipality_code, start_date, exit_date FROM courses \
                      WHERE exit_date IS NOT NULL AND exit_date >= $1",
                 )
                 .bind(&year_ago)
-                .fetch_all(pool)
+                .fetch_all(&mut *tx)
                 .await?,
                 sqlx::query_as(
                     "SELECT municipality_code, COUNT(*) FROM courses WHERE exit_date IS NULL GROUP BY municipality_code",
                 )
-                .fetch_all(pool)
+                .fetch_all(&mut *tx)
                 .await?,
-                sqlx::query_as(super::figures::CONSULTANTS_SQL).fetch_all(pool).await?,
-                sqlx::query_as(super::figures::FIRST_COURSE_SQL).fetch_all(pool).await?,
+                sqlx::query_as(super::figures::CONSULTANTS_SQL).fetch_all(&mut *tx).await?,
+                sqlx::query_as(super::figures::FIRST_COURSE_SQL).fetch_all(&mut *tx).await?,
             )
         });
         let mut monthly: BTreeMap<i64, Vec<u32>> = BTreeMap::new();

@@ -10,6 +10,7 @@ mod forecast;
 pub use figures::{Metric, MetricKind};
 pub use forecast::{DEFAULT_COURSE_MONTHS, HISTORY_MONTHS, MunicipalityForecastInput};
 
+use crate::BeginWrite;
 use crate::internships::stored_date;
 use crate::{Db, Error, Result, Scope, on_db};
 use figures::{Others, Raw};
@@ -136,10 +137,11 @@ impl Db {
         .unix_timestamp();
         let mut raw = Raw::default();
         on_db!(self, |pool| {
+            let mut tx = pool.begin_across().await?;
             for row in sqlx::query_as::<_, (i64, i64, i64, i64, i64, i64)>(figures::COURSES_SQL)
                 .bind(&to)
                 .bind(&from)
-                .fetch_all(pool)
+                .fetch_all(&mut *tx)
                 .await?
             {
                 raw.courses
@@ -149,7 +151,7 @@ impl Db {
                 sqlx::query_as::<_, (i64, String, Option<String>)>(figures::FIRST_INTERNSHIP_SQL)
                     .bind(&to)
                     .bind(&from)
-                    .fetch_all(pool)
+                    .fetch_all(&mut *tx)
                     .await?
             {
                 if let Some(first_internship) = first_internship {
@@ -165,7 +167,7 @@ impl Db {
                 sqlx::query_as::<_, (i64, i64, i64, i64, i64, i64, i64)>(figures::INTERNSHIPS_SQL)
                     .bind(&from)
                     .bind(&to)
-                    .fetch_all(pool)
+                    .fetch_all(&mut *tx)
                     .await?
             {
                 raw.internships
@@ -175,7 +177,7 @@ impl Db {
                 sqlx::query_as::<_, (i64, i64, i64)>(figures::ATTENDANCE_SQL)
                     .bind(&from)
                     .bind(&to)
-                    .fetch_all(pool)
+                    .fetch_all(&mut *tx)
                     .await?
             {
                 raw.attendance.insert(code, [marks, present]);
@@ -185,7 +187,7 @@ impl Db {
                     .bind(&from)
                     .bind(&to)
                     .bind(STABILITY_WINDOW as i64)
-                    .fetch_all(pool)
+                    .fetch_all(&mut *tx)
                     .await?
             {
                 raw.stability
@@ -196,7 +198,7 @@ impl Db {
             for (code, n) in sqlx::query_as::<_, (i64, i64)>(figures::EVENTS_SQL)
                 .bind(&from)
                 .bind(&to)
-                .fetch_all(pool)
+                .fetch_all(&mut *tx)
                 .await?
             {
                 raw.events.insert(code, n);
@@ -204,7 +206,7 @@ impl Db {
             for (code, n) in sqlx::query_as::<_, (i64, i64)>(figures::NETWORK_SQL)
                 .bind(&to)
                 .bind(&from)
-                .fetch_all(pool)
+                .fetch_all(&mut *tx)
                 .await?
             {
                 raw.network_companies.insert(code, n);
@@ -213,13 +215,13 @@ impl Db {
                 sqlx::query_as::<_, (i64, i64, i64, i64)>(figures::FOLLOW_UPS_SQL)
                     .bind(&from)
                     .bind(&to)
-                    .fetch_all(pool)
+                    .fetch_all(&mut *tx)
                     .await?
             {
                 raw.follow_ups.insert((code, months), [answered, yes]);
             }
             for (code, n) in sqlx::query_as::<_, (i64, i64)>(figures::CONSULTANTS_SQL)
-                .fetch_all(pool)
+                .fetch_all(&mut *tx)
                 .await?
             {
                 raw.consultants.insert(code, n);
@@ -228,19 +230,19 @@ impl Db {
                 sqlx::query_as::<_, (i64, i64, i64)>(figures::RANDOMISED_SQL)
                     .bind(from_instant)
                     .bind(to_instant)
-                    .fetch_all(pool)
+                    .fetch_all(&mut *tx)
                     .await?
             {
                 raw.randomised.insert(code, [in_period, to_date]);
             }
             for (code, first) in sqlx::query_as::<_, (i64, String)>(figures::FIRST_COURSE_SQL)
-                .fetch_all(pool)
+                .fetch_all(&mut *tx)
                 .await?
             {
                 raw.first_course.insert(code, stored_date(&first)?);
             }
             raw.trial_target = sqlx::query_scalar::<_, Option<i64>>(figures::TARGET_SQL)
-                .fetch_one(pool)
+                .fetch_one(&mut *tx)
                 .await?;
             Ok::<_, Error>(())
         })?;

@@ -94,7 +94,7 @@ impl Db {
         researcher(scope)?;
         plan.validate().map_err(Error::Invalid)?;
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             let public_id: Option<String> =
                 sqlx::query_scalar("SELECT public_id FROM trials WHERE id = $1")
                     .bind(trial_id)
@@ -144,9 +144,10 @@ impl Db {
         let trial_id = trial.get();
         evaluator(scope)?;
         let row: Option<PlanRow> = on_db!(self, |pool| {
+            let mut tx = pool.begin_as(scope).await?;
             sqlx::query_as(PLAN_SQL)
                 .bind(trial_id)
-                .fetch_optional(pool)
+                .fetch_optional(&mut *tx)
                 .await?
         });
         let Some(row) = row else { return Ok(None) };
@@ -186,11 +187,12 @@ impl Db {
         let file_name = spire_domain::validation::required_text("file", file_name, 200)
             .map_err(Error::Invalid)?;
         let subjects: Vec<(Vec<u8>, i64)> = on_db!(self, |pool| {
+            let mut tx = pool.begin_as(scope).await?;
             sqlx::query_as(
                 "SELECT subject, ledger_index FROM trial_ledger WHERE trial_id = $1 AND kind = 'allocation'",
             )
             .bind(trial_id)
-            .fetch_all(pool)
+            .fetch_all(&mut *tx)
             .await?
         });
         let ledger_index_of: HashMap<String, i64> = subjects
@@ -204,7 +206,7 @@ impl Db {
             sha2::Sha256::digest(bytes).into()
         };
         let import_id = on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             let import_id: i64 = sqlx::query_scalar(
                 "INSERT INTO evaluation_imports (trial_id, file_name, file_digest, row_count, columns, \
                  imported_by, imported_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -249,6 +251,7 @@ impl Db {
         let trial_id = trial.get();
         evaluator(scope)?;
         Ok(on_db!(self, |pool| {
+            let mut tx = pool.begin_as(scope).await?;
             sqlx::query_as(
                 "SELECT i.id, i.file_name, i.file_digest, i.row_count, i.columns, \
                  u.display_name AS imported_by, i.imported_at \
@@ -256,7 +259,7 @@ impl Db {
                  WHERE i.trial_id = $1 ORDER BY i.id",
             )
             .bind(trial_id)
-            .fetch_all(pool)
+            .fetch_all(&mut *tx)
             .await?
         }))
     }
@@ -268,10 +271,11 @@ impl Db {
         let trial_id = trial.get();
         evaluator(scope)?;
         let (target_size, units, values) = on_db!(self, |pool| {
+            let mut tx = pool.begin_across().await?;
             let target_size: i64 =
                 sqlx::query_scalar("SELECT target_size FROM trials WHERE id = $1")
                     .bind(trial_id)
-                    .fetch_optional(pool)
+                    .fetch_optional(&mut *tx)
                     .await?
                     .ok_or(Error::NotFound)?;
             let units: Vec<UnitRow> = sqlx::query_as(
@@ -281,14 +285,14 @@ impl Db {
                  WHERE l.trial_id = $1 AND l.kind = 'allocation' ORDER BY l.ledger_index",
             )
             .bind(trial_id)
-            .fetch_all(pool)
+            .fetch_all(&mut *tx)
             .await?;
             let values: Vec<(i64, String, Option<f64>)> = sqlx::query_as(
                 "SELECT ledger_index, column_name, value FROM evaluation_outcomes \
                  WHERE trial_id = $1 ORDER BY import_id",
             )
             .bind(trial_id)
-            .fetch_all(pool)
+            .fetch_all(&mut *tx)
             .await?;
             (target_size, units, values)
         });

@@ -57,7 +57,7 @@ impl Db {
     /// every call of the municipality (of one event, or all).
     pub async fn calls(&self, scope: &Scope, event: Option<EventId>) -> Result<Vec<CallRow>> {
         let rows: Vec<CallRow> = on_db!(self, |pool| {
-            let mut conn = pool.acquire().await?;
+            let mut conn = pool.begin_as(scope).await?;
             let viewer = viewer!(&mut *conn, scope);
             let company = match viewer {
                 Viewer::Staff { .. } => None,
@@ -105,7 +105,7 @@ impl Db {
         let rules = self.programme_rules().await?.internship;
         let now = crate::now();
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             let viewer = viewer!(&mut *tx, scope);
             let company = match viewer {
                 Viewer::Staff { .. } => None,
@@ -197,7 +197,7 @@ impl Db {
     /// Not found unless the scope may see the call (its company's contact, or staff).
     pub async fn require_call_visible(&self, scope: &Scope, call: CallId) -> Result<()> {
         on_db!(self, |pool| {
-            let mut conn = pool.acquire().await?;
+            let mut conn = pool.begin_as(scope).await?;
             let viewer = viewer!(&mut *conn, scope);
             let company = match viewer {
                 Viewer::Staff { .. } => None,

@@ -226,7 +226,7 @@ impl Db {
         youth: Option<YouthId>,
     ) -> Result<Choices> {
         on_db!(self, |pool| {
-            let mut conn = pool.acquire().await?;
+            let mut conn = pool.begin_as(scope).await?;
             let viewer = viewer!(&mut *conn, scope);
             let event = require_event!(&mut *conn, id, viewer);
             let youth_id = match (viewer, youth) {
@@ -270,7 +270,7 @@ impl Db {
         companies: &[CompanyId],
     ) -> Result<()> {
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             let viewer = viewer!(&mut *tx, scope);
             let event = require_event!(&mut *tx, id, viewer);
             let youth_id = match (viewer, youth) {
@@ -335,7 +335,7 @@ impl Db {
         company: Option<CompanyId>,
     ) -> Result<Choices> {
         on_db!(self, |pool| {
-            let mut conn = pool.acquire().await?;
+            let mut conn = pool.begin_as(scope).await?;
             let viewer = viewer!(&mut *conn, scope);
             let event = require_event!(&mut *conn, id, viewer);
             let company_id = match (viewer, company) {
@@ -392,7 +392,7 @@ impl Db {
             )));
         }
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             let viewer = viewer!(&mut *tx, scope);
             let event = require_event!(&mut *tx, id, viewer);
             let company_id = match (viewer, company) {
@@ -462,7 +462,7 @@ impl Db {
         let municipality = staff_municipality(scope)?;
         let now = crate::now();
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             let event = require_event!(&mut *tx, id, Viewer::Staff { municipality });
             if event.event_date > crate::networks::today() {
                 return Err(one("match", Problem::EventNotHeld));
@@ -563,7 +563,7 @@ impl Db {
     /// youth their own line; `None` before the first run.
     pub async fn match_result(&self, scope: &Scope, id: EventId) -> Result<Option<MatchView>> {
         on_db!(self, |pool| {
-            let mut conn = pool.acquire().await?;
+            let mut conn = pool.begin_as(scope).await?;
             let viewer = viewer!(&mut *conn, scope);
             require_event!(&mut *conn, id, viewer);
             let own = match viewer {
@@ -662,7 +662,7 @@ impl Db {
             required_text("reason", reason, OVERRIDE_REASON_MAX).map_err(Error::Invalid)?;
         let now = crate::now();
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             require_event!(&mut *tx, id, Viewer::Staff { municipality });
             sqlx::query("UPDATE events SET id = id WHERE id = $1")
                 .bind(id.get())
@@ -741,7 +741,7 @@ impl Db {
     pub async fn event_preferences(&self, scope: &Scope, id: EventId) -> Result<PreferenceExport> {
         let municipality = staff_municipality(scope)?;
         on_db!(self, |pool| {
-            let mut conn = pool.acquire().await?;
+            let mut conn = pool.begin_as(scope).await?;
             require_event!(&mut *conn, id, Viewer::Staff { municipality });
             let stored = stored_preferences!(&mut *conn, id.get());
             Ok(stored.export())
@@ -752,7 +752,7 @@ impl Db {
     pub async fn event_choice_counts(&self, scope: &Scope, id: EventId) -> Result<(i64, i64)> {
         let municipality = staff_municipality(scope)?;
         on_db!(self, |pool| {
-            let mut conn = pool.acquire().await?;
+            let mut conn = pool.begin_as(scope).await?;
             require_event!(&mut *conn, id, Viewer::Staff { municipality });
             Ok(sqlx::query_as(
                 "SELECT (SELECT COUNT(DISTINCT youth_id) FROM event_rankings WHERE event_id = $1), \

@@ -42,7 +42,7 @@ impl Db {
         let now = crate::now();
         let expires_at = now + LOGIN_CODE_LIFETIME_SECS;
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             crate::youth::require_visible_youth!(&mut *tx, scope, youth.get());
             let (user, name): (Option<i64>, String) = sqlx::query_as(
                 "SELECT user_id, first_name || ' ' || last_name FROM youth WHERE id = $1",

@@ -242,7 +242,7 @@ impl Db {
         let municipality = staff_municipality(scope)?;
         let now = crate::now();
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             let event = require_event!(&mut *tx, id, Viewer::Staff { municipality });
             let input = grid_input!(&mut *tx, id.get(), event);
             if input.companies.is_empty() {
@@ -299,7 +299,7 @@ impl Db {
         let municipality = staff_municipality(scope)?;
         let now = crate::now();
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             let event = require_event!(&mut *tx, id, Viewer::Staff { municipality });
             let input = grid_input!(&mut *tx, id.get(), event);
             let mut problems = Vec::new();

@@ -299,7 +299,7 @@ impl Db {
         refuse(problems)?;
         let now = crate::now();
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             for &user in &new.facilitators {
                 let known: Option<i64> = sqlx::query_scalar(
                     "SELECT id FROM users WHERE id = $1 AND municipality_code = $2 \
@@ -348,7 +348,7 @@ impl Db {
     /// The events the scope may see, newest first.
     pub async fn events(&self, scope: &Scope) -> Result<Vec<EventRow>> {
         on_db!(self, |pool| {
-            let mut conn = pool.acquire().await?;
+            let mut conn = pool.begin_as(scope).await?;
             let viewer = viewer!(&mut *conn, scope);
             let (company, youth) = viewer_binds(viewer);
             Ok(sqlx::query_as::<_, EventRow>(event_sql!(
@@ -368,7 +368,7 @@ impl Db {
     /// One event as the scope may see it. Reading the youth at it is logged.
     pub async fn event(&self, scope: &Scope, id: EventId) -> Result<EventDetail> {
         let detail = on_db!(self, |pool| {
-            let mut conn = pool.acquire().await?;
+            let mut conn = pool.begin_as(scope).await?;
             let viewer = viewer!(&mut *conn, scope);
             let event = require_event!(&mut *conn, id, viewer);
             let (company, youth) = viewer_binds(viewer);
@@ -460,7 +460,7 @@ impl Db {
         }
         let now = crate::now();
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             let viewer = Viewer::Staff { municipality };
             require_event!(&mut *tx, id, viewer);
             let member: Option<i64> = sqlx::query_scalar(
@@ -508,7 +508,7 @@ impl Db {
         }
         let now = crate::now();
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             let viewer = viewer!(&mut *tx, scope);
             let company = match (viewer, company) {
                 (Viewer::Company { company, .. }, _) => company,
@@ -556,7 +556,7 @@ impl Db {
         let municipality = staff_municipality(scope)?;
         let now = crate::now();
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             require_event!(&mut *tx, id, Viewer::Staff { municipality });
             let known: Option<i64> =
                 sqlx::query_scalar("SELECT id FROM youth WHERE id = $1 AND municipality_code = $2")
@@ -594,7 +594,7 @@ impl Db {
     pub async fn event_candidates(&self, scope: &Scope, id: EventId) -> Result<Vec<(i64, String)>> {
         let municipality = staff_municipality(scope)?;
         let names: Vec<(i64, String)> = on_db!(self, |pool| {
-            let mut conn = pool.acquire().await?;
+            let mut conn = pool.begin_as(scope).await?;
             require_event!(&mut *conn, id, Viewer::Staff { municipality });
             sqlx::query_as(
                 "SELECT y.id, y.first_name || ' ' || y.last_name FROM youth y WHERE y.municipality_code = $1 \
@@ -615,7 +615,7 @@ impl Db {
     /// is read, so a stranger learns nothing from its messages).
     pub async fn require_event_visible(&self, scope: &Scope, id: EventId) -> Result<()> {
         on_db!(self, |pool| {
-            let mut conn = pool.acquire().await?;
+            let mut conn = pool.begin_as(scope).await?;
             let viewer = viewer!(&mut *conn, scope);
             require_event!(&mut *conn, id, viewer);
             Ok(())
@@ -626,11 +626,12 @@ impl Db {
     pub async fn conversation_deck(&self, scope: &Scope) -> Result<Option<Vec<String>>> {
         let municipality = staff_municipality(scope)?;
         on_db!(self, |pool| {
+            let mut tx = pool.begin_as(scope).await?;
             let cards: Option<String> = sqlx::query_scalar(
                 "SELECT cards FROM conversation_decks WHERE municipality_code = $1",
             )
             .bind(municipality)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *tx)
             .await?;
             Ok(cards
                 .filter(|c| !c.is_empty())
@@ -645,6 +646,7 @@ impl Db {
         let cards = spire_domain::event::parse_deck(text).map_err(Error::Invalid)?;
         let now = crate::now();
         on_db!(self, |pool| {
+            let mut tx = pool.begin_write_as(scope).await?;
             sqlx::query(
                 "INSERT INTO conversation_decks (municipality_code, cards, updated_by, updated_at) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (municipality_code) DO UPDATE SET cards = excluded.cards, updated_by = excluded.updated_by, \
@@ -654,8 +656,9 @@ impl Db {
             .bind(cards.join("\n"))
             .bind(scope.user_id)
             .bind(now)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?;
+            tx.commit().await?;
             Ok(())
         })
     }

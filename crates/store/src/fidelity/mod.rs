@@ -14,7 +14,7 @@ pub use reviews::{
 };
 
 use crate::dashboards::DashboardData;
-use crate::{BeginWrite, Db, Error, Result, Scope, on_db};
+use crate::{BeginWrite, Db, Error, Result, Rows, Scope, on_db};
 use serde::Serialize;
 use spire_domain::dashboard::HalfYear;
 use spire_domain::fidelity::{ScaleItem, parse_scale};
@@ -113,11 +113,12 @@ impl Db {
             return Err(Error::NotFound);
         }
         let rows: Vec<ScaleRow> = on_db!(self, |pool| {
+            let mut tx = pool.begin_as(scope).await?;
             sqlx::query_as(
                 "SELECT s.version, s.source, s.note, s.published_at, u.display_name \
                  FROM fidelity_scales s LEFT JOIN users u ON u.id = s.published_by ORDER BY s.version DESC",
             )
-            .fetch_all(pool)
+            .fetch_all(&mut *tx)
             .await?
         });
         rows.into_iter()
@@ -175,7 +176,7 @@ impl Db {
         }
         let now = crate::now();
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             let version: i64 = sqlx::query_scalar(
                 "INSERT INTO fidelity_scales (version, source, note, published_by, published_at) \
                  SELECT COALESCE(MAX(version), 0) + 1, $1, $2, $3, $4 FROM fidelity_scales RETURNING version",
@@ -203,8 +204,9 @@ impl Db {
     ) -> Result<i64> {
         office_only(scope)?;
         let office: Vec<i64> = on_db!(self, |pool| {
+            let mut tx = pool.begin_as(scope).await?;
             sqlx::query_scalar("SELECT id FROM users WHERE role = 'programme_office'")
-                .fetch_all(pool)
+                .fetch_all(&mut *tx)
                 .await?
         });
         let mut problems = Vec::new();
@@ -226,6 +228,10 @@ impl Db {
             problems.push(FieldError::new("due_date", Problem::DateInPast));
         }
         let (first_course, existing): (Option<String>, Option<i64>) = on_db!(self, |pool| {
+            // A date from the reviewed municipality's rows, no one's data.
+            let mut tx = pool
+                .begin_rows(Rows::Tenant(Some(new.municipality)))
+                .await?;
             (
                 // The programme's first work there: a course, a youth network
                 // meeting or an event.
@@ -235,14 +241,14 @@ impl Db {
                      UNION ALL SELECT MIN(event_date) FROM events WHERE municipality_code = $1) AS firsts",
                 )
                 .bind(new.municipality)
-                .fetch_one(pool)
+                .fetch_one(&mut *tx)
                 .await?,
                 sqlx::query_scalar(
                     "SELECT id FROM fidelity_reviews WHERE municipality_code = $1 AND period = $2",
                 )
                 .bind(new.municipality)
                 .bind(new.period.code())
-                .fetch_optional(pool)
+                .fetch_optional(&mut *tx)
                 .await?,
             )
         });
@@ -271,10 +277,11 @@ impl Db {
                 ))
             })?;
         let (version, source): (i64, String) = on_db!(self, |pool| {
+            let mut tx = pool.begin_as(scope).await?;
             sqlx::query_as(
                 "SELECT version, source FROM fidelity_scales ORDER BY version DESC LIMIT 1",
             )
-            .fetch_one(pool)
+            .fetch_one(&mut *tx)
             .await?
         });
         let team = self
@@ -298,7 +305,7 @@ impl Db {
             .collect();
         let now = crate::now();
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             let existing: Option<i64> = sqlx::query_scalar(
                 "SELECT id FROM fidelity_reviews WHERE municipality_code = $1 AND period = $2",
             )

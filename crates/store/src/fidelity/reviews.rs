@@ -496,7 +496,7 @@ impl Db {
         }
         let now = crate::now();
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             let already: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM fidelity_ratings WHERE review_id = $1 AND reviewer_id = $2",
             )
@@ -581,7 +581,7 @@ impl Db {
         }
         let now = crate::now();
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             sqlx::query(
                 "INSERT INTO fidelity_reconciliations (review_id, item_code, score, reason, decided_by, decided_at) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
@@ -605,9 +605,10 @@ impl Db {
             return Err(Error::NotFound);
         }
         let name: String = on_db!(self, |pool| {
+            let mut tx = pool.begin_as(scope).await?;
             sqlx::query_scalar("SELECT name FROM municipalities WHERE code = $1")
                 .bind(municipality)
-                .fetch_optional(pool)
+                .fetch_optional(&mut *tx)
                 .await?
         })
         .ok_or(Error::NotFound)?;
@@ -632,11 +633,12 @@ impl Db {
         office_only(scope)?;
         let reviews = self.assemble(Which::All).await?;
         let starts: Vec<(i64, String, Option<String>)> = on_db!(self, |pool| {
+            let mut tx = pool.begin_across().await?;
             sqlx::query_as(
                 "SELECT m.code, m.name, (SELECT MIN(c.start_date) FROM courses c WHERE c.municipality_code = m.code) \
                  FROM municipalities m ORDER BY m.name",
             )
-            .fetch_all(pool)
+            .fetch_all(&mut *tx)
             .await?
         });
         let mut schedule = Vec::new();

@@ -121,7 +121,7 @@ impl Db {
         }
         invalid(problems)?;
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             crate::youth::require_visible_youth!(&mut *tx, scope, youth_id);
             let id = insert_planned_internship!(&mut tx, scope, municipality, rules, new);
             tx.commit().await?;
@@ -269,7 +269,7 @@ impl Db {
         let now = crate::now();
         let today = time::OffsetDateTime::now_utc().date();
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             sqlx::query(LOCK_YOUTH_OF_INTERNSHIP_SQL)
                 .bind(internship.get())
                 .execute(&mut *tx)
@@ -384,7 +384,7 @@ impl Db {
         let rules = self.programme_rules().await?.internship;
         let now = crate::now();
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             sqlx::query(LOCK_YOUTH_OF_INTERNSHIP_SQL)
                 .bind(internship.get())
                 .execute(&mut *tx)

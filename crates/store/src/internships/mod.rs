@@ -285,11 +285,12 @@ impl Db {
             }),
             Role::CompanyContact => {
                 let company = on_db!(self, |pool| {
+                    let mut tx = pool.begin_as(scope).await?;
                     sqlx::query_scalar::<_, Option<i64>>(
                         "SELECT company_id FROM users WHERE id = $1",
                     )
                     .bind(scope.user_id)
-                    .fetch_one(pool)
+                    .fetch_one(&mut *tx)
                     .await?
                 });
                 Ok(InternshipVisibility {
@@ -313,7 +314,8 @@ impl Db {
     ) -> Result<()> {
         let visibility = self.internship_visibility(scope).await?;
         on_db!(self, |pool| {
-            let _ = visible_internship!(pool, visibility, internship);
+            let mut tx = pool.begin_as(scope).await?;
+            let _ = visible_internship!(&mut *tx, visibility, internship);
             Ok(())
         })
     }
@@ -326,7 +328,7 @@ impl Db {
     ) -> Result<(InternshipRow, Vec<InternshipEvent>)> {
         let visibility = self.internship_visibility(scope).await?;
         on_db!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_as(scope).await?;
             let mut row = visible_internship!(&mut *tx, visibility, internship);
             let mut events = sqlx::query_as::<_, InternshipEvent>(EVENTS_SQL)
                 .bind(internship.get())
@@ -365,7 +367,7 @@ impl Db {
             return Err(Error::NotFound);
         }
         on_db!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_as(scope).await?;
             crate::youth::require_visible_youth!(&mut *tx, scope, youth.get());
             let rows = sqlx::query_as::<_, InternshipRow>(BY_YOUTH_SQL)
                 .bind(visibility.municipality)
@@ -394,7 +396,7 @@ impl Db {
             return Err(Error::NotFound);
         }
         on_db!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_as(scope).await?;
             let rows = sqlx::query_as::<_, InternshipRow>(BY_COMPANY_SQL)
                 .bind(visibility.municipality)
                 .bind(visibility.own_user)

@@ -131,9 +131,10 @@ async fn network_reader(db: &Db, scope: &Scope) -> Result<(i64, Option<i64>)> {
         role if role.is_programme_staff() => Ok((municipality, None)),
         Role::CompanyContact => {
             let company: Option<i64> = on_db!(db, |pool| {
+                let mut tx = pool.begin_as(scope).await?;
                 sqlx::query_scalar("SELECT company_id FROM users WHERE id = $1")
                     .bind(scope.user_id)
-                    .fetch_one(pool)
+                    .fetch_one(&mut *tx)
                     .await?
             });
             // A contact without a company sees no company: -1 matches no row.
@@ -184,7 +185,7 @@ impl Db {
         let (municipality, limit) = network_reader(self, scope).await?;
         let today = super::today();
         on_db!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_as(scope).await?;
             let members = sqlx::query_as::<_, NetworkMemberRow>(
                 "SELECT c.id AS company_id, c.name, c.industry, m.joined_on, m.left_on, \
                  CAST(COALESCE((SELECT SUM(s.places) FROM internship_slots s WHERE s.company_id = c.id AND s.to_date >= $1), 0) AS BIGINT) AS open_places, \
@@ -231,7 +232,7 @@ impl Db {
     pub async fn join_network(&self, scope: &Scope, company: CompanyId, on: Date) -> Result<()> {
         let municipality = staff(scope)?;
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             require_company!(&mut *tx, company, municipality, None::<i64>);
             sqlx::query(
                 "INSERT INTO network_members (municipality_code, company_id, joined_on, recorded_by, recorded_at) \
@@ -256,7 +257,7 @@ impl Db {
     pub async fn leave_network(&self, scope: &Scope, company: CompanyId, on: Date) -> Result<()> {
         let municipality = staff(scope)?;
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             require_company!(&mut *tx, company, municipality, None::<i64>);
             let joined: Option<String> = sqlx::query_scalar(
                 "SELECT joined_on FROM network_members WHERE company_id = $1 AND left_on IS NULL",
@@ -300,7 +301,7 @@ impl Db {
             return Err(invalid("to_date", Problem::DateInPast));
         }
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             require_company!(&mut *tx, slot.company, municipality, limit);
             let member: Option<i64> = sqlx::query_scalar(
                 "SELECT id FROM network_members WHERE company_id = $1 AND left_on IS NULL",
@@ -333,7 +334,7 @@ impl Db {
         let (municipality, limit) = network_reader(self, scope).await?;
         let today = super::today();
         on_db!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_as(scope).await?;
             require_company!(&mut *tx, company, municipality, limit);
             let rows = sqlx::query_as::<_, SlotRow>(
                 "SELECT s.id, s.company_id, c.name AS company_name, s.function, s.places, s.from_date, s.to_date \
@@ -368,7 +369,7 @@ impl Db {
             ));
         }
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO network_meetings (municipality_code, date, start_time, duration_minutes, place, topic, created_by, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -398,7 +399,7 @@ impl Db {
         let municipality = staff(scope)?;
         let reason = required_text("reason", reason, REASON_MAX).map_err(Error::Invalid)?;
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             let cancelled: bool = sqlx::query_scalar(
                 "SELECT cancelled FROM network_meetings WHERE id = $1 AND municipality_code = $2",
             )
@@ -431,7 +432,7 @@ impl Db {
     ) -> Result<NetworkMeetingDetail> {
         let (municipality, limit) = network_reader(self, scope).await?;
         on_db!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_as(scope).await?;
             let meeting = sqlx::query_as::<_, NetworkMeetingRow>(concat!(
                 network_meeting_sql!(),
                 " AND n.id = $3"
@@ -469,7 +470,7 @@ impl Db {
             .filter(|_| scope.role == Role::CompanyContact)
             .ok_or(Error::NotFound)?;
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             let (cancelled, date): (bool, String) = sqlx::query_as(
                 "SELECT cancelled, date FROM network_meetings WHERE id = $1 AND municipality_code = $2",
             )
@@ -539,12 +540,13 @@ impl Db {
     ) -> Result<()> {
         let (municipality, _) = network_reader(self, scope).await?;
         on_db!(self, |pool| {
+            let mut tx = pool.begin_as(scope).await?;
             sqlx::query_scalar::<_, i64>(
                 "SELECT id FROM network_meetings WHERE id = $1 AND municipality_code = $2",
             )
             .bind(id.get())
             .bind(municipality)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *tx)
             .await?
             .ok_or(Error::NotFound)?;
             Ok(())
@@ -562,7 +564,7 @@ impl Db {
     ) -> Result<()> {
         let municipality = staff(scope)?;
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             let meeting: Option<i64> = sqlx::query_scalar(
                 "SELECT id FROM network_meetings WHERE id = $1 AND municipality_code = $2",
             )
@@ -607,7 +609,7 @@ impl Db {
             .map_err(Error::Invalid)?
             .unwrap_or_default();
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             let changed = sqlx::query(
                 "UPDATE network_meetings SET notes = $1, notes_by = $2, notes_at = $3 WHERE id = $4 AND municipality_code = $5",
             )
@@ -639,7 +641,7 @@ impl Db {
             return Err(invalid("happened_on", Problem::DateInFuture));
         }
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             require_company!(&mut *tx, entry.company, municipality, None::<i64>);
             if let Some(contact) = entry.contact {
                 let found: Option<i64> = sqlx::query_scalar(
@@ -678,7 +680,7 @@ impl Db {
     ) -> Result<Vec<ContactLogRow>> {
         let municipality = staff(scope)?;
         on_db!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_as(scope).await?;
             require_company!(&mut *tx, company, municipality, None::<i64>);
             let rows = sqlx::query_as::<_, ContactLogRow>(
                 "SELECT l.id, l.kind, k.name AS contact_name, l.happened_on, l.summary, u.display_name AS recorded_by, l.recorded_at \

@@ -98,7 +98,7 @@ impl Db {
         }
         let token = random_token() + &random_token();
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             let group = match subject.kind {
                 FeedKind::Group => {
                     let group = subject.group.ok_or(Error::NotFound)?;
@@ -134,13 +134,14 @@ impl Db {
         let rows: Vec<(i64, String, Option<i64>, Option<String>, i64, Vec<u8>)> = on_db!(
             self,
             |pool| {
+                let mut tx = pool.begin_as(scope).await?;
                 sqlx::query_as(
                     "SELECT f.id, f.kind, f.subject_id, g.name, f.created_at, f.token_sealed \
                      FROM calendar_feeds f LEFT JOIN youth_groups g ON g.id = f.subject_id AND f.kind = 'group' \
                      WHERE f.user_id = $1 AND f.revoked_at IS NULL ORDER BY f.id",
                 )
                 .bind(scope.user_id)
-                .fetch_all(pool)
+                .fetch_all(&mut *tx)
                 .await?
             }
         );
@@ -163,7 +164,7 @@ impl Db {
     /// Revokes one of the caller's feeds for good; its address answers 404.
     pub async fn revoke_feed(&self, scope: &Scope, id: i64) -> Result<()> {
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             let changed = sqlx::query(
                 "UPDATE calendar_feeds SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
             )
@@ -209,7 +210,7 @@ impl Db {
         let scope = Scope::new(user, role, Some(municipality), request_id);
         let since = (today - time::Duration::days(FEED_HISTORY_DAYS)).to_string();
         let (title, events, youth) = on_db!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_as(&scope).await?;
             let mut events = Vec::new();
             let (title, youth) = match kind {
                 FeedKind::Group => {

@@ -14,7 +14,7 @@ impl Db {
     pub async fn meeting(&self, scope: &Scope, id: MeetingId) -> Result<MeetingDetail> {
         let (municipality, youth_user) = network_viewer(scope)?;
         let detail = on_db!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_as(scope).await?;
             let meeting = sqlx::query_as::<_, MeetingRow>(concat!(
                 "SELECT ",
                 meeting_columns!(),
@@ -113,7 +113,7 @@ impl Db {
         let (municipality, youth_user) = network_viewer(scope)?;
         let text = required_text("text", text, AGENDA_ITEM_MAX).map_err(Error::Invalid)?;
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             let (date, cancelled) = lock_meeting!(tx, meeting, municipality, youth_user);
             if cancelled {
                 return Err(invalid("text", Problem::MeetingCancelled));
@@ -156,7 +156,7 @@ impl Db {
         let (municipality, youth_user) = network_viewer(scope)?;
         let user = youth_user.ok_or(Error::NotFound)?;
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             let meeting: i64 =
                 sqlx::query_scalar("SELECT meeting_id FROM agenda_items WHERE id = $1")
                     .bind(item.get())
@@ -231,7 +231,7 @@ impl Db {
             _ => None,
         };
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             let (date, cancelled) = lock_meeting!(tx, meeting, municipality, None::<i64>);
             if cancelled {
                 return Err(invalid("mark", Problem::MeetingCancelled));
@@ -325,7 +325,7 @@ impl Db {
             .map_err(Error::Invalid)?
             .unwrap_or_default();
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             let changed = sqlx::query(
                 "UPDATE group_meetings SET notes = $1, notes_by = $2, notes_at = $3 WHERE id = $4 AND municipality_code = $5",
             )
@@ -360,6 +360,7 @@ impl Db {
         // A consultant's own youth: one pass over their marks.
         if let Some(consultant) = consultant {
             let rows: Vec<(i64, String)> = on_db!(self, |pool| {
+                let mut tx = pool.begin_across().await?;
                 sqlx::query_as(
                     "SELECT youth_id, mark FROM (SELECT t.youth_id, t.mark, ROW_NUMBER() OVER \
                      (PARTITION BY t.youth_id ORDER BY x.date DESC, x.start_time DESC, x.id DESC) AS n \
@@ -368,7 +369,7 @@ impl Db {
                 )
                 .bind(consultant)
                 .bind(STABILITY_WINDOW as i64)
-                .fetch_all(pool)
+                .fetch_all(&mut *tx)
                 .await?
             });
             return stabilities(youth, rows);
@@ -378,12 +379,16 @@ impl Db {
         if youth.len() <= FEW_YOUTH {
             let mut out = std::collections::HashMap::new();
             for &id in youth {
-                let list = on_db!(self, |pool| recent_marks!(pool, id, STABILITY_WINDOW));
+                let list = on_db!(self, |pool| {
+                    let mut tx = pool.begin_across().await?;
+                    recent_marks!(&mut *tx, id, STABILITY_WINDOW)
+                });
                 out.insert(id, stability(&list));
             }
             return Ok(out);
         }
         let rows: Vec<(i64, String)> = on_db!(self, |pool| {
+            let mut tx = pool.begin_across().await?;
             sqlx::query_as(
                 "SELECT youth_id, mark FROM (SELECT t.youth_id, t.mark, ROW_NUMBER() OVER \
                  (PARTITION BY t.youth_id ORDER BY x.date DESC, x.start_time DESC, x.id DESC) AS n \
@@ -392,7 +397,7 @@ impl Db {
             )
             .bind(municipality)
             .bind(STABILITY_WINDOW as i64)
-            .fetch_all(pool)
+            .fetch_all(&mut *tx)
             .await?
         });
         stabilities(youth, rows)

@@ -328,7 +328,7 @@ impl Db {
             ));
         }
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             if let Some(facilitator) = group.facilitator {
                 let found: Option<i64> = sqlx::query_scalar(
                     "SELECT id FROM users WHERE id = $1 AND municipality_code = $2 \
@@ -364,6 +364,7 @@ impl Db {
     pub async fn groups(&self, scope: &Scope) -> Result<Vec<GroupRow>> {
         let (municipality, youth_user) = network_viewer(scope)?;
         on_db!(self, |pool| {
+            let mut tx = pool.begin_as(scope).await?;
             Ok(sqlx::query_as::<_, GroupRow>(group_sql!(
                 "WHERE g.municipality_code = $2 AND (CAST($3 AS BIGINT) IS NULL OR EXISTS \
                  (SELECT 1 FROM group_members m JOIN youth y ON y.id = m.youth_id WHERE m.group_id = g.id AND y.user_id = $3)) \
@@ -372,7 +373,7 @@ impl Db {
             .bind(today())
             .bind(municipality)
             .bind(youth_user)
-            .fetch_all(pool)
+            .fetch_all(&mut *tx)
             .await?)
         })
     }
@@ -381,7 +382,7 @@ impl Db {
     pub async fn group(&self, scope: &Scope, id: GroupId) -> Result<GroupDetail> {
         let (municipality, youth_user) = network_viewer(scope)?;
         let detail = on_db!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_as(scope).await?;
             let group = sqlx::query_as::<_, GroupRow>(group_sql!(
                 "WHERE g.municipality_code = $2 AND (CAST($3 AS BIGINT) IS NULL OR EXISTS \
                  (SELECT 1 FROM group_members m JOIN youth y ON y.id = m.youth_id WHERE m.group_id = g.id AND y.user_id = $3)) \
@@ -450,7 +451,7 @@ impl Db {
     ) -> Result<()> {
         let municipality = staff_only(scope)?;
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             require_group!(&mut *tx, group, municipality);
             let visible: Option<i64> =
                 sqlx::query_scalar("SELECT id FROM youth WHERE id = $1 AND municipality_code = $2")
@@ -502,7 +503,7 @@ impl Db {
     ) -> Result<()> {
         let municipality = staff_only(scope)?;
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             require_group!(&mut *tx, group, municipality);
             let open: Option<(i64, String)> = sqlx::query_as(
                 "SELECT id, joined_on FROM group_members WHERE group_id = $1 AND youth_id = $2 AND left_on IS NULL",
@@ -543,7 +544,7 @@ impl Db {
         let municipality = staff_only(scope)?;
         let generated = series.generate();
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             let (place, duration): (String, i64) = sqlx::query_as(
                 "SELECT place, duration_minutes FROM youth_groups WHERE id = $1 AND municipality_code = $2",
             )
@@ -615,7 +616,7 @@ impl Db {
         };
         let reason = required_text("reason", reason, REASON_MAX).map_err(Error::Invalid)?;
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             // Locked: a move and a cancellation at once cannot both pass the check.
             let (date, cancelled) = lock_meeting!(tx, meeting, municipality, None::<i64>);
             if cancelled {
@@ -656,6 +657,7 @@ impl Db {
     pub async fn require_group_visible(&self, scope: &Scope, id: GroupId) -> Result<()> {
         let (municipality, youth_user) = network_viewer(scope)?;
         on_db!(self, |pool| {
+            let mut tx = pool.begin_as(scope).await?;
             sqlx::query_scalar::<_, i64>(concat!(
                 "SELECT g.id FROM youth_groups g WHERE g.id = $1 AND ",
                 group_visible!()
@@ -663,7 +665,7 @@ impl Db {
             .bind(id.get())
             .bind(municipality)
             .bind(youth_user)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *tx)
             .await?
             .ok_or(Error::NotFound)?;
             Ok(())
@@ -674,6 +676,7 @@ impl Db {
     pub async fn require_meeting_visible(&self, scope: &Scope, id: MeetingId) -> Result<()> {
         let (municipality, youth_user) = network_viewer(scope)?;
         on_db!(self, |pool| {
+            let mut tx = pool.begin_as(scope).await?;
             sqlx::query_scalar::<_, i64>(concat!(
                 "SELECT x.id FROM group_meetings x WHERE x.id = $1 AND ",
                 meeting_visible!()
@@ -681,7 +684,7 @@ impl Db {
             .bind(id.get())
             .bind(municipality)
             .bind(youth_user)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *tx)
             .await?
             .ok_or(Error::NotFound)?;
             Ok(())
@@ -692,6 +695,7 @@ impl Db {
     pub async fn youth_without_group(&self, scope: &Scope) -> Result<Vec<(i64, String)>> {
         let municipality = staff_only(scope)?;
         let rows: Vec<(i64, String)> = on_db!(self, |pool| {
+            let mut tx = pool.begin_as(scope).await?;
             sqlx::query_as(
                 "SELECT y.id, y.first_name || ' ' || y.last_name FROM youth y \
                  WHERE y.municipality_code = $1 \
@@ -700,7 +704,7 @@ impl Db {
                  ORDER BY y.first_name, y.last_name, y.id LIMIT 500",
             )
             .bind(municipality)
-            .fetch_all(pool)
+            .fetch_all(&mut *tx)
             .await?
         });
         self.log_read(
@@ -717,12 +721,13 @@ impl Db {
     pub async fn staff_of_municipality(&self, scope: &Scope) -> Result<Vec<(i64, String)>> {
         let municipality = staff_only(scope)?;
         on_db!(self, |pool| {
+            let mut tx = pool.begin_as(scope).await?;
             Ok(sqlx::query_as(
                 "SELECT id, display_name FROM users WHERE municipality_code = $1 \
                  AND role IN ('consultant', 'psychologist', 'team_lead') ORDER BY display_name, id",
             )
             .bind(municipality)
-            .fetch_all(pool)
+            .fetch_all(&mut *tx)
             .await?)
         })
     }
@@ -735,6 +740,7 @@ impl Db {
     ) -> Result<MeetingId> {
         let (municipality, youth_user) = network_viewer(scope)?;
         on_db!(self, |pool| {
+            let mut tx = pool.begin_as(scope).await?;
             let meeting = sqlx::query_scalar::<_, i64>(concat!(
                 "SELECT x.id FROM agenda_items a JOIN group_meetings x ON x.id = a.meeting_id WHERE a.id = $1 AND ",
                 meeting_visible!()
@@ -742,7 +748,7 @@ impl Db {
             .bind(item.get())
             .bind(municipality)
             .bind(youth_user)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *tx)
             .await?
             .ok_or(Error::NotFound)?;
             Ok(MeetingId::new(meeting))
@@ -755,13 +761,14 @@ impl Db {
             return Err(Error::NotFound);
         }
         on_db!(self, |pool| {
+            let mut tx = pool.begin_as(scope).await?;
             let id: Option<i64> = sqlx::query_scalar(
                 "SELECT m.group_id FROM group_members m JOIN youth y ON y.id = m.youth_id \
                  WHERE y.user_id = $1 AND y.municipality_code = $2 AND m.left_on IS NULL",
             )
             .bind(scope.user_id)
             .bind(scope.municipality)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *tx)
             .await?;
             Ok(id.map(GroupId::new))
         })

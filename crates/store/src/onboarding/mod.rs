@@ -84,7 +84,7 @@ impl Db {
     ) -> Result<()> {
         office_only(scope)?;
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             sqlx::query("DELETE FROM onboarding_template")
                 .execute(&mut *tx)
                 .await?;
@@ -116,7 +116,7 @@ impl Db {
         let template = self.onboarding_template().await?;
         let now = crate::now();
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             crate::municipalities::require_municipality!(tx, municipality);
             let existing: Option<i64> =
                 sqlx::query_scalar("SELECT id FROM onboarding_plans WHERE municipality_code = $1")
@@ -160,11 +160,12 @@ impl Db {
     pub async fn onboarding_plans(&self, scope: &Scope, today: Date) -> Result<Vec<PlanSummary>> {
         office_only(scope)?;
         let plans: Vec<PlanRow> = on_db!(self, |pool| {
+            let mut tx = pool.begin_as(scope).await?;
             sqlx::query_as(
                 "SELECT p.id, p.municipality_code, m.name, p.start_date FROM onboarding_plans p \
                  JOIN municipalities m ON m.code = p.municipality_code ORDER BY p.start_date DESC, m.name",
             )
-            .fetch_all(pool)
+            .fetch_all(&mut *tx)
             .await?
         });
         let mut summaries = Vec::new();
@@ -179,12 +180,13 @@ impl Db {
     pub async fn onboarding_plan(&self, scope: &Scope, id: i64, today: Date) -> Result<PlanDetail> {
         office_only(scope)?;
         let plan: PlanRow = on_db!(self, |pool| {
+            let mut tx = pool.begin_as(scope).await?;
             sqlx::query_as(
                 "SELECT p.id, p.municipality_code, m.name, p.start_date FROM onboarding_plans p \
                  JOIN municipalities m ON m.code = p.municipality_code WHERE p.id = $1",
             )
             .bind(id)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *tx)
             .await?
         })
         .ok_or(Error::NotFound)?;
@@ -237,6 +239,7 @@ impl Db {
             return Err(Error::InvalidFields(problems));
         }
         on_db!(self, |pool| {
+            let mut tx = pool.begin_write_as(scope).await?;
             let plan: Option<i64> = sqlx::query_scalar(
                 "UPDATE onboarding_items SET status = $1, owner = $2, notes = $3, updated_by = $4, updated_at = $5 \
                  WHERE id = $6 RETURNING plan_id",
@@ -247,8 +250,9 @@ impl Db {
             .bind(scope.user_id)
             .bind(crate::now())
             .bind(item)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *tx)
             .await?;
+            tx.commit().await?;
             plan.ok_or(Error::NotFound)
         })
     }
@@ -257,10 +261,11 @@ impl Db {
     pub async fn onboarding_item_plan(&self, scope: &Scope, item: i64) -> Result<i64> {
         office_only(scope)?;
         on_db!(self, |pool| {
+            let mut tx = pool.begin_as(scope).await?;
             let plan: Option<i64> =
                 sqlx::query_scalar("SELECT plan_id FROM onboarding_items WHERE id = $1")
                     .bind(item)
-                    .fetch_optional(pool)
+                    .fetch_optional(&mut *tx)
                     .await?;
             plan.ok_or(Error::NotFound)
         })

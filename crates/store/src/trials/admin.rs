@@ -94,7 +94,7 @@ impl Db {
             .map_err(Error::Invalid)?;
         let _queued = self.queue_ledger_writer().await;
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             let trial = sqlx::query_as::<_, LockedTrial>(LOCK_TRIAL_SQL)
                 .bind(trial_id)
                 .fetch_optional(&mut *tx)

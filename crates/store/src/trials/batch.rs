@@ -165,7 +165,10 @@ impl Db {
     ) -> Result<Vec<Result<Randomisation>>> {
         let _queued = self.queue_ledger_writer().await;
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            // One batch serves requests from several municipalities (each
+            // checked against its own scope below) and the duplicate check is
+            // over the whole trial.
+            let mut tx = pool.begin_write_across().await?;
             let Some(trial) = sqlx::query_as::<_, LockedTrial>(LOCK_TRIAL_SQL)
                 .bind(trial_id)
                 .fetch_optional(&mut *tx)

@@ -33,7 +33,7 @@ impl Db {
         let allocation_id = allocation.get();
         let municipality = scope.youth_municipality()?;
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             let row = sqlx::query_as::<_, ReceiptRow>(RECEIPT_IN_MUNICIPALITY_SQL)
                 .bind(trial_id)
                 .bind(allocation_id)

@@ -61,7 +61,8 @@ impl Db {
             required("purpose", purpose)?,
         );
         let rows: Vec<ExportSource> = on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            // The research file covers every municipality, pseudonymised.
+            let mut tx = pool.begin_write_across().await?;
             let rows: Vec<ExportSource> =
                     sqlx::query_as(
                         "SELECT l.subject, l.municipality_code, l.stratum, l.arm, l.unix_seconds, b.baseline, t.accepted, \

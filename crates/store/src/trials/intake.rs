@@ -54,7 +54,7 @@ impl Db {
         let subject = key.cpr_lookup(&intake.cpr);
         let design = self.trial_design(trial).await?;
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             crate::cpr_elsewhere::refuse_over_elsewhere_limit!(&mut *tx, scope);
             let settings: String = sqlx::query_scalar("SELECT settings FROM trials WHERE id = $1")
                 .bind(trial_id)

@@ -25,7 +25,7 @@ impl Db {
         let trial_id = trial.get();
         let municipality = scope.youth_municipality()?;
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             let rows = sqlx::query_as::<_, PendingTakeUp>(
                 "SELECT l.id AS allocation_id, l.ledger_index, b.first_name, b.last_name, l.unix_seconds AS allocated_at \
                  FROM trial_ledger l JOIN trial_baselines b ON b.ledger_id = l.id \
@@ -67,7 +67,7 @@ impl Db {
         let municipality = scope.youth_municipality()?;
         let now = crate::now();
         on_db!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write_as(scope).await?;
             let allocation: Option<(i64, Vec<u8>, Vec<u8>, String, String, String)> = sqlx::query_as(
                 "SELECT l.ledger_index, b.subject, b.cpr_ciphertext, b.first_name, b.last_name, b.baseline \
                  FROM trial_ledger l JOIN trial_baselines b ON b.ledger_id = l.id \

@@ -131,6 +131,7 @@ impl Db {
             _ => return Err(Error::NotFound),
         };
         on_db!(self, |pool| {
+            let mut tx = pool.begin_as(scope).await?;
             Ok(sqlx::query_as::<_, BlockedLogin>(
                 "SELECT u.login, u.display_name, u.municipality_code, MAX(t.locked_until) AS until \
                  FROM login_throttle t JOIN users u ON u.login = t.login \
@@ -139,7 +140,7 @@ impl Db {
             )
             .bind(crate::now())
             .bind(municipality)
-            .fetch_all(pool)
+            .fetch_all(&mut *tx)
             .await?)
         })
     }
@@ -209,12 +210,13 @@ impl Db {
             _ => return Err(Error::NotFound),
         };
         on_db!(self, |pool| {
+            let mut tx = pool.begin_as(scope).await?;
             Ok(sqlx::query_as::<_, AwaitingUser>(
                 "SELECT login, display_name, role, municipality_code, awaiting_approval_since AS since FROM users \
                  WHERE awaiting_approval_since IS NOT NULL AND ($1 IS NULL OR municipality_code = $1) ORDER BY login",
             )
             .bind(municipality)
-            .fetch_all(pool)
+            .fetch_all(&mut *tx)
             .await?)
         })
     }

@@ -4,7 +4,7 @@
 //! by trigger. An administrator sees all of it; a team lead sees what
 //! concerns their municipality — so an account made there is shown to them.
 
-use crate::{Db, Result, Scope, on_db};
+use crate::{BeginWrite, Db, Result, Scope, on_db};
 use serde::Serialize;
 use spire_domain::Role;
 
@@ -117,6 +117,7 @@ impl Db {
             _ => return Err(crate::Error::NotFound),
         };
         on_db!(self, |pool| {
+            let mut tx = pool.begin_as(scope).await?;
             Ok(sqlx::query_as::<_, AdminLogEntry>(
                 "SELECT l.id, l.at, COALESCE(u.login, l.actor_command, '') AS actor, l.action, l.target, \
                  l.municipality_code, m.name AS municipality_name, l.detail \
@@ -126,7 +127,7 @@ impl Db {
             )
             .bind(municipality)
             .bind(limit)
-            .fetch_all(pool)
+            .fetch_all(&mut *tx)
             .await?)
         })
     }

@@ -367,18 +367,11 @@ pub async fn build(db: &Db, copies: u32) -> Fixture {
     // Follow-ups of y4's exit (30 June): 3 months due in the period (yes),
     // 6 months due in it (no), 12 months after it.
     for (y, _) in &copies_of {
-        let y4_course: i64 = match db {
-            Db::Sqlite(pool) => sqlx::query_scalar("SELECT id FROM courses WHERE youth_id = $1")
-                .bind(y[4])
-                .fetch_one(pool)
-                .await
-                .unwrap(),
-            Db::Postgres(pool) => sqlx::query_scalar("SELECT id FROM courses WHERE youth_id = $1")
-                .bind(y[4])
-                .fetch_one(pool)
-                .await
-                .unwrap(),
-        };
+        let y4_course = spire_store::testing::count_sql(
+            db,
+            &format!("SELECT id FROM courses WHERE youth_id = {}", y[4]),
+        )
+        .await;
         exec(
             db,
             &format!(
