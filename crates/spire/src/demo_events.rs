@@ -137,7 +137,13 @@ pub async fn seed(db: &Db, teams: &[DemoTeam], today: Date) -> Result<(), Failur
                 .await?;
         }
         // In two weeks: invited, the grid made.
-        let next_youth: Vec<YouthId> = with_course.iter().copied().skip(14).take(8).collect();
+        // Others than the past events' where there are enough (a small
+        // team has fewer than 15 youth with a course some days).
+        let next_youth: Vec<YouthId> = if with_course.len() > 14 {
+            with_course.iter().copied().skip(14).take(8).collect()
+        } else {
+            with_course.iter().copied().rev().take(8).collect()
+        };
         let next_companies: Vec<CompanyId> =
             team.companies.iter().copied().skip(7).take(4).collect();
         plan(
@@ -194,7 +200,10 @@ async fn plan(
     for (i, y) in youth.iter().enumerate() {
         db.add_event_youth(staff, event, *y, i < 2).await?;
     }
-    db.generate_grid(staff, event).await?;
+    // The engine needs someone to seat; a team without youth keeps the plan.
+    if !youth.is_empty() {
+        db.generate_grid(staff, event).await?;
+    }
     Ok(event)
 }
 
