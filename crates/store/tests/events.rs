@@ -203,6 +203,15 @@ async fn story(db: Db) {
     assert_eq!(fields, ["rounds", "ranking_deadline"]);
     new.rounds = 3;
     new.ranking_deadline = today() + Duration::days(7);
+    // A facilitator of another team is refused at the form's own field.
+    let elsewhere = NewEvent {
+        facilitators: vec![consultant_id, horsens_id],
+        ..new.clone()
+    };
+    assert_eq!(
+        problem(db.create_event(&staff, &elsewhere).await),
+        [("facilitator_id", Problem::UnknownConsultant)]
+    );
     let event = db.create_event(&staff, &new).await.unwrap();
     not_found(db.event(&horsens, event).await);
     not_found(db.event(&sara_scope, event).await);

@@ -127,6 +127,14 @@ async fn story(db: Db) {
         ),
         vec![("notes", Problem::ContainsCpr)]
     );
+    // A CPR number in the owner is refused at the owner, where it was typed.
+    assert_eq!(
+        refused(
+            db.update_onboarding_item(&office, first, Status::Done, "Ali 0102034101", "")
+                .await
+        ),
+        vec![("owner", Problem::ContainsCpr)]
+    );
     assert!(matches!(
         db.update_onboarding_item(&office, 999_999, Status::Done, "", "")
             .await,

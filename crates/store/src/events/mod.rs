@@ -310,7 +310,7 @@ impl Db {
                 .fetch_optional(&mut *tx)
                 .await?;
                 if known.is_none() {
-                    return Err(one("facilitators", Problem::UnknownConsultant));
+                    return Err(one("facilitator_id", Problem::UnknownConsultant));
                 }
             }
             let id: i64 = sqlx::query_scalar(

@@ -168,8 +168,10 @@ impl Db {
         } else if note.chars().count() > 200 {
             problems.push(FieldError::new("note", Problem::TooLong).with("max", 200));
         }
-        if spire_domain::contains_cpr(source) || spire_domain::contains_cpr(note) {
-            problems.push(FieldError::new("source", Problem::ContainsCpr));
+        for (field, text) in [("source", source), ("note", note)] {
+            if spire_domain::contains_cpr(text) {
+                problems.push(FieldError::new(field, Problem::ContainsCpr));
+            }
         }
         if !problems.is_empty() {
             return Err(Error::InvalidFields(problems));

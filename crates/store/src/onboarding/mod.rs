@@ -232,8 +232,10 @@ impl Db {
         if notes.chars().count() > NOTES_MAX {
             problems.push(FieldError::new("notes", Problem::TooLong));
         }
-        if spire_domain::contains_cpr(notes) || spire_domain::contains_cpr(owner) {
-            problems.push(FieldError::new("notes", Problem::ContainsCpr));
+        for (field, text) in [("owner", owner), ("notes", notes)] {
+            if spire_domain::contains_cpr(text) {
+                problems.push(FieldError::new(field, Problem::ContainsCpr));
+            }
         }
         if !problems.is_empty() {
             return Err(Error::InvalidFields(problems));

@@ -16,3 +16,4 @@ field-group-id = Gruppe
 hint-feed-group = Kun for en gruppes kalender.
 feed-saved-created = Adressen er lavet. Åbn den i kalender-appen.
 feed-saved-revoked = Adressen er lukket. Kalendere med den får ikke flere møder.
+field-feed-id = Kalender

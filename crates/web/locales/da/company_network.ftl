@@ -57,3 +57,4 @@ contact-kind-phone = Telefonopkald
 contact-kind-email = E-mail
 contact-kind-meeting = Møde
 hint-network-notes = Kort. Netværkets virksomheder kan læse det.
+field-meeting = Møde

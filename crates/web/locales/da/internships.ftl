@@ -77,3 +77,5 @@ field-new-end-date = Ny slutdato
 field-decided-by = Besluttet af
 field-note = Notat
 field-transition = Ny status
+field-rules = Praktikregler
+field-caseload = Sagsstamme pr. konsulent

@@ -16,3 +16,4 @@ field-group-id = Group
 hint-feed-group = Only for a group's calendar.
 feed-saved-created = The address is made. Open it in the calendar app.
 feed-saved-revoked = The address is closed. Calendars using it get no more meetings.
+field-feed-id = Calendar

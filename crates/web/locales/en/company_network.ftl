@@ -57,3 +57,4 @@ contact-kind-phone = Phone call
 contact-kind-email = E-mail
 contact-kind-meeting = Meeting
 hint-network-notes = Short. The network's companies can read them.
+field-meeting = Meeting

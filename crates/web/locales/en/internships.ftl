@@ -77,3 +77,5 @@ field-new-end-date = New end date
 field-decided-by = Decided by
 field-note = Note
 field-transition = New status
+field-rules = Internship rules
+field-caseload = Caseload per consultant

@@ -6,7 +6,7 @@ use crate::http::context::Caller;
 use crate::http::error::{AppError, AppResult};
 use crate::http::state::AppState;
 use crate::i18n::Tr;
-use crate::ui::fields::{FieldMessages, FormField};
+use crate::ui::fields::{FieldMessages, FormBanner, FormField};
 use crate::ui::page::{PageCtx, render};
 use askama::Template;
 use axum::extract::rejection::JsonRejection;
@@ -41,7 +41,7 @@ pub struct TokensView {
     pub ctx: PageCtx,
     pub tokens: Vec<TokenLine>,
     pub fields: Vec<FormField>,
-    pub has_errors: bool,
+    pub banner: FormBanner,
     /// A fresh form's one-time value (a reload of the form makes no second token).
     pub nonce: String,
     /// The secret just made, shown once.
@@ -133,7 +133,7 @@ async fn view(
                     &[("max", crate::i18n::Arg::Number(MAX_TOKEN_DAYS))],
                 )),
         ],
-        has_errors: !messages.is_empty(),
+        banner: messages.banner(),
         // A refused form keeps its value, so sending it again still counts once.
         nonce: if form.nonce.is_empty() || shown.secret.is_some() || shown.already_made {
             spire_store::crypto::random_token()

@@ -6,7 +6,7 @@ use crate::http::error::{AppError, AppResult, InvalidBody};
 use crate::http::params::required_id;
 use crate::http::state::AppState;
 use crate::ui::create_form::after_form;
-use crate::ui::fields::{FieldMessages, FormField};
+use crate::ui::fields::{FieldMessages, FormBanner, FormField};
 use crate::ui::page::{PageCtx, render};
 use askama::Template;
 use axum::extract::rejection::JsonRejection;
@@ -44,7 +44,7 @@ pub struct MunicipalitiesView {
     /// Code, name, region.
     pub rows: Vec<(i64, String, String)>,
     pub fields: Vec<FormField>,
-    pub has_errors: bool,
+    pub banner: FormBanner,
     pub added: bool,
 }
 
@@ -87,7 +87,7 @@ async fn view(
             .options(options)
             .required(),
         ],
-        has_errors: !messages.is_empty(),
+        banner: messages.banner(),
         added,
     })
 }

@@ -5,7 +5,7 @@ use crate::http::context::{Caller, CurrentUser, RequestContext};
 use crate::http::error::{AppError, AppResult, ErrorKind};
 use crate::http::state::AppState;
 use crate::i18n::{Arg, Tr};
-use crate::ui::fields::{FieldMessages, FormField};
+use crate::ui::fields::{FieldMessages, FormBanner, FormField};
 use crate::ui::page::{PageCtx, page_ctx, render};
 use askama::Template;
 use axum::Form;
@@ -21,7 +21,7 @@ pub struct AdminUsersView {
     pub ctx: PageCtx,
     pub users: Vec<UserRow>,
     pub fields: Vec<FormField>,
-    pub has_errors: bool,
+    pub banner: FormBanner,
     pub created: Option<String>,
 }
 
@@ -74,7 +74,7 @@ async fn admin_users_view(
     Ok(AdminUsersView {
         ctx: page_ctx(context, user, "/admin/users"),
         users,
-        has_errors: !messages.is_empty(),
+        banner: messages.banner(),
         fields,
         created,
     })

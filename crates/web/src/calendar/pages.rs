@@ -8,7 +8,7 @@ use crate::http::params::required_id;
 use crate::http::state::AppState;
 use crate::i18n::Tr;
 use crate::ui::create_form::after_form;
-use crate::ui::fields::{ActionForm, FieldMessages, FormField};
+use crate::ui::fields::{ActionForm, FieldMessages, FormBanner, FormField};
 use crate::ui::page::{PageCtx, render};
 use askama::Template;
 use axum::Form;
@@ -33,7 +33,7 @@ pub struct CalendarView {
     pub ctx: PageCtx,
     pub feeds: Vec<FeedLine>,
     pub saved: Option<String>,
-    pub has_errors: bool,
+    pub banner: FormBanner,
     pub forms: Vec<(ActionForm, Vec<FormField>)>,
 }
 
@@ -150,7 +150,7 @@ async fn calendar_view(
             })
             .collect(),
         saved,
-        has_errors: !messages.is_empty(),
+        banner: messages.banner(),
         forms: vec![(
             ActionForm {
                 id: "new-feed",

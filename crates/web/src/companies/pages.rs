@@ -6,7 +6,7 @@ use crate::http::error::{AppError, AppResult};
 use crate::http::state::AppState;
 use crate::i18n::Tr;
 use crate::ui::create_form::CreatePage;
-use crate::ui::fields::{FieldMessages, FormField};
+use crate::ui::fields::{FieldMessages, FormBanner, FormField};
 use crate::ui::page::{PageCtx, render};
 use askama::Template;
 use axum::Form;
@@ -97,7 +97,7 @@ pub async fn company_new_form(Caller { context, user }: Caller) -> Response {
         &CompanyForm::default(),
         &FieldMessages::default(),
     );
-    NEW_COMPANY.view(&context, &user, fields, false)
+    NEW_COMPANY.view(&context, &user, fields, FormBanner::default())
 }
 
 pub async fn company_new_submit(

@@ -14,7 +14,7 @@ use crate::http::error::AppResult;
 use crate::http::state::AppState;
 use crate::i18n::Tr;
 use crate::ui::create_form::after_form;
-use crate::ui::fields::{ActionForm, FieldMessages, FormField};
+use crate::ui::fields::{ActionForm, FieldMessages, FormBanner, FormField};
 use crate::ui::page::{PageCtx, render};
 use askama::Template;
 use axum::Form;
@@ -47,7 +47,7 @@ pub struct NetworkView {
     pub is_staff: bool,
     pub is_contact: bool,
     pub saved: Option<String>,
-    pub has_errors: bool,
+    pub banner: FormBanner,
     pub forms: Vec<(ActionForm, Vec<FormField>)>,
 }
 
@@ -62,7 +62,7 @@ pub struct NetworkMeetingView {
     pub is_staff: bool,
     pub is_contact: bool,
     pub saved: Option<String>,
-    pub has_errors: bool,
+    pub banner: FormBanner,
     pub forms: Vec<(ActionForm, Vec<FormField>)>,
 }
 
@@ -75,7 +75,7 @@ pub struct ContactLogView {
     pub log: Vec<(ContactLogRow, String, String)>,
     pub slots: Vec<(SlotRow, String)>,
     pub saved: Option<String>,
-    pub has_errors: bool,
+    pub banner: FormBanner,
     pub forms: Vec<(ActionForm, Vec<FormField>)>,
 }
 
@@ -274,7 +274,7 @@ async fn network_view(
         is_staff,
         is_contact,
         saved,
-        has_errors: !messages.is_empty(),
+        banner: messages.banner(),
         forms,
     })
 }
@@ -431,7 +431,7 @@ async fn meeting_view(
         is_staff,
         is_contact: caller.role() == Role::CompanyContact,
         saved,
-        has_errors: !messages.is_empty(),
+        banner: messages.banner(),
         forms,
     })
 }
@@ -632,7 +632,7 @@ async fn contact_log_view(
             .collect(),
         slots: slots.into_iter().map(|s| slot_line(tr, s)).collect(),
         saved,
-        has_errors: !messages.is_empty(),
+        banner: messages.banner(),
         forms,
     })
 }

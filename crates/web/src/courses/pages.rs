@@ -13,7 +13,7 @@ use crate::i18n::{Arg, Tr};
 use crate::internships::pages::{date_range, status_label};
 use crate::ui::charts::{Series, bar_chart, line_chart};
 use crate::ui::create_form::after_form;
-use crate::ui::fields::{ActionForm, FieldMessages, FormField};
+use crate::ui::fields::{ActionForm, FieldMessages, FormBanner, FormField};
 use crate::ui::page::{PageCtx, render};
 use askama::Template;
 use axum::Form;
@@ -40,7 +40,7 @@ pub struct CoursePageView {
     pub psychologist_href: Option<String>,
     pub charts: Vec<String>,
     pub saved: Option<String>,
-    pub has_errors: bool,
+    pub banner: FormBanner,
     pub forms: Vec<(ActionForm, Vec<FormField>)>,
 }
 
@@ -50,7 +50,7 @@ pub struct ProgressPageView {
     pub ctx: PageCtx,
     pub charts: Vec<String>,
     pub saved: Option<String>,
-    pub has_errors: bool,
+    pub banner: FormBanner,
     pub forms: Vec<(ActionForm, Vec<FormField>)>,
 }
 
@@ -305,7 +305,7 @@ async fn course_view(
         charts: progress_charts(tr, &progress),
         youth,
         saved,
-        has_errors: !messages.is_empty(),
+        banner: messages.banner(),
         forms: action_forms,
     })
 }
@@ -441,7 +441,7 @@ async fn my_progress_view(
         ctx: caller.page("/me/progress"),
         charts: progress_charts(tr, &rows),
         saved,
-        has_errors: !messages.is_empty(),
+        banner: messages.banner(),
         forms: vec![(
             ActionForm {
                 id: "progress",

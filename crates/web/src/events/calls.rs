@@ -7,7 +7,7 @@ use crate::http::context::{Caller, PathId};
 use crate::http::error::AppResult;
 use crate::http::state::AppState;
 use crate::ui::create_form::after_form;
-use crate::ui::fields::{FieldMessages, FormField};
+use crate::ui::fields::{FieldMessages, FormBanner, FormField};
 use crate::ui::page::{PageCtx, render};
 use askama::Template;
 use axum::Form;
@@ -34,7 +34,7 @@ pub struct CallsView {
     pub intro: String,
     pub calls: Vec<CallLine>,
     pub saved: Option<String>,
-    pub has_errors: bool,
+    pub banner: FormBanner,
 }
 
 async fn calls_view(
@@ -79,12 +79,7 @@ async fn calls_view(
             ];
             // A problem with no field on this form (the youth has no open
             // course, say) is shown above it, in words.
-            let other_errors = messages
-                .0
-                .iter()
-                .filter(|(name, _)| !fields.iter().any(|f| f.name == **name))
-                .map(|(_, message)| message.clone())
-                .collect();
+            let other_errors = messages.not_on(&fields);
             CallLine {
                 other_errors,
                 status: tr.t(&format!("call-{}", row.status.replace('_', "-"))),
@@ -103,7 +98,7 @@ async fn calls_view(
         }),
         calls,
         saved,
-        has_errors: failed.is_some(),
+        banner: failed.map(|(_, _, m)| m.banner()).unwrap_or_default(),
     })
 }
 

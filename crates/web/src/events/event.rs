@@ -15,7 +15,7 @@ use crate::http::error::{AppError, AppResult};
 use crate::http::state::AppState;
 use crate::i18n::{Arg, Tr};
 use crate::ui::create_form::after_form;
-use crate::ui::fields::{ActionForm, FieldMessages, FormField};
+use crate::ui::fields::{ActionForm, FieldMessages, FormBanner, FormField};
 use crate::ui::page::{PageCtx, render};
 use askama::Template;
 use axum::Form;
@@ -92,7 +92,7 @@ pub struct EventView {
     pub matching: Option<MatchSection>,
     pub calls: Vec<CallRow>,
     pub saved: Option<String>,
-    pub has_errors: bool,
+    pub banner: FormBanner,
     pub order_error: Option<String>,
     pub forms: Vec<(ActionForm, Vec<FormField>)>,
 }
@@ -503,7 +503,7 @@ async fn event_view(
         matching,
         calls,
         saved,
-        has_errors: !messages.is_empty(),
+        banner: messages.banner(),
         order_error: messages
             .get("companies")
             .or(messages.get("youth"))

@@ -10,7 +10,7 @@ use crate::http::error::{AppError, AppResult};
 use crate::http::state::AppState;
 use crate::i18n::Tr;
 use crate::ui::create_form::after_form;
-use crate::ui::fields::{ActionForm, FieldMessages, FormField};
+use crate::ui::fields::{ActionForm, FieldMessages, FormBanner, FormField};
 use crate::ui::page::{PageCtx, render};
 use askama::Template;
 use axum::Form;
@@ -51,7 +51,7 @@ pub struct EventsView {
     pub intro: String,
     pub events: Vec<EventLine>,
     pub saved: Option<String>,
-    pub has_errors: bool,
+    pub banner: FormBanner,
     pub forms: Vec<(ActionForm, Vec<FormField>)>,
 }
 
@@ -159,7 +159,7 @@ async fn events_view(
         }),
         events: rows.iter().map(|r| event_line(tr, r)).collect(),
         saved,
-        has_errors: !messages.is_empty(),
+        banner: messages.banner(),
         forms,
     })
 }

@@ -10,7 +10,7 @@ use crate::http::state::AppState;
 use crate::i18n::{Arg, Tr, today_in_copenhagen};
 use crate::ui::charts::{Bar, comparison_chart};
 use crate::ui::create_form::after_form;
-use crate::ui::fields::{FieldMessages, FormField};
+use crate::ui::fields::{FieldMessages, FormBanner, FormField};
 use crate::ui::page::{PageCtx, render};
 use askama::Template;
 use axum::Form;
@@ -101,7 +101,7 @@ pub struct OverviewView {
     pub reviews: Vec<ReviewLine>,
     pub chart: Option<String>,
     pub fields: Vec<FormField>,
-    pub has_errors: bool,
+    pub banner: FormBanner,
     /// The team lead's municipality, for the link to its trend.
     pub own_municipality: Option<i64>,
 }
@@ -205,7 +205,7 @@ async fn overview_view(
             })
             .collect(),
         fields,
-        has_errors: !messages.is_empty(),
+        banner: messages.banner(),
         own_municipality: (!office)
             .then_some(caller.user.user.municipality_code)
             .flatten(),
@@ -380,7 +380,7 @@ pub struct ScaleView {
     pub office: bool,
     pub saved: Option<String>,
     pub fields: Vec<FormField>,
-    pub has_errors: bool,
+    pub banner: FormBanner,
 }
 
 async fn scale_view(
@@ -423,7 +423,7 @@ async fn scale_view(
                     .required()
             },
         ],
-        has_errors: !messages.is_empty(),
+        banner: messages.banner(),
         shown,
         versions,
         saved,

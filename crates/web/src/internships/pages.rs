@@ -13,7 +13,7 @@ use crate::http::error::{AppError, AppResult};
 use crate::http::state::AppState;
 use crate::i18n::{Arg, Tr};
 use crate::ui::create_form::{after_form, form_page};
-use crate::ui::fields::{ActionForm, FieldMessages, FormField};
+use crate::ui::fields::{ActionForm, FieldMessages, FormBanner, FormField};
 use crate::ui::page::{PageCtx, render};
 use askama::Template;
 use axum::Form;
@@ -41,7 +41,7 @@ pub struct InternshipPageView {
     pub hours: String,
     pub history: Vec<HistoryLine>,
     pub saved: Option<String>,
-    pub has_errors: bool,
+    pub banner: FormBanner,
     pub forms: Vec<(ActionForm, Vec<FormField>)>,
     pub youth_href: Option<String>,
 }
@@ -285,7 +285,7 @@ async fn page_view(
         ),
         history: events.iter().map(|e| history_line(tr, e)).collect(),
         saved,
-        has_errors: !messages.is_empty(),
+        banner: messages.banner(),
         forms: action_forms,
         youth_href: role
             .is_programme_staff()
@@ -516,7 +516,7 @@ async fn new_internship_page(
         Some(tr.t("internship-new-intro")),
         format!("/youth/{youth}/internships/new"),
         fields,
-        !messages.is_empty(),
+        messages.banner(),
     );
     Ok(page)
 }

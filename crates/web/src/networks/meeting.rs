@@ -13,7 +13,7 @@ use crate::http::error::{AppError, AppResult};
 use crate::http::state::AppState;
 use crate::i18n::{Arg, Tr};
 use crate::ui::create_form::after_form;
-use crate::ui::fields::{ActionForm, FieldMessages, FormField};
+use crate::ui::fields::{ActionForm, FieldMessages, FormBanner, FormField};
 use crate::ui::page::{PageCtx, render};
 use askama::Template;
 use axum::Form;
@@ -72,7 +72,7 @@ pub struct MeetingView {
     pub register_notice: Option<String>,
     pub notes: String,
     pub saved: Option<String>,
-    pub has_errors: bool,
+    pub banner: FormBanner,
     pub forms: Vec<(ActionForm, Vec<FormField>)>,
     pub is_staff: bool,
     /// On the youth's own page: the group's other meetings.
@@ -255,7 +255,7 @@ fn meeting_view(
         register_notice: None,
         notes: meeting.notes.clone(),
         saved,
-        has_errors: !messages.is_empty(),
+        banner: messages.banner(),
         forms,
         is_staff,
         others: Vec::new(),
@@ -454,7 +454,7 @@ pub async fn my_network(
             register_notice: None,
             notes: String::new(),
             saved,
-            has_errors: false,
+            banner: FormBanner::default(),
             forms: Vec::new(),
             is_staff: false,
             others: Vec::new(),

@@ -11,7 +11,7 @@ use crate::http::error::{AppError, AppResult};
 use crate::http::state::AppState;
 use crate::i18n::{Arg, Tr};
 use crate::ui::create_form::after_form;
-use crate::ui::fields::{ActionForm, FieldMessages, FormField};
+use crate::ui::fields::{ActionForm, FieldMessages, FormBanner, FormField};
 use crate::ui::page::{PageCtx, render};
 use askama::Template;
 use axum::Form;
@@ -46,7 +46,7 @@ pub struct GroupsView {
     pub ctx: PageCtx,
     pub groups: Vec<(GroupRow, String)>,
     pub saved: Option<String>,
-    pub has_errors: bool,
+    pub banner: FormBanner,
     pub forms: Vec<(ActionForm, Vec<FormField>)>,
 }
 
@@ -58,7 +58,7 @@ pub struct GroupView {
     pub members: Vec<MemberLine>,
     pub meetings: Vec<MeetingLine>,
     pub saved: Option<String>,
-    pub has_errors: bool,
+    pub banner: FormBanner,
     pub forms: Vec<(ActionForm, Vec<FormField>)>,
     pub is_staff: bool,
 }
@@ -201,7 +201,7 @@ async fn groups_view(
             })
             .collect(),
         saved,
-        has_errors: !messages.is_empty(),
+        banner: messages.banner(),
         forms,
     })
 }
@@ -374,7 +374,7 @@ async fn group_view(
             .collect(),
         group: detail.group,
         saved,
-        has_errors: !messages.is_empty(),
+        banner: messages.banner(),
         forms,
         is_staff,
     })

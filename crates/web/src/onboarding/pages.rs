@@ -7,7 +7,7 @@ use crate::http::error::{AppError, AppResult};
 use crate::http::state::AppState;
 use crate::i18n::{Arg, Tr, today_in_copenhagen};
 use crate::ui::create_form::after_form;
-use crate::ui::fields::{FieldMessages, FormField};
+use crate::ui::fields::{FieldMessages, FormBanner, FormField};
 use crate::ui::page::{PageCtx, render};
 use askama::Template;
 use axum::Form;
@@ -69,7 +69,7 @@ pub struct PlansView {
     pub plans: Vec<PlanLine>,
     pub saved: Option<String>,
     pub fields: Vec<FormField>,
-    pub has_errors: bool,
+    pub banner: FormBanner,
     pub may_start: bool,
 }
 
@@ -113,7 +113,7 @@ async fn plans_view(
             .required(),
             FormField::new(tr, "start_date", "date", &start_date, messages).required(),
         ],
-        has_errors: !messages.is_empty(),
+        banner: messages.banner(),
         plans: plans
             .into_iter()
             .map(|plan| PlanLine {
@@ -190,7 +190,7 @@ pub struct PlanView {
     /// Quarter 1–4 and its milestones.
     pub quarters: Vec<(i64, String, Vec<ItemLine>)>,
     pub saved: Option<String>,
-    pub has_errors: bool,
+    pub banner: FormBanner,
 }
 
 async fn plan_view(
@@ -267,7 +267,7 @@ async fn plan_view(
         plan: detail.summary,
         quarters,
         saved,
-        has_errors: edited.is_some_and(|(_, _, m)| !m.is_empty()),
+        banner: edited.map(|(_, _, m)| m.banner()).unwrap_or_default(),
     })
 }
 
@@ -334,7 +334,7 @@ pub struct TemplateView {
     /// The template's one field.
     pub fields: Vec<FormField>,
     pub saved: Option<String>,
-    pub has_errors: bool,
+    pub banner: FormBanner,
 }
 
 pub async fn template_page(
@@ -348,7 +348,7 @@ pub async fn template_page(
         ctx: caller.page("/onboarding"),
         fields: vec![template_field(tr, &text, &FieldMessages::default())],
         saved: saved_message(tr, query.saved.as_deref()),
-        has_errors: false,
+        banner: FormBanner::default(),
     }))
 }
 
@@ -385,7 +385,7 @@ pub async fn template_save(
                     ctx: caller.page("/onboarding"),
                     fields: vec![template_field(tr, &form.template, &messages)],
                     saved: None,
-                    has_errors: true,
+                    banner: messages.banner(),
                 }))
             }
         },

@@ -5,7 +5,7 @@ use crate::http::context::{Caller, PathId};
 use crate::http::error::{AppError, AppResult};
 use crate::http::state::AppState;
 use crate::ui::create_form::after_form;
-use crate::ui::fields::{ActionForm, FieldMessages, FormField};
+use crate::ui::fields::{ActionForm, FieldMessages, FormBanner, FormField};
 use crate::ui::page::{PageCtx, render};
 use askama::Template;
 use axum::Form;
@@ -24,7 +24,7 @@ pub struct NotesView {
     pub course_href: String,
     pub notes: Vec<(NoteRow, String)>,
     pub saved: bool,
-    pub has_errors: bool,
+    pub banner: FormBanner,
     pub forms: Vec<(ActionForm, Vec<FormField>)>,
 }
 
@@ -63,7 +63,7 @@ async fn view(
             })
             .collect(),
         saved,
-        has_errors: !messages.is_empty(),
+        banner: messages.banner(),
         forms: vec![(
             ActionForm {
                 id: "note",

@@ -9,7 +9,7 @@ use crate::http::error::{AppError, AppResult, ErrorKind};
 use crate::http::params;
 use crate::http::state::AppState;
 use crate::i18n::{Arg, Tr};
-use crate::ui::fields::{FieldMessages, FormField, person_fields};
+use crate::ui::fields::{FieldMessages, FormBanner, FormField, person_fields};
 use crate::ui::page::{PageCtx, page_ctx, render};
 use askama::Template;
 use axum::Form;
@@ -89,7 +89,7 @@ pub struct TrialIntakeView {
     pub ctx: PageCtx,
     pub trial: TrialOverview,
     pub fields: Vec<FormField>,
-    pub has_errors: bool,
+    pub banner: FormBanner,
     pub result: Option<ScreeningResult>,
 }
 
@@ -246,7 +246,7 @@ pub(super) async fn intake_page(
         ctx: page_ctx(context, user, &format!("/trials/{id}/intake")),
         fields: intake_fields(tr, &trial, form, strata, &FieldMessages::default()),
         trial,
-        has_errors: false,
+        banner: FormBanner::default(),
         result: None,
     }))
 }
@@ -410,7 +410,7 @@ pub async fn intake_screen(
     let view = TrialIntakeView {
         ctx: page_ctx(&context, &user, &format!("/trials/{id}/intake")),
         fields: intake_fields(tr, &trial, &form, &strata, &messages),
-        has_errors: !messages.is_empty(),
+        banner: messages.banner(),
         trial,
         result,
     };
@@ -471,7 +471,7 @@ pub async fn intake_confirm(
                     &sealed.strata,
                     &FieldMessages::default(),
                 ),
-                has_errors: false,
+                banner: FormBanner::default(),
                 trial,
                 result: Some(result),
             };

@@ -2,7 +2,7 @@
 //! a form, then either a redirect to the new record or the form again with
 //! messages by the fields.
 
-use super::fields::{FieldMessages, FormField};
+use super::fields::{FieldMessages, FormBanner, FormField};
 use super::page::{PageCtx, page_ctx, render};
 use crate::http::context::{CurrentUser, RequestContext};
 use crate::http::error::{AppError, AppResult, ErrorKind};
@@ -20,7 +20,7 @@ pub struct FormPageView {
     pub intro: Option<String>,
     pub action: String,
     pub fields: Vec<FormField>,
-    pub has_errors: bool,
+    pub banner: FormBanner,
 }
 
 /// The end of every form post: on success the redirect `ok` builds (post,
@@ -54,7 +54,7 @@ pub fn form_page(
     intro: Option<String>,
     action: String,
     fields: Vec<FormField>,
-    has_errors: bool,
+    banner: FormBanner,
 ) -> Response {
     render(&FormPageView {
         ctx: page_ctx(context, user, &action),
@@ -62,7 +62,7 @@ pub fn form_page(
         intro,
         action,
         fields,
-        has_errors,
+        banner,
     })
 }
 
@@ -81,7 +81,7 @@ impl CreatePage {
         context: &RequestContext,
         user: &CurrentUser,
         fields: Vec<FormField>,
-        has_errors: bool,
+        banner: FormBanner,
     ) -> Response {
         let tr = Tr::new(context.lang);
         form_page(
@@ -91,7 +91,7 @@ impl CreatePage {
             self.intro_id.map(|id| tr.t(id)),
             self.action.to_string(),
             fields,
-            has_errors,
+            banner,
         )
     }
 
@@ -108,7 +108,8 @@ impl CreatePage {
             Ok(id) => Ok(Redirect::to(&format!("{}/{id}", self.record_path)).into_response()),
             Err(AppError(ErrorKind::Invalid(errors))) => {
                 let messages = FieldMessages::from_errors(Tr::new(context.lang), &errors);
-                let page = self.view(context, user, fields(&messages), true);
+                let fields = fields(&messages);
+                let page = self.view(context, user, fields, messages.banner());
                 Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
             }
             Err(other) => Err(other),

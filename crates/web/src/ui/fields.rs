@@ -1,7 +1,8 @@
 //! Form fields with their labels, values and messages, in the user's language.
 
 use crate::i18n::Tr;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
 
 /// One input of a form, with its label, value and message in the user's language.
 pub struct FormField {
@@ -79,9 +80,15 @@ impl FormField {
     }
 }
 
-/// Messages beside form fields, already translated.
-#[derive(Default)]
-pub struct FieldMessages(pub BTreeMap<&'static str, String>);
+/// Messages beside form fields, already translated. Each field that shows its
+/// message marks it placed; whatever no field showed is said at the top of the
+/// form (`FormBanner`), so a refusal about something that is not an input (a
+/// young person without a course, a meeting already held) is never lost.
+#[derive(Default, Clone)]
+pub struct FieldMessages {
+    messages: Arc<BTreeMap<&'static str, String>>,
+    placed: Arc<Mutex<BTreeSet<&'static str>>>,
+}
 
 impl FieldMessages {
     pub fn from_errors(tr: Tr, errors: &[spire_domain::FieldError]) -> FieldMessages {
@@ -89,15 +96,72 @@ impl FieldMessages {
         for error in errors {
             map.entry(error.field).or_insert_with(|| tr.problem(error));
         }
-        FieldMessages(map)
+        FieldMessages {
+            messages: Arc::new(map),
+            placed: Arc::default(),
+        }
     }
 
+    /// The message for `field`, marked as shown beside it.
     pub fn get(&self, field: &str) -> Option<&String> {
-        self.0.get(field)
+        let (name, message) = self.messages.get_key_value(field)?;
+        self.placed_names().insert(name);
+        Some(message)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.messages.is_empty()
+    }
+
+    /// The messages none of `fields` shows, for a form that says them itself
+    /// (one of several forms on a page); marked as shown.
+    pub fn not_on(&self, fields: &[FormField]) -> Vec<String> {
+        let mut placed = self.placed_names();
+        self.messages
+            .iter()
+            .filter(|(name, _)| !fields.iter().any(|f| f.name == **name))
+            .map(|(name, message)| {
+                placed.insert(name);
+                message.clone()
+            })
+            .collect()
+    }
+
+    /// The banner over the form, read when the page is rendered, after every
+    /// field has taken its message.
+    pub fn banner(&self) -> FormBanner {
+        FormBanner(self.clone())
+    }
+
+    fn placed_names(&self) -> std::sync::MutexGuard<'_, BTreeSet<&'static str>> {
+        self.placed
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// The alert over a refused form (`form_errors.html`): the messages no field
+/// showed, word for word, and a pointer to the fields when any field has one.
+#[derive(Default)]
+pub struct FormBanner(FieldMessages);
+
+impl FormBanner {
+    pub fn any(&self) -> bool {
+        !self.0.is_empty()
+    }
+
+    pub fn unplaced(&self) -> Vec<&String> {
+        let placed = self.0.placed_names();
+        self.0
+            .messages
+            .iter()
+            .filter(|(name, _)| !placed.contains(*name))
+            .map(|(_, message)| message)
+            .collect()
+    }
+
+    pub fn any_placed(&self) -> bool {
+        !self.0.placed_names().is_empty()
     }
 }
 

@@ -9,7 +9,7 @@ use crate::http::params;
 use crate::http::state::AppState;
 use crate::i18n::{Arg, Tr};
 use crate::ui::create_form::CreatePage;
-use crate::ui::fields::{FieldMessages, FormField, person_fields};
+use crate::ui::fields::{FieldMessages, FormBanner, FormField, person_fields};
 use crate::ui::page::{PageCtx, page_ctx, render};
 use askama::Template;
 use axum::Form;
@@ -393,7 +393,7 @@ pub async fn youth_new_form(Caller { context, user }: Caller) -> Response {
         &YouthForm::default(),
         &FieldMessages::default(),
     );
-    NEW_YOUTH.view(&context, &user, fields, false)
+    NEW_YOUTH.view(&context, &user, fields, FormBanner::default())
 }
 
 pub async fn youth_new_submit(

@@ -98,6 +98,24 @@ async fn a_course_outside_the_trial_ends_with_follow_ups() {
         twice.json()["fields"]["youth_id"],
         "Den unge har allerede et åbent forløb."
     );
+    let browser = app.browser("consultant.roskilde").await;
+    let page_path = format!("/youth/{}/course", app.roskilde_youth);
+    // A refusal about no input of the form (the course is the young person's,
+    // not a field) is said above the form, word for word, not dropped.
+    let again = app
+        .post_form(
+            &page_path,
+            Some(&browser),
+            &[("readiness", "jobparat"), ("start_date", "2026-11-01")],
+        )
+        .await;
+    assert_eq!(again.status, 422);
+    assert!(
+        again.body.contains("id=\"form-errors\"")
+            && again.body.contains("allerede et åbent forløb"),
+        "{}",
+        again.body
+    );
     let bad = app
         .api(
             "POST",
@@ -160,13 +178,7 @@ async fn a_course_outside_the_trial_ends_with_follow_ups() {
             .collect::<Vec<_>>(),
         [3, 6, 12]
     );
-    let browser = app.browser("consultant.roskilde").await;
-    let page = app
-        .get(
-            &format!("/youth/{}/course", app.roskilde_youth),
-            Some(&browser),
-        )
-        .await;
+    let page = app.get(&page_path, Some(&browser)).await;
     assert!(page.body.contains("Afsluttet") && page.body.contains("Uddannelse"));
     assert!(page.body.contains("3 måneder efter"));
 }

@@ -22,6 +22,7 @@ mod dashboards;
 mod evaluation;
 mod events;
 mod fidelity;
+mod field_labels;
 mod internships;
 mod networks;
 mod onboarding;
