@@ -32,6 +32,55 @@ impl Benefit {
     }
 }
 
+/// Why a young person registered directly, while a trial is open in the
+/// municipality, is outside its target group (the trial's way in is the
+/// intake and the draw; this is the only other door, and it is recorded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutsideTrial {
+    /// Outside the trial's age band (checked against the CPR number).
+    Age,
+    /// Not on a benefit the trial covers.
+    Benefit,
+    /// Has a qualifying education.
+    Qualification,
+    /// Another reason, written out.
+    Other(String),
+}
+
+impl OutsideTrial {
+    pub const CODES: [&'static str; 4] = ["age", "benefit", "qualification", "other"];
+    /// The longest written reason.
+    pub const NOTE_MAX: usize = 500;
+
+    /// From the form's choice and note (`outside_trial`, `outside_trial_note`);
+    /// an empty choice is `None`.
+    pub fn parse(code: &str, note: &str) -> Result<Option<OutsideTrial>, crate::FieldError> {
+        let unknown = || crate::FieldError::new("outside_trial", crate::Problem::Required);
+        Ok(Some(match code.trim() {
+            "" => return Ok(None),
+            "age" => OutsideTrial::Age,
+            "benefit" => OutsideTrial::Benefit,
+            "qualification" => OutsideTrial::Qualification,
+            "other" => OutsideTrial::Other(crate::validation::required_text(
+                "outside_trial_note",
+                note,
+                OutsideTrial::NOTE_MAX,
+            )?),
+            _ => return Err(unknown()),
+        }))
+    }
+
+    /// As stored: the code, and for `other` the note after it.
+    pub fn stored(&self) -> String {
+        match self {
+            OutsideTrial::Age => "age".into(),
+            OutsideTrial::Benefit => "benefit".into(),
+            OutsideTrial::Qualification => "qualification".into(),
+            OutsideTrial::Other(note) => format!("other: {note}"),
+        }
+    }
+}
+
 /// The job centre's readiness category.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Readiness {

@@ -38,6 +38,22 @@ pub enum Problem {
     IdempotencyKeyReused,
     TrialClosed,
     TakeUpAlreadyRecorded,
+    /// Drawn to the control group of an open trial: no direct way into the
+    /// programme (only a crossover the team lead decides and records).
+    TrialControlArm,
+    /// Drawn to the programme: they enter by accepting the offer.
+    TrialProgrammeArm,
+    /// A trial is open here: a direct registration says why the young
+    /// person is outside its target group.
+    OutsideTrialReasonNeeded,
+    /// "Outside the age band", but the CPR number's age is inside it.
+    InsideTrialAgeBand,
+    /// Already registered in the programme: a draw needs the programme's
+    /// decision and its reason.
+    AlreadyRegisteredDecisionNeeded,
+    /// A crossover is for a control-arm allocation only.
+    CrossoverNotControl,
+    CrossoverAlreadyRecorded,
     OutcomeName,
     OutcomeHorizon,
     OutcomeTwice,
@@ -175,6 +191,13 @@ impl Problem {
             Problem::IdempotencyKeyReused => "err-idempotency-key-reused",
             Problem::TrialClosed => "err-trial-closed",
             Problem::TakeUpAlreadyRecorded => "err-take-up-already-recorded",
+            Problem::TrialControlArm => "err-trial-control-arm",
+            Problem::TrialProgrammeArm => "err-trial-programme-arm",
+            Problem::OutsideTrialReasonNeeded => "err-outside-trial-reason-needed",
+            Problem::InsideTrialAgeBand => "err-inside-trial-age-band",
+            Problem::AlreadyRegisteredDecisionNeeded => "err-already-registered-decision-needed",
+            Problem::CrossoverNotControl => "err-crossover-not-control",
+            Problem::CrossoverAlreadyRecorded => "err-crossover-already-recorded",
             Problem::OutcomeName => "err-outcome-name",
             Problem::OutcomeHorizon => "err-outcome-horizon",
             Problem::OutcomeTwice => "err-outcome-twice",

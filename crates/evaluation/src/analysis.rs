@@ -26,7 +26,9 @@ pub struct Unit {
     pub kontanthjaelp: bool,
     pub aktivitetsparat: bool,
     pub has_qualification: bool,
-    /// Accepted the programme offer (false in the control arm).
+    /// Took part in the programme: accepted the offer (programme arm), or
+    /// was given it by a recorded crossover (control arm) — the actual
+    /// participation the IV estimate uses.
     pub took_up: bool,
 }
 
@@ -229,7 +231,7 @@ pub fn evaluate(
     let takeup: Vec<f64> = data
         .units
         .iter()
-        .map(|u| if u.programme && u.took_up { 1.0 } else { 0.0 })
+        .map(|u| if u.took_up { 1.0 } else { 0.0 })
         .collect();
 
     let mut outcomes = Vec::new();

@@ -148,7 +148,15 @@ pub async fn run(db_path: &str, bind: &str, reset: bool, no_serve: bool) -> Resu
         let _ = std::fs::remove_file(&key_path);
     }
     if !key_path.exists() {
-        std::fs::write(&key_path, ServerKey::generate_hex() + "\n")?;
+        // The key decrypts every CPR number: readable by its owner only.
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&key_path)?
+            .write_all((ServerKey::generate_hex() + "\n").as_bytes())?;
     }
     let key = ServerKey::from_hex(&std::fs::read_to_string(&key_path)?).map_err(Failure::Other)?;
     if Path::new(db_path).exists() {
@@ -515,6 +523,8 @@ async fn seed(db: &Db, key: &ServerKey) -> Result<(), Failure> {
                 strengths: several(&mut rng, STRENGTHS, n_strengths),
                 consultant_id: Some(consultants[i % consultants.len()]),
                 user_id,
+                // Registered before the demo's trial opens.
+                outside_trial: None,
                 first_name: first,
                 last_name: last,
             };
@@ -540,7 +550,16 @@ async fn seed(db: &Db, key: &ServerKey) -> Result<(), Failure> {
             consultant_count
         );
     }
-    crate::demo_trial::seed(db, key, &trial_caseworkers, &researcher, &mut used_cprs).await?;
+    let leads: Vec<Scope> = teams.iter().map(|team| team.lead.clone()).collect();
+    crate::demo_trial::seed(
+        db,
+        key,
+        &trial_caseworkers,
+        &leads,
+        &researcher,
+        &mut used_cprs,
+    )
+    .await?;
     let today = spire_web::i18n::today_in_copenhagen();
     crate::demo_programme::seed(db, &teams, today).await?;
     crate::demo_networks::seed(db, &teams, today).await?;

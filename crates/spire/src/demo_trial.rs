@@ -23,6 +23,7 @@ pub async fn seed(
     db: &Db,
     key: &ServerKey,
     caseworkers: &[(i64, Scope)],
+    leads: &[Scope],
     researcher: &Scope,
     used_cprs: &mut HashSet<String>,
 ) -> Result<(), Failure> {
@@ -76,6 +77,7 @@ pub async fn seed(
                 has_qualification: false,
                 strata: BTreeMap::new(),
                 intake_date: at.date(),
+                already_registered_decision: None,
             };
             // The screening log holds the excluded too (CONSORT).
             match rng.random_range(0..16) {
@@ -119,8 +121,27 @@ pub async fn seed(
             answered += 1;
         }
     }
+    // One team lead gave a control-arm young person the programme after all
+    // (a crossover, with its reason): CONSORT and the analysis count it.
+    let mut crossed = 0;
+    if let Some(lead) = leads.first()
+        && let Some(row) = db.control_allocations(lead).await?.last()
+    {
+        let allocated = time::OffsetDateTime::from_unix_timestamp(row.allocated_at)?.date();
+        db.record_crossover(
+            lead,
+            key,
+            opened.id,
+            spire_domain::AllocationId::new(row.allocation_id),
+            "Psykologens vurdering efter lodtrækningen: akut behov for et forløb. \
+             Teamet besluttede at tilbyde programmet.",
+            (allocated + time::Duration::days(21)).min(today),
+        )
+        .await?;
+        crossed += 1;
+    }
     println!(
-        "  Trial {DEMO_TRIAL_ID}: {allocated} randomised, {excluded} screened out, {answered} offers answered; commitment {}",
+        "  Trial {DEMO_TRIAL_ID}: {allocated} randomised, {excluded} screened out, {answered} offers answered, {crossed} crossover; commitment {}",
         hex::encode(opened.commitment)
     );
     seed_evaluation(db, key, researcher, opened.id, &mut rng).await

@@ -71,6 +71,7 @@ async fn a_backup_taken_under_load_restores_and_its_ledger_verifies() {
                 has_qualification: false,
                 strata: BTreeMap::new(),
                 intake_date: time::OffsetDateTime::now_utc().date(),
+                already_registered_decision: None,
             };
             if let Ok(Randomisation::Allocated(_)) = db
                 .randomise(&scope, &key, spire_domain::TrialId::new(1), &intake, None)

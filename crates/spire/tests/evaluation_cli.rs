@@ -28,8 +28,13 @@ fn researchers_script_the_evaluation() {
     let _ = std::fs::remove_file(&db);
     let db = db.to_str().unwrap().to_string();
     let key = db.replace(".db", ".key");
+    let _ = std::fs::remove_file(&key);
     let demo = spire(&["demo", "--db", &db, "--no-serve"]);
     assert!(demo.status.success(), "{}", text(&demo.stderr));
+    // The key that decrypts every CPR number is its owner's alone.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&key).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "the demo key's mode");
 
     let report = spire(&["trial", "evaluation", "--db", &db, "--user", "forsker"]);
     assert!(report.status.success(), "{}", text(&report.stderr));

@@ -79,6 +79,7 @@ async fn event_with_random_choices(
                     strengths: String::new(),
                     consultant_id: Some(consultant),
                     user_id: None,
+                    outside_trial: None,
                 },
             )
             .await

@@ -66,6 +66,7 @@ async fn programme() -> (String, i64, i64) {
                 strengths: String::new(),
                 consultant_id: Some(consultant),
                 user_id: None,
+                outside_trial: None,
             },
         )
         .await

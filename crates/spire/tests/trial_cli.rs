@@ -111,6 +111,7 @@ async fn randomise_some(db_path: &str, count: u32) -> Vec<i64> {
             has_qualification: false,
             strata: BTreeMap::new(),
             intake_date: time::OffsetDateTime::now_utc().date(),
+            already_registered_decision: None,
         };
         match db
             .randomise(&scope, &key, trial_id, &intake, None)
@@ -363,6 +364,7 @@ async fn randomise_more(db_path: &str, from: u32, count: u32) {
             has_qualification: false,
             strata: BTreeMap::new(),
             intake_date: time::OffsetDateTime::now_utc().date(),
+            already_registered_decision: None,
         };
         match db
             .randomise(&scope, &key, trial_id, &intake, None)

@@ -123,6 +123,7 @@ async fn main() {
                     has_qualification: false,
                     strata: BTreeMap::new(),
                     intake_date: time::OffsetDateTime::now_utc().date(),
+                    already_registered_decision: None,
                 };
                 match db
                     .randomise(scope, &key, trial_id, &intake, Some(&format!("fill-{n}")))

@@ -85,6 +85,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0015_row_level_security.sql"),
         postgres: include_str!("../migrations/postgres/0015_row_level_security.sql"),
     },
+    Migration {
+        version: 16,
+        sqlite: include_str!("../migrations/sqlite/0016_trial_integrity.sql"),
+        postgres: include_str!("../migrations/postgres/0016_trial_integrity.sql"),
+    },
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

@@ -258,5 +258,6 @@ pub fn intake(cpr: spire_domain::Cpr, municipality: i64) -> crate::Intake {
         has_qualification: false,
         strata: Default::default(),
         intake_date: time::OffsetDateTime::now_utc().date(),
+        already_registered_decision: None,
     }
 }

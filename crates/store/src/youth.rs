@@ -46,6 +46,9 @@ pub struct NewYouth {
     pub strengths: String,
     pub consultant_id: Option<i64>,
     pub user_id: Option<i64>,
+    /// While a trial is open in the municipality: why the young person is
+    /// outside its target group (required then, see `trials::integrity`).
+    pub outside_trial: Option<spire_domain::eligibility::OutsideTrial>,
 }
 
 /// The tenant and role filter. Placeholders $2..$4 are the visibility.
@@ -102,8 +105,8 @@ const SEARCH_CPR_SQL: &str = youth_sql!(
 );
 
 const INSERT_SQL: &str = "INSERT INTO youth (municipality_code, cpr_ciphertext, cpr_lookup, birth_date, gender, first_name, \
-     last_name, phone, email, interests, strengths, consultant_id, created_by, user_id, created_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id";
+     last_name, phone, email, interests, strengths, consultant_id, created_by, user_id, created_at, outside_trial) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id";
 
 /// What the access log records for a search: the name text, or only the fact
 /// that a CPR number was searched for (never the number itself).
@@ -386,6 +389,28 @@ impl Db {
                     Problem::CprElsewhere,
                 )));
             }
+            if registered.is_some() {
+                return Err(Error::Invalid(FieldError::new(
+                    "cpr",
+                    Problem::CprAlreadyRegistered,
+                )));
+            }
+            // An open trial here is the way in for its target group.
+            let standing = crate::trials::trial_standing!(tx, municipality, &lookup);
+            if let crate::trials::TrialStanding::Elsewhere { home } = standing {
+                crate::cpr_elsewhere::log_found_elsewhere!(tx, scope, home, None::<i64>);
+                tx.commit().await?;
+                return Err(Error::Invalid(FieldError::new(
+                    "cpr",
+                    Problem::CprElsewhere,
+                )));
+            }
+            let outside_trial = crate::trials::registration_outside_trial(
+                standing,
+                &youth.cpr,
+                youth.outside_trial.as_ref(),
+                time::OffsetDateTime::now_utc().date(),
+            )?;
             let id: i64 = sqlx::query_scalar(INSERT_SQL)
                 .bind(municipality)
                 .bind(key.encrypt_cpr(&youth.cpr))
@@ -402,6 +427,7 @@ impl Db {
                 .bind(scope.user_id)
                 .bind(youth.user_id)
                 .bind(now)
+                .bind(outside_trial)
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(|e| unique_violation_as(e, "cpr", Problem::CprAlreadyRegistered))?;

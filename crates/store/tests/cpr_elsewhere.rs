@@ -24,6 +24,7 @@ fn youth(n: u32) -> NewYouth {
         strengths: String::new(),
         consultant_id: None,
         user_id: None,
+        outside_trial: None,
     }
 }
 
@@ -135,9 +136,36 @@ async fn story(db: Db) {
         Problem::CprLookupLimit
     );
     assert!(
-        db.randomise(&roskilde, &key, trial, &intake(1, 265), None)
+        db.randomise(&roskilde, &key, trial, &intake(700, 265), None)
             .await
             .is_ok()
+    );
+
+    // Another Horsens caseworker: a young person registered in Roskilde is
+    // Roskilde's to bring to the draw, and one drawn in Roskilde cannot be
+    // registered in Horsens — told only "elsewhere", never the arm.
+    let other = scope(&db, "case2.horsens", Role::Caseworker, 615).await;
+    assert_eq!(
+        problem(
+            db.randomise(&other, &key, trial, &intake(2, 615), None)
+                .await
+        ),
+        Problem::CprElsewhere
+    );
+    assert_eq!(
+        problem(db.create_youth(&other, &key, &youth(700)).await),
+        Problem::CprElsewhere
+    );
+    assert_eq!(
+        spire_store::testing::count_sql(
+            &db,
+            "SELECT COUNT(*) FROM access_log a JOIN users u ON u.id = a.user_id \
+             WHERE u.login = 'case2.horsens' AND a.municipality_code = 265 \
+             AND a.criterion = 'cpr-looked-up-from-elsewhere'"
+        )
+        .await,
+        2,
+        "Roskilde's access log shows both look-ups"
     );
 }
 

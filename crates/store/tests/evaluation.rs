@@ -91,6 +91,7 @@ async fn story(db: Db) {
             has_qualification: false,
             strata: BTreeMap::new(),
             intake_date: time::OffsetDateTime::now_utc().date(),
+            already_registered_decision: None,
         };
         let outcome = db
             .randomise(scope, &key, trial_id, &intake, None)

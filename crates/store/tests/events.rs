@@ -54,6 +54,7 @@ fn youth(n: u32, first: &str, interests: &str, consultant: i64, login: Option<i6
         strengths: String::new(),
         consultant_id: Some(consultant),
         user_id: login,
+        outside_trial: None,
     }
 }
 

@@ -50,6 +50,7 @@ fn youth(n: u32, first: &str, consultant: i64, login: Option<i64>) -> NewYouth {
         strengths: String::new(),
         consultant_id: Some(consultant),
         user_id: login,
+        outside_trial: None,
     }
 }
 

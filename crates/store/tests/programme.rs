@@ -44,6 +44,7 @@ fn sara(n: u32, consultant: i64, login: Option<i64>) -> NewYouth {
         strengths: "stabil".into(),
         consultant_id: Some(consultant),
         user_id: login,
+        outside_trial: None,
     }
 }
 

@@ -31,6 +31,7 @@ const PERSONAL: &[(&str, &str)] = &[
     ("company_contact_log", "municipality_code = {m}"),
     ("trial_baselines", "municipality_code = {m}"),
     ("access_log", "municipality_code = {m}"),
+    ("trial_decisions", "municipality_code = {m}"),
     ("group_members", YOUTH_OF_M),
     ("attendance", YOUTH_OF_M),
     ("agenda_moves", YOUTH_OF_M),

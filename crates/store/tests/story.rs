@@ -29,6 +29,7 @@ fn youth(cpr: &str, first: &str, last: &str) -> NewYouth {
         strengths: "punktlig".into(),
         consultant_id: None,
         user_id: None,
+        outside_trial: None,
     }
 }
 

@@ -76,6 +76,20 @@ impl Db {
         on_db!(self, |pool| {
             let mut tx = pool.begin_write_as(scope).await?;
             crate::youth::require_visible_youth!(&mut *tx, scope, youth.get());
+            // Drawn to control in an open trial: no course around the draw.
+            let (lookup, municipality): (Vec<u8>, i64) =
+                sqlx::query_as("SELECT cpr_lookup, municipality_code FROM youth WHERE id = $1")
+                    .bind(youth.get())
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let refused = match crate::trials::trial_standing!(tx, municipality, &lookup) {
+                crate::trials::TrialStanding::Control => Some(Problem::TrialControlArm),
+                crate::trials::TrialStanding::Elsewhere { .. } => Some(Problem::CprElsewhere),
+                _ => None,
+            };
+            if let Some(problem) = refused {
+                return Err(Error::Invalid(FieldError::new("youth_id", problem)));
+            }
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO courses (municipality_code, youth_id, in_trial, readiness, start_date, created_by, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",

@@ -77,6 +77,7 @@ struct UnitRow {
     municipality_code: Option<i64>,
     baseline: String,
     accepted: Option<bool>,
+    crossed_over: bool,
 }
 
 const PLAN_SQL: &str = "SELECT p.document, p.digest, u.display_name AS locked_by, p.locked_at \
@@ -280,8 +281,11 @@ impl Db {
                     .ok_or(Error::NotFound)?;
             let units: Vec<UnitRow> = sqlx::query_as(
                 "SELECT l.ledger_index, l.unix_seconds, l.stratum, l.arm, l.municipality_code, b.baseline, \
-                 t.accepted FROM trial_ledger l JOIN trial_baselines b ON b.ledger_id = l.id \
+                 t.accepted, c.id IS NOT NULL AS crossed_over FROM trial_ledger l \
+                 JOIN trial_baselines b ON b.ledger_id = l.id \
                  LEFT JOIN trial_take_up t ON t.trial_id = l.trial_id AND t.ledger_index = l.ledger_index \
+                 LEFT JOIN trial_decisions c ON c.trial_id = l.trial_id AND c.ledger_index = l.ledger_index \
+                 AND c.kind = 'crossover' \
                  WHERE l.trial_id = $1 AND l.kind = 'allocation' ORDER BY l.ledger_index",
             )
             .bind(trial_id)
@@ -339,7 +343,12 @@ fn unit_of(row: UnitRow) -> Result<Unit> {
         kontanthjaelp: text("benefit") == "kontanthjaelp",
         aktivitetsparat: text("readiness") == "aktivitetsparat",
         has_qualification: baseline["has_qualification"].as_bool().unwrap_or(false),
-        took_up: programme && row.accepted == Some(true),
+        // Participation: the offer accepted, or a recorded crossover.
+        took_up: if programme {
+            row.accepted == Some(true)
+        } else {
+            row.crossed_over
+        },
     })
 }
 

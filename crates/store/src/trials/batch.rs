@@ -276,6 +276,22 @@ impl Db {
                 .into_iter()
                 .map(|row| (row.subject, row.receipt.into()))
                 .collect();
+            let sql = shape("registered youth", rows, || {
+                format!(
+                    "SELECT cpr_lookup, municipality_code, id FROM youth WHERE cpr_lookup IN ({})",
+                    list(rows, 1)
+                )
+            });
+            let mut query = sqlx::query_as::<_, (Vec<u8>, i64, i64)>(sql);
+            for i in 0..rows {
+                query = query.bind(subjects[i.min(subjects.len() - 1)]);
+            }
+            let registered: HashMap<Vec<u8>, (i64, i64)> = query
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .map(|(subject, municipality, youth)| (subject, (municipality, youth)))
+                .collect();
             let mut block_slots: HashMap<String, BlockSlot> = HashMap::new();
             if is_blocks {
                 let texts: Vec<&str> = dedup(
@@ -333,6 +349,7 @@ impl Db {
                 screenings,
                 accesses,
                 entries,
+                registered_decisions,
                 touched_slots,
                 block_slots,
                 margin_deltas,
@@ -350,6 +367,7 @@ impl Db {
                     block_slots,
                     margins,
                     found_elsewhere,
+                    registered,
                 },
                 now_utc(),
             )?;
@@ -490,6 +508,33 @@ impl Db {
                 query.execute(&mut *tx).await?;
             }
             let now = crate::now();
+            for (request, ledger_index, youth_id, reason) in &registered_decisions {
+                let scope = &request.scope;
+                let decided_by: String =
+                    sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1")
+                        .bind(scope.user_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                sqlx::query(super::integrity::INSERT_DECISION_SQL)
+                    .bind(trial_id)
+                    .bind("already_registered")
+                    .bind(request.subject_bytes.as_slice())
+                    .bind(*ledger_index)
+                    .bind(request.municipality)
+                    .bind(reason.as_str())
+                    .bind(decided_by)
+                    .bind(scope.user_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                log_access!(
+                    &mut *tx,
+                    scope,
+                    AccessAction::Update,
+                    Some(*youth_id),
+                    Some("trial decision: already registered")
+                )?;
+            }
             for range in chunks(accesses.len()) {
                 let rows = range.len();
                 let sql = shape("access log", rows, || {

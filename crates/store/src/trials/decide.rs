@@ -54,7 +54,13 @@ pub(super) struct Known {
     /// Per user of the batch: look-ups within the last day that found a
     /// youth of another municipality (`cpr_elsewhere`).
     pub found_elsewhere: HashMap<i64, i64>,
+    /// The batch's subjects registered as youth: municipality and youth id.
+    pub registered: HashMap<Vec<u8>, (i64, i64)>,
 }
+
+/// A young person already registered in the programme, drawn with the
+/// programme's decision: request, ledger index, youth id, reason.
+pub(super) type RegisteredDecision<'r> = (&'r Request, i64, i64, String);
 
 /// A screening to log: request, time, eligible, reason codes, outcome.
 pub(super) type Screening<'r> = (&'r Request, i64, bool, String, &'static str);
@@ -67,6 +73,7 @@ pub(super) struct Decisions<'r> {
     /// Access-log rows: request, action, criterion.
     pub accesses: Vec<(&'r Request, &'static str, &'static str, Option<i64>)>,
     pub entries: Vec<NewEntry<'r>>,
+    pub registered_decisions: Vec<RegisteredDecision<'r>>,
     /// Strata whose next block slot changed, and every stratum's slot.
     pub touched_slots: Vec<String>,
     pub block_slots: HashMap<String, BlockSlot>,
@@ -103,7 +110,9 @@ pub(super) fn decide<'r>(
         mut block_slots,
         mut margins,
         mut found_elsewhere,
+        registered,
     } = known;
+    let mut registered_decisions: Vec<RegisteredDecision<'_>> = Vec::new();
     let is_blocks = matches!(design.method, Method::StratifiedBlocks { .. });
     let is_minimisation = matches!(design.method, Method::Minimisation { .. });
     let mut ledger_size = trial.ledger_size;
@@ -152,6 +161,26 @@ pub(super) fn decide<'r>(
                 Err(field) => break 'request Err(Error::Invalid(field.clone())),
             };
             let earlier = by_subject.get(subject_bytes).cloned();
+            // Registered in another municipality: theirs to bring to the
+            // trial. Told only "elsewhere", and both access logs show it.
+            if earlier.is_none()
+                && let Some(&(home, _)) = registered
+                    .get(subject_bytes)
+                    .filter(|(home, _)| *home != request.municipality)
+            {
+                *found += 1;
+                accesses.push((request, AccessAction::Read.code(), FOUND_ELSEWHERE, None));
+                accesses.push((
+                    request,
+                    AccessAction::Read.code(),
+                    LOOKED_UP_FROM_ELSEWHERE,
+                    Some(home),
+                ));
+                break 'request Err(Error::Invalid(FieldError::new(
+                    "cpr",
+                    Problem::CprElsewhere,
+                )));
+            }
             let reasons = rules.check(&candidate(intake));
             let outcome = if earlier.is_some() {
                 "already_randomised"
@@ -165,6 +194,36 @@ pub(super) fn decide<'r>(
             } else {
                 "randomised"
             };
+            // Already registered in the programme here (already treated): the
+            // programme decides, and the decision is kept with the draw.
+            let registered_here = registered
+                .get(subject_bytes)
+                .filter(|(municipality, _)| *municipality == request.municipality);
+            if outcome == "randomised"
+                && let Some((_, youth_id)) = registered_here
+            {
+                let decision = intake
+                    .already_registered_decision
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|d| !d.is_empty());
+                let Some(decision) = decision else {
+                    break 'request Err(Error::Invalid(FieldError::new(
+                        "already_registered_decision",
+                        Problem::AlreadyRegisteredDecisionNeeded,
+                    )));
+                };
+                match spire_domain::validation::required_text(
+                    "already_registered_decision",
+                    decision,
+                    super::integrity::DECISION_REASON_MAX,
+                ) {
+                    Ok(reason) => {
+                        registered_decisions.push((request, ledger_size, *youth_id, reason))
+                    }
+                    Err(field) => break 'request Err(Error::Invalid(field)),
+                }
+            }
             screenings.push((
                 request,
                 intake_time.unix_seconds,
@@ -359,6 +418,7 @@ pub(super) fn decide<'r>(
         screenings,
         accesses,
         entries,
+        registered_decisions,
         touched_slots,
         block_slots,
         margin_deltas,
@@ -415,6 +475,7 @@ mod tests {
                 has_qualification,
                 strata: BTreeMap::new(),
                 intake_date: today,
+                already_registered_decision: None,
             },
             idempotency_key: idempotency_key.map(str::to_string),
             municipality: 265,

@@ -347,32 +347,40 @@ impl Db {
     pub async fn trial_report(&self, trial: TrialId) -> Result<TrialReport> {
         let trial_id = trial.get();
         let design = self.trial_design(trial).await?;
-        let (screenings, allocations, take_up) = on_db!(self, |pool| {
+        let (screenings, allocations, take_up, decisions) = on_db!(self, |pool| {
+            // The report counts every municipality's allocations.
+            let mut tx = pool.begin_across().await?;
             let screenings: Vec<(Vec<u8>, bool, String)> = sqlx::query_as(
                 "SELECT subject, eligible, reasons FROM trial_screenings WHERE trial_id = $1 ORDER BY id",
             )
             .bind(trial_id)
-            .fetch_all(pool)
+            .fetch_all(&mut *tx)
             .await?;
             let allocations: Vec<(Vec<u8>, String, String, Option<i64>)> = sqlx::query_as(
                 "SELECT subject, stratum, arm, municipality_code FROM trial_ledger \
                  WHERE trial_id = $1 AND kind = 'allocation' ORDER BY ledger_index",
             )
             .bind(trial_id)
-            .fetch_all(pool)
+            .fetch_all(&mut *tx)
             .await?;
             let take_up: Vec<bool> =
                 sqlx::query_scalar("SELECT accepted FROM trial_take_up WHERE trial_id = $1")
                     .bind(trial_id)
-                    .fetch_all(pool)
+                    .fetch_all(&mut *tx)
                     .await?;
-            (screenings, allocations, take_up)
+            let decisions: Vec<String> =
+                sqlx::query_scalar("SELECT kind FROM trial_decisions WHERE trial_id = $1")
+                    .bind(trial_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+            (screenings, allocations, take_up, decisions)
         });
         Ok(TrialReport::compute(
             &design,
             &screenings,
             &allocations,
             &take_up,
+            &decisions,
         ))
     }
 }
@@ -613,6 +621,11 @@ pub struct Consort {
     pub control: i64,
     pub took_up: i64,
     pub declined: i64,
+    /// Control-arm youth given the programme by a recorded crossover.
+    pub crossed_over: i64,
+    /// Drawn although already registered in the programme (already
+    /// treated), by the programme's recorded decision.
+    pub already_registered: i64,
 }
 
 /// Allocations by arm in one stratum (or one municipality).
@@ -640,7 +653,9 @@ impl TrialReport {
         screenings: &[(Vec<u8>, bool, String)],
         allocations: &[(Vec<u8>, String, String, Option<i64>)],
         take_up: &[bool],
+        decisions: &[String],
     ) -> TrialReport {
+        let decided = |kind: &str| decisions.iter().filter(|k| *k == kind).count() as i64;
         let randomised: HashSet<&[u8]> = allocations.iter().map(|a| a.0.as_slice()).collect();
         let mut last_screening: HashMap<&[u8], (bool, &str)> = HashMap::new();
         for (subject, eligible, reasons) in screenings {
@@ -651,6 +666,8 @@ impl TrialReport {
             randomised: allocations.len() as i64,
             took_up: take_up.iter().filter(|&&a| a).count() as i64,
             declined: take_up.iter().filter(|&&a| !a).count() as i64,
+            crossed_over: decided("crossover"),
+            already_registered: decided("already_registered"),
             ..Consort::default()
         };
         let mut by_reason: BTreeMap<usize, i64> = BTreeMap::new();

@@ -85,6 +85,13 @@ impl Db {
             .bind(&subject)
             .fetch_all(&mut *tx)
             .await?;
+            let already_registered: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM youth WHERE cpr_lookup = $1 AND municipality_code = $2",
+            )
+            .bind(&subject)
+            .bind(municipality)
+            .fetch_optional(&mut *tx)
+            .await?;
             let reasons = settings.eligibility().check(&candidate(intake));
             let outcome = match (&existing, reasons.is_empty()) {
                 (Some(_), _) => "already_randomised",
@@ -118,6 +125,7 @@ impl Db {
             Ok(Screening {
                 reasons,
                 stratum: stratum.to_string(),
+                already_registered: already_registered.is_some() && existing.is_none(),
                 existing,
                 elsewhere: elsewhere.is_some(),
                 other_trials,

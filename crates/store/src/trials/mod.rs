@@ -62,6 +62,9 @@ pub struct Intake {
     /// Levels of the trial's custom stratification fields.
     pub strata: BTreeMap<String, String>,
     pub intake_date: time::Date,
+    /// The programme's decision, with its reason, to draw a young person
+    /// who is already registered in the programme (see `Screening`).
+    pub already_registered_decision: Option<String>,
 }
 
 /// The signed tree head on a receipt.
@@ -169,6 +172,9 @@ pub struct Screening {
     /// Other trials the youth is already randomised in (names), so the
     /// caseworker can stop before putting someone into a second trial.
     pub other_trials: Vec<String>,
+    /// Already registered in the programme here, not yet drawn: already
+    /// treated, so the draw needs the programme's decision and its reason.
+    pub already_registered: bool,
 }
 
 /// Stores a new head and advances the trial row past the new entry
@@ -201,9 +207,14 @@ macro_rules! store_head {
 mod admin;
 mod evidence;
 mod export;
+mod integrity;
 mod take_up;
 
 pub use admin::LedgerNote;
 pub use evidence::{ArmBalance, Consort, InclusionProof, TrialEvidence, TrialReport};
 pub use export::{EXPORT_COVARIATES, ExportRow};
+pub use integrity::{ControlAllocation, DECISION_REASON_MAX};
+pub(crate) use integrity::{
+    TrialStanding, registration_outside_trial, stored_settings, trial_standing,
+};
 pub use take_up::PendingTakeUp;

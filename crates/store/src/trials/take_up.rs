@@ -13,6 +13,65 @@ pub struct PendingTakeUp {
     pub allocated_at: i64,
 }
 
+/// Registers an allocated young person in the municipality (unless they
+/// are already) and starts their course in the trial on `start`, with the
+/// readiness recorded at intake (a youth with an open course keeps it):
+/// `(the youth's id in the municipality, whether newly registered)`.
+macro_rules! start_programme {
+    ($conn:expr, $key:expr, $scope:expr, $trial_id:expr, $municipality:expr, $subject:expr,
+     $cpr_ciphertext:expr, $first_name:expr, $last_name:expr, $baseline:expr, $start:expr, $now:expr) => {{
+        let cpr = $key.decrypt_cpr($cpr_ciphertext)?;
+        let created: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO youth (municipality_code, cpr_ciphertext, cpr_lookup, birth_date, gender, first_name, \
+             last_name, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             ON CONFLICT (cpr_lookup) DO NOTHING RETURNING id",
+        )
+        .bind($municipality)
+        .bind($key.encrypt_cpr(&cpr))
+        .bind($subject)
+        .bind(cpr.birth_date().to_string())
+        .bind(cpr.gender().code())
+        .bind($first_name)
+        .bind($last_name)
+        .bind($scope.user_id)
+        .bind($now)
+        .fetch_optional($conn)
+        .await?;
+        let youth: Option<i64> = match created {
+            Some(id) => Some(id),
+            None => {
+                sqlx::query_scalar("SELECT id FROM youth WHERE cpr_lookup = $1 AND municipality_code = $2")
+                    .bind($subject)
+                    .bind($municipality)
+                    .fetch_optional($conn)
+                    .await?
+            }
+        };
+        let readiness = serde_json::from_str::<serde_json::Value>($baseline)
+            .ok()
+            .and_then(|b| b.get("readiness")?.as_str().map(str::to_string))
+            .unwrap_or_else(|| "jobparat".to_string());
+        if let Some(youth) = youth {
+            sqlx::query(
+                "INSERT INTO courses (municipality_code, youth_id, in_trial, trial_id, readiness, start_date, \
+                 created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+            )
+            .bind($municipality)
+            .bind(youth)
+            .bind(true)
+            .bind($trial_id)
+            .bind(&readiness)
+            .bind($start.to_string())
+            .bind($scope.user_id)
+            .bind($now)
+            .execute($conn)
+            .await?;
+        }
+        (youth, created.is_some())
+    }};
+}
+pub(super) use start_programme;
+
 impl Db {
     /// The caseworker's own programme-arm allocations awaiting the youth's
     /// answer to the offer (not their colleagues': a caseworker who
@@ -101,57 +160,21 @@ impl Db {
             })?;
             let mut youth_id = None;
             if accepted {
-                let cpr = key.decrypt_cpr(&cpr_ciphertext)?;
-                youth_id = sqlx::query_scalar(
-                    "INSERT INTO youth (municipality_code, cpr_ciphertext, cpr_lookup, birth_date, gender, first_name, \
-                     last_name, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-                     ON CONFLICT (cpr_lookup) DO NOTHING RETURNING id",
-                )
-                .bind(municipality)
-                .bind(key.encrypt_cpr(&cpr))
-                .bind(&subject)
-                .bind(cpr.birth_date().to_string())
-                .bind(cpr.gender().code())
-                .bind(&first_name)
-                .bind(&last_name)
-                .bind(scope.user_id)
-                .bind(now)
-                .fetch_optional(&mut *tx)
-                .await?;
-                // The accepted offer starts the course (in the trial), with
-                // the readiness recorded at intake; a youth who already has an
-                // open course keeps it.
-                let youth: Option<i64> =
-                    match youth_id {
-                        Some(id) => Some(id),
-                        None => sqlx::query_scalar(
-                            "SELECT id FROM youth WHERE cpr_lookup = $1 AND municipality_code = $2",
-                        )
-                        .bind(&subject)
-                        .bind(municipality)
-                        .fetch_optional(&mut *tx)
-                        .await?,
-                    };
-                let readiness = serde_json::from_str::<serde_json::Value>(&baseline)
-                    .ok()
-                    .and_then(|b| b.get("readiness")?.as_str().map(str::to_string))
-                    .unwrap_or_else(|| "jobparat".to_string());
-                if let Some(youth) = youth {
-                    sqlx::query(
-                    "INSERT INTO courses (municipality_code, youth_id, in_trial, trial_id, readiness, start_date, \
-                     created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
-                )
-                .bind(municipality)
-                .bind(youth)
-                .bind(true)
-                .bind(trial_id)
-                .bind(&readiness)
-                .bind(decided_on.to_string())
-                .bind(scope.user_id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                }
+                let (youth, created) = start_programme!(
+                    &mut *tx,
+                    key,
+                    scope,
+                    trial_id,
+                    municipality,
+                    &subject,
+                    &cpr_ciphertext,
+                    &first_name,
+                    &last_name,
+                    &baseline,
+                    decided_on,
+                    now
+                );
+                youth_id = youth.filter(|_| created);
             }
             log_access!(
                 &mut *tx,

@@ -33,6 +33,7 @@ async fn youth(db: &Db, scope: &Scope, key: &ServerKey, n: u32) -> i64 {
             strengths: String::new(),
             consultant_id: Some(scope.user_id()),
             user_id: None,
+            outside_trial: None,
         },
     )
     .await

@@ -51,6 +51,12 @@ pub struct IntakeFields {
     /// Levels of the trial's own stratification fields.
     #[serde(default)]
     pub strata: BTreeMap<String, String>,
+    /// A young person already registered in the programme here is drawn
+    /// only with the programme's decision and its reason (recorded before
+    /// the draw); otherwise 422 at this field.
+    #[serde(default)]
+    #[schema(max_length = 2000)]
+    pub already_registered_decision: String,
 }
 
 /// Parses a screening, reporting every bad field at once.
@@ -125,6 +131,9 @@ pub fn parse_intake(fields: &IntakeFields) -> Result<Intake, Vec<FieldError>> {
                 .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
                 .collect(),
             intake_date: time::OffsetDateTime::now_utc().date(),
+            already_registered_decision: Some(fields.already_registered_decision.trim())
+                .filter(|d| !d.is_empty())
+                .map(str::to_string),
         }),
         _ => Err(errors),
     }
@@ -132,7 +141,7 @@ pub fn parse_intake(fields: &IntakeFields) -> Result<Intake, Vec<FieldError>> {
 
 /// Reasons as codes and as sentences in the caller's language.
 #[derive(OpenApi)]
-#[openapi(paths(trials, randomise))]
+#[openapi(paths(trials, randomise, crossover))]
 pub struct Api;
 
 /// A trial.
@@ -324,4 +333,74 @@ pub async fn randomise(
             (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
         }
     })
+}
+
+/// A control-arm young person to give the programme after all.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct CrossoverFields {
+    /// The control-arm allocation (the receipt's allocation id).
+    #[schema(required = true, minimum = 1)]
+    pub allocation_id: Option<i64>,
+    /// Why the programme is given after all; kept for good.
+    #[serde(default)]
+    #[schema(required = true, max_length = 2000)]
+    pub reason: String,
+    /// The course's first day, `YYYY-MM-DD`.
+    #[serde(default)]
+    #[schema(required = true, format = Date)]
+    pub start_date: String,
+}
+
+/// The crossover is recorded; the young person is registered here.
+#[derive(Serialize, ToSchema)]
+pub struct CrossoverRecorded {
+    pub youth_id: i64,
+}
+
+/// A crossover (team lead, own municipality): a control-arm young person is
+/// given the programme after all, with a reason. Kept for good with the team
+/// lead's name, counted in CONSORT and as participation in the evaluation;
+/// the young person is registered and the course starts.
+#[utoipa::path(post, path = "/api/v1/trials/{id}/crossovers", tag = "trial",
+    params(("id" = i64, Path, minimum = 1, description = "The trial's id")),
+    request_body = CrossoverFields,
+    responses(
+        (status = 201, description = "Recorded", body = CrossoverRecorded),
+        (status = 400, description = "The body is not JSON of the expected shape", body = ErrorBody),
+        (status = 422, description = "A field is invalid: no reason, no date, not a control-arm allocation, or recorded before", body = InvalidBody),
+    ))]
+pub async fn crossover(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(trial_id): PathId<TrialId>,
+    body: Result<Json<CrossoverFields>, JsonRejection>,
+) -> AppResult<Response> {
+    let Json(fields) = body?;
+    let mut errors = Vec::new();
+    let allocation = params::collect(
+        &mut errors,
+        fields
+            .allocation_id
+            .filter(|id| *id > 0)
+            .ok_or(FieldError::new("allocation_id", Problem::Required)),
+    );
+    let start = params::collect(
+        &mut errors,
+        spire_domain::internship::parse_date("start_date", &fields.start_date),
+    );
+    let (Some(allocation), Some(start)) = (allocation, start) else {
+        return Err(AppError::invalid(errors));
+    };
+    let youth_id = state
+        .db()
+        .record_crossover(
+            &caller.scope(),
+            state.key(),
+            trial_id,
+            spire_domain::AllocationId::new(allocation),
+            &fields.reason,
+            start,
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(CrossoverRecorded { youth_id })).into_response())
 }

@@ -46,7 +46,10 @@ pub fn consort_svg(tr: Tr, consort: &Consort) -> String {
         FlowBox {
             x: 205.0,
             y: 190.0,
-            lines: vec![count("consort-randomised", consort.randomised)],
+            lines: vec![
+                count("consort-randomised", consort.randomised),
+                count("consort-already-registered", consort.already_registered),
+            ],
         },
         FlowBox {
             x: 40.0,
@@ -64,7 +67,10 @@ pub fn consort_svg(tr: Tr, consort: &Consort) -> String {
         FlowBox {
             x: 370.0,
             y: 290.0,
-            lines: vec![count("consort-control", consort.control)],
+            lines: vec![
+                count("consort-control", consort.control),
+                count("consort-crossed-over", consort.crossed_over),
+            ],
         },
     ];
     let title = tr.t("consort-title");
@@ -123,8 +129,15 @@ mod tests {
             control: 49,
             took_up: 40,
             declined: 6,
+            crossed_over: 3,
+            already_registered: 2,
         };
         let svg = consort_svg(Tr::new(Lang::En), &consort);
+        assert!(svg.contains("Crossed over to the programme: 3"), "{svg}");
+        assert!(
+            svg.contains("Of these already registered in the programme: 2"),
+            "{svg}"
+        );
         for figure in ["120", "20", "12", "9", "100", "51", "49", "40", "6"] {
             assert!(svg.contains(figure), "{figure} missing");
         }

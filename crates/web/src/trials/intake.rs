@@ -66,6 +66,9 @@ pub enum ScreeningResult {
         summary: Vec<(String, String)>,
         /// Other trials the youth is already randomised in.
         other_trials: Vec<String>,
+        /// Already registered in the programme: the draw needs the
+        /// programme's decision and its reason.
+        already_registered: bool,
     },
     /// The original allocation and its arm in the user's language.
     /// With the stored name when the youth belongs to the caseworker's
@@ -220,6 +223,7 @@ pub(super) fn intake_fields_for_api(
             _ => None,
         },
         strata: strata.iter().cloned().collect(),
+        already_registered_decision: String::new(),
     }
 }
 
@@ -371,6 +375,7 @@ pub async fn intake_screen(
                     .unwrap_or_default();
                 ScreeningResult::Eligible {
                     other_trials: screening.other_trials.clone(),
+                    already_registered: screening.already_registered,
                     stratum: stratum_label(tr, &screening.stratum, &names),
                     token: hex::encode(state.key().encrypt(CONFIRMATION_AAD, &bytes)),
                     summary: vec![
@@ -421,6 +426,9 @@ pub async fn intake_screen(
 pub struct ConfirmForm {
     #[serde(default)]
     token: String,
+    /// For a young person already registered in the programme.
+    #[serde(default)]
+    already_registered_decision: String,
 }
 
 pub async fn intake_confirm(
@@ -430,7 +438,9 @@ pub async fn intake_confirm(
     Form(confirm): Form<ConfirmForm>,
 ) -> AppResult<Response> {
     let sealed = unseal(&state, &user, id, &confirm.token)?;
-    let fields = intake_fields_for_api(&sealed.form, &sealed.strata, user.user.municipality_code);
+    let mut fields =
+        intake_fields_for_api(&sealed.form, &sealed.strata, user.user.municipality_code);
+    fields.already_registered_decision = confirm.already_registered_decision.clone();
     let intake = parse_intake(&fields).map_err(AppError::invalid)?;
     // The same confirmation submitted twice is one request: the token is its key.
     let idempotency_key = format!(

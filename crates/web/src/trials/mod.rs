@@ -3,13 +3,14 @@
 
 pub mod api;
 pub mod consort;
+pub mod crossover;
 pub mod intake;
 pub mod labels;
 pub mod pages;
 pub mod setup;
 pub mod take_up;
 
-use crate::http::access::roles::{INTAKE, PROGRAMME_OFFICE, TRIAL_LIST, TRIAL_OFFICE};
+use crate::http::access::roles::{INTAKE, PROGRAMME_OFFICE, TEAM_LEAD, TRIAL_LIST, TRIAL_OFFICE};
 use crate::http::access::{Access::*, Route};
 
 pub fn routes() -> Vec<Route> {
@@ -50,11 +51,19 @@ pub fn routes() -> Vec<Route> {
             Roles(INTAKE),
             take_up::take_up_record,
         ),
+        Route::get("/crossovers", Roles(TEAM_LEAD), crossover::crossover_list)
+            .menu("nav-crossovers"),
+        Route::post("/crossovers", Roles(TEAM_LEAD), crossover::crossover_record),
         Route::api_get("/api/v1/trials", Roles(TRIAL_LIST), api::trials),
         Route::api_post(
             "/api/v1/trials/{id}/randomizations",
             Roles(INTAKE),
             api::randomise,
+        ),
+        Route::api_post(
+            "/api/v1/trials/{id}/crossovers",
+            Roles(TEAM_LEAD),
+            api::crossover,
         ),
     ]
 }

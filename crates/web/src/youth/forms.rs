@@ -2,6 +2,7 @@
 //! values, every field's problem collected at once.
 
 use crate::http::params::collect;
+use spire_domain::eligibility::OutsideTrial;
 use spire_domain::validation::{optional_email, optional_phone, optional_text, required_text};
 use spire_domain::{Cpr, FieldError, Problem};
 use spire_store::NewYouth;
@@ -39,6 +40,15 @@ pub struct YouthForm {
     pub interests: String,
     #[serde(default)]
     pub strengths: String,
+    /// While a trial is open in the municipality (then required): why the
+    /// young person is outside its target group — `age`, `benefit`,
+    /// `qualification` or `other` (with `outside_trial_note`).
+    #[serde(default)]
+    #[schema(max_length = 20)]
+    pub outside_trial: String,
+    #[serde(default)]
+    #[schema(max_length = 500)]
+    pub outside_trial_note: String,
 }
 
 pub fn parse_youth(
@@ -80,6 +90,10 @@ pub fn parse_youth(
         &mut errors,
         optional_text("strengths", &form.strengths, 500),
     );
+    let outside_trial = collect(
+        &mut errors,
+        OutsideTrial::parse(&form.outside_trial, &form.outside_trial_note),
+    );
     match (
         cpr, first_name, last_name, phone, email, interests, strengths,
     ) {
@@ -101,6 +115,7 @@ pub fn parse_youth(
             strengths: strengths.unwrap_or_default(),
             consultant_id,
             user_id: None,
+            outside_trial: outside_trial.flatten(),
         }),
         _ => Err(errors),
     }
@@ -137,6 +152,8 @@ mod tests {
             email: "nope".into(),
             interests: String::new(),
             strengths: String::new(),
+            outside_trial: "other".into(),
+            outside_trial_note: " ".into(),
         };
         let errors = parse_youth(&form, None).unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| (e.field, e.problem)).collect();
@@ -146,7 +163,8 @@ mod tests {
                 ("cpr", Problem::CprDate),
                 ("first_name", Problem::Required),
                 ("phone", Problem::PhoneFormat),
-                ("email", Problem::EmailFormat)
+                ("email", Problem::EmailFormat),
+                ("outside_trial_note", Problem::Required)
             ]
         );
     }

@@ -16,8 +16,8 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use spire_domain::Role;
-use spire_domain::YouthId;
+use spire_domain::eligibility::OutsideTrial;
+use spire_domain::{Role, YouthId};
 use spire_store::YouthRow;
 
 const YOUTH_PER_PAGE: i64 = 25;
@@ -364,18 +364,62 @@ pub async fn my_portfolio(
     Ok(Redirect::to("/me").into_response())
 }
 
-fn youth_form_fields(tr: Tr, form: &YouthForm, messages: &FieldMessages) -> Vec<FormField> {
+/// The registration form; while a trial is open here (its age band given),
+/// it asks why the young person is outside the trial's target group.
+fn youth_form_fields(
+    tr: Tr,
+    form: &YouthForm,
+    messages: &FieldMessages,
+    open_trial: Option<(i32, i32)>,
+) -> Vec<FormField> {
     let mut fields = Vec::from(person_fields(
         tr,
         &form.first_name,
         &form.last_name,
         messages,
     ));
+    if let Some((min, max)) = open_trial {
+        let reason = |code: &str| match code {
+            "age" => tr.t_args(
+                "outside-trial-age",
+                &[
+                    ("min", Arg::Number(min.into())),
+                    ("max", Arg::Number(max.into())),
+                ],
+            ),
+            other => tr.t(&format!("outside-trial-{other}")),
+        };
+        let options = std::iter::once((String::new(), tr.t("outside-trial-choose")))
+            .chain(
+                OutsideTrial::CODES
+                    .iter()
+                    .map(|code| (code.to_string(), reason(code))),
+            )
+            .collect();
+        fields.extend([
+            FormField::new(tr, "outside_trial", "select", &form.outside_trial, messages)
+                .required()
+                .options(options)
+                .hint(tr.t("hint-outside-trial")),
+            FormField::new(
+                tr,
+                "outside_trial_note",
+                "textarea",
+                &form.outside_trial_note,
+                messages,
+            )
+            .max_length(OutsideTrial::NOTE_MAX),
+        ]);
+    }
     fields.extend([
         FormField::new(tr, "phone", "tel", &form.phone, messages).autocomplete("tel"),
         FormField::new(tr, "email", "email", &form.email, messages).autocomplete("email"),
-        FormField::new(tr, "interests", "text", &form.interests, messages).hint(tr.t("hint-tags")),
-        FormField::new(tr, "strengths", "text", &form.strengths, messages).hint(tr.t("hint-tags")),
+        FormField::new(tr, "interests", "text", &form.interests, messages)
+            .hint(tr.t("hint-tags"))
+            .max_length(500),
+        FormField::new(tr, "strengths", "text", &form.strengths, messages)
+            .hint(tr.t("hint-tags"))
+            .max_length(500),
     ]);
     fields
 }
@@ -387,13 +431,21 @@ const NEW_YOUTH: CreatePage = CreatePage {
     record_path: "/youth",
 };
 
-pub async fn youth_new_form(Caller { context, user }: Caller) -> Response {
+pub async fn youth_new_form(
+    State(state): State<AppState>,
+    Caller { context, user }: Caller,
+) -> AppResult<Response> {
+    let open_trial = state
+        .db()
+        .open_trial_age_band(&user.scope(&context))
+        .await?;
     let fields = youth_form_fields(
         Tr::new(context.lang),
         &YouthForm::default(),
         &FieldMessages::default(),
+        open_trial,
     );
-    NEW_YOUTH.view(&context, &user, fields, FormBanner::default())
+    Ok(NEW_YOUTH.view(&context, &user, fields, FormBanner::default()))
 }
 
 pub async fn youth_new_submit(
@@ -402,6 +454,10 @@ pub async fn youth_new_submit(
     Form(form): Form<YouthForm>,
 ) -> AppResult<Response> {
     let consultant = (user.user.role() == Role::Consultant).then_some(user.user.id);
+    let open_trial = state
+        .db()
+        .open_trial_age_band(&user.scope(&context))
+        .await?;
     let result = match forms::parse_youth(&form, consultant) {
         Ok(new_youth) => state
             .db()
@@ -411,7 +467,7 @@ pub async fn youth_new_submit(
         Err(errors) => Err(AppError::invalid(errors)),
     };
     NEW_YOUTH.outcome(&context, &user, result, |messages| {
-        youth_form_fields(Tr::new(context.lang), &form, messages)
+        youth_form_fields(Tr::new(context.lang), &form, messages, open_trial)
     })
 }
 

@@ -194,7 +194,7 @@ async fn the_team_lead_sees_caseloads_and_is_warned_over_the_norm() {
             "POST",
             "/api/v1/youth",
             Some(&token),
-            Some(json!({"cpr": "020304-4012", "first_name": "Mie", "last_name": "Ny"})),
+            Some(json!({"cpr": "020304-4012", "first_name": "Mie", "last_name": "Ny", "outside_trial": "qualification"})),
             "da",
         )
         .await;

@@ -49,6 +49,7 @@ async fn randomise_youth(app: &TestApp) -> Vec<String> {
             has_qualification: false,
             strata: BTreeMap::new(),
             intake_date: time::OffsetDateTime::now_utc().date(),
+            already_registered_decision: None,
         };
         let outcome = app
             .db

@@ -28,6 +28,7 @@ mod networks;
 mod onboarding;
 mod site;
 mod tokens;
+mod trial_integrity;
 mod trials;
 mod trials_setup;
 mod two_factor;

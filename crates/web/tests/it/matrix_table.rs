@@ -318,6 +318,8 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [Role], Payload)> {
             None,
         ),
         ("POST", "/trials/{id}/take-up", &[Caseworker], Form(&[])),
+        ("GET", "/crossovers", &[TeamLead], None),
+        ("POST", "/crossovers", &[TeamLead], Form(&[])),
         (
             "GET",
             "/api/v1/trials",
@@ -328,6 +330,12 @@ pub fn matrix() -> Vec<(&'static str, &'static str, &'static [Role], Payload)> {
             "POST",
             "/api/v1/trials/{id}/randomizations",
             &[Caseworker],
+            Json("{}"),
+        ),
+        (
+            "POST",
+            "/api/v1/trials/{id}/crossovers",
+            &[TeamLead],
             Json("{}"),
         ),
         ("GET", "/api/v1/openapi.json", ALL, None),

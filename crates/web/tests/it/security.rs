@@ -74,6 +74,7 @@ async fn a_change_without_the_csrf_token_or_from_another_origin_is_refused() {
                 ("cpr", "020304-4001"),
                 ("first_name", "Kim"),
                 ("last_name", "Berg"),
+                ("outside_trial", "qualification"),
             ],
         )
         .await;

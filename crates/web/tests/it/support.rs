@@ -196,6 +196,7 @@ impl TestApp {
                 strengths: "mødestabil".into(),
                 consultant_id: Some(users[&login_of(Role::Consultant, place)]),
                 user_id: Some(users[&login_of(Role::Youth, place)]),
+                outside_trial: None,
             };
             youth_ids.push(db.create_youth(&caseworker, &key, &youth).await.unwrap());
         }
@@ -278,6 +279,7 @@ impl TestApp {
             has_qualification: false,
             strata: Default::default(),
             intake_date: time::OffsetDateTime::now_utc().date(),
+            already_registered_decision: None,
         };
         match self
             .db
@@ -507,6 +509,7 @@ async fn programme_fixture(
                         strengths: String::new(),
                         consultant_id: Some(consultant.user_id()),
                         user_id: None,
+                        outside_trial: None,
                     },
                 )
                 .await

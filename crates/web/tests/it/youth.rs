@@ -94,6 +94,8 @@ async fn registering_a_youth_shows_every_problem_beside_its_field() {
         ("first_name", "Kim"),
         ("last_name", "Berg"),
         ("interests", "IT, musik"),
+        // Roskilde has an open trial: registered directly only outside its target group.
+        ("outside_trial", "qualification"),
     ];
     let created = app.post_form("/youth/new", Some(&browser), &good).await;
     assert_eq!(created.status, 303);
@@ -209,7 +211,7 @@ async fn register_and_find_a_youth_through_the_api() {
     let app = TestApp::new().await;
     let token = app.token("consultant.roskilde").await;
     let created = app
-        .api("POST", "/api/v1/youth", Some(&token), Some(json!({ "cpr": "020304-4001", "first_name": "Kim", "last_name": "Berg", "interests": "IT" })), "da")
+        .api("POST", "/api/v1/youth", Some(&token), Some(json!({ "cpr": "020304-4001", "first_name": "Kim", "last_name": "Berg", "interests": "IT", "outside_trial": "qualification" })), "da")
         .await;
     assert_eq!(created.status, 201);
     let youth = created.json();
