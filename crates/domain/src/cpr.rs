@@ -221,30 +221,56 @@ mod tests {
 }
 
 /// What people type between the groups of a CPR number's digits: spaces
-/// (also non-breaking), hyphens and dashes of every kind, slashes, dots.
+/// (also non-breaking and full-width), hyphens and dashes of every kind,
+/// slashes, dots; and the invisible characters a paste can carry (soft
+/// hyphen, zero-width space and joiners, word joiner, BOM).
 fn is_separator(c: char) -> bool {
     matches!(
         c,
         ' ' | '\u{a0}'
             | '\u{202f}'
             | '\u{2009}'
+            | '\u{3000}'
             | '-'
-            | '\u{2010}'
-            | '\u{2011}'
-            | '\u{2012}'
-            | '\u{2013}'
-            | '\u{2014}'
+            | '\u{ad}'
+            | '\u{2010}'..='\u{2015}'
             | '\u{2212}'
+            | '\u{fe63}'
+            | '\u{ff0d}'
             | '/'
+            | '\u{ff0f}'
             | '.'
+            | '\u{ff0e}'
             | '_'
+            | '\u{200b}'..='\u{200d}'
+            | '\u{2060}'
+            | '\u{feff}'
     )
 }
 
+/// The digit a character writes, in the scripts a paste can bring: ASCII,
+/// full-width, Arabic-Indic (both), Devanagari and the mathematical digits.
+fn digit_of(c: char) -> Option<char> {
+    let from = |zero: u32| char::from_digit((c as u32 - zero) % 10, 10);
+    match c {
+        '0'..='9' => Some(c),
+        '\u{ff10}'..='\u{ff19}' => from(0xff10),
+        '\u{660}'..='\u{669}' => from(0x660),
+        '\u{6f0}'..='\u{6f9}' => from(0x6f0),
+        '\u{966}'..='\u{96f}' => from(0x966),
+        '\u{1d7ce}'..='\u{1d7ff}' => from(0x1d7ce),
+        _ => None,
+    }
+}
+
+/// The most separator characters between two groups ("010203 – 4101").
+const MAX_SEPARATORS: usize = 3;
+
 /// Whether free text holds something that parses as a CPR number: ten
-/// digits, together or in groups with single separators between them
-/// ("010203-4101", "010203 4101", "0102 03 4101", "01.02.03–4101"), not part
-/// of a longer run of digits. Works on characters, so any text is safe.
+/// digits of any script, together or in groups with up to three separators
+/// between them ("010203-4101", "010203 - 4101", "0102 03 4101",
+/// "01.02.03–4101", full-width digits), not part of a longer run of digits.
+/// Works on characters, so any text is safe.
 pub fn contains_cpr(text: &str) -> bool {
     !cpr_runs(&text.chars().collect::<Vec<_>>()).is_empty()
 }
@@ -275,7 +301,7 @@ fn cpr_runs(chars: &[char]) -> Vec<(usize, usize)> {
     let mut runs = Vec::new();
     let mut i = 0;
     while i < chars.len() {
-        if !chars[i].is_ascii_digit() {
+        if digit_of(chars[i]).is_none() {
             i += 1;
             continue;
         }
@@ -283,16 +309,22 @@ fn cpr_runs(chars: &[char]) -> Vec<(usize, usize)> {
         let mut groups: Vec<String> = Vec::new();
         let mut group = String::new();
         while i < chars.len() {
-            let c = chars[i];
-            if c.is_ascii_digit() {
-                group.push(c);
+            if let Some(digit) = digit_of(chars[i]) {
+                group.push(digit);
                 i += 1;
-            } else if is_separator(c)
-                && !group.is_empty()
-                && chars.get(i + 1).is_some_and(char::is_ascii_digit)
-            {
+                continue;
+            }
+            let separators = chars[i..]
+                .iter()
+                .take(MAX_SEPARATORS + 1)
+                .take_while(|c| is_separator(**c))
+                .count();
+            let digit_follows = chars
+                .get(i + separators)
+                .is_some_and(|c| digit_of(*c).is_some());
+            if (1..=MAX_SEPARATORS).contains(&separators) && !group.is_empty() && digit_follows {
                 groups.push(std::mem::take(&mut group));
-                i += 1;
+                i += separators;
             } else {
                 break;
             }
@@ -349,6 +381,16 @@ mod free_text_tests {
             "010203\u{a0}4101",
             "ring på 010203 4101 i dag",
             "cpr:010203-4101.",
+            // Found by the security re-probe: spaces around the separator,
+            // other scripts' digits, invisible characters from a paste.
+            "010203 - 4101",
+            "010203– 4101",
+            "010203/ 4101",
+            "\u{ff10}\u{ff11}\u{ff10}\u{ff12}\u{ff10}\u{ff13}\u{ff0d}\u{ff14}\u{ff11}\u{ff10}\u{ff11}",
+            "\u{660}\u{661}\u{660}\u{662}\u{660}\u{663}-\u{664}\u{661}\u{660}\u{661}",
+            "010203\u{200b}4101",
+            "010203\u{ad}4101",
+            "0102\u{200b}034101",
         ] {
             assert!(contains_cpr(typed), "{typed}");
         }
@@ -368,7 +410,7 @@ mod free_text_tests {
             month in 1u32..=12,
             year in 0u32..=99,
             serial in 0u32..=9999,
-            separator in prop::sample::select(vec!["", "-", " ", "/", "–", "—", ".", "\u{a0}"]),
+            separator in prop::sample::select(vec!["", "-", " ", "/", "–", "—", ".", "\u{a0}", " - ", "\u{ad}", "\u{200b}", "\u{ff0d}"]),
             paired in any::<bool>(),
             before in "[a-zæøåA-ZÆØÅ ,.:]{0,12}",
             after in "[a-zæøåA-ZÆØÅ ,.:]{0,12}",

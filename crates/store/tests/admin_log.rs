@@ -199,6 +199,48 @@ async fn story(db: Db) {
     ] {
         assert!(try_exec_sql(&db, sql).await.is_err(), "{sql} was allowed");
     }
+
+    // A municipality with no team lead yet: the administrator's caseworker
+    // waits (found by the security re-probe); only the first team lead is
+    // the administrator's alone, and that lead approves the caseworker.
+    db.upsert_municipality(&setup, 370, "Næstved")
+        .await
+        .unwrap();
+    db.create_user(
+        &Actor::of(&admin),
+        &new_user("sag.naestved", Role::Caseworker, Some(370)),
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        db.authenticate("sag.naestved", "correct horse battery", "10.0.0.9", "r")
+            .await
+            .unwrap(),
+        LoginOutcome::AwaitingApproval(_)
+    ));
+    let first_lead = db
+        .create_user(
+            &Actor::of(&admin),
+            &new_user("lead.naestved", Role::TeamLead, Some(370)),
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        db.authenticate("lead.naestved", "correct horse battery", "10.0.0.9", "r")
+            .await
+            .unwrap(),
+        LoginOutcome::Success(_)
+    ));
+    let first_lead = Scope::new(first_lead, Role::TeamLead, Some(370), "r");
+    db.approve_user(&Actor::of(&first_lead), "sag.naestved")
+        .await
+        .unwrap();
+    assert!(matches!(
+        db.authenticate("sag.naestved", "correct horse battery", "10.0.0.9", "r")
+            .await
+            .unwrap(),
+        LoginOutcome::Success(_)
+    ));
 }
 
 both_dbs!(admin_log, story);

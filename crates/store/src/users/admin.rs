@@ -56,8 +56,9 @@ impl Db {
                 crate::municipalities::require_municipality!(tx, code);
             }
             // A person (not a server command) giving someone a municipality's
-            // data needs that municipality's team lead to approve it — when
-            // it has one; its first team lead is the administrator's alone.
+            // data needs that municipality's team lead to approve it; only
+            // the first team lead of a municipality without one is the
+            // administrator's alone (anyone else waits for that lead).
             let needs_approval = match (actor.user_id, municipality) {
                 (Some(_), Some(code)) => {
                     let leads: i64 = sqlx::query_scalar(
@@ -67,7 +68,7 @@ impl Db {
                     .bind(code)
                     .fetch_one(&mut *tx)
                     .await?;
-                    leads > 0
+                    leads > 0 || user.role != Role::TeamLead
                 }
                 _ => false,
             };

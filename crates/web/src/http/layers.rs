@@ -28,10 +28,41 @@ fn language(request: &Request) -> Lang {
 /// (whoever has it reads the calendar), so only its prefix is written; and
 /// a CPR number typed into an address never reaches the log.
 fn loggable_path(path: &str) -> String {
-    match path.strip_prefix("/feeds/") {
-        Some(_) => "/feeds/…".to_string(),
-        None => spire_domain::redact_cpr(path).into_owned(),
+    if path.starts_with("/feeds/") {
+        return "/feeds/…".to_string();
     }
+    // Read as the server reads it, so an encoded dash or space
+    // (`150604%E2%80%934123`) is seen for what it is.
+    let decoded = percent_decoded(path);
+    match spire_domain::redact_cpr(&decoded) {
+        std::borrow::Cow::Owned(redacted) => redacted,
+        std::borrow::Cow::Borrowed(_) => path.to_string(),
+    }
+}
+
+/// `%XX` sequences as the bytes they stand for (anything else kept).
+fn percent_decoded(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .filter(|_| bytes[i] == b'%')
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match hex {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Ends a request that takes longer than the configured limit with 503 and
@@ -106,4 +137,26 @@ pub async fn security_headers(State(tls): State<bool>, request: Request, next: N
         set(headers, "cache-control", "no-store");
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loggable_path;
+
+    #[test]
+    fn a_cpr_number_in_an_address_is_never_logged_however_it_is_encoded() {
+        for path in [
+            "/nosuch/1506044123",
+            "/nosuch/150604%E2%80%934123",
+            "/nosuch/150604%204123",
+            "/nosuch/150604%2F4123",
+            "/nosuch/150604%2d4123",
+        ] {
+            let logged = loggable_path(path);
+            assert_eq!(logged, "/nosuch/[CPR]", "{path}");
+        }
+        assert_eq!(loggable_path("/youth/12%20a"), "/youth/12%20a");
+        assert_eq!(loggable_path("/feeds/secret-token"), "/feeds/…");
+        assert_eq!(loggable_path("/x/%zz%"), "/x/%zz%");
+    }
 }
