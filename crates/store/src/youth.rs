@@ -356,7 +356,7 @@ impl Db {
             let mut tx = pool.begin_write_as(scope).await?;
             if let Some(consultant) = youth.consultant_id {
                 let same_tenant: Option<i64> =
-                    sqlx::query_scalar("SELECT id FROM users WHERE id = $1 AND municipality_code = $2 AND role IN ('consultant', 'psychologist', 'team_lead')")
+                    sqlx::query_scalar("SELECT id FROM users WHERE id = $1 AND municipality_code = $2 AND role IN ('consultant', 'psychologist', 'team_lead') AND awaiting_approval_since IS NULL")
                         .bind(consultant)
                         .bind(municipality)
                         .fetch_optional(&mut *tx)

@@ -93,6 +93,15 @@ async fn story(db: Db) {
     ));
     let awaiting = db.awaiting_approval(&lead).await.unwrap();
     assert_eq!(awaiting.len(), 1);
+    // Not yet staff: offered as no facilitator or consultant.
+    let staff_names =
+        |staff: Vec<(i64, String)>| staff.into_iter().map(|(_, n)| n).collect::<Vec<_>>();
+    assert!(
+        !staff_names(db.staff_of_municipality(&lead).await.unwrap())
+            .iter()
+            .any(|n| n.contains("ny.roskilde")),
+        "an account awaiting approval is not offered as staff"
+    );
     assert_eq!(awaiting[0].login, "ny.roskilde");
     assert!(
         db.awaiting_approval(&horsens_lead)
@@ -113,6 +122,11 @@ async fn story(db: Db) {
         .await
         .unwrap();
     assert!(db.awaiting_approval(&lead).await.unwrap().is_empty());
+    assert!(
+        staff_names(db.staff_of_municipality(&lead).await.unwrap())
+            .iter()
+            .any(|n| n.contains("ny.roskilde"))
+    );
     assert_eq!(
         entries(&db, &lead).await[0],
         entry("lead.roskilde", "user-approved", "ny.roskilde"),
