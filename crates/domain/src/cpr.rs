@@ -220,32 +220,44 @@ mod tests {
     }
 }
 
-/// What people type between the groups of a CPR number's digits: spaces
-/// (also non-breaking and full-width), hyphens and dashes of every kind,
-/// slashes, dots; and the invisible characters a paste can carry (soft
-/// hyphen, zero-width space and joiners, word joiner, BOM).
+/// What people type between the groups of a CPR number's digits: white
+/// space of any kind (tabs and line breaks too), hyphens and dashes of every
+/// kind, slashes, dots, underscores; and the invisible characters a paste
+/// can carry (soft hyphen, joiners, the zero-width and invisible operators,
+/// direction marks, variation selectors, BOM).
 fn is_separator(c: char) -> bool {
-    matches!(
-        c,
-        ' ' | '\u{a0}'
-            | '\u{202f}'
-            | '\u{2009}'
-            | '\u{3000}'
-            | '-'
-            | '\u{ad}'
-            | '\u{2010}'..='\u{2015}'
-            | '\u{2212}'
-            | '\u{fe63}'
-            | '\u{ff0d}'
-            | '/'
-            | '\u{ff0f}'
-            | '.'
-            | '\u{ff0e}'
-            | '_'
-            | '\u{200b}'..='\u{200d}'
-            | '\u{2060}'
-            | '\u{feff}'
-    )
+    c.is_whitespace()
+        || matches!(
+            c,
+            '-' | '\u{ad}'
+                | '\u{34f}'
+                | '\u{61c}'
+                | '\u{115f}'
+                | '\u{1160}'
+                | '\u{17b4}'
+                | '\u{17b5}'
+                | '\u{180b}'..='\u{180f}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2010}'..='\u{2015}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2060}'..='\u{206f}'
+                | '\u{2212}'
+                | '\u{2e3a}'
+                | '\u{2e3b}'
+                | '\u{3164}'
+                | '\u{fe00}'..='\u{fe0f}'
+                | '\u{fe58}'
+                | '\u{fe63}'
+                | '\u{feff}'
+                | '\u{ff0d}'
+                | '\u{ffa0}'
+                | '/'
+                | '\u{ff0f}'
+                | '\\'
+                | '.'
+                | '\u{ff0e}'
+                | '_'
+        )
 }
 
 /// The digit a character writes, in the scripts a paste can bring: ASCII,
@@ -264,10 +276,10 @@ fn digit_of(c: char) -> Option<char> {
 }
 
 /// The most separator characters between two groups ("010203 – 4101").
-const MAX_SEPARATORS: usize = 3;
+const MAX_SEPARATORS: usize = 5;
 
 /// Whether free text holds something that parses as a CPR number: ten
-/// digits of any script, together or in groups with up to three separators
+/// digits of any script, together or in groups with up to five separators
 /// between them ("010203-4101", "010203 - 4101", "0102 03 4101",
 /// "01.02.03–4101", full-width digits), not part of a longer run of digits.
 /// Works on characters, so any text is safe.
@@ -391,6 +403,12 @@ mod free_text_tests {
             "010203\u{200b}4101",
             "010203\u{ad}4101",
             "0102\u{200b}034101",
+            "010203\u{2063}-4101",
+            "010203 -- 4101",
+            "010203\u{180e}4101",
+            "010203\u{34f}4101",
+            "010203 \n 4101",
+            "010203-\t4101",
         ] {
             assert!(contains_cpr(typed), "{typed}");
         }

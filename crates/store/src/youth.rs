@@ -275,7 +275,7 @@ impl Db {
             let mut tx = pool.begin_write_as(scope).await?;
             if let Some(consultant) = consultant_id {
                 let same_tenant: Option<i64> = sqlx::query_scalar(
-                    "SELECT id FROM users WHERE id = $1 AND municipality_code = $2 AND role IN ('consultant', 'psychologist')",
+                    "SELECT id FROM users WHERE id = $1 AND municipality_code = $2 AND role IN ('consultant', 'psychologist') AND awaiting_approval_since IS NULL",
                 )
                 .bind(consultant)
                 .bind(scope.municipality)
@@ -318,7 +318,7 @@ impl Db {
             let mut tx = pool.begin_as(scope).await?;
             Ok(sqlx::query_as(
                 "SELECT id, display_name FROM users WHERE municipality_code = $1 \
-                 AND role IN ('consultant', 'psychologist') ORDER BY display_name, id",
+                 AND role IN ('consultant', 'psychologist') AND awaiting_approval_since IS NULL ORDER BY display_name, id",
             )
             .bind(scope.municipality)
             .fetch_all(&mut *tx)

@@ -102,6 +102,12 @@ async fn story(db: Db) {
             .any(|n| n.contains("ny.roskilde")),
         "an account awaiting approval is not offered as staff"
     );
+    assert!(
+        !staff_names(db.consultants(&lead).await.unwrap())
+            .iter()
+            .any(|n| n.contains("ny.roskilde")),
+        "nor as a young person's consultant"
+    );
     assert_eq!(awaiting[0].login, "ny.roskilde");
     assert!(
         db.awaiting_approval(&horsens_lead)

@@ -273,6 +273,20 @@ async fn story(db: Db) {
         "reason",
         Problem::Required,
     );
+    // Kept for good: never a CPR number.
+    refused_at(
+        db.record_crossover(
+            &lead,
+            &key,
+            trial,
+            allocation,
+            "Flyttet, se 010203 -- 4101",
+            today,
+        )
+        .await,
+        "reason",
+        Problem::ContainsCpr,
+    );
     let rows = db.control_allocations(&lead).await.unwrap();
     assert!(
         rows.iter()

@@ -213,11 +213,7 @@ pub(super) fn decide<'r>(
                         Problem::AlreadyRegisteredDecisionNeeded,
                     )));
                 };
-                match spire_domain::validation::required_text(
-                    "already_registered_decision",
-                    decision,
-                    super::integrity::DECISION_REASON_MAX,
-                ) {
+                match super::integrity::decision_reason("already_registered_decision", decision) {
                     Ok(reason) => {
                         registered_decisions.push((request, ledger_size, *youth_id, reason))
                     }

@@ -142,6 +142,16 @@ pub(super) const INSERT_DECISION_SQL: &str = "INSERT INTO trial_decisions (trial
 /// The longest reason a decision keeps.
 pub const DECISION_REASON_MAX: usize = 2000;
 
+/// A decision's reason, kept for good: required, at most
+/// `DECISION_REASON_MAX` characters, and never a CPR number.
+pub(super) fn decision_reason(field: &'static str, text: &str) -> Result<String, FieldError> {
+    let reason = spire_domain::validation::required_text(field, text, DECISION_REASON_MAX)?;
+    if spire_domain::contains_cpr(&reason) {
+        return Err(FieldError::new(field, Problem::ContainsCpr));
+    }
+    Ok(reason)
+}
+
 impl Db {
     /// The age band of an open trial covering the scope's municipality, if
     /// one does: the registration form then asks why a young person is
@@ -213,8 +223,7 @@ impl Db {
             return Err(Error::NotFound);
         }
         let municipality = scope.youth_municipality()?;
-        let reason = spire_domain::validation::required_text("reason", reason, DECISION_REASON_MAX)
-            .map_err(Error::Invalid)?;
+        let reason = decision_reason("reason", reason).map_err(Error::Invalid)?;
         let now = crate::now();
         on_db!(self, |pool| {
             let mut tx = pool.begin_write_as(scope).await?;

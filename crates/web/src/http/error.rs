@@ -25,6 +25,8 @@ pub enum ErrorKind {
     /// The client sent more requests than the server takes from one address
     /// (`rate_limit.rs`): 429, try again after the seconds given.
     TooManyRequests(u64),
+    /// The same form was sent before (`once.rs`): 409, nothing written again.
+    AlreadySent,
     Internal,
 }
 
@@ -38,6 +40,7 @@ impl ErrorKind {
             ErrorKind::TooLarge => "too_large",
             ErrorKind::Unavailable => "unavailable",
             ErrorKind::TooManyRequests(_) => "too_many_requests",
+            ErrorKind::AlreadySent => "already_sent",
             ErrorKind::Internal => "internal",
         }
     }
@@ -52,6 +55,7 @@ impl ErrorKind {
             | ErrorKind::TooLarge => "error-invalid-title",
             ErrorKind::Unavailable => "error-unavailable-title",
             ErrorKind::TooManyRequests(_) => "error-too-many-requests-title",
+            ErrorKind::AlreadySent => "error-already-sent-title",
             ErrorKind::Internal => "error-internal-title",
         }
     }
@@ -65,6 +69,7 @@ impl ErrorKind {
             ErrorKind::TooLarge => "error-too-large",
             ErrorKind::Unavailable => "error-unavailable",
             ErrorKind::TooManyRequests(_) => "error-too-many-requests",
+            ErrorKind::AlreadySent => "error-already-sent",
             ErrorKind::Internal => "error-internal",
         }
     }
@@ -78,6 +83,7 @@ impl ErrorKind {
             ErrorKind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ErrorKind::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            ErrorKind::AlreadySent => StatusCode::CONFLICT,
             ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -117,16 +117,28 @@ pub async fn guard(
         _ => {}
     }
     let changes_state = !matches!(*request.method(), Method::GET | Method::HEAD);
+    let mut claimed: Option<String> = None;
     if changes_state && !spec.api {
         if !origin_matches(&request, state.config().tls) {
             return AppError(ErrorKind::BadRequest).into_response();
         }
         // Public forms (log-in, language) work without a session; Origin suffices.
         if let (Some(current), false) = (&user, spec.access == Access::Public) {
-            request = match check_csrf(request, &current.csrf, spec.body_limit).await {
-                Ok(request) => request,
+            let once;
+            (request, once) = match check_csrf(request, &current.csrf, spec.body_limit).await {
+                Ok(checked) => checked,
                 Err(response) => return response,
             };
+            // The same form sent again never reaches its handler.
+            if let Some(once) = once {
+                let key = format!("{}:{once}", current.user.id);
+                if !state.once_forms().claim(&key) {
+                    let mut response = AppError(ErrorKind::AlreadySent).into_response();
+                    response.extensions_mut().insert(current.clone());
+                    return response;
+                }
+                claimed = Some(key);
+            }
         }
     }
     // An error page keeps the signed-in user's menu (see `render_errors`).
@@ -135,6 +147,12 @@ pub async fn guard(
         request.extensions_mut().insert(current);
     }
     let mut response = next.run(request).await;
+    // A refused form gives its token back: the corrected one may be sent.
+    if let Some(key) = claimed
+        && (response.status().is_client_error() || response.status().is_server_error())
+    {
+        state.once_forms().release(&key);
+    }
     if let Some(current) = page_user
         && response.extensions().get::<ErrorKind>().is_some()
     {
@@ -251,8 +269,13 @@ fn origin_matches(request: &Request, tls: bool) -> bool {
 }
 
 /// Checks the `csrf` form field (or `X-CSRF-Token` header) against the
-/// session's token, then hands the request on with its body intact.
-async fn check_csrf(request: Request, expected: &str, limit: usize) -> Result<Request, Response> {
+/// session's token, then hands the request on with its body intact, with the
+/// form's one-time token (`once`) if it has one.
+async fn check_csrf(
+    request: Request,
+    expected: &str,
+    limit: usize,
+) -> Result<(Request, Option<String>), Response> {
     let header_token = request
         .headers()
         .get("x-csrf-token")
@@ -275,24 +298,33 @@ async fn check_csrf(request: Request, expected: &str, limit: usize) -> Result<Re
         };
         AppError(kind).into_response()
     })?;
-    let form_token = match &boundary {
+    let fields: Vec<(String, String)> = match &boundary {
         Some(boundary) => multipart::parts(bytes.clone(), boundary)
             .await
-            .and_then(|fields| {
+            .map(|fields| {
                 fields
                     .into_iter()
-                    .find(|f| f.name == "csrf" && f.file_name.is_none())
-                    .and_then(|f| String::from_utf8(f.data.to_vec()).ok())
-            }),
-        None => serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-            .ok()
-            .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "csrf").map(|(_, v)| v)),
+                    .filter(|f| f.file_name.is_none() && matches!(f.name.as_str(), "csrf" | "once"))
+                    .filter_map(|f| {
+                        Some((f.name.clone(), String::from_utf8(f.data.to_vec()).ok()?))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        None => serde_urlencoded::from_bytes(&bytes).unwrap_or_default(),
     };
-    let given = header_token.or(form_token).unwrap_or_default();
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let given = header_token.or(field("csrf")).unwrap_or_default();
     if !constant_time_eq(given.as_bytes(), expected.as_bytes()) {
         return Err(AppError(ErrorKind::BadRequest).into_response());
     }
-    Ok(Request::from_parts(parts, Body::from(bytes)))
+    let once = field("once").filter(|o| !o.is_empty() && o.len() <= 64);
+    Ok((Request::from_parts(parts, Body::from(bytes)), once))
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

@@ -151,6 +151,9 @@ mod tests {
             "/nosuch/150604%204123",
             "/nosuch/150604%2F4123",
             "/nosuch/150604%2d4123",
+            "/nosuch/150604%0A4123",
+            "/nosuch/150604%E2%81%A34123",
+            "/nosuch/150604%09-4123",
         ] {
             let logged = loggable_path(path);
             assert_eq!(logged, "/nosuch/[CPR]", "{path}");

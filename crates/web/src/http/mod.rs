@@ -7,6 +7,7 @@ pub mod error;
 pub mod guard;
 pub mod layers;
 pub mod multipart;
+pub mod once;
 pub mod params;
 pub mod rate_limit;
 pub mod session;

@@ -44,6 +44,7 @@ struct StateInner {
     key: ServerKey,
     config: WebConfig,
     dashboards: DashboardCache,
+    once_forms: super::once::OnceForms,
 }
 
 /// The dashboards' counts per half-year and day: reading them reads a year
@@ -69,6 +70,7 @@ impl AppState {
                 key,
                 config,
                 dashboards: DashboardCache::default(),
+                once_forms: super::once::OnceForms::default(),
             }),
         }
     }
@@ -87,6 +89,11 @@ impl AppState {
 
     pub fn dashboards(&self) -> &DashboardCache {
         &self.inner.dashboards
+    }
+
+    /// The forms already sent (`once.rs`).
+    pub fn once_forms(&self) -> &super::once::OnceForms {
+        &self.inner.once_forms
     }
 
     /// The dashboards' counts for `period` as of `today`: kept, recounted in

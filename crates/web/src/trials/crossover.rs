@@ -10,9 +10,9 @@ use crate::i18n::{Arg, Tr};
 use crate::ui::page::{PageCtx, page_ctx, render};
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use spire_domain::{AllocationId, FieldError, Problem, TrialId};
 use spire_store::{ControlAllocation, DECISION_REASON_MAX};
@@ -35,6 +35,17 @@ impl CrossoverView {
             .as_ref()
             .filter(|(id, ..)| id == allocation_id)
             .map(|(_, form, _)| form)
+    }
+
+    /// A refusal for a row that shows no form (its crossover is recorded, or
+    /// it is gone): said at the top of the page.
+    fn general_error(&self) -> Option<&str> {
+        let (id, _, error) = self.refused.as_ref()?;
+        let has_form = self
+            .rows
+            .iter()
+            .any(|r| r.allocation_id == *id && r.crossover_reason.is_none());
+        (!has_form).then_some(error.as_str())
     }
 
     fn error_for(&self, allocation_id: &i64) -> Option<&str> {
@@ -74,11 +85,31 @@ async fn view(
     })
 }
 
+/// `?recorded=N`: the allocation whose crossover was just recorded (post,
+/// redirect, get).
+#[derive(Deserialize)]
+pub struct CrossoverQuery {
+    #[serde(default)]
+    recorded: Option<i64>,
+}
+
 pub async fn crossover_list(
     State(state): State<AppState>,
     Caller { context, user }: Caller,
+    Query(query): Query<CrossoverQuery>,
 ) -> AppResult<Response> {
-    Ok(render(&view(&state, &context, &user, None, None).await?))
+    let mut page = view(&state, &context, &user, None, None).await?;
+    if let Some(allocation_id) = query.recorded {
+        let name = page
+            .rows
+            .iter()
+            .find(|r| r.allocation_id == allocation_id)
+            .map(|r| format!("{} {}", r.first_name, r.last_name))
+            .unwrap_or_default();
+        let tr = Tr::new(context.lang);
+        page.message = Some(tr.t_args("crossover-recorded", &[("name", Arg::Text(name))]));
+    }
+    Ok(render(&page))
 }
 
 pub async fn crossover_record(
@@ -95,11 +126,7 @@ pub async fn crossover_record(
             FieldError::new("allocation_id", Problem::Required),
         ]));
     };
-    let start = time::Date::parse(
-        form.start_date.trim(),
-        &time::format_description::well_known::Iso8601::DATE,
-    )
-    .map_err(|_| FieldError::new("start_date", Problem::Required));
+    let start = spire_domain::internship::parse_date("start_date", &form.start_date);
     let recorded = match start {
         Ok(start) => state
             .db()
@@ -119,21 +146,7 @@ pub async fn crossover_record(
         Err(field) => Err(Ok(field)),
     };
     match recorded {
-        Ok(_) => {
-            let rows = state
-                .db()
-                .control_allocations(&user.scope(&context))
-                .await?;
-            let name = rows
-                .iter()
-                .find(|r| r.allocation_id == allocation_id)
-                .map(|r| format!("{} {}", r.first_name, r.last_name))
-                .unwrap_or_default();
-            let message = tr.t_args("crossover-recorded", &[("name", Arg::Text(name))]);
-            Ok(render(
-                &view(&state, &context, &user, Some(message), None).await?,
-            ))
-        }
+        Ok(_) => Ok(Redirect::to(&format!("/crossovers?recorded={allocation_id}")).into_response()),
         Err(Ok(field)) => {
             let refused = Some((allocation_id, form, tr.problem(&field)));
             let view = view(&state, &context, &user, None, refused).await?;

@@ -11,9 +11,9 @@ use crate::i18n::{Arg, Tr};
 use crate::ui::page::{PageCtx, page_ctx, render};
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use spire_domain::Role;
 use spire_domain::{AllocationId, TrialId};
@@ -112,13 +112,29 @@ fn percent(tr: Tr, share: f64) -> String {
     format!("{} %", tr.number(share * 100.0, 1))
 }
 
+/// `?annotated=N`: the ledger index of the annotation just written (post,
+/// redirect, get).
+#[derive(Deserialize)]
+pub struct TrialPageQuery {
+    #[serde(default)]
+    annotated: Option<i64>,
+}
+
 pub async fn trial_page(
     State(state): State<AppState>,
     Caller { context, user }: Caller,
     PathId(id): PathId<TrialId>,
+    Query(query): Query<TrialPageQuery>,
 ) -> AppResult<Response> {
+    let tr = Tr::new(context.lang);
+    let notice = query.annotated.map(|index| {
+        (
+            false,
+            tr.t_args("annotation-recorded", &[("index", Arg::Number(index))]),
+        )
+    });
     Ok(render(
-        &trial_page_view(&state, &context, &user, id, None).await?,
+        &trial_page_view(&state, &context, &user, id, notice).await?,
     ))
 }
 
@@ -255,13 +271,9 @@ pub async fn annotate(
         Err(_) => Err(AppError::not_found()),
     };
     let (status, notice) = match annotated {
-        Ok(index) => (
-            StatusCode::OK,
-            (
-                false,
-                tr.t_args("annotation-recorded", &[("index", Arg::Number(index))]),
-            ),
-        ),
+        Ok(index) => {
+            return Ok(Redirect::to(&format!("/trials/{id}?annotated={index}")).into_response());
+        }
         Err(AppError(ErrorKind::NotFound)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             (true, tr.t("annotation-no-allocation")),

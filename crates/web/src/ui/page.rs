@@ -35,6 +35,11 @@ pub struct PageCtx {
 }
 
 impl PageCtx {
+    /// A fresh one-time token for a form of this page (`http/once.rs`).
+    pub fn once(&self) -> String {
+        crate::http::once::new_once()
+    }
+
     pub fn anonymous(tr: Tr) -> PageCtx {
         PageCtx {
             tr,

@@ -26,6 +26,7 @@ mod field_labels;
 mod internships;
 mod networks;
 mod onboarding;
+mod once_forms;
 mod site;
 mod tokens;
 mod trial_integrity;

@@ -5,7 +5,7 @@ use crate::matrix_table::{Payload, matrix};
 use crate::support::{ROSKILDE_COMPANY, ROSKILDE_YOUTH, TestApp, login_of};
 use spire_domain::Role;
 use spire_domain::Role::*;
-use spire_web::route_specs;
+use spire_web::{Access, route_specs};
 
 fn concrete(path: &str, app: &TestApp, allocation: i64) -> String {
     let id = if path.contains("/fidelity/municipalities/") {
@@ -217,5 +217,54 @@ async fn every_menu_follows_the_access_rules() {
             .await
             .body
             .contains("Min virksomhed")
+    );
+}
+
+/// Every state-changing form, sent twice with the same one-time token (a
+/// reload, a double click): a form that was handled is answered 409 the
+/// second time and its handler does not run again; a refused form gives its
+/// token back, so sending it again is refused for the same reason, not as
+/// "already sent".
+#[tokio::test]
+async fn every_form_sent_again_is_handled_once() {
+    let app = TestApp::new().await;
+    let allocation = app.allocate_in_roskilde().await;
+    let specs = route_specs();
+    let mut handled_then_refused = 0;
+    for (method, path, allowed, payload) in &matrix() {
+        let (Payload::Form(fields), Some(role)) = (payload, allowed.first()) else {
+            continue;
+        };
+        let spec = specs
+            .iter()
+            .find(|s| s.method.as_str() == *method && s.path == *path)
+            .expect("in the route table");
+        if matches!(spec.access, Access::Public | Access::SecondFactor) || *path == "/logout" {
+            continue;
+        }
+        let url = concrete(path, &app, allocation);
+        let browser = app.browser(&login_of(*role, "roskilde")).await;
+        let once = format!("test-once-{method}-{path}");
+        let mut sent: Vec<(&str, &str)> = fields.to_vec();
+        sent.push(("once", &once));
+        let first = app.post_form(&url, Some(&browser), &sent).await;
+        let again = app.post_form(&url, Some(&browser), &sent).await;
+        if first.status < 400 {
+            assert_eq!(
+                again.status, 409,
+                "{method} {url} sent again was handled again"
+            );
+            assert!(again.body.contains("Allerede sendt"), "{}", again.body);
+            handled_then_refused += 1;
+        } else {
+            assert_ne!(
+                again.status, 409,
+                "{method} {url}: a refused form keeps its token"
+            );
+        }
+    }
+    assert!(
+        handled_then_refused >= 20,
+        "only {handled_then_refused} forms were handled: the test would prove little"
     );
 }

@@ -540,7 +540,16 @@ async fn the_programme_office_sees_figures_but_never_the_key_or_the_sequence() {
         ],
     )
     .await;
-    assert_eq!(status, StatusCode::OK, "{annotated}");
+    // Post, redirect, get: a reload of the page it lands on writes nothing.
+    assert_eq!(status, StatusCode::SEE_OTHER, "{annotated}");
+    let (_, annotated) = page(
+        &app,
+        &session,
+        "GET",
+        &format!("/trials/{}?annotated=10", app.trial_id),
+        &[],
+    )
+    .await;
     assert!(annotated.contains("entry 10 of the ledger"), "{annotated}");
     // The trial page lists it: which allocation, the reason, and that the
     // stored text still hashes to the ledger's note hash.
