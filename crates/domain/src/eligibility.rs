@@ -30,6 +30,20 @@ impl Benefit {
     pub fn from_code(code: &str) -> Option<Benefit> {
         Benefit::ALL.into_iter().find(|b| b.code() == code)
     }
+
+    /// Whether Danish law knows this readiness category on this benefit:
+    /// kontanthjælp is visited as job- or activity-ready, uddannelseshjælp
+    /// (under 30) as obviously education-ready, education-ready or
+    /// activity-ready. Another combination is most likely a typing mistake.
+    pub fn admits(self, readiness: Readiness) -> bool {
+        match self {
+            Benefit::Kontanthjaelp => {
+                matches!(readiness, Readiness::Jobparat | Readiness::Aktivitetsparat)
+            }
+            Benefit::Uddannelseshjaelp => readiness != Readiness::Jobparat,
+            Benefit::Other => true,
+        }
+    }
 }
 
 /// Why a young person registered directly, while a trial is open in the
@@ -298,5 +312,24 @@ mod tests {
         for i in Ineligibility::ALL {
             assert_eq!(Ineligibility::from_code(i.code()), Some(i));
         }
+    }
+}
+
+#[cfg(test)]
+mod benefit_readiness_tests {
+    use super::*;
+
+    #[test]
+    fn only_the_combinations_danish_law_knows() {
+        let known: Vec<(Benefit, Readiness)> = Benefit::ALL
+            .into_iter()
+            .flat_map(|b| Readiness::ALL.into_iter().map(move |r| (b, r)))
+            .filter(|(b, r)| b.admits(*r))
+            .collect();
+        assert!(!Benefit::Uddannelseshjaelp.admits(Readiness::Jobparat));
+        assert!(!Benefit::Kontanthjaelp.admits(Readiness::Uddannelsesparat));
+        assert!(!Benefit::Kontanthjaelp.admits(Readiness::AabenlystUddannelsesparat));
+        assert!(Benefit::Uddannelseshjaelp.admits(Readiness::Aktivitetsparat));
+        assert_eq!(known.len(), 2 + 3 + 4);
     }
 }

@@ -48,6 +48,8 @@ pub enum Problem {
     OutsideTrialReasonNeeded,
     /// "Outside the age band", but the CPR number's age is inside it.
     InsideTrialAgeBand,
+    /// Outside the programme's age band (`age`, `min`, `max`).
+    OutsideProgrammeAge,
     /// Already registered in the programme: a draw needs the programme's
     /// decision and its reason.
     AlreadyRegisteredDecisionNeeded,
@@ -195,6 +197,7 @@ impl Problem {
             Problem::TrialProgrammeArm => "err-trial-programme-arm",
             Problem::OutsideTrialReasonNeeded => "err-outside-trial-reason-needed",
             Problem::InsideTrialAgeBand => "err-inside-trial-age-band",
+            Problem::OutsideProgrammeAge => "err-outside-programme-age",
             Problem::AlreadyRegisteredDecisionNeeded => "err-already-registered-decision-needed",
             Problem::CrossoverNotControl => "err-crossover-not-control",
             Problem::CrossoverAlreadyRecorded => "err-crossover-already-recorded",
@@ -339,6 +342,29 @@ pub fn optional_text(
     Ok((!value.is_empty()).then(|| value.to_string()))
 }
 
+/// A comma-separated list of tags (interests, strengths): each trimmed,
+/// empty ones dropped, and a tag given twice — in any case — kept once, as
+/// first written. The limit is on the list as typed.
+pub fn tag_list(
+    field: &'static str,
+    value: &str,
+    max: usize,
+) -> Result<Option<String>, FieldError> {
+    let Some(text) = optional_text(field, value, max)? else {
+        return Ok(None);
+    };
+    let mut seen: Vec<String> = Vec::new();
+    let mut tags: Vec<&str> = Vec::new();
+    for tag in text.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+        let folded = tag.to_lowercase();
+        if !seen.contains(&folded) {
+            seen.push(folded);
+            tags.push(tag);
+        }
+    }
+    Ok((!tags.is_empty()).then(|| tags.join(", ")))
+}
+
 /// An optional e-mail address: one `@` with text on both sides and a dot in the domain.
 pub fn optional_email(field: &'static str, value: &str) -> Result<Option<String>, FieldError> {
     let Some(email) = optional_text(field, value, 254)? else {
@@ -417,5 +443,20 @@ mod tests {
             optional_phone("phone", "20-30").unwrap_err().problem,
             Problem::PhoneFormat
         );
+    }
+}
+
+#[cfg(test)]
+mod tag_tests {
+    use super::tag_list;
+
+    #[test]
+    fn tags_given_twice_in_any_case_are_kept_once() {
+        assert_eq!(
+            tag_list("interests", " IT, musik,it , Musik,, Tømrer ", 500).unwrap(),
+            Some("IT, musik, Tømrer".to_string())
+        );
+        assert_eq!(tag_list("interests", " , ,", 500).unwrap(), None);
+        assert!(tag_list("interests", &"x".repeat(501), 500).is_err());
     }
 }

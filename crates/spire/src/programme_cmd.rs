@@ -105,6 +105,9 @@ pub struct SetArgs {
     /// Youth per consultant in the first year, the second and later: 15,20,22.
     #[arg(long)]
     caseload: Option<String>,
+    /// The programme's age band, youngest-oldest in whole years: 15-29.
+    #[arg(long)]
+    ages: Option<String>,
 }
 
 /// The flag a field error is about.
@@ -242,6 +245,8 @@ fn print_rules(rules: &spire_store::ProgrammeRules) {
     println!(
         "caseload norm (youth per consultant): year 1 {first}, year 2 {second}, later {later}"
     );
+    let (youngest, oldest) = rules.age_band;
+    println!("age band of the programme: {youngest} to {oldest} years");
 }
 
 pub async fn run_rules(command: RulesCommand) -> Result<(), Failure> {
@@ -290,6 +295,17 @@ pub async fn run_rules(command: RulesCommand) -> Result<(), Failure> {
                 db.set_caseload_norms([first, second, later])
                     .await
                     .map_err(|_| Failure::BadInput("--caseload: each from 1 to 200".into()))?;
+            }
+            if let Some(text) = &args.ages {
+                const AGES: &str =
+                    "--ages: youngest-oldest in whole years from 10 to 40, e.g. 15-29";
+                let (min, max) = text
+                    .split_once('-')
+                    .and_then(|(a, b)| Some((a.trim().parse().ok()?, b.trim().parse().ok()?)))
+                    .ok_or_else(|| Failure::BadInput(AGES.into()))?;
+                db.set_age_band(min, max)
+                    .await
+                    .map_err(|_| Failure::BadInput(AGES.into()))?;
             }
             print_rules(&db.programme_rules().await?);
             Ok(())

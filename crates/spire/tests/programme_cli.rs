@@ -195,4 +195,13 @@ async fn internships_from_a_script_follow_the_law_with_the_flag_named() {
     let bad = spire(&["rules", "set", "--db", &db, "--caseload", "15,twenty"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(text(&bad.stderr).contains("--caseload"));
+    // The programme's age band is a setting too.
+    let ages = spire(&["rules", "set", "--db", &db, "--ages", "16-25"]);
+    assert!(ages.status.success(), "{}", text(&ages.stderr));
+    assert!(text(&ages.stdout).contains("age band of the programme: 16 to 25 years"));
+    for wrong in ["25-16", "9-20", "young"] {
+        let refused = spire(&["rules", "set", "--db", &db, "--ages", wrong]);
+        assert_eq!(refused.status.code(), Some(2), "{wrong}");
+        assert!(text(&refused.stderr).contains("--ages"));
+    }
 }

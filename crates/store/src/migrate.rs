@@ -90,6 +90,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0016_trial_integrity.sql"),
         postgres: include_str!("../migrations/postgres/0016_trial_integrity.sql"),
     },
+    Migration {
+        version: 17,
+        sqlite: include_str!("../migrations/sqlite/0017_programme_age_band.sql"),
+        postgres: include_str!("../migrations/postgres/0017_programme_age_band.sql"),
+    },
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

@@ -92,12 +92,14 @@ const GET_SQL: &str = youth_sql!(
 const SEARCH_NAME_SQL: &str = youth_sql!(
     "WHERE y.municipality_code = $1 ",
     "AND (CAST($2 AS BIGINT) IS NULL OR y.created_by = $2) AND (CAST($3 AS BIGINT) IS NULL OR y.user_id = $3) ",
-    "AND LOWER(y.first_name || ' ' || y.last_name) LIKE $4 ESCAPE '\\' ",
-    "ORDER BY y.last_name, y.first_name, y.id LIMIT $5 OFFSET $6"
+    "AND (CAST($4 AS BIGINT) IS NULL OR y.consultant_id = $4) ",
+    "AND LOWER(y.first_name || ' ' || y.last_name) LIKE $5 ESCAPE '\\' ",
+    "ORDER BY y.last_name, y.first_name, y.id LIMIT $6 OFFSET $7"
 );
 const COUNT_NAME_SQL: &str = "SELECT COUNT(*) FROM youth y WHERE y.municipality_code = $1 \
      AND (CAST($2 AS BIGINT) IS NULL OR y.created_by = $2) AND (CAST($3 AS BIGINT) IS NULL OR y.user_id = $3) \
-     AND LOWER(y.first_name || ' ' || y.last_name) LIKE $4 ESCAPE '\\'";
+     AND (CAST($4 AS BIGINT) IS NULL OR y.consultant_id = $4) \
+     AND LOWER(y.first_name || ' ' || y.last_name) LIKE $5 ESCAPE '\\'";
 const SEARCH_CPR_SQL: &str = youth_sql!(
     "WHERE y.municipality_code = $1 ",
     "AND (CAST($2 AS BIGINT) IS NULL OR y.created_by = $2) AND (CAST($3 AS BIGINT) IS NULL OR y.user_id = $3) ",
@@ -139,6 +141,22 @@ impl Db {
         page: i64,
         per_page: i64,
     ) -> Result<YouthPage> {
+        self.search_youth_of(scope, key, query, page, per_page, None)
+            .await
+    }
+
+    /// As `search_youth`, by name only among one consultant's youth when
+    /// `consultant` is given (a consultant's list starts with their own); a
+    /// CPR number finds the young person whoever's they are.
+    pub async fn search_youth_of(
+        &self,
+        scope: &Scope,
+        key: &ServerKey,
+        query: &str,
+        page: i64,
+        per_page: i64,
+        consultant: Option<i64>,
+    ) -> Result<YouthPage> {
         let query = query.trim();
         let visibility = scope.youth_visibility();
         let per_page = per_page.clamp(1, 200);
@@ -166,6 +184,7 @@ impl Db {
                     .bind(visibility.municipality)
                     .bind(visibility.created_by)
                     .bind(visibility.own_user)
+                    .bind(consultant)
                     .bind(&pattern)
                     .bind(per_page)
                     .bind(offset)
@@ -175,6 +194,7 @@ impl Db {
                     .bind(visibility.municipality)
                     .bind(visibility.created_by)
                     .bind(visibility.own_user)
+                    .bind(consultant)
                     .bind(&pattern)
                     .fetch_one(&mut *tx)
                     .await?;
@@ -367,6 +387,20 @@ impl Db {
                         Problem::Required,
                     )));
                 }
+            }
+            // The programme's age band (a setting): refused before any look-up.
+            let (min_age, max_age): (i64, i64) =
+                sqlx::query_as("SELECT min_age, max_age FROM programme_rules WHERE id = 1")
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let age = i64::from(youth.cpr.age_on(time::OffsetDateTime::now_utc().date()));
+            if !(min_age..=max_age).contains(&age) {
+                return Err(Error::Invalid(
+                    FieldError::new("cpr", Problem::OutsideProgrammeAge)
+                        .with("age", age)
+                        .with("min", min_age)
+                        .with("max", max_age),
+                ));
             }
             crate::cpr_elsewhere::refuse_over_elsewhere_limit!(&mut *tx, scope);
             let lookup = key.cpr_lookup(&youth.cpr);

@@ -78,6 +78,8 @@ pub struct ProgrammeRules {
     pub caseload_norms: [i64; 3],
     pub conversation_weeks: i64,
     pub no_contact_days: i64,
+    /// The youngest and oldest a young person in the programme may be.
+    pub age_band: (i64, i64),
 }
 
 /// $1 municipality, $2 the youth's own login (a youth), $3 the company (a company contact).
@@ -200,6 +202,10 @@ impl Db {
             )
             .fetch_one(pool)
             .await?;
+            let age_band: (i64, i64) =
+                sqlx::query_as("SELECT min_age, max_age FROM programme_rules WHERE id = 1")
+                    .fetch_one(pool)
+                    .await?;
             Ok(ProgrammeRules {
                 internship: InternshipRules {
                     job_ready_weeks: job,
@@ -211,6 +217,7 @@ impl Db {
                 caseload_norms: [first, second, later],
                 conversation_weeks: conversation,
                 no_contact_days: contact,
+                age_band,
             })
         })
     }
@@ -244,6 +251,21 @@ impl Db {
             .bind(rules.max_hours_per_week)
             .execute(pool)
             .await?;
+            Ok(())
+        })
+    }
+
+    /// Changes the programme's age band (youngest, oldest), in whole years.
+    pub async fn set_age_band(&self, min: i64, max: i64) -> Result<()> {
+        if !((10..=40).contains(&min) && (10..=40).contains(&max) && min <= max) {
+            return Err(Error::Invalid(FieldError::new("ages", Problem::OutOfRange)));
+        }
+        on_db!(self, |pool| {
+            sqlx::query("UPDATE programme_rules SET min_age = $1, max_age = $2 WHERE id = 1")
+                .bind(min)
+                .bind(max)
+                .execute(pool)
+                .await?;
             Ok(())
         })
     }

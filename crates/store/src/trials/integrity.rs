@@ -152,7 +152,58 @@ pub(super) fn decision_reason(field: &'static str, text: &str) -> Result<String,
     Ok(reason)
 }
 
+/// The open trial a caseworker brings young people to, and how many of the
+/// caseworker's own programme offers still wait for an answer.
+#[derive(Debug, Clone)]
+pub struct IntakeSummary {
+    pub trial_id: i64,
+    pub trial_name: String,
+    pub offers_awaiting: i64,
+}
+
 impl Db {
+    /// For the caseworker's home page: the open trial covering their
+    /// municipality and the count of their offers awaiting an answer (a
+    /// number only: nobody's data is shown, so nothing is logged).
+    pub async fn intake_summary(&self, scope: &Scope) -> Result<Option<IntakeSummary>> {
+        let Some(municipality) = scope.municipality else {
+            return Ok(None);
+        };
+        on_db!(self, |pool| {
+            let mut tx = pool.begin_as(scope).await?;
+            let open: Vec<(i64, String, String)> = sqlx::query_as(
+                "SELECT id, name, settings FROM trials WHERE status = 'open' ORDER BY id",
+            )
+            .fetch_all(&mut *tx)
+            .await?;
+            for (trial_id, trial_name, settings) in open {
+                let settings = stored_settings(&settings)?;
+                if !settings.municipalities.is_empty()
+                    && !settings.municipalities.contains(&municipality)
+                {
+                    continue;
+                }
+                let offers_awaiting: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM trial_ledger l JOIN trial_baselines b ON b.ledger_id = l.id \
+                     LEFT JOIN trial_take_up t ON t.trial_id = l.trial_id AND t.ledger_index = l.ledger_index \
+                     WHERE l.trial_id = $1 AND l.municipality_code = $2 AND l.kind = 'allocation' \
+                     AND l.arm = 'programme' AND b.created_by = $3 AND t.id IS NULL",
+                )
+                .bind(trial_id)
+                .bind(municipality)
+                .bind(scope.user_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                return Ok(Some(IntakeSummary {
+                    trial_id,
+                    trial_name,
+                    offers_awaiting,
+                }));
+            }
+            Ok(None)
+        })
+    }
+
     /// The age band of an open trial covering the scope's municipality, if
     /// one does: the registration form then asks why a young person is
     /// outside the trial's target group.

@@ -213,7 +213,7 @@ mod take_up;
 pub use admin::LedgerNote;
 pub use evidence::{ArmBalance, Consort, InclusionProof, TrialEvidence, TrialReport};
 pub use export::{EXPORT_COVARIATES, ExportRow};
-pub use integrity::{ControlAllocation, DECISION_REASON_MAX};
+pub use integrity::{ControlAllocation, DECISION_REASON_MAX, IntakeSummary};
 pub(crate) use integrity::{
     TrialStanding, registration_outside_trial, stored_settings, trial_standing,
 };

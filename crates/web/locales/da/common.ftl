@@ -244,6 +244,7 @@ err-unknown-youth = Vælg en ung fra listen.
 err-trial-control-arm = Den unge er lodtrukket til kontrolgruppen i et åbent forsøg og kan ikke komme i programmet ad denne vej. Skal den unge alligevel have programmet, beslutter teamlederen det med en begrundelse (overkrydsning) på forsøgets side.
 err-trial-programme-arm = Den unge er lodtrukket til programmet. Registrér den unges svar under “Svar på programtilbuddet” på forsøgets side — et ja registrerer den unge.
 err-outside-trial-reason-needed = Der er et åbent forsøg i kommunen. Vælg, hvorfor den unge er uden for forsøgets målgruppe — eller visitér den unge til forsøget.
+err-outside-programme-age = Ifølge CPR-nummeret er den unge { $age } år. Programmet er for unge fra { $min } til { $max } år.
 err-inside-trial-age-band = Ifølge CPR-nummeret er den unge inden for forsøgets aldersgruppe. Visitér den unge til forsøget, eller vælg den rigtige grund.
 err-already-registered-decision-needed = Den unge er allerede registreret i programmet. Skriv programmets beslutning og begrundelse, før der trækkes lod.
 err-crossover-not-control = Kun en ung i kontrolgruppen kan krydse over til programmet.

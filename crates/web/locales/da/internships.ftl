@@ -79,3 +79,4 @@ field-note = Notat
 field-transition = Ny status
 field-rules = Praktikregler
 field-caseload = Sagsstamme pr. konsulent
+field-ages = Programmets aldersgruppe

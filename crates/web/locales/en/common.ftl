@@ -244,6 +244,7 @@ err-unknown-youth = Choose a young person from the list.
 err-trial-control-arm = This young person was drawn to the control group of an open trial and cannot enter the programme this way. If they are to have the programme after all, the team lead decides it with a reason (a crossover) on the trial's page.
 err-trial-programme-arm = This young person was drawn to the programme. Record their answer under “Answers to the programme offer” on the trial’s page — a yes registers them.
 err-outside-trial-reason-needed = A trial is open in the municipality. Choose why the young person is outside its target group — or screen them for the trial.
+err-outside-programme-age = By the CPR number the young person is { $age }. The programme is for young people aged { $min } to { $max }.
 err-inside-trial-age-band = By the CPR number the young person is inside the trial's age band. Screen them for the trial, or choose the right reason.
 err-already-registered-decision-needed = This young person is already registered in the programme. Write the programme's decision and its reason before the draw.
 err-crossover-not-control = Only a young person in the control group can cross over to the programme.

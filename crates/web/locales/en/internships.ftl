@@ -79,3 +79,4 @@ field-note = Note
 field-transition = New status
 field-rules = Internship rules
 field-caseload = Caseload per consultant
+field-ages = The programme's age band

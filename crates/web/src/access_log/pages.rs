@@ -45,11 +45,20 @@ impl AccessLogFilters {
     /// The search these filters ask for, newest first, at most `limit` rows;
     /// a date that is not YYYY-MM-DD is refused on its field.
     pub fn query(&self, limit: i64) -> AppResult<AccessLogQuery> {
+        let from = params::date_start("from", &self.from)?;
+        let to = params::date_start("to", &self.to)?;
+        if let (Some(from), Some(to)) = (from, to)
+            && from > to
+        {
+            return Err(crate::http::error::AppError::invalid(vec![
+                spire_domain::FieldError::new("to", spire_domain::Problem::EndBeforeStart),
+            ]));
+        }
         Ok(AccessLogQuery {
             user_login: Some(self.user.trim().to_lowercase()).filter(|u| !u.is_empty()),
             youth_id: None,
-            from: params::date_start("from", &self.from)?,
-            to: params::date_start("to", &self.to)?.map(|t| t + 86_400),
+            from,
+            to: to.map(|t| t + 86_400),
             limit,
         })
     }

@@ -17,7 +17,20 @@ use spire_store::{CompanyContactRow, CompanyRow};
 pub struct Figure {
     pub label: String,
     pub value: String,
-    pub href: &'static str,
+    pub href: String,
+    /// Asks for attention (offers waiting, youth without a consultant).
+    pub alert: bool,
+}
+
+impl Figure {
+    fn new(label: String, value: impl ToString, href: impl Into<String>) -> Figure {
+        Figure {
+            label,
+            value: value.to_string(),
+            href: href.into(),
+            alert: false,
+        }
+    }
 }
 
 /// A member of the team as the team lead sees them.
@@ -26,6 +39,8 @@ pub struct TeamLine {
     pub role: String,
     pub fte: String,
     pub caseload: i64,
+    /// A consultant with more youth than the norm.
+    pub over_norm: bool,
 }
 
 #[derive(Template)]
@@ -35,7 +50,7 @@ pub struct HomeView {
     pub greeting: String,
     pub intro: String,
     pub figures: Vec<Figure>,
-    pub actions: Vec<(&'static str, String)>,
+    pub actions: Vec<(String, String)>,
     pub team: Vec<TeamLine>,
     pub chart: Option<String>,
     pub company: Option<(CompanyRow, Vec<CompanyContactRow>)>,
@@ -73,13 +88,32 @@ pub async fn home(
     let db = state.db();
     match role {
         Role::Caseworker => {
+            // The trial intake first: it is the way into the programme.
+            if let Some(intake) = db.intake_summary(&scope).await? {
+                let trial = intake.trial_id;
+                view.actions.push((
+                    format!("/trials/{trial}/intake"),
+                    tr.t_args(
+                        "home-trial-intake",
+                        &[("trial", Arg::Text(intake.trial_name))],
+                    ),
+                ));
+                let mut waiting = Figure::new(
+                    tr.t("home-offers-awaiting"),
+                    intake.offers_awaiting,
+                    format!("/trials/{trial}/take-up"),
+                );
+                waiting.alert = intake.offers_awaiting > 0;
+                view.figures.push(waiting);
+            }
             let mine = db.search_youth(&scope, state.key(), "", 1, 1).await?;
-            view.figures.push(Figure {
-                label: tr.t("home-my-registrations"),
-                value: mine.total.to_string(),
-                href: "/youth",
-            });
-            view.actions.push(("/youth/new", tr.t("nav-youth-new")));
+            view.figures.push(Figure::new(
+                tr.t("home-my-registrations"),
+                mine.total.to_string(),
+                "/youth",
+            ));
+            view.actions
+                .push(("/youth/new".into(), tr.t("nav-youth-new")));
         }
         Role::Consultant | Role::Psychologist | Role::TeamLead => {
             let today = crate::i18n::today_in_copenhagen();
@@ -101,26 +135,31 @@ pub async fn home(
                 .find(|m| m.user_id == user.user.id)
                 .map(|m| m.caseload)
                 .unwrap_or(0);
-            view.figures.push(Figure {
-                label: tr.t("home-youth-in-programme"),
-                value: youth.total.to_string(),
-                href: "/youth",
-            });
+            view.figures.push(Figure::new(
+                tr.t("home-youth-in-programme"),
+                youth.total.to_string(),
+                "/youth",
+            ));
             if role != Role::TeamLead {
-                view.figures.push(Figure {
-                    label: tr.t("home-my-caseload"),
-                    value: my_caseload.to_string(),
-                    href: "/youth",
-                });
+                view.figures.push(Figure::new(
+                    tr.t("home-my-caseload"),
+                    my_caseload.to_string(),
+                    "/youth",
+                ));
             }
-            view.figures.push(Figure {
-                label: tr.t("home-companies"),
-                value: companies.len().to_string(),
-                href: "/companies",
-            });
+            view.figures.push(Figure::new(
+                tr.t("home-companies"),
+                companies.len().to_string(),
+                "/companies",
+            ));
             if role == Role::TeamLead {
                 // The norm of the team's year, from the programme's rules.
-                let norm = db.team_overview(&scope, today).await?.norm;
+                let overview = db.team_overview(&scope, today).await?;
+                let norm = overview.norm;
+                let mut unassigned =
+                    Figure::new(tr.t("home-unassigned"), overview.unassigned, "/team");
+                unassigned.alert = overview.unassigned > 0;
+                view.figures.push(unassigned);
                 let consultants: Vec<_> = team.iter().filter(|m| m.role == "consultant").collect();
                 let bars: Vec<(String, f64)> = consultants
                     .iter()
@@ -139,9 +178,11 @@ pub async fn home(
                         fte: format!("{:.1}", m.fte)
                             .replace('.', if context.lang == Lang::Da { "," } else { "." }),
                         caseload: m.caseload,
+                        over_norm: m.role == "consultant" && m.caseload > norm,
                     })
                     .collect();
-                view.actions.push(("/access-log", tr.t("nav-access-log")));
+                view.actions
+                    .push(("/access-log".into(), tr.t("nav-access-log")));
             }
         }
         Role::CompanyContact => {
@@ -150,37 +191,38 @@ pub async fn home(
             }
         }
         Role::Youth => {
-            view.actions.push(("/me", tr.t("nav-my-record")));
+            view.actions.push(("/me".into(), tr.t("nav-my-record")));
             view.actions
-                .push(("/me/access-log", tr.t("nav-my-access-log")));
+                .push(("/me/access-log".into(), tr.t("nav-my-access-log")));
         }
         Role::Researcher | Role::ProgrammeOffice | Role::Admin => {
             let overview = db.municipality_overview().await?;
             let youth: i64 = overview.iter().map(|m| m.youth).sum();
             let companies: i64 = overview.iter().map(|m| m.companies).sum();
-            view.figures.push(Figure {
-                label: tr.t("home-municipalities"),
-                value: overview.len().to_string(),
-                href: "/dashboard",
-            });
-            view.figures.push(Figure {
-                label: tr.t("home-youth-in-programme"),
-                value: youth.to_string(),
-                href: "/dashboard",
-            });
-            view.figures.push(Figure {
-                label: tr.t("home-companies"),
-                value: companies.to_string(),
-                href: "/dashboard",
-            });
+            view.figures.push(Figure::new(
+                tr.t("home-municipalities"),
+                overview.len().to_string(),
+                "/dashboard",
+            ));
+            view.figures.push(Figure::new(
+                tr.t("home-youth-in-programme"),
+                youth.to_string(),
+                "/dashboard",
+            ));
+            view.figures.push(Figure::new(
+                tr.t("home-companies"),
+                companies.to_string(),
+                "/dashboard",
+            ));
             if role == Role::Admin {
                 let users = db.list_users().await?;
-                view.figures.push(Figure {
-                    label: tr.t("home-users"),
-                    value: users.len().to_string(),
-                    href: "/admin/users",
-                });
-                view.actions.push(("/admin/users", tr.t("nav-users")));
+                view.figures.push(Figure::new(
+                    tr.t("home-users"),
+                    users.len().to_string(),
+                    "/admin/users",
+                ));
+                view.actions
+                    .push(("/admin/users".into(), tr.t("nav-users")));
             }
         }
     }

@@ -11,7 +11,7 @@ use crate::ui::page::{PageCtx, render};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use spire_domain::CompanyId;
 use spire_store::{CompanyContactRow, CompanyRow};
@@ -48,6 +48,12 @@ pub async fn company_list(
         .db()
         .search_companies(&caller.scope(), &query.q, 200)
         .await?;
+    // "Min virksomhed" is the company contact's own company: opened at once.
+    if caller.role() == spire_domain::Role::CompanyContact
+        && let [own] = rows.as_slice()
+    {
+        return Ok(Redirect::to(&format!("/companies/{}", own.id)).into_response());
+    }
     let view = CompanyListView {
         ctx: caller.page("/companies"),
         q: query.q,

@@ -5,7 +5,6 @@
 //! all. A form that is refused (4xx, 5xx) gives its token back, so the
 //! corrected form can be sent.
 
-use rand::RngCore;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -51,9 +50,7 @@ impl OnceForms {
 
 /// A fresh token for one rendered form.
 pub fn new_once() -> String {
-    let mut bytes = [0u8; 16];
-    rand::rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
+    spire_store::crypto::random_token()
 }
 
 #[cfg(test)]

@@ -69,6 +69,9 @@ pub enum ScreeningResult {
         /// Already registered in the programme: the draw needs the
         /// programme's decision and its reason.
         already_registered: bool,
+        /// A benefit and readiness category Danish law does not combine
+        /// (uddannelseshjælp and jobparat): most likely a typing mistake.
+        unusual_combination: bool,
     },
     /// The original allocation and its arm in the user's language.
     /// With the stored name when the youth belongs to the caseworker's
@@ -376,6 +379,8 @@ pub async fn intake_screen(
                 ScreeningResult::Eligible {
                     other_trials: screening.other_trials.clone(),
                     already_registered: screening.already_registered,
+                    unusual_combination: parse_intake(&fields)
+                        .is_ok_and(|intake| !intake.benefit.admits(intake.readiness)),
                     stratum: stratum_label(tr, &screening.stratum, &names),
                     token: hex::encode(state.key().encrypt(CONFIRMATION_AAD, &bytes)),
                     summary: vec![

@@ -3,9 +3,12 @@
 
 use crate::http::params::collect;
 use spire_domain::eligibility::OutsideTrial;
-use spire_domain::validation::{optional_email, optional_phone, optional_text, required_text};
+use spire_domain::validation::{optional_email, optional_phone, required_text, tag_list};
 use spire_domain::{Cpr, FieldError, Problem};
 use spire_store::NewYouth;
+
+/// The longest list of interests or strengths.
+pub const PORTFOLIO_MAX: usize = 500;
 
 /// A young person's work-identity portfolio: interests and strengths,
 /// comma-separated, each at most 500 characters.
@@ -84,11 +87,11 @@ pub fn parse_youth(
     let email = collect(&mut errors, optional_email("email", &form.email));
     let interests = collect(
         &mut errors,
-        optional_text("interests", &form.interests, 500),
+        tag_list("interests", &form.interests, PORTFOLIO_MAX),
     );
     let strengths = collect(
         &mut errors,
-        optional_text("strengths", &form.strengths, 500),
+        tag_list("strengths", &form.strengths, PORTFOLIO_MAX),
     );
     let outside_trial = collect(
         &mut errors,
@@ -126,11 +129,11 @@ pub fn parse_portfolio(form: &PortfolioForm) -> Result<(String, String), Vec<Fie
     let mut errors = Vec::new();
     let interests = collect(
         &mut errors,
-        optional_text("interests", &form.interests, 500),
+        tag_list("interests", &form.interests, PORTFOLIO_MAX),
     );
     let strengths = collect(
         &mut errors,
-        optional_text("strengths", &form.strengths, 500),
+        tag_list("strengths", &form.strengths, PORTFOLIO_MAX),
     );
     match (interests, strengths) {
         (Some(i), Some(s)) => Ok((i.unwrap_or_default(), s.unwrap_or_default())),

@@ -4,7 +4,7 @@
 
 use super::forms::{self, PortfolioForm, YouthForm};
 use crate::http::context::{Caller, CurrentUser, PathId, RequestContext};
-use crate::http::error::{AppError, AppResult};
+use crate::http::error::{AppError, AppResult, ErrorKind};
 use crate::http::params;
 use crate::http::state::AppState;
 use crate::i18n::{Arg, Tr};
@@ -35,6 +35,9 @@ pub struct YouthListView {
     pub next_href: Option<String>,
     pub error: Option<String>,
     pub may_register: bool,
+    /// For a consultant: whether the list shows only their own youth, with
+    /// the link to the other view.
+    pub own_filter: Option<(bool, &'static str)>,
 }
 
 #[derive(Template)]
@@ -49,6 +52,12 @@ pub struct YouthPageView {
     pub access_log_href: Option<String>,
     /// Where the portfolio form posts, for those who may edit it.
     pub portfolio_action: Option<String>,
+    /// Interests and strengths: as stored, or as typed when refused.
+    pub portfolio_fields: Vec<FormField>,
+    /// Open when the form came back refused.
+    pub portfolio_open: bool,
+    /// The young person's own record (`/me`): the page speaks to them.
+    pub is_own: bool,
     /// For the team lead: who the youth can be assigned to (id, name).
     pub consultants: Vec<(String, String)>,
     /// For programme staff: the course, internships and conversations.
@@ -70,6 +79,8 @@ pub struct ListQuery {
     #[serde(default)]
     q: String,
     page: Option<String>,
+    /// A consultant asks for every youth of the municipality, not only theirs.
+    all: Option<String>,
 }
 
 fn youth_list_view(
@@ -79,6 +90,7 @@ fn youth_list_view(
     page: spire_store::YouthPage,
     may_register: bool,
     linkable_query: bool,
+    all_youth: bool,
 ) -> YouthListView {
     let pages = (page.total + page.per_page - 1) / page.per_page;
     let link = |n: i64| {
@@ -92,7 +104,8 @@ fn youth_list_view(
         } else {
             String::new()
         };
-        format!("/youth?{query}page={n}")
+        let all = if all_youth { "all=1&" } else { "" };
+        format!("/youth?{query}{all}page={n}")
     };
     YouthListView {
         ctx,
@@ -114,6 +127,7 @@ fn youth_list_view(
         rows: page.rows,
         error: None,
         may_register,
+        own_filter: None,
     }
 }
 
@@ -133,11 +147,31 @@ pub async fn youth_list(
     }
     let page = params::page_number(query.page.as_deref())?;
     let scope = caller.scope();
+    // A consultant's list starts with their own youth; all are one click away.
+    let is_consultant = caller.role() == Role::Consultant;
+    let own_only = is_consultant && query.all.is_none();
     let result = state
         .db()
-        .search_youth(&scope, state.key(), &query.q, page, YOUTH_PER_PAGE)
+        .search_youth_of(
+            &scope,
+            state.key(),
+            &query.q,
+            page,
+            YOUTH_PER_PAGE,
+            own_only.then_some(caller.user.user.id),
+        )
         .await?;
-    let view = youth_list_view(tr, caller.page("/youth"), &query.q, result, true, true);
+    let mut view = youth_list_view(
+        tr,
+        caller.page("/youth"),
+        &query.q,
+        result,
+        true,
+        true,
+        !own_only,
+    );
+    view.own_filter =
+        is_consultant.then_some((own_only, if own_only { "/youth?all=1" } else { "/youth" }));
     Ok(render(&view))
 }
 
@@ -160,7 +194,15 @@ pub async fn youth_search(
         .search_youth(&scope, state.key(), &form.q, 1, YOUTH_PER_PAGE)
         .await?;
     // After a CPR search the number is not echoed back into the page.
-    let view = youth_list_view(tr, caller.page("/youth"), &form.q, result, true, !is_cpr);
+    let view = youth_list_view(
+        tr,
+        caller.page("/youth"),
+        &form.q,
+        result,
+        true,
+        !is_cpr,
+        true,
+    );
     Ok(render(&view))
 }
 
@@ -169,7 +211,19 @@ pub async fn youth_page(
     Caller { context, user }: Caller,
     PathId(id): PathId<YouthId>,
 ) -> AppResult<Response> {
-    let youth = state.db().get_youth(&user.scope(&context), id).await?;
+    Ok(render(
+        &staff_youth_view(&state, &context, &user, id).await?,
+    ))
+}
+
+/// The youth's page for staff (the team lead with the consultant picker).
+async fn staff_youth_view(
+    state: &AppState,
+    context: &RequestContext,
+    user: &CurrentUser,
+    id: YouthId,
+) -> AppResult<YouthPageView> {
+    let youth = state.db().get_youth(&user.scope(context), id).await?;
     let access_log_href =
         (user.user.role() == Role::TeamLead).then(|| format!("/youth/{id}/access-log"));
     let portfolio_action = user
@@ -178,8 +232,8 @@ pub async fn youth_page(
         .is_programme_staff()
         .then(|| format!("/youth/{id}/portfolio"));
     let mut view = youth_page_view(
-        &context,
-        &user,
+        context,
+        user,
         youth,
         access_log_href,
         portfolio_action,
@@ -188,19 +242,16 @@ pub async fn youth_page(
     if user.user.role().is_programme_staff() {
         view.entries = state
             .db()
-            .portfolio_entries(&user.scope(&context), id)
+            .portfolio_entries(&user.scope(context), id)
             .await?;
         view.entry_action = Some(format!("/youth/{id}/portfolio/entries"));
         view.cv_href = Some(format!("/youth/{id}/cv"));
-        let scores = state
-            .db()
-            .progress_scores(&user.scope(&context), id)
-            .await?;
+        let scores = state.db().progress_scores(&user.scope(context), id).await?;
         view.progress_charts =
             crate::courses::pages::progress_charts(Tr::new(context.lang), &scores);
         let stability = state
             .db()
-            .youth_meeting_stability(&user.scope(&context), id)
+            .youth_meeting_stability(&user.scope(context), id)
             .await?;
         view.meeting_stability = Some(Tr::new(context.lang).percent(stability));
     }
@@ -210,14 +261,14 @@ pub async fn youth_page(
             .chain(
                 state
                     .db()
-                    .consultants(&user.scope(&context))
+                    .consultants(&user.scope(context))
                     .await?
                     .into_iter()
                     .map(|(id, name)| (id.to_string(), name)),
             )
             .collect();
     }
-    Ok(render(&view))
+    Ok(view)
 }
 
 #[derive(Deserialize)]
@@ -273,6 +324,14 @@ fn youth_page_view(
         gender_label: tr.t(&format!("gender-{}", youth.gender)),
         interests: tags(&youth.interests),
         strengths: tags(&youth.strengths),
+        portfolio_fields: portfolio_fields(
+            tr,
+            &youth.interests,
+            &youth.strengths,
+            &FieldMessages::default(),
+        ),
+        portfolio_open: false,
+        is_own: path == "/me",
         youth,
         course_href: user
             .user
@@ -298,7 +357,16 @@ pub async fn my_record(
     State(state): State<AppState>,
     Caller { context, user }: Caller,
 ) -> AppResult<Response> {
-    let scope = user.scope(&context);
+    Ok(render(&own_youth_view(&state, &context, &user).await?.1))
+}
+
+/// The young person's own record, and its id.
+async fn own_youth_view(
+    state: &AppState,
+    context: &RequestContext,
+    user: &CurrentUser,
+) -> AppResult<(YouthId, YouthPageView)> {
+    let scope = user.scope(context);
     let id = state
         .db()
         .own_youth_id(&scope)
@@ -306,8 +374,8 @@ pub async fn my_record(
         .ok_or_else(AppError::not_found)?;
     let youth = state.db().get_youth(&scope, id).await?;
     let mut view = youth_page_view(
-        &context,
-        &user,
+        context,
+        user,
         youth,
         Some("/me/access-log".into()),
         Some("/me/portfolio".into()),
@@ -320,7 +388,39 @@ pub async fn my_record(
     view.progress_charts = crate::courses::pages::progress_charts(Tr::new(context.lang), &scores);
     let stability = state.db().youth_meeting_stability(&scope, id).await?;
     view.meeting_stability = Some(Tr::new(context.lang).percent(stability));
-    Ok(render(&view))
+    Ok((id, view))
+}
+
+/// The portfolio form again, with what was typed and why it was refused.
+fn refused_portfolio(
+    context: &RequestContext,
+    mut view: YouthPageView,
+    form: &PortfolioForm,
+    errors: &[spire_domain::FieldError],
+) -> Response {
+    let tr = Tr::new(context.lang);
+    let messages = FieldMessages::from_errors(tr, errors);
+    view.portfolio_fields = portfolio_fields(tr, &form.interests, &form.strengths, &messages);
+    view.portfolio_open = true;
+    (axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response()
+}
+
+/// Interests and strengths, comma-separated tags, each list at most
+/// `forms::PORTFOLIO_MAX` characters.
+fn portfolio_fields(
+    tr: Tr,
+    interests: &str,
+    strengths: &str,
+    messages: &FieldMessages,
+) -> Vec<FormField> {
+    vec![
+        FormField::new(tr, "interests", "text", interests, messages)
+            .max_length(forms::PORTFOLIO_MAX)
+            .hint(tr.t("hint-tags")),
+        FormField::new(tr, "strengths", "text", strengths, messages)
+            .max_length(forms::PORTFOLIO_MAX)
+            .hint(tr.t("hint-tags")),
+    ]
 }
 
 async fn save_portfolio(
@@ -344,8 +444,14 @@ pub async fn youth_portfolio(
     PathId(id): PathId<YouthId>,
     Form(form): Form<PortfolioForm>,
 ) -> AppResult<Response> {
-    save_portfolio(&state, &context, &user, id, &form).await?;
-    Ok(Redirect::to(&format!("/youth/{id}")).into_response())
+    match save_portfolio(&state, &context, &user, id, &form).await {
+        Ok(()) => Ok(Redirect::to(&format!("/youth/{id}")).into_response()),
+        Err(AppError(ErrorKind::Invalid(errors))) => {
+            let view = staff_youth_view(&state, &context, &user, id).await?;
+            Ok(refused_portfolio(&context, view, &form, &errors))
+        }
+        Err(other) => Err(other),
+    }
 }
 
 /// A young person edits their own portfolio: what they can do and want.
@@ -354,14 +460,14 @@ pub async fn my_portfolio(
     Caller { context, user }: Caller,
     Form(form): Form<PortfolioForm>,
 ) -> AppResult<Response> {
-    let scope = user.scope(&context);
-    let id = state
-        .db()
-        .own_youth_id(&scope)
-        .await?
-        .ok_or_else(AppError::not_found)?;
-    save_portfolio(&state, &context, &user, id, &form).await?;
-    Ok(Redirect::to("/me").into_response())
+    let (id, view) = own_youth_view(&state, &context, &user).await?;
+    match save_portfolio(&state, &context, &user, id, &form).await {
+        Ok(()) => Ok(Redirect::to("/me").into_response()),
+        Err(AppError(ErrorKind::Invalid(errors))) => {
+            Ok(refused_portfolio(&context, view, &form, &errors))
+        }
+        Err(other) => Err(other),
+    }
 }
 
 /// The registration form; while a trial is open here (its age band given),

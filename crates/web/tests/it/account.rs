@@ -126,3 +126,58 @@ async fn each_role_has_a_home_page_with_its_own_content() {
         assert!(home.body.contains(text), "{role} home lacks {text:?}");
     }
 }
+
+/// Each login lands on its work: the caseworker on the trial intake and the
+/// offers awaiting an answer, the consultant on their own youth, the team
+/// lead on caseloads and youth without a consultant, the young person on
+/// pages that speak to them, the company contact on their company.
+#[tokio::test]
+async fn each_login_lands_on_its_work() {
+    let app = TestApp::new().await;
+    let caseworker = app.browser(&login_of(Role::Caseworker, "roskilde")).await;
+    let home = app.get("/home", Some(&caseworker)).await;
+    let intake = format!("href=\"/trials/{}/intake\"", app.trial);
+    assert!(home.body.contains(&intake), "{}", home.body);
+    assert!(
+        home.body
+            .contains("tilbud om programmet venter på den unges svar")
+    );
+    let actions = home
+        .body
+        .split("class=\"actions\"")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        actions.find(&intake).expect("the intake among the actions")
+            < actions
+                .find("href=\"/youth/new\"")
+                .expect("registering among them"),
+        "the intake comes before registering directly: {actions}"
+    );
+
+    let consultant = app.browser(&login_of(Role::Consultant, "roskilde")).await;
+    let own = app.get("/youth", Some(&consultant)).await;
+    assert!(own.body.contains("Viser dine unge."), "{}", own.body);
+    let all = app.get("/youth?all=1", Some(&consultant)).await;
+    assert!(all.body.contains("Viser alle unge i kommunen."));
+    assert!(all.body.contains(crate::support::ROSKILDE_YOUTH));
+
+    let lead = app.browser(&login_of(Role::TeamLead, "roskilde")).await;
+    let home = app.get("/home", Some(&lead)).await;
+    assert!(home.body.contains("uden ungekonsulent"), "{}", home.body);
+
+    let youth = app.browser(&login_of(Role::Youth, "roskilde")).await;
+    let me = app.get("/me", Some(&youth)).await;
+    assert!(me.body.contains("Din arbejdsidentitet"), "{}", me.body);
+    assert!(!me.body.contains("den unge"), "the page speaks to them");
+
+    let contact = app
+        .browser(&login_of(Role::CompanyContact, "roskilde"))
+        .await;
+    let mine = app.get("/companies", Some(&contact)).await;
+    assert_eq!(mine.status, 303);
+    assert_eq!(
+        mine.location(),
+        format!("/companies/{}", app.roskilde_company)
+    );
+}

@@ -23,6 +23,7 @@ mod evaluation;
 mod events;
 mod fidelity;
 mod field_labels;
+mod first_day;
 mod internships;
 mod networks;
 mod onboarding;

@@ -1,6 +1,7 @@
-//! No reload writes twice: the issue's own case (a note added to the trial's
-//! append-only ledger, then the page reloaded), and every form of every
-//! template carries its one-time token (`http/once.rs`).
+//! No reload writes twice and no refusal loses what was typed: the issue's
+//! own cases (a note added to the trial's append-only ledger, then the page
+//! reloaded; interests over the limit), and every form of every template
+//! carries its one-time token (`http/once.rs`).
 
 use crate::support::{TestApp, login_of};
 use spire_domain::Role;
@@ -71,7 +72,13 @@ fn every_form_a_template_renders_carries_its_one_time_token() {
                 continue;
             }
             let text = std::fs::read_to_string(&path).unwrap();
-            let with_session = text.matches("name=\"csrf\"").count();
+            // A search posts (a CPR number stays out of the address) but
+            // writes nothing, and is sent again as one types.
+            let searches = text
+                .lines()
+                .filter(|l| l.contains("role=\"search\"") && l.contains("method=\"post\""))
+                .count();
+            let with_session = text.matches("name=\"csrf\"").count() - searches;
             let with_token = text
                 .matches("name=\"once\" value=\"{{ ctx.once() }}\"")
                 .count();
@@ -85,4 +92,46 @@ fn every_form_a_template_renders_carries_its_one_time_token() {
         }
     }
     assert!(forms >= 40, "{forms} forms found");
+}
+
+#[tokio::test]
+async fn a_refused_portfolio_comes_back_with_what_was_typed() {
+    let app = TestApp::new().await;
+    let consultant = app.browser(&login_of(Role::Consultant, "roskilde")).await;
+    let path = format!("/youth/{}/portfolio", app.roskilde_youth);
+    let long = "Tømrerarbejde og lagerlogistik, ".repeat(40);
+    let refused = app
+        .post_form(
+            &path,
+            Some(&consultant),
+            &[("interests", long.trim()), ("strengths", "Mødestabil")],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused.body.contains(long.trim()),
+        "the typed interests are kept"
+    );
+    assert!(
+        refused.body.contains("value=\"Mødestabil\""),
+        "and the strengths"
+    );
+    assert!(
+        refused.body.contains("id=\"interests-error\""),
+        "the message is at the field"
+    );
+    assert!(
+        refused.body.contains("maxlength=\"500\""),
+        "the limit is known before sending"
+    );
+    let youth = app.browser(&login_of(Role::Youth, "roskilde")).await;
+    let own = app
+        .post_form(
+            "/me/portfolio",
+            Some(&youth),
+            &[("interests", long.trim()), ("strengths", "")],
+        )
+        .await;
+    assert_eq!(own.status, 422);
+    assert!(own.body.contains(long.trim()));
 }

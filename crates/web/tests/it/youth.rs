@@ -115,7 +115,7 @@ async fn a_young_person_edits_their_own_portfolio_and_sees_it_logged() {
     let app = TestApp::new().await;
     let youth = app.browser("youth.roskilde").await;
     let page = app.get("/me", Some(&youth)).await;
-    assert!(page.body.contains("Ret interesser og styrker"));
+    assert!(page.body.contains("Ret dine interesser og styrker"));
     let saved = app
         .post_form(
             "/me/portfolio",
