@@ -273,6 +273,20 @@ async fn story(db: Db) {
         "reason",
         Problem::Required,
     );
+    // The course cannot start before the draw.
+    refused_at(
+        db.record_crossover(
+            &lead,
+            &key,
+            trial,
+            allocation,
+            "Akut behov",
+            time::macros::date!(2020 - 01 - 01),
+        )
+        .await,
+        "start_date",
+        Problem::DateBeforeAllocation,
+    );
     // Kept for good: never a CPR number.
     refused_at(
         db.record_crossover(

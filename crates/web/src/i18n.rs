@@ -110,7 +110,7 @@ impl Tr {
             return self.t_args("criterion-name", &[("name", Arg::Text(name.to_string()))]);
         }
         LOCALES
-            .try_lookup(&self.lang.id(), &format!("criterion-{raw}"))
+            .try_lookup(&self.lang.id(), &criterion_id(raw))
             .unwrap_or_else(|| raw.to_string())
     }
 
@@ -240,6 +240,20 @@ pub enum Arg {
 }
 
 /// Today's date in Copenhagen (what "today" means to the people using Spire).
+/// The Fluent id of a stored access-log criterion: `trial take-up pending`
+/// is `criterion-trial-take-up-pending`.
+pub fn criterion_id(raw: &str) -> String {
+    let mut id = String::from("criterion-");
+    for c in raw.to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() {
+            id.push(c);
+        } else if !id.ends_with('-') {
+            id.push('-');
+        }
+    }
+    id.trim_end_matches('-').to_string()
+}
+
 pub fn today_in_copenhagen() -> time::Date {
     copenhagen(time::OffsetDateTime::now_utc()).date()
 }

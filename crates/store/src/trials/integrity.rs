@@ -278,10 +278,11 @@ impl Db {
         let now = crate::now();
         on_db!(self, |pool| {
             let mut tx = pool.begin_write_as(scope).await?;
-            let allocation: Option<(i64, String, Vec<u8>, Vec<u8>, String, String, String)> =
+            #[allow(clippy::type_complexity)]
+            let allocation: Option<(i64, String, Vec<u8>, Vec<u8>, String, String, String, i64)> =
                 sqlx::query_as(
                     "SELECT l.ledger_index, l.arm, b.subject, b.cpr_ciphertext, b.first_name, b.last_name, \
-                     b.baseline FROM trial_ledger l JOIN trial_baselines b ON b.ledger_id = l.id \
+                     b.baseline, l.unix_seconds FROM trial_ledger l JOIN trial_baselines b ON b.ledger_id = l.id \
                      WHERE l.trial_id = $1 AND l.id = $2 AND l.municipality_code = $3",
                 )
                 .bind(trial_id)
@@ -289,8 +290,26 @@ impl Db {
                 .bind(municipality)
                 .fetch_optional(&mut *tx)
                 .await?;
-            let (ledger_index, arm, subject, cpr_ciphertext, first_name, last_name, baseline) =
-                allocation.ok_or(Error::NotFound)?;
+            let (
+                ledger_index,
+                arm,
+                subject,
+                cpr_ciphertext,
+                first_name,
+                last_name,
+                baseline,
+                drawn_at,
+            ) = allocation.ok_or(Error::NotFound)?;
+            // The course cannot start before the draw it crosses.
+            let drawn_on = time::OffsetDateTime::from_unix_timestamp(drawn_at)
+                .map_err(|e| Error::Corrupt(e.to_string()))?
+                .date();
+            if start < drawn_on {
+                return Err(Error::Invalid(FieldError::new(
+                    "start_date",
+                    Problem::DateBeforeAllocation,
+                )));
+            }
             if arm != "control" {
                 return Err(Error::Invalid(FieldError::new(
                     "allocation_id",

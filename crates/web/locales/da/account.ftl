@@ -22,7 +22,10 @@ home-intro-admin = Brugere og opsætning. Du ser ikke personoplysninger som admi
 home-my-registrations = unge registreret af dig
 home-trial-intake = Visitér til { $trial }
 home-offers-awaiting = tilbud om programmet venter på den unges svar
-home-unassigned = unge i programmet uden ungekonsulent
+home-unassigned = { $n ->
+    [one] ung i programmet uden ungekonsulent
+   *[other] unge i programmet uden ungekonsulent
+}
 home-over-norm = over normeringen
 home-youth-in-programme = unge i programmet
 home-my-caseload = unge hos dig
@@ -33,7 +36,7 @@ home-team = Teamet
 home-caseload-chart = Unge pr. ungekonsulent
 home-caseload-norm = normering { $n }
 col-fte = Årsværk
-col-caseload = Unge
+col-caseload = Unge i programmet
 two-factor-title = Totrinslogin
 two-factor-intro = Medarbejdere logger ind med en engangskode fra en godkendelsesapp ud over adgangskoden. Det beskytter de unges oplysninger, hvis en adgangskode slipper ud. Opsætningen tager et minut.
 two-factor-step-app = Åbn en godkendelsesapp på din telefon (fx Microsoft Authenticator, Google Authenticator eller 1Password).

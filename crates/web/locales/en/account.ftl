@@ -21,7 +21,10 @@ home-intro-programme-office = Figures across municipalities, without personal da
 home-intro-admin = Users and settings. As an administrator you do not see personal data.
 home-trial-intake = Intake for { $trial }
 home-offers-awaiting = programme offers awaiting the young person's answer
-home-unassigned = young people in the programme without a consultant
+home-unassigned = { $n ->
+    [one] young person in the programme without a consultant
+   *[other] young people in the programme without a consultant
+}
 home-over-norm = over the norm
 home-my-registrations = young people registered by you
 home-youth-in-programme = young people in the programme

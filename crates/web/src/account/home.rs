@@ -156,14 +156,26 @@ pub async fn home(
                 // The norm of the team's year, from the programme's rules.
                 let overview = db.team_overview(&scope, today).await?;
                 let norm = overview.norm;
-                let mut unassigned =
-                    Figure::new(tr.t("home-unassigned"), overview.unassigned, "/team");
+                let mut unassigned = Figure::new(
+                    tr.count("home-unassigned", overview.unassigned),
+                    overview.unassigned,
+                    "/team",
+                );
                 unassigned.alert = overview.unassigned > 0;
                 view.figures.push(unassigned);
+                // The norm counts young people in the programme (an open
+                // course), as the team page does.
+                let in_programme = |user_id: i64| {
+                    overview
+                        .consultants
+                        .iter()
+                        .find(|c| c.user_id == user_id)
+                        .map_or(0, |c| c.youth)
+                };
                 let consultants: Vec<_> = team.iter().filter(|m| m.role == "consultant").collect();
                 let bars: Vec<(String, f64)> = consultants
                     .iter()
-                    .map(|m| (m.display_name.clone(), m.caseload as f64))
+                    .map(|m| (m.display_name.clone(), in_programme(m.user_id) as f64))
                     .collect();
                 view.chart = Some(bar_chart(
                     &tr.t("home-caseload-chart"),
@@ -177,8 +189,8 @@ pub async fn home(
                         role: tr.t(&format!("role-{}", m.role.replace('_', "-"))),
                         fte: format!("{:.1}", m.fte)
                             .replace('.', if context.lang == Lang::Da { "," } else { "." }),
-                        caseload: m.caseload,
-                        over_norm: m.role == "consultant" && m.caseload > norm,
+                        caseload: in_programme(m.user_id),
+                        over_norm: m.role == "consultant" && in_programme(m.user_id) > norm,
                     })
                     .collect();
                 view.actions

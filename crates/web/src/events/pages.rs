@@ -112,6 +112,7 @@ async fn events_view(
             },
             vec![
                 field("title", "text", &typed.title)
+                    .labelled(tr.t("event-field-title"))
                     .required()
                     .max_length(TITLE_MAX),
                 field("date", "date", &typed.date).required(),

@@ -54,6 +54,13 @@ impl FormField {
         self
     }
 
+    /// A label of its own, where the shared `field-<name>` means something
+    /// else (an event's title is not a contact's job title).
+    pub fn labelled(mut self, label: String) -> FormField {
+        self.label = label;
+        self
+    }
+
     pub fn required(mut self) -> FormField {
         self.required = true;
         self

@@ -106,3 +106,41 @@ fn every_refused_field_has_a_label_in_both_languages() {
         );
     }
 }
+
+/// Every criterion the store writes to the access log next to an
+/// `AccessAction` reads in words in both languages ("tilbud der venter på
+/// svar", not "trial take-up pending").
+#[test]
+fn every_access_log_criterion_reads_in_both_languages() {
+    let store = Path::new(env!("CARGO_MANIFEST_DIR")).join("../store/src");
+    let mut files = Vec::new();
+    rust_files(&store, &mut files);
+    let mut criteria = BTreeSet::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("source");
+        let lines: Vec<&str> = text.lines().collect();
+        for (at, line) in lines.iter().enumerate() {
+            if !line.contains("AccessAction::") {
+                continue;
+            }
+            let window = lines[at..(at + 4).min(lines.len())].join("\n");
+            for part in window.split("Some(\"").skip(1) {
+                if let Some((criterion, _)) = part.split_once("\")") {
+                    criteria.insert(criterion.to_string());
+                }
+            }
+        }
+    }
+    assert!(criteria.contains("trial take-up pending"), "{criteria:?}");
+    for lang in ["da", "en"] {
+        let ids = message_ids(lang);
+        let missing: Vec<&String> = criteria
+            .iter()
+            .filter(|c| !ids.contains(&spire_web::i18n::criterion_id(c)))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "no criterion text in {lang} for {missing:?}"
+        );
+    }
+}
