@@ -2,92 +2,14 @@
 //! CPR scan and missing-text check included): the answers issue 3 specifies,
 //! and concealment.
 
-use crate::support::{PASSWORD, TestApp, hidden, login_of};
+use crate::support::{hidden, login_of};
+use crate::trials_support::*;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use serde_json::{Value, json};
+use serde_json::json;
 use spire_domain::Role;
 use spire_store::testing::cpr_text;
 use spire_store::{Db, NewTrial, TrialSettings};
-
-struct App {
-    app: TestApp,
-    db: Db,
-    trial_id: spire_domain::TrialId,
-    caseworker: String,
-    other_caseworker: String,
-    office: String,
-    consultant: String,
-}
-
-/// The shared fixture with API tokens for the roles the trial concerns.
-async fn app() -> App {
-    let app = TestApp::new().await;
-    App {
-        db: app.db.clone(),
-        trial_id: app.trial,
-        caseworker: app.token(&login_of(Role::Caseworker, "roskilde")).await,
-        other_caseworker: app.token(&login_of(Role::Caseworker, "horsens")).await,
-        office: app.token(&login_of(Role::ProgrammeOffice, "")).await,
-        consultant: app.token(&login_of(Role::Consultant, "roskilde")).await,
-        app,
-    }
-}
-
-async fn call(
-    app: &App,
-    token: &str,
-    method: &str,
-    path: &str,
-    body: Option<Value>,
-    idempotency_key: Option<&str>,
-) -> (StatusCode, Value) {
-    let mut request = Request::builder()
-        .method(method)
-        .uri(path)
-        .header("authorization", format!("Bearer {token}"))
-        .header("accept-language", "en");
-    if let Some(key) = idempotency_key {
-        request = request.header("idempotency-key", key);
-    }
-    let request = match body {
-        Some(body) => request
-            .header("content-type", "application/json")
-            .body(Body::from(body.to_string())),
-        None => request.body(Body::empty()),
-    }
-    .unwrap();
-    let reply = app.app.send(request).await;
-    (
-        StatusCode::from_u16(reply.status).unwrap(),
-        serde_json::from_str(&reply.body).unwrap_or(Value::Null),
-    )
-}
-
-/// The Roskilde caseworker randomises the youth with this serial through the API.
-async fn randomise_in_roskilde(
-    app: &App,
-    serial: u32,
-    idempotency_key: Option<&str>,
-) -> (StatusCode, Value) {
-    let path = format!("/api/v1/trials/{}/randomizations", app.trial_id);
-    call(
-        app,
-        &app.caseworker,
-        "POST",
-        &path,
-        Some(youth(&cpr_text(serial), 265)),
-        idempotency_key,
-    )
-    .await
-}
-
-fn youth(cpr: &str, municipality: i64) -> Value {
-    json!({
-        "cpr": cpr, "first_name": "Ida", "last_name": "Hansen", "municipality_code": municipality,
-        "benefit": "kontanthjaelp", "readiness": "aktivitetsparat", "has_qualification": false, "strata": {}
-    })
-}
 
 #[tokio::test]
 async fn randomisation_answers_as_the_issue_specifies() {
@@ -248,54 +170,6 @@ async fn only_caseworkers_randomise_and_nothing_reveals_the_sequence() {
     for secret in ["key", "block", "sequence", "frontier", "seed"] {
         assert!(!text.contains(secret), "{secret} in {text}");
     }
-}
-
-/// A browser session: the cookie and the CSRF token of the last page.
-struct Session {
-    cookie: String,
-}
-
-async fn log_in(app: &App, login: &str) -> Session {
-    let request = Request::builder()
-        .method("POST")
-        .uri("/login")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from(format!(
-            "login={login}&password={}",
-            PASSWORD.replace(' ', "+")
-        )))
-        .unwrap();
-    let reply = app.app.send(request).await;
-    let cookie = reply
-        .headers
-        .get("set-cookie")
-        .expect("logged in")
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    Session { cookie }
-}
-
-async fn page(
-    app: &App,
-    session: &Session,
-    method: &str,
-    path: &str,
-    form: &[(&str, &str)],
-) -> (StatusCode, String) {
-    let request = Request::builder()
-        .method(method)
-        .uri(path)
-        .header("cookie", &session.cookie)
-        .header("accept-language", "en")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from(serde_urlencoded::to_string(form).unwrap()))
-        .unwrap();
-    let reply = app.app.send(request).await;
-    (StatusCode::from_u16(reply.status).unwrap(), reply.body)
 }
 
 #[tokio::test]
