@@ -38,12 +38,24 @@ function demoTemplate() {
 }
 
 /** Starts `spire demo` on a free port with a fresh copy of the demo database;
- * resolves to { url, stop }. A server that does not start is stopped. */
+ * resolves to { url, stop }. A server that does not start is stopped. A port
+ * taken meanwhile (another test file's server) is tried again with another. */
 export async function startDemo() {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDemoOnce();
+    } catch (e) {
+      if (attempt >= 5 || !String(e.message).includes('Address already in use')) throw e;
+    }
+  }
+}
+
+async function startDemoOnce() {
   const template = demoTemplate();
   const dir = mkdtempSync(join(tmpdir(), 'spire-e2e-'));
   for (const file of ['demo.db', 'demo.key']) copyFileSync(join(template, file), join(dir, file));
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  // Below Linux's ephemeral range (32768–60999), where client sockets take ports.
+  const port = 20000 + Math.floor(Math.random() * 12000);
   const child = spawn(SPIRE_BIN, ['demo', '--db', join(dir, 'demo.db'), '--bind', `127.0.0.1:${port}`], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
