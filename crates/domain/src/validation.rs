@@ -159,6 +159,14 @@ pub enum Problem {
     NoDisagreement,
     /// The municipality had not begun the programme in that half-year.
     NoWorkInPeriod,
+    /// Teams are for consultants, psychologists and team leads.
+    TeamStaffOnly,
+    /// The young person's record has a login of its own already.
+    RecordHasLogin,
+    /// Nobody deactivates their own account.
+    OwnAccount,
+    /// Only a young person's or a company contact's login opens a record.
+    NothingToLink,
 }
 
 impl Problem {
@@ -177,6 +185,10 @@ impl Problem {
             Problem::UnknownMunicipality => "err-unknown-municipality",
             Problem::UnknownRole => "err-unknown-role",
             Problem::LoginTaken => "err-login-taken",
+            Problem::TeamStaffOnly => "err-team-staff-only",
+            Problem::RecordHasLogin => "err-record-has-login",
+            Problem::OwnAccount => "err-own-account",
+            Problem::NothingToLink => "err-nothing-to-link",
             Problem::PasswordTooShort => "err-password-too-short",
             Problem::CprAlreadyRegistered => "err-cpr-already-registered",
             Problem::CprElsewhere => "err-cpr-elsewhere",

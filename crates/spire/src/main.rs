@@ -179,6 +179,10 @@ enum UserCommand {
     ResetTwoFactor(LoginArgs),
     /// Let a user who must wait after wrong passwords log in again now.
     Unblock(LoginArgs),
+    /// Deactivate a user who has left: no log-in, sessions and API tokens end at once.
+    Deactivate(LoginArgs),
+    /// Open a deactivated user's account again.
+    Reactivate(LoginArgs),
 }
 
 #[derive(Args)]
@@ -377,6 +381,29 @@ async fn run(command: Command) -> Result<(), Failure> {
             let db = connect_existing(&args.db.db).await?;
             let actor = Actor::command("spire user unblock");
             let done = db.unblock_user(&actor, &args.login).await;
+            said_for_user(done, &args.login, "may log in again:")
+        }
+        Command::User(UserCommand::Deactivate(args)) => {
+            let db = connect_existing(&args.db.db).await?;
+            let actor = Actor::command("spire user deactivate");
+            let done = match db.user_by_login(&args.login).await {
+                Ok(user) => db.deactivate_user(&actor, user.id).await.map(|ended| {
+                    println!(
+                        "{} sessions ended, {} API tokens revoked, {} young people now without a consultant",
+                        ended.sessions_ended, ended.tokens_revoked, ended.youth_without_consultant
+                    );
+                }),
+                Err(e) => Err(e),
+            };
+            said_for_user(done, &args.login, "deactivated:")
+        }
+        Command::User(UserCommand::Reactivate(args)) => {
+            let db = connect_existing(&args.db.db).await?;
+            let actor = Actor::command("spire user reactivate");
+            let done = match db.user_by_login(&args.login).await {
+                Ok(user) => db.reactivate_user(&actor, user.id).await,
+                Err(e) => Err(e),
+            };
             said_for_user(done, &args.login, "may log in again:")
         }
         Command::Match(_) | Command::Stats(_) => unreachable!("handled before the runtime starts"),

@@ -76,8 +76,8 @@ pub use trials::{
 pub use users::admin_log::{Actor, AdminAction, AdminLogEntry};
 pub use users::{
     ApiTokenRow, ApiTokenSecret, AwaitingUser, BlockedLogin, CodeOutcome, DEFAULT_TOKEN_DAYS,
-    LoginOutcome, MAX_TOKEN_DAYS, NewToken, NewUser, SessionRow, SessionSecret, TokenCreated,
-    UserRow, hash_password,
+    Deactivated, LoginOutcome, MAX_TOKEN_DAYS, NewToken, NewUser, SessionRow, SessionSecret,
+    TEAM_NAME_MAX, TeamPlace, TokenCreated, UserDetail, UserRow, hash_password,
 };
 pub use youth::{NewYouth, YouthPage, YouthRow};
 

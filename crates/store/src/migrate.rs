@@ -95,6 +95,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0017_programme_age_band.sql"),
         postgres: include_str!("../migrations/postgres/0017_programme_age_band.sql"),
     },
+    Migration {
+        version: 18,
+        sqlite: include_str!("../migrations/sqlite/0018_user_deactivation.sql"),
+        postgres: include_str!("../migrations/postgres/0018_user_deactivation.sql"),
+    },
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

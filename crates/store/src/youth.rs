@@ -295,7 +295,7 @@ impl Db {
             let mut tx = pool.begin_write_as(scope).await?;
             if let Some(consultant) = consultant_id {
                 let same_tenant: Option<i64> = sqlx::query_scalar(
-                    "SELECT id FROM users WHERE id = $1 AND municipality_code = $2 AND role IN ('consultant', 'psychologist') AND awaiting_approval_since IS NULL",
+                    "SELECT id FROM users WHERE id = $1 AND municipality_code = $2 AND role IN ('consultant', 'psychologist') AND awaiting_approval_since IS NULL AND deactivated_at IS NULL",
                 )
                 .bind(consultant)
                 .bind(scope.municipality)
@@ -338,7 +338,7 @@ impl Db {
             let mut tx = pool.begin_as(scope).await?;
             Ok(sqlx::query_as(
                 "SELECT id, display_name FROM users WHERE municipality_code = $1 \
-                 AND role IN ('consultant', 'psychologist') AND awaiting_approval_since IS NULL ORDER BY display_name, id",
+                 AND role IN ('consultant', 'psychologist') AND awaiting_approval_since IS NULL AND deactivated_at IS NULL ORDER BY display_name, id",
             )
             .bind(scope.municipality)
             .fetch_all(&mut *tx)
@@ -376,7 +376,7 @@ impl Db {
             let mut tx = pool.begin_write_as(scope).await?;
             if let Some(consultant) = youth.consultant_id {
                 let same_tenant: Option<i64> =
-                    sqlx::query_scalar("SELECT id FROM users WHERE id = $1 AND municipality_code = $2 AND role IN ('consultant', 'psychologist', 'team_lead') AND awaiting_approval_since IS NULL")
+                    sqlx::query_scalar("SELECT id FROM users WHERE id = $1 AND municipality_code = $2 AND role IN ('consultant', 'psychologist', 'team_lead') AND awaiting_approval_since IS NULL AND deactivated_at IS NULL")
                         .bind(consultant)
                         .bind(municipality)
                         .fetch_optional(&mut *tx)

@@ -26,6 +26,7 @@ fn letter(outcome: &LoginOutcome) -> char {
         LoginOutcome::WrongCredentials => 'W',
         LoginOutcome::Blocked { .. } => 'B',
         LoginOutcome::AwaitingApproval(_) => 'A',
+        LoginOutcome::Deactivated => 'D',
     }
 }
 

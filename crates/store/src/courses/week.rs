@@ -361,7 +361,7 @@ impl Db {
                  (SELECT COUNT(*) FROM internships i JOIN youth y ON y.id = i.youth_id \
                   WHERE y.consultant_id = u.id AND i.status = 'active') AS active_internships, \
                  (SELECT COUNT(*) FROM tasks t WHERE t.assignee_id = u.id AND t.done_at IS NULL) AS open_tasks \
-                 FROM users u WHERE u.municipality_code = $1 AND u.role IN ('consultant', 'psychologist') AND u.awaiting_approval_since IS NULL \
+                 FROM users u WHERE u.municipality_code = $1 AND u.role IN ('consultant', 'psychologist') AND u.awaiting_approval_since IS NULL AND u.deactivated_at IS NULL \
                  ORDER BY u.display_name, u.id",
             )
             .bind(scope.municipality)

@@ -303,7 +303,7 @@ impl Db {
             for &user in &new.facilitators {
                 let known: Option<i64> = sqlx::query_scalar(
                     "SELECT id FROM users WHERE id = $1 AND municipality_code = $2 \
-                     AND role IN ('consultant', 'psychologist', 'team_lead') AND awaiting_approval_since IS NULL",
+                     AND role IN ('consultant', 'psychologist', 'team_lead') AND awaiting_approval_since IS NULL AND deactivated_at IS NULL",
                 )
                 .bind(user)
                 .bind(municipality)

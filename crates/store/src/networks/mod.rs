@@ -332,7 +332,7 @@ impl Db {
             if let Some(facilitator) = group.facilitator {
                 let found: Option<i64> = sqlx::query_scalar(
                     "SELECT id FROM users WHERE id = $1 AND municipality_code = $2 \
-                     AND role IN ('consultant', 'psychologist', 'team_lead') AND awaiting_approval_since IS NULL",
+                     AND role IN ('consultant', 'psychologist', 'team_lead') AND awaiting_approval_since IS NULL AND deactivated_at IS NULL",
                 )
                 .bind(facilitator)
                 .bind(municipality)
@@ -724,7 +724,7 @@ impl Db {
             let mut tx = pool.begin_as(scope).await?;
             Ok(sqlx::query_as(
                 "SELECT id, display_name FROM users WHERE municipality_code = $1 \
-                 AND role IN ('consultant', 'psychologist', 'team_lead') AND awaiting_approval_since IS NULL ORDER BY display_name, id",
+                 AND role IN ('consultant', 'psychologist', 'team_lead') AND awaiting_approval_since IS NULL AND deactivated_at IS NULL ORDER BY display_name, id",
             )
             .bind(municipality)
             .fetch_all(&mut *tx)

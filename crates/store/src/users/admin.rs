@@ -63,7 +63,7 @@ impl Db {
                 (Some(_), Some(code)) => {
                     let leads: i64 = sqlx::query_scalar(
                         "SELECT COUNT(*) FROM users WHERE municipality_code = $1 AND role = 'team_lead' \
-                         AND awaiting_approval_since IS NULL",
+                         AND awaiting_approval_since IS NULL AND deactivated_at IS NULL",
                     )
                     .bind(code)
                     .fetch_one(&mut *tx)

@@ -56,6 +56,11 @@ pub enum AdminAction {
     TokenCreated,
     TokenRevoked,
     MunicipalitySaved,
+    UserRenamed,
+    TeamPlaced,
+    LoginLinked,
+    UserDeactivated,
+    UserReactivated,
 }
 
 impl AdminAction {
@@ -68,6 +73,11 @@ impl AdminAction {
             AdminAction::TokenCreated => "token-created",
             AdminAction::TokenRevoked => "token-revoked",
             AdminAction::MunicipalitySaved => "municipality-saved",
+            AdminAction::UserRenamed => "user-renamed",
+            AdminAction::TeamPlaced => "team-placed",
+            AdminAction::LoginLinked => "login-linked",
+            AdminAction::UserDeactivated => "user-deactivated",
+            AdminAction::UserReactivated => "user-reactivated",
         }
     }
 }

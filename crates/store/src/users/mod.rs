@@ -5,12 +5,28 @@
 //! used to log in.
 
 use crate::crypto::{ServerKey, random_token, token_hash};
+/// The columns of a [`UserRow`], then `$tail` (joins, a filter); defined
+/// before the modules so they build theirs from it.
+macro_rules! user_sql {
+    ($tail:literal) => {
+        concat!(
+            "SELECT u.id, u.login, u.display_name, u.role, u.municipality_code, m.name AS municipality_name, u.company_id, \
+             (u.totp_enabled_at IS NOT NULL) AS totp_enabled, (u.awaiting_approval_since IS NOT NULL) AS awaiting_approval, \
+             (u.deactivated_at IS NOT NULL) AS deactivated \
+             FROM users u LEFT JOIN municipalities m ON m.code = u.municipality_code ",
+            $tail
+        )
+    };
+}
+
 mod admin;
 pub(crate) mod admin_log;
+mod setup;
 pub(crate) mod throttle;
 mod tokens;
 
 pub use admin::{AwaitingUser, BlockedLogin};
+pub use setup::{Deactivated, TEAM_NAME_MAX, TeamPlace, UserDetail};
 pub use tokens::{ApiTokenRow, DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, NewToken, TokenCreated};
 
 use crate::{BeginWrite, Db, Error, Result, on_db};
@@ -33,6 +49,10 @@ pub struct UserRow {
     pub company_id: Option<i64>,
     /// Logs in with a second factor (TOTP).
     pub totp_enabled: bool,
+    /// Waits for its municipality's team lead to approve it.
+    pub awaiting_approval: bool,
+    /// An administrator deactivated it: it cannot log in.
+    pub deactivated: bool,
 }
 
 impl UserRow {
@@ -98,6 +118,9 @@ pub enum LoginOutcome {
     /// The password is right, but the account waits for its municipality's
     /// team lead to approve it: no session.
     AwaitingApproval(UserRow),
+    /// The password is right, but an administrator deactivated the
+    /// account: no session.
+    Deactivated,
 }
 
 /// The secrets handed to the browser once; only their hashes are stored.
@@ -117,17 +140,6 @@ pub struct SessionRow {
 
 #[derive(Debug, Clone)]
 pub struct ApiTokenSecret(pub String);
-
-macro_rules! user_sql {
-    ($tail:literal) => {
-        concat!(
-            "SELECT u.id, u.login, u.display_name, u.role, u.municipality_code, m.name AS municipality_name, u.company_id, \
-             (u.totp_enabled_at IS NOT NULL) AS totp_enabled \
-             FROM users u LEFT JOIN municipalities m ON m.code = u.municipality_code ",
-            $tail
-        )
-    };
-}
 
 pub fn hash_password(password: &str) -> String {
     let salt = SaltString::generate(&mut OsRng);
@@ -206,9 +218,9 @@ impl Db {
         let charged = on_db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             let charge = charge_attempt!(tx, &key, source, now);
-            let stored: Option<(i64, String, bool)> = match charge {
+            let stored: Option<(i64, String, bool, bool)> = match charge {
                 Charge::Counted => {
-                    sqlx::query_as("SELECT id, password_hash, awaiting_approval_since IS NOT NULL FROM users WHERE login = $1")
+                    sqlx::query_as("SELECT id, password_hash, awaiting_approval_since IS NOT NULL, deactivated_at IS NOT NULL FROM users WHERE login = $1")
                         .bind(login)
                         .fetch_optional(&mut *tx)
                         .await?
@@ -227,9 +239,10 @@ impl Db {
                 // real one's, so timing does not tell either.
                 let hash = stored
                     .as_ref()
-                    .map_or(DUMMY_HASH.as_str(), |(_, hash, _)| hash);
+                    .map_or(DUMMY_HASH.as_str(), |(_, hash, _, _)| hash);
                 match (password_matches(hash, password).await, stored) {
-                    (true, Some((id, _, awaiting))) => {
+                    (true, Some((_, _, _, true))) => LoginOutcome::Deactivated,
+                    (true, Some((id, _, awaiting, false))) => {
                         let user = self.login_succeeded(id, &key, source).await?;
                         if awaiting {
                             LoginOutcome::AwaitingApproval(user)
@@ -334,8 +347,11 @@ impl Db {
         let hash = token_hash(token);
         let now = crate::now();
         on_db!(self, |pool| {
+            // A deactivated account's sessions are deleted when it is
+            // deactivated; the join keeps any that slipped past from working.
             let found: Option<(i64, String, i64, i64, bool)> =
-                sqlx::query_as("SELECT user_id, csrf_token, created_at, last_seen_at, second_factor_pending FROM sessions WHERE token_hash = $1")
+                sqlx::query_as("SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.second_factor_pending FROM sessions s \
+                     JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND u.deactivated_at IS NULL")
                     .bind(&hash)
                     .fetch_optional(pool)
                     .await?;

@@ -184,11 +184,11 @@ impl Db {
     /// is unknown, expired or revoked, or its user must wait after wrong
     /// passwords. Its use is recorded (at most once a minute).
     pub async fn user_for_api_token(&self, token: &str, source: &str) -> Result<Option<UserRow>> {
-        const SQL: &str = "SELECT u.id, u.login, u.display_name, u.role, u.municipality_code, m.name AS municipality_name, u.company_id, \
-             (u.totp_enabled_at IS NOT NULL) AS totp_enabled \
-             FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN municipalities m ON m.code = u.municipality_code \
+        const SQL: &str = user_sql!(
+            "JOIN api_tokens t ON t.user_id = u.id \
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 \
-             AND u.awaiting_approval_since IS NULL";
+             AND u.awaiting_approval_since IS NULL AND u.deactivated_at IS NULL"
+        );
         let now = crate::now();
         let hash = token_hash(token);
         on_db!(self, |pool| {

@@ -81,3 +81,5 @@ field-days = Gyldig i dage
 field-id = Nøglens id
 hint-token-label = Hvad nøglen bruges til, fx "Udtræk til regneark".
 hint-token-days = 1 til { $max } dage.
+home-my-team = Dit team: { $team } · { $fte } årsværk
+home-no-team = Du er ikke sat i et team endnu. Administratoren sætter dig i et team med dit årsværk.

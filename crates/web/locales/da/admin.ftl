@@ -32,3 +32,56 @@ admin-log-col-since = Oprettet
 admin-log-approve = Godkend
 admin-log-approved = Kontoen er godkendt og kan nu bruges.
 admin-action-user-approved = Konto godkendt
+
+## Én brugers side: navn, team, kobling og adgang
+user-state = Status
+user-state-active = Aktiv
+user-state-awaiting = Venter på godkendelse
+user-state-deactivated = Deaktiveret { $date }
+user-state-deactivated-short = Deaktiveret
+user-team = Team
+user-fte = årsværk
+user-linked-record = Åbner den unges sag nr.
+user-linked-company = Virksomhed
+user-name-title = Navn
+user-team-title = Team og årsværk
+user-team-intro = Konsulenter, psykologer og teamledere hører til ét team i kommunen. De vises i teamets oversigt, og deres sagsantal regnes mod årsværket. Et nyt teamnavn opretter teamet. Tøm feltet for at tage personen ud af teamet.
+user-team-hint = Kommunens teams: { $teams }
+user-team-hint-none = Kommunen har ingen teams endnu; skriv et navn for at oprette det første.
+user-fte-hint = Andel af fuld tid, fx 1 eller 0,8.
+user-link-title = Kobling til sagen
+user-youth-record-hint = Sagsnummeret står øverst på den unges side hos konsulenten eller sagsbehandleren. Du ser ikke den unges oplysninger; login'et åbner sagen under »Mit forløb«.
+user-company-choose = Vælg virksomhed
+user-link = Kobl
+user-access-title = Adgang
+user-deactivate-intro = Deaktivér en bruger, der er stoppet: login'et virker ikke længere, alle sessioner og API-nøgler lukkes med det samme, og personen forlader sit team. Historikken bevares.
+user-deactivate = Deaktivér
+user-reactivate-intro = Brugeren er deaktiveret og kan ikke logge ind. Genåbn kontoen, hvis personen skal bruge Spire igen (gamle API-nøgler forbliver lukkede).
+user-reactivate = Genåbn kontoen
+user-saved-name = Navnet er gemt.
+user-saved-team = Teamet er gemt.
+user-saved-link = Login'et er koblet.
+user-saved-reactivated = Kontoen er genåbnet; brugeren kan logge ind igen.
+user-saved-deactivated = Brugeren er deaktiveret. { $sessions ->
+    [0] Ingen sessioner var åbne.
+    [one] Én session er lukket.
+   *[other] { $sessions } sessioner er lukket.
+} { $youth ->
+    [0] {""}
+    [one] Én ung havde brugeren som konsulent og skal have en ny; teamlederen ser det på sin forside.
+   *[other] { $youth } unge havde brugeren som konsulent og skal have en ny; teamlederen ser det på sin forside.
+}
+admin-action-user-renamed = Navn ændret
+admin-action-team-placed = Team ændret
+admin-action-login-linked = Login koblet til sag eller virksomhed
+admin-action-user-deactivated = Bruger deaktiveret
+admin-action-user-reactivated = Bruger genåbnet
+login-deactivated = Din konto er lukket. Kontakt din teamleder eller kommunens IT, hvis du skal bruge Spire igen.
+field-team-name = Team
+field-fte = Årsværk
+field-youth-record = Den unges sagsnummer
+field-active = Adgang
+err-team-staff-only = Kun konsulenter, psykologer og teamledere hører til et team.
+err-record-has-login = Den sag har allerede sit eget login.
+err-own-account = Du kan ikke deaktivere din egen konto.
+err-nothing-to-link = Kun en ungs eller en virksomhedskontakts login kobles til en sag eller en virksomhed.

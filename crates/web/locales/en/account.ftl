@@ -81,3 +81,5 @@ field-days = Valid for days
 field-id = Token id
 hint-token-label = What the token is for, e.g. "Export to a spreadsheet".
 hint-token-days = 1 to { $max } days.
+home-my-team = Your team: { $team } · { $fte } FTE
+home-no-team = You are not in a team yet. The administrator places you in a team with your FTE.

@@ -41,3 +41,6 @@ me-work-identity = Your work identity
 me-portfolio-edit = Edit your interests and strengths
 me-consultant = Your youth consultant
 me-see-access-log = See who has seen your data
+me-unlinked-title = Your course is not ready yet
+me-unlinked-body = You are logged in, but your login is not yet linked to your course. Tell your consultant or caseworker; once it is done, you see here your interests, strengths, internships and who has seen your details.
+youth-record-number = Record no.

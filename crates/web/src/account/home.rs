@@ -58,6 +58,8 @@ pub struct HomeView {
     /// (the first lines; the whole week is one click away).
     pub week: Vec<crate::courses::pages::WeekLine>,
     pub week_summary: Option<String>,
+    /// A consultant's or psychologist's own team and FTE, or that they have none yet.
+    pub my_team: Option<String>,
 }
 
 /// How many of the week's lines the home page shows.
@@ -84,6 +86,7 @@ pub async fn home(
         company: None,
         week: Vec::new(),
         week_summary: None,
+        my_team: None,
     };
     let db = state.db();
     match role {
@@ -141,6 +144,17 @@ pub async fn home(
                 "/youth",
             ));
             if role != Role::TeamLead {
+                let mine = team.iter().find(|m| m.user_id == user.user.id);
+                view.my_team = Some(match mine {
+                    Some(m) => tr.t_args(
+                        "home-my-team",
+                        &[
+                            ("team", Arg::Text(m.team_name.clone())),
+                            ("fte", Arg::Text(tr.number(m.fte, 2))),
+                        ],
+                    ),
+                    None => tr.t("home-no-team"),
+                });
                 view.figures.push(Figure::new(
                     tr.t("home-my-caseload"),
                     my_caseload.to_string(),

@@ -101,6 +101,7 @@ pub async fn login_submit(
             );
             Ok(failed(StatusCode::FORBIDDEN, message))
         }
+        LoginOutcome::Deactivated => Ok(failed(StatusCode::FORBIDDEN, tr.t("login-deactivated"))),
         LoginOutcome::WrongCredentials => {
             Ok(failed(StatusCode::UNAUTHORIZED, tr.t("login-failed")))
         }

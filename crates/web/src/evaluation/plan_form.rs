@@ -60,15 +60,7 @@ pub(super) fn outcomes_text(outcomes: &[PlannedOutcome]) -> String {
 
 /// A decimal number typed with a point or a comma.
 pub(super) fn decimal(field: &'static str, text: Option<&str>) -> Result<f64, FieldError> {
-    match text.map(str::trim).filter(|t| !t.is_empty()) {
-        None => Err(FieldError::new(field, Problem::Required)),
-        Some(t) => t
-            .replace(',', ".")
-            .parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite())
-            .ok_or(FieldError::new(field, Problem::NotANumber)),
-    }
+    crate::http::params::decimal(field, text.unwrap_or(""))
 }
 
 pub(super) fn whole<T: std::str::FromStr>(

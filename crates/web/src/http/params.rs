@@ -56,6 +56,19 @@ pub fn required_id(field: &'static str, text: &str, problem: Problem) -> Result<
     }
 }
 
+/// A decimal number typed with a point or a comma (`0,8`); empty is `Required`.
+pub fn decimal(field: &'static str, text: &str) -> Result<f64, FieldError> {
+    match text.trim() {
+        "" => Err(FieldError::new(field, Problem::Required)),
+        t => t
+            .replace(',', ".")
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or(FieldError::new(field, Problem::NotANumber)),
+    }
+}
+
 /// A whole number typed into a field, within `min..=max`.
 pub fn whole_number(
     field: &'static str,

@@ -353,10 +353,27 @@ fn youth_page_view(
     }
 }
 
+/// Said to a young person whose login is not yet linked to their record.
+#[derive(Template)]
+#[template(path = "youth/unlinked.html")]
+struct UnlinkedView {
+    ctx: PageCtx,
+}
+
 pub async fn my_record(
     State(state): State<AppState>,
     Caller { context, user }: Caller,
 ) -> AppResult<Response> {
+    if state
+        .db()
+        .own_youth_id(&user.scope(&context))
+        .await?
+        .is_none()
+    {
+        return Ok(render(&UnlinkedView {
+            ctx: page_ctx(&context, &user, "/me"),
+        }));
+    }
     Ok(render(&own_youth_view(&state, &context, &user).await?.1))
 }
 

@@ -178,3 +178,234 @@ async fn a_team_lead_sees_accounts_made_in_their_municipality_and_lifts_a_wait()
     assert_eq!(log["changes"][1]["target"], "consultant.roskilde");
     assert_eq!(log["blocked"].as_array().map(Vec::len), Some(0));
 }
+
+/// Makes `login` with `role` in Roskilde through the form, approved by
+/// Roskilde's team lead; returns its id.
+async fn approved_account(app: &TestApp, admin: &Browser, login: &str, role: &str) -> i64 {
+    let made = app
+        .post_form(
+            "/admin/users",
+            Some(admin),
+            &[
+                ("login", login),
+                ("display_name", "Ny Person"),
+                ("password", "a-long-password-1"),
+                ("role", role),
+                ("municipality_code", "265"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, 200, "{}", made.body);
+    let lead = app.browser("team_lead.roskilde").await;
+    let approved = app
+        .post_form("/admin/log/approve", Some(&lead), &[("login", login)])
+        .await;
+    assert_eq!(approved.status, 303);
+    app.db.user_by_login(login).await.unwrap().id
+}
+
+/// A session for an account made during the test.
+async fn session_of(app: &TestApp, id: i64) -> Browser {
+    let secret = app.db.create_session(id, None).await.unwrap();
+    Browser {
+        cookie: format!("spire_session={}", secret.token),
+        csrf: secret.csrf_token,
+        lang: None,
+    }
+}
+
+#[tokio::test]
+async fn the_admin_sets_up_real_people() {
+    let app = TestApp::new().await;
+    let admin = app.browser("admin").await;
+
+    // A youth login made by the administrator: "Mit forløb" says it is not
+    // linked yet instead of "not found".
+    let youth_id = approved_account(&app, &admin, "ung.ny", "youth").await;
+    let youth = session_of(&app, youth_id).await;
+    let me = app.get("/me", Some(&youth)).await;
+    assert_eq!(me.status, 200);
+    assert!(
+        me.body.contains("ikke koblet til dit forløb"),
+        "{}",
+        me.body
+    );
+
+    // The consultant reads the record's number on the young person's page;
+    // the administrator links the login by it, seeing no name.
+    let consultant = app.browser("consultant.roskilde").await;
+    let scope = spire_store::Scope::new(
+        app.users["consultant.roskilde"],
+        spire_domain::Role::Consultant,
+        Some(265),
+        "test",
+    );
+    let record = app
+        .db
+        .create_youth(
+            &scope,
+            &app.key,
+            &spire_store::NewYouth {
+                cpr: spire_store::testing::cpr(4242),
+                first_name: "Noa".into(),
+                last_name: "Nielsen".into(),
+                phone: None,
+                email: None,
+                interests: String::new(),
+                strengths: String::new(),
+                consultant_id: None,
+                user_id: None,
+                outside_trial: Some(spire_domain::eligibility::OutsideTrial::Benefit),
+            },
+        )
+        .await
+        .unwrap();
+    let page = app
+        .get(&format!("/youth/{}", record.get()), Some(&consultant))
+        .await;
+    assert!(page.body.contains(&format!("Sagsnr. {}", record.get())));
+    let account = format!("/admin/users/{youth_id}");
+    let typo = app
+        .post_form(
+            &format!("{account}/link"),
+            Some(&admin),
+            &[("youth_record", "12a")],
+        )
+        .await;
+    assert_eq!(typo.status, 422);
+    assert!(
+        typo.body.contains("value=\"12a\""),
+        "the typed value comes back"
+    );
+    let taken = app
+        .post_form(
+            &format!("{account}/link"),
+            Some(&admin),
+            &[("youth_record", &app.roskilde_youth.get().to_string())],
+        )
+        .await;
+    assert!(taken.body.contains("har allerede sit eget login"));
+    let linked = app
+        .post_form(
+            &format!("{account}/link"),
+            Some(&admin),
+            &[("youth_record", &record.get().to_string())],
+        )
+        .await;
+    assert_eq!(linked.location(), format!("{account}?saved=link"));
+    let shown = app.get(linked.location(), Some(&admin)).await;
+    assert!(
+        shown.body.contains("Login&#39;et er koblet") || shown.body.contains("Login'et er koblet")
+    );
+    assert!(
+        !shown.body.contains("Nielsen"),
+        "the administrator sees no name"
+    );
+    let me = app.get("/me", Some(&youth)).await;
+    assert!(
+        me.status == 200 && me.body.contains("Noa Nielsen"),
+        "{}",
+        me.body
+    );
+
+    // A new consultant placed in a team with 0,8 FTE is in the team lead's
+    // team table and sees their team on their home page.
+    let consultant_id = approved_account(&app, &admin, "konsulent.ny", "consultant").await;
+    let team_url = format!("/admin/users/{consultant_id}/team");
+    let bad = app
+        .post_form(
+            &team_url,
+            Some(&admin),
+            &[("team_name", "Team Øst"), ("fte", "1,5")],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("value=\"Team Øst\"") && bad.body.contains("value=\"1,5\""));
+    let placed = app
+        .post_form(
+            &team_url,
+            Some(&admin),
+            &[("team_name", "Team Øst"), ("fte", "0,8")],
+        )
+        .await;
+    assert_eq!(placed.status, 303);
+    let lead = app.browser("team_lead.roskilde").await;
+    let lead_home = app.get("/home", Some(&lead)).await;
+    assert!(lead_home.body.contains("Ny Person"), "in the team table");
+    let new_consultant = session_of(&app, consultant_id).await;
+    let home = app.get("/home", Some(&new_consultant)).await;
+    assert!(
+        home.body.contains("Dit team: Team Øst · 0,80 årsværk"),
+        "{}",
+        home.body
+    );
+
+    // Deactivated: their session ends at once and the password no longer
+    // opens one; the list shows the state; reopened, they log in again.
+    let ended = app
+        .post_form(
+            &format!("/admin/users/{consultant_id}/deactivate"),
+            Some(&admin),
+            &[],
+        )
+        .await;
+    assert_eq!(ended.status, 303);
+    let notice = app.get(ended.location(), Some(&admin)).await;
+    assert!(
+        notice
+            .body
+            .contains("Brugeren er deaktiveret. Én session er lukket."),
+        "{}",
+        notice.body
+    );
+    let after = app.get("/home", Some(&new_consultant)).await;
+    assert_eq!(after.location(), "/login");
+    let refused = app
+        .post_form(
+            "/login",
+            None,
+            &[("login", "konsulent.ny"), ("password", "a-long-password-1")],
+        )
+        .await;
+    assert_eq!(refused.status, 403);
+    assert!(refused.body.contains("Din konto er lukket"));
+    assert!(
+        !app.get("/home", Some(&lead))
+            .await
+            .body
+            .contains("Ny Person"),
+        "gone from the team"
+    );
+    let list = app.get("/admin/users", Some(&admin)).await;
+    let row = list
+        .body
+        .split("<tr>")
+        .find(|r| r.contains("konsulent.ny"))
+        .unwrap();
+    assert!(row.contains("Deaktiveret"), "{row}");
+    // Nobody deactivates themselves: the page offers no button, and a post is refused.
+    let own = app
+        .post_form(
+            &format!("/admin/users/{}/deactivate", app.users["admin"]),
+            Some(&admin),
+            &[],
+        )
+        .await;
+    assert_eq!(own.status, 422);
+    let reopened = app
+        .post_form(
+            &format!("/admin/users/{consultant_id}/reactivate"),
+            Some(&admin),
+            &[],
+        )
+        .await;
+    assert_eq!(reopened.status, 303);
+    let welcome = app
+        .post_form(
+            "/login",
+            None,
+            &[("login", "konsulent.ny"), ("password", "a-long-password-1")],
+        )
+        .await;
+    assert_eq!(welcome.location(), "/home");
+}
