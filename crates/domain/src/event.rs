@@ -67,7 +67,8 @@ pub fn check_size(rounds: i64, meetings_per_youth: i64) -> Vec<FieldError> {
 
 /// The ranking deadline must fall on or after the event day.
 pub fn check_deadline(event_date: Date, deadline: Date) -> Option<FieldError> {
-    (deadline < event_date).then(|| FieldError::new("ranking_deadline", Problem::EndBeforeStart))
+    (deadline < event_date)
+        .then(|| FieldError::new("ranking_deadline", Problem::DeadlineBeforeEvent))
 }
 
 /// Youth rank and companies mark from the event day to the deadline, both

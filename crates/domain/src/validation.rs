@@ -167,6 +167,8 @@ pub enum Problem {
     OwnAccount,
     /// Only a young person's or a company contact's login opens a record.
     NothingToLink,
+    /// An event's deadline for choosing falls before the event.
+    DeadlineBeforeEvent,
 }
 
 impl Problem {
@@ -189,6 +191,7 @@ impl Problem {
             Problem::RecordHasLogin => "err-record-has-login",
             Problem::OwnAccount => "err-own-account",
             Problem::NothingToLink => "err-nothing-to-link",
+            Problem::DeadlineBeforeEvent => "err-deadline-before-event",
             Problem::PasswordTooShort => "err-password-too-short",
             Problem::CprAlreadyRegistered => "err-cpr-already-registered",
             Problem::CprElsewhere => "err-cpr-elsewhere",

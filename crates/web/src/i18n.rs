@@ -109,9 +109,21 @@ impl Tr {
         if let Some(name) = raw.strip_prefix("name: ") {
             return self.t_args("criterion-name", &[("name", Arg::Text(name.to_string()))]);
         }
-        LOCALES
-            .try_lookup(&self.lang.id(), &criterion_id(raw))
-            .unwrap_or_else(|| raw.to_string())
+        if let Some(words) = LOCALES.try_lookup(&self.lang.id(), &criterion_id(raw)) {
+            return words;
+        }
+        // A criterion that names a record ends with its number
+        // ("trial receipt, allocation 12"): the message takes it as `n`.
+        match raw.rsplit_once(' ') {
+            Some((head, number)) if number.parse::<i64>().is_ok() => {
+                let args: HashMap<Cow<'static, str>, FluentValue> =
+                    HashMap::from([(Cow::Borrowed("n"), FluentValue::from(number.to_string()))]);
+                LOCALES
+                    .try_lookup_with_args(&self.lang.id(), &criterion_id(head), &args)
+                    .unwrap_or_else(|| raw.to_string())
+            }
+            _ => raw.to_string(),
+        }
     }
 
     /// A name chosen by a user (an outcome column, a factor) in words: the
@@ -277,6 +289,20 @@ fn copenhagen(utc: time::OffsetDateTime) -> time::OffsetDateTime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_criterion_that_names_a_record_reads_in_words_with_its_number() {
+        let da = Tr::new(Lang::Da);
+        assert_eq!(
+            da.criterion("trial receipt, allocation 15"),
+            "kvittering for lodtrækning 15"
+        );
+        assert_eq!(
+            da.criterion("trial take-up pending"),
+            "tilbud der venter på svar"
+        );
+        assert_eq!(da.criterion("no such thing 3"), "no such thing 3");
+    }
 
     #[test]
     fn accept_language_prefers_by_quality() {

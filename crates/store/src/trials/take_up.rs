@@ -73,6 +73,18 @@ macro_rules! start_programme {
 pub(super) use start_programme;
 
 impl Db {
+    /// The recorded answer to the offer of the allocation at `ledger_index`:
+    /// `Some(accepted)`, or `None` while it is awaited.
+    pub async fn take_up_answer(&self, trial: TrialId, ledger_index: i64) -> Result<Option<bool>> {
+        on_db!(self, |pool| Ok(sqlx::query_scalar(
+            "SELECT accepted FROM trial_take_up WHERE trial_id = $1 AND ledger_index = $2"
+        )
+        .bind(trial.get())
+        .bind(ledger_index)
+        .fetch_optional(pool)
+        .await?))
+    }
+
     /// The caseworker's own programme-arm allocations awaiting the youth's
     /// answer to the offer (not their colleagues': a caseworker who
     /// randomised nobody sees no names or arms). Personal data: logged.

@@ -50,3 +50,5 @@ criterion-trial-take-up-pending = tilbud der venter på svar
 criterion-youth-group-members = medlemmer af ungenetværk
 criterion-youth-without-a-group = unge uden netværk
 criterion-trial-allocation-shown-again = lodtrækning vist igen
+criterion-trial-allocation = lodtrækning i forsøget
+criterion-trial-receipt-allocation = kvittering for lodtrækning { $n }

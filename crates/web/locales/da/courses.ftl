@@ -22,6 +22,7 @@ course-progress-none = Ingen samtaler endnu.
 my-progress-intro = Hver 6. uge taler du med din konsulent om, hvordan det går. Giv dig selv 1–5 for hvert punkt – din konsulent gør det samme, og graferne viser udviklingen.
 progress-side-youth = Den unge
 progress-side-consultant = Konsulenten
+progress-side-you = Dig
 course-form-course = Start forløb uden for forsøget
 course-form-progress = Registrér 6-ugers samtale
 course-form-progress-own = Min vurdering

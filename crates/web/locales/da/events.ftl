@@ -199,3 +199,4 @@ field-match = Matchning
 field-choices = Valg
 field-companies = Virksomheder
 field-youth = Unge
+err-deadline-before-event = Fristen for at vælge ligger før eventet. Vælg eventets dag eller en senere dato.

@@ -50,3 +50,5 @@ criterion-trial-take-up-pending = offers awaiting an answer
 criterion-youth-group-members = youth network members
 criterion-youth-without-a-group = young people without a network
 criterion-trial-allocation-shown-again = allocation shown again
+criterion-trial-allocation = allocation in the trial
+criterion-trial-receipt-allocation = receipt of allocation { $n }

@@ -22,6 +22,7 @@ course-progress-none = No conversations yet.
 my-progress-intro = Every 6 weeks you talk with your consultant about how things are going. Score yourself 1–5 on each point – your consultant does the same, and the charts show the change.
 progress-side-youth = The young person
 progress-side-consultant = The consultant
+progress-side-you = You
 course-form-course = Start a course outside the trial
 course-form-progress = Record a 6-week conversation
 course-form-progress-own = My own scores

@@ -209,3 +209,4 @@ field-match = Matching
 field-choices = Choices
 field-companies = Companies
 field-youth = Young people
+err-deadline-before-event = The deadline for choosing falls before the event. Choose the event's day or a later date.

@@ -114,7 +114,8 @@ fn progress_fields(tr: Tr, form: &ProgressForm, messages: &FieldMessages) -> Vec
 }
 
 /// One chart per measure: the youth's and the consultant's scores over time.
-pub fn progress_charts(tr: Tr, rows: &[ProgressRow]) -> Vec<String> {
+/// `own`: the young person reads their own charts, so their side is "you".
+pub fn progress_charts(tr: Tr, rows: &[ProgressRow], own: bool) -> Vec<String> {
     if rows.is_empty() {
         return Vec::new();
     }
@@ -129,7 +130,11 @@ pub fn progress_charts(tr: Tr, rows: &[ProgressRow]) -> Vec<String> {
         _ => row.self_esteem,
     } as f64;
     let (youth_name, consultant_name) = (
-        tr.t("progress-side-youth"),
+        tr.t(if own {
+            "progress-side-you"
+        } else {
+            "progress-side-youth"
+        }),
         tr.t("progress-side-consultant"),
     );
     PROGRESS_MEASURES
@@ -302,7 +307,7 @@ async fn course_view(
         new_internship_href: is_open.then(|| format!("/youth/{youth_id}/internships/new")),
         psychologist_href: (caller.role() == Role::Psychologist)
             .then(|| format!("/youth/{youth_id}/psychologist-notes")),
-        charts: progress_charts(tr, &progress),
+        charts: progress_charts(tr, &progress, false),
         youth,
         saved,
         banner: messages.banner(),
@@ -439,7 +444,7 @@ async fn my_progress_view(
     let rows = state.db().progress_scores(&scope, youth).await?;
     Ok(ProgressPageView {
         ctx: caller.page("/me/progress"),
-        charts: progress_charts(tr, &rows),
+        charts: progress_charts(tr, &rows, false),
         saved,
         banner: messages.banner(),
         forms: vec![(

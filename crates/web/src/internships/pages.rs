@@ -53,6 +53,9 @@ pub struct InternshipListView {
     pub title: String,
     pub intro: String,
     pub rows: Vec<(InternshipRow, String, String)>,
+    /// Staff and companies see whose internship it is; the young person
+    /// reads only their own.
+    pub show_youth: bool,
 }
 
 /// A status in words ("Aktiv", "Afbrudt af den unge").
@@ -573,17 +576,17 @@ fn list_rows(tr: Tr, rows: Vec<InternshipRow>) -> Vec<(InternshipRow, String, St
 pub async fn my_internships(State(state): State<AppState>, caller: Caller) -> AppResult<Response> {
     let tr = caller.tr();
     let scope = caller.scope();
-    let youth = state
-        .db()
-        .own_youth_id(&scope)
-        .await?
-        .ok_or_else(AppError::not_found)?;
-    let rows = state.db().youth_internships(&scope, youth).await?;
+    // A login not yet linked to its record has no internships yet.
+    let rows = match state.db().own_youth_id(&scope).await? {
+        Some(youth) => state.db().youth_internships(&scope, youth).await?,
+        None => Vec::new(),
+    };
     Ok(render(&InternshipListView {
         ctx: caller.page("/me/internships"),
         title: tr.t("nav-my-internships"),
         intro: tr.t("my-internships-intro"),
         rows: list_rows(tr, rows),
+        show_youth: false,
     }))
 }
 
@@ -600,5 +603,6 @@ pub async fn internship_list(State(state): State<AppState>, caller: Caller) -> A
         ),
         intro: tr.t("internships-intro"),
         rows: list_rows(tr, rows),
+        show_youth: true,
     }))
 }

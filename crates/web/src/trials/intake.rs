@@ -112,6 +112,8 @@ pub struct TrialReceiptView {
     pub original: bool,
     /// Opened again later (from the take-up list), not just made.
     pub reprint: bool,
+    /// The young person's answer to the programme offer, once recorded.
+    pub take_up: Option<bool>,
 }
 
 pub(super) fn options(tr: Tr, codes: &[&str], prefix: &str) -> Vec<(String, String)> {
@@ -513,6 +515,11 @@ pub async fn intake_confirm(
                 sealed.form.first_name.trim(),
                 sealed.form.last_name.trim()
             ),
+            take_up: if original {
+                state.db().take_up_answer(id, receipt.ledger_index).await?
+            } else {
+                None
+            },
             trial,
             receipt,
             original,
@@ -537,6 +544,7 @@ pub async fn receipt_page(
         .await?;
     let trial = state.db().trial_overview(id).await?;
     let tr = caller.tr();
+    let take_up = state.db().take_up_answer(id, receipt.ledger_index).await?;
     Ok(render(&TrialReceiptView {
         ctx: caller.page(&format!("/trials/{id}/allocations/{allocation_id}")),
         arm_label: tr.t(&format!("arm-{}", receipt.arm)),
@@ -546,6 +554,7 @@ pub async fn receipt_page(
         receipt,
         original: false,
         reprint: true,
+        take_up,
     })
     .into_response())
 }

@@ -203,7 +203,9 @@ pub fn line_chart(
     min: f64,
     max: f64,
 ) -> String {
-    let (left, top, width, height) = (34.0, 12.0, 420.0, 150.0);
+    // The title is drawn as well as named, so a page of several charts
+    // says which is which.
+    let (left, top, width, height) = (34.0, 34.0, 420.0, 150.0);
     let step = if labels.len() > 1 {
         width / (labels.len() - 1) as f64
     } else {
@@ -213,7 +215,8 @@ pub fn line_chart(
     let y = |v: f64| top + height - (v - min) / (max - min).max(f64::EPSILON) * height;
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" viewBox=\"0 0 {w} {h}\" aria-labelledby=\"{id}\">\
-         <title id=\"{id}\">{t}</title>",
+         <title id=\"{id}\">{t}</title>\
+         <text x=\"{left}\" y=\"16\" font-size=\"14\" font-weight=\"600\" fill=\"#1d2b36\">{t}</text>",
         w = left + width + 20.0,
         h = top + height + 54.0,
         id = escape(id),

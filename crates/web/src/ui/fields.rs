@@ -183,7 +183,12 @@ pub fn person_fields(
     [
         FormField::new(tr, "cpr", "text", "", messages)
             .required()
-            .hint(tr.t("hint-cpr")),
+            // A refused form says why the number it had is gone.
+            .hint(tr.t(if !messages.is_empty() {
+                "hint-cpr-again"
+            } else {
+                "hint-cpr"
+            })),
         FormField::new(tr, "first_name", "text", first_name, messages)
             .required()
             .autocomplete("given-name"),

@@ -248,7 +248,7 @@ async fn staff_youth_view(
         view.cv_href = Some(format!("/youth/{id}/cv"));
         let scores = state.db().progress_scores(&user.scope(context), id).await?;
         view.progress_charts =
-            crate::courses::pages::progress_charts(Tr::new(context.lang), &scores);
+            crate::courses::pages::progress_charts(Tr::new(context.lang), &scores, false);
         let stability = state
             .db()
             .youth_meeting_stability(&user.scope(context), id)
@@ -402,7 +402,8 @@ async fn own_youth_view(
     view.entry_action = Some("/me/portfolio/entries".into());
     view.cv_href = Some("/me/cv".into());
     let scores = state.db().progress_scores(&scope, id).await?;
-    view.progress_charts = crate::courses::pages::progress_charts(Tr::new(context.lang), &scores);
+    view.progress_charts =
+        crate::courses::pages::progress_charts(Tr::new(context.lang), &scores, true);
     let stability = state.db().youth_meeting_stability(&scope, id).await?;
     view.meeting_stability = Some(Tr::new(context.lang).percent(stability));
     Ok((id, view))

@@ -110,7 +110,7 @@ async fn bad_input_never_causes_a_server_error() {
             reply.status
         );
         assert!(
-            reply.body.contains("Forespørgsels-id"),
+            reply.body.contains("Til IT-support"),
             "{path}: a friendly page"
         );
     }

@@ -573,11 +573,25 @@ async fn a_caseworker_records_the_answer_to_a_programme_offer() {
             "the list is shown again"
         );
     }
+    // The receipt's next step follows the offer: awaited, it names the page
+    // where the answer is recorded, and links to it; answered, it says so.
+    let receipt = format!("/trials/{}/allocations/{first}", app.trial_id);
+    let (_, awaited) = page(&app, &session, "GET", &receipt, &[]).await;
+    assert!(
+        awaited.contains("record the answer under")
+            && awaited.contains(&format!("href=\"{take_up}\"")),
+        "{awaited}"
+    );
     let owned = answer_on(today.to_string());
     let answer: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let (status, recorded) = page(&app, &session, "POST", &take_up, &answer).await;
     assert_eq!(status, StatusCode::OK, "{recorded}");
     assert!(recorded.contains("accepted the offer, and the programme has started"));
+    let (_, answered) = page(&app, &session, "GET", &receipt, &[]).await;
+    assert!(
+        answered.contains("said yes to the programme")
+            && !answered.contains("record the answer under")
+    );
     let (status, _) = page(&app, &session, "POST", &take_up, &answer).await;
     assert_eq!(
         status,
