@@ -1,6 +1,24 @@
 //! Field-level validation results. Messages are keys, translated by the web
 //! layer (Fluent), so the domain stays language-free.
 
+/// The longest value, in characters, of the fields people type most: the
+/// server refuses longer (`TooLong`), the forms say it before sending
+/// (`maxlength`), and the API's schema gives the same `maxLength`.
+pub mod limits {
+    pub const PERSON_NAME: usize = 100;
+    pub const EMAIL: usize = 254;
+    pub const PHONE: usize = 20;
+    /// A CPR or CVR number as typed, separators and all.
+    pub const TYPED_NUMBER: usize = 20;
+    pub const COMPANY_NAME: usize = 200;
+    pub const INDUSTRY: usize = 100;
+    pub const ADDRESS: usize = 300;
+    pub const LOGIN: usize = 64;
+    pub const DISPLAY_NAME: usize = 100;
+    /// A young person's interests or strengths, comma-separated.
+    pub const PORTFOLIO: usize = 500;
+}
+
 /// Why a value was refused. Each variant maps to one Fluent message id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Problem {
@@ -382,7 +400,7 @@ pub fn tag_list(
 
 /// An optional e-mail address: one `@` with text on both sides and a dot in the domain.
 pub fn optional_email(field: &'static str, value: &str) -> Result<Option<String>, FieldError> {
-    let Some(email) = optional_text(field, value, 254)? else {
+    let Some(email) = optional_text(field, value, limits::EMAIL)? else {
         return Ok(None);
     };
     let valid = match email.split_once('@') {
@@ -405,7 +423,7 @@ pub fn optional_email(field: &'static str, value: &str) -> Result<Option<String>
 
 /// An optional Danish or international phone number: digits, spaces and one leading `+`.
 pub fn optional_phone(field: &'static str, value: &str) -> Result<Option<String>, FieldError> {
-    let Some(phone) = optional_text(field, value, 20)? else {
+    let Some(phone) = optional_text(field, value, limits::PHONE)? else {
         return Ok(None);
     };
     let digits = phone.chars().filter(char::is_ascii_digit).count();

@@ -35,6 +35,7 @@ use argon2::password_hash::{
     PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
 };
 use serde::Serialize;
+use spire_domain::validation::limits;
 use spire_domain::{FieldError, Problem, Role};
 use throttle::{Charge, charge_attempt};
 
@@ -77,7 +78,7 @@ impl NewUser {
     /// Checks the fields a person typed; the first problem per field.
     pub fn validate(&self) -> Vec<FieldError> {
         let mut errors = Vec::new();
-        let login_ok = (3..=64).contains(&self.login.len())
+        let login_ok = (3..=limits::LOGIN).contains(&self.login.len())
             && self
                 .login
                 .bytes()
@@ -87,7 +88,9 @@ impl NewUser {
         }
         match self.display_name.trim().chars().count() {
             0 => errors.push(FieldError::new("display_name", Problem::Required)),
-            n if n > 100 => errors.push(FieldError::new("display_name", Problem::TooLong)),
+            n if n > limits::DISPLAY_NAME => {
+                errors.push(FieldError::new("display_name", Problem::TooLong))
+            }
             _ => {}
         }
         match self.password.chars().count() {

@@ -163,7 +163,7 @@ impl Db {
                     Problem::Required,
                 )));
             }
-            n if n > 100 => {
+            n if n > spire_domain::validation::limits::DISPLAY_NAME => {
                 return Err(Error::Invalid(FieldError::new(
                     "display_name",
                     Problem::TooLong,

@@ -44,3 +44,5 @@ me-see-access-log = Se hvem der har set dine oplysninger
 me-unlinked-title = Dit forløb er ikke klar endnu
 me-unlinked-body = Du er logget ind, men dit login er endnu ikke koblet til dit forløb. Sig det til din konsulent eller sagsbehandler; når det er gjort, ser du her dine interesser, styrker, praktikker og hvem der har set dine oplysninger.
 youth-record-number = Sagsnr.
+youth-saved-portfolio = Gemt.
+youth-saved-consultant = Konsulenten er gemt.

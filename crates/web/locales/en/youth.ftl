@@ -44,3 +44,5 @@ me-see-access-log = See who has seen your data
 me-unlinked-title = Your course is not ready yet
 me-unlinked-body = You are logged in, but your login is not yet linked to your course. Tell your consultant or caseworker; once it is done, you see here your interests, strengths, internships and who has seen your details.
 youth-record-number = Record no.
+youth-saved-portfolio = Saved.
+youth-saved-consultant = The consultant is saved.

@@ -13,6 +13,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use spire_domain::Role;
+use spire_domain::validation::limits;
 use spire_store::{Actor, UserRow};
 
 #[derive(Template)]
@@ -55,10 +56,14 @@ async fn admin_users_view(
     let fields = vec![
         FormField::new(tr, "login", "text", &form.login, messages)
             .required()
+            .max_length(limits::LOGIN)
             .hint(tr.t("hint-login")),
-        FormField::new(tr, "display_name", "text", &form.display_name, messages).required(),
+        FormField::new(tr, "display_name", "text", &form.display_name, messages)
+            .required()
+            .max_length(limits::DISPLAY_NAME),
         FormField::new(tr, "password", "password", "", messages)
             .required()
+            .max_length(1024)
             .autocomplete("new-password")
             .hint(tr.t("hint-password")),
         FormField::new(tr, "role", "select", &form.role, messages).options(roles),

@@ -1,7 +1,7 @@
 //! The company form and its parsing.
 
 use crate::http::params::collect;
-use spire_domain::validation::{optional_text, required_text};
+use spire_domain::validation::{limits, optional_text, required_text};
 use spire_domain::{Cvr, FieldError, Problem};
 use spire_store::NewCompany;
 
@@ -11,15 +11,16 @@ use spire_store::NewCompany;
 pub struct CompanyForm {
     /// Eight digits with a valid modulus-11 check.
     #[serde(default)]
-    #[schema(required = true)]
+    #[schema(required = true, max_length = 20)]
     pub cvr: String,
     #[serde(default)]
-    #[schema(required = true)]
+    #[schema(required = true, max_length = 200)]
     pub name: String,
     #[serde(default)]
-    #[schema(required = true)]
+    #[schema(required = true, max_length = 100)]
     pub industry: String,
     #[serde(default)]
+    #[schema(max_length = 300)]
     pub address: String,
 }
 
@@ -33,9 +34,18 @@ pub fn parse_company(form: &CompanyForm) -> Result<NewCompany, Vec<FieldError>> 
             Cvr::parse("cvr", &form.cvr)
         },
     );
-    let name = collect(&mut errors, required_text("name", &form.name, 200));
-    let industry = collect(&mut errors, required_text("industry", &form.industry, 100));
-    let address = collect(&mut errors, optional_text("address", &form.address, 300));
+    let name = collect(
+        &mut errors,
+        required_text("name", &form.name, limits::COMPANY_NAME),
+    );
+    let industry = collect(
+        &mut errors,
+        required_text("industry", &form.industry, limits::INDUSTRY),
+    );
+    let address = collect(
+        &mut errors,
+        optional_text("address", &form.address, limits::ADDRESS),
+    );
     match (cvr, name, industry, address) {
         (Some(cvr), Some(name), Some(industry), Some(address)) if errors.is_empty() => {
             Ok(NewCompany {

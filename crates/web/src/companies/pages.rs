@@ -14,6 +14,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use spire_domain::CompanyId;
+use spire_domain::validation::limits;
 use spire_store::{CompanyContactRow, CompanyRow};
 
 #[derive(Template)]
@@ -80,12 +81,17 @@ fn company_form_fields(tr: Tr, form: &CompanyForm, messages: &FieldMessages) -> 
     vec![
         FormField::new(tr, "cvr", "text", &form.cvr, messages)
             .required()
+            .max_length(limits::TYPED_NUMBER)
             .hint(tr.t("hint-cvr")),
         FormField::new(tr, "name", "text", &form.name, messages)
             .required()
+            .max_length(limits::COMPANY_NAME)
             .autocomplete("organization"),
-        FormField::new(tr, "industry", "text", &form.industry, messages).required(),
+        FormField::new(tr, "industry", "text", &form.industry, messages)
+            .required()
+            .max_length(limits::INDUSTRY),
         FormField::new(tr, "address", "text", &form.address, messages)
+            .max_length(limits::ADDRESS)
             .autocomplete("street-address"),
     ]
 }

@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use spire_domain::TrialId;
-use spire_domain::validation::required_text;
+use spire_domain::validation::{limits, required_text};
 use spire_domain::{Benefit, Cpr, FieldError, Problem, Readiness};
 use spire_store::{Intake, Randomisation, Receipt};
 use std::collections::BTreeMap;
@@ -27,13 +27,13 @@ use utoipa::{OpenApi, ToSchema};
 pub struct IntakeFields {
     /// DDMMYY-XXXX; stored encrypted, never returned.
     #[serde(default)]
-    #[schema(required = true)]
+    #[schema(required = true, max_length = 20)]
     pub cpr: String,
     #[serde(default)]
-    #[schema(required = true)]
+    #[schema(required = true, max_length = 100)]
     pub first_name: String,
     #[serde(default)]
-    #[schema(required = true)]
+    #[schema(required = true, max_length = 100)]
     pub last_name: String,
     /// The caller's own municipality.
     #[schema(required = true)]
@@ -72,11 +72,11 @@ pub fn parse_intake(fields: &IntakeFields) -> Result<Intake, Vec<FieldError>> {
     );
     let first_name = params::collect(
         &mut errors,
-        required_text("first_name", &fields.first_name, 100),
+        required_text("first_name", &fields.first_name, limits::PERSON_NAME),
     );
     let last_name = params::collect(
         &mut errors,
-        required_text("last_name", &fields.last_name, 100),
+        required_text("last_name", &fields.last_name, limits::PERSON_NAME),
     );
     let municipality_code = params::collect(
         &mut errors,

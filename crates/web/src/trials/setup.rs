@@ -67,6 +67,7 @@ pub struct TrialNewView {
     pub min_age: String,
     pub max_age: String,
     pub custom_factors: String,
+    pub custom_factors_max: usize,
     pub require_no_qualification: bool,
     pub methods: Vec<Choice>,
     pub factors: Vec<Choice>,
@@ -75,7 +76,14 @@ pub struct TrialNewView {
 }
 
 /// "school: none, started" per line → custom stratification fields.
+/// The longest list of the trial's own stratification fields.
+pub const CUSTOM_FACTORS_MAX: usize = 2000;
+
 fn parse_custom_factors(text: &str) -> Result<Vec<CustomFactor>, FieldError> {
+    if text.chars().count() > CUSTOM_FACTORS_MAX {
+        return Err(FieldError::new("custom_factors", Problem::TooLong)
+            .with("max", CUSTOM_FACTORS_MAX as i64));
+    }
     let refuse = FieldError::new("custom_factors", Problem::FactorFormat);
     text.lines()
         .map(str::trim)
@@ -274,6 +282,7 @@ async fn view(
         min_age: typed(|f| &f.min_age, defaults.min_age.to_string()),
         max_age: typed(|f| &f.max_age, defaults.max_age.to_string()),
         custom_factors: typed(|f| &f.custom_factors, String::new()),
+        custom_factors_max: CUSTOM_FACTORS_MAX,
         require_no_qualification: match form {
             Some(form) => form.require_no_qualification.trim() == "yes",
             None => defaults.require_no_qualification,

@@ -1,6 +1,7 @@
 //! Form fields with their labels, values and messages, in the user's language.
 
 use crate::i18n::Tr;
+use spire_domain::validation::limits;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 
@@ -183,6 +184,7 @@ pub fn person_fields(
     [
         FormField::new(tr, "cpr", "text", "", messages)
             .required()
+            .max_length(limits::TYPED_NUMBER)
             // A refused form says why the number it had is gone.
             .hint(tr.t(if !messages.is_empty() {
                 "hint-cpr-again"
@@ -191,9 +193,11 @@ pub fn person_fields(
             })),
         FormField::new(tr, "first_name", "text", first_name, messages)
             .required()
+            .max_length(limits::PERSON_NAME)
             .autocomplete("given-name"),
         FormField::new(tr, "last_name", "text", last_name, messages)
             .required()
+            .max_length(limits::PERSON_NAME)
             .autocomplete("family-name"),
     ]
 }

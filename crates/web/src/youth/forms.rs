@@ -3,12 +3,12 @@
 
 use crate::http::params::collect;
 use spire_domain::eligibility::OutsideTrial;
-use spire_domain::validation::{optional_email, optional_phone, required_text, tag_list};
+use spire_domain::validation::{limits, optional_email, optional_phone, required_text, tag_list};
 use spire_domain::{Cpr, FieldError, Problem};
 use spire_store::NewYouth;
 
 /// The longest list of interests or strengths.
-pub const PORTFOLIO_MAX: usize = 500;
+pub const PORTFOLIO_MAX: usize = limits::PORTFOLIO;
 
 /// A young person's work-identity portfolio: interests and strengths,
 /// comma-separated, each at most 500 characters.
@@ -16,8 +16,10 @@ pub const PORTFOLIO_MAX: usize = 500;
 #[schema(as = Portfolio)]
 pub struct PortfolioForm {
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub interests: String,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub strengths: String,
 }
 
@@ -27,21 +29,25 @@ pub struct PortfolioForm {
 pub struct YouthForm {
     /// DDMMYY-XXXX; stored encrypted, never returned.
     #[serde(default)]
-    #[schema(required = true)]
+    #[schema(required = true, max_length = 20)]
     pub cpr: String,
     #[serde(default)]
-    #[schema(required = true)]
+    #[schema(required = true, max_length = 100)]
     pub first_name: String,
     #[serde(default)]
-    #[schema(required = true)]
+    #[schema(required = true, max_length = 100)]
     pub last_name: String,
     #[serde(default)]
+    #[schema(max_length = 20)]
     pub phone: String,
     #[serde(default)]
+    #[schema(max_length = 254)]
     pub email: String,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub interests: String,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub strengths: String,
     /// While a trial is open in the municipality (then required): why the
     /// young person is outside its target group — `age`, `benefit`,
@@ -77,11 +83,11 @@ pub fn parse_youth(
     );
     let first_name = collect(
         &mut errors,
-        required_text("first_name", &form.first_name, 100),
+        required_text("first_name", &form.first_name, limits::PERSON_NAME),
     );
     let last_name = collect(
         &mut errors,
-        required_text("last_name", &form.last_name, 100),
+        required_text("last_name", &form.last_name, limits::PERSON_NAME),
     );
     let phone = collect(&mut errors, optional_phone("phone", &form.phone));
     let email = collect(&mut errors, optional_email("email", &form.email));

@@ -17,6 +17,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use spire_domain::eligibility::OutsideTrial;
+use spire_domain::validation::limits;
 use spire_domain::{Role, YouthId};
 use spire_store::YouthRow;
 
@@ -44,6 +45,8 @@ pub struct YouthListView {
 #[template(path = "youth/page.html")]
 pub struct YouthPageView {
     pub ctx: PageCtx,
+    /// What the last save did ("Gemt."), after its redirect.
+    pub notice: Option<String>,
     pub youth: YouthRow,
     pub age: i32,
     pub gender_label: String,
@@ -206,14 +209,31 @@ pub async fn youth_search(
     Ok(render(&view))
 }
 
+/// `?saved=…` after a save on the youth's page.
+#[derive(Default, serde::Deserialize)]
+pub struct SavedQuery {
+    saved: Option<String>,
+}
+
+impl SavedQuery {
+    fn notice(&self, tr: Tr) -> Option<String> {
+        match self.saved.as_deref()? {
+            "portfolio" => Some(tr.t("youth-saved-portfolio")),
+            "consultant" => Some(tr.t("youth-saved-consultant")),
+            _ => None,
+        }
+    }
+}
+
 pub async fn youth_page(
     State(state): State<AppState>,
     Caller { context, user }: Caller,
     PathId(id): PathId<YouthId>,
+    Query(saved): Query<SavedQuery>,
 ) -> AppResult<Response> {
-    Ok(render(
-        &staff_youth_view(&state, &context, &user, id).await?,
-    ))
+    let mut view = staff_youth_view(&state, &context, &user, id).await?;
+    view.notice = saved.notice(Tr::new(context.lang));
+    Ok(render(&view))
 }
 
 /// The youth's page for staff (the team lead with the consultant picker).
@@ -297,7 +317,7 @@ pub async fn youth_consultant(
         .db()
         .assign_consultant(&caller.scope(), id, consultant)
         .await?;
-    Ok(Redirect::to(&format!("/youth/{id}")).into_response())
+    Ok(Redirect::to(&format!("/youth/{id}?saved=consultant")).into_response())
 }
 
 fn youth_page_view(
@@ -317,6 +337,7 @@ fn youth_page_view(
     let today = time::OffsetDateTime::now_utc().date();
     let youth_id = youth.id;
     YouthPageView {
+        notice: None,
         ctx: page_ctx(context, user, path),
         age: birth
             .map(|b| spire_domain::cpr::age_on(b, today))
@@ -363,6 +384,7 @@ struct UnlinkedView {
 pub async fn my_record(
     State(state): State<AppState>,
     Caller { context, user }: Caller,
+    Query(saved): Query<SavedQuery>,
 ) -> AppResult<Response> {
     if state
         .db()
@@ -374,7 +396,9 @@ pub async fn my_record(
             ctx: page_ctx(&context, &user, "/me"),
         }));
     }
-    Ok(render(&own_youth_view(&state, &context, &user).await?.1))
+    let mut view = own_youth_view(&state, &context, &user).await?.1;
+    view.notice = saved.notice(Tr::new(context.lang));
+    Ok(render(&view))
 }
 
 /// The young person's own record, and its id.
@@ -463,7 +487,7 @@ pub async fn youth_portfolio(
     Form(form): Form<PortfolioForm>,
 ) -> AppResult<Response> {
     match save_portfolio(&state, &context, &user, id, &form).await {
-        Ok(()) => Ok(Redirect::to(&format!("/youth/{id}")).into_response()),
+        Ok(()) => Ok(Redirect::to(&format!("/youth/{id}?saved=portfolio")).into_response()),
         Err(AppError(ErrorKind::Invalid(errors))) => {
             let view = staff_youth_view(&state, &context, &user, id).await?;
             Ok(refused_portfolio(&context, view, &form, &errors))
@@ -480,7 +504,7 @@ pub async fn my_portfolio(
 ) -> AppResult<Response> {
     let (id, view) = own_youth_view(&state, &context, &user).await?;
     match save_portfolio(&state, &context, &user, id, &form).await {
-        Ok(()) => Ok(Redirect::to("/me").into_response()),
+        Ok(()) => Ok(Redirect::to("/me?saved=portfolio").into_response()),
         Err(AppError(ErrorKind::Invalid(errors))) => {
             Ok(refused_portfolio(&context, view, &form, &errors))
         }
@@ -536,14 +560,18 @@ fn youth_form_fields(
         ]);
     }
     fields.extend([
-        FormField::new(tr, "phone", "tel", &form.phone, messages).autocomplete("tel"),
-        FormField::new(tr, "email", "email", &form.email, messages).autocomplete("email"),
+        FormField::new(tr, "phone", "tel", &form.phone, messages)
+            .autocomplete("tel")
+            .max_length(limits::PHONE),
+        FormField::new(tr, "email", "email", &form.email, messages)
+            .autocomplete("email")
+            .max_length(limits::EMAIL),
         FormField::new(tr, "interests", "text", &form.interests, messages)
             .hint(tr.t("hint-tags"))
-            .max_length(500),
+            .max_length(forms::PORTFOLIO_MAX),
         FormField::new(tr, "strengths", "text", &form.strengths, messages)
             .hint(tr.t("hint-tags"))
-            .max_length(500),
+            .max_length(forms::PORTFOLIO_MAX),
     ]);
     fields
 }

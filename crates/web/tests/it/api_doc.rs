@@ -31,6 +31,33 @@ async fn the_openapi_document_describes_exactly_the_api_routes() {
     );
 }
 
+/// The API's schema gives each typed field the limit the server enforces and
+/// the forms show (`spire_domain::validation::limits`).
+#[test]
+fn the_schema_states_the_limits_the_server_enforces() {
+    use spire_domain::validation::limits;
+    let document: serde_json::Value =
+        serde_json::from_str(&spire_web::openapi_document()).expect("JSON");
+    for (schema, field, limit) in [
+        ("NewYouth", "first_name", limits::PERSON_NAME),
+        ("NewYouth", "last_name", limits::PERSON_NAME),
+        ("NewYouth", "email", limits::EMAIL),
+        ("NewYouth", "phone", limits::PHONE),
+        ("NewYouth", "cpr", limits::TYPED_NUMBER),
+        ("NewYouth", "interests", limits::PORTFOLIO),
+        ("Portfolio", "strengths", limits::PORTFOLIO),
+        ("Randomisation", "first_name", limits::PERSON_NAME),
+        ("Randomisation", "cpr", limits::TYPED_NUMBER),
+        ("NewCompany", "name", limits::COMPANY_NAME),
+        ("NewCompany", "industry", limits::INDUSTRY),
+        ("NewCompany", "address", limits::ADDRESS),
+        ("NewCompany", "cvr", limits::TYPED_NUMBER),
+    ] {
+        let stated = &document["components"]["schemas"][schema]["properties"][field]["maxLength"];
+        assert_eq!(stated.as_u64(), Some(limit as u64), "{schema}.{field}");
+    }
+}
+
 /// The committed `openapi.json` is what the API's types and handlers generate.
 /// After changing the API: `SPIRE_WRITE_OPENAPI=1 cargo test -p spire-web --test it openapi`.
 #[test]

@@ -25,6 +25,7 @@ mod events;
 mod fidelity;
 mod field_labels;
 mod first_day;
+mod form_values;
 mod internships;
 mod networks;
 mod onboarding;

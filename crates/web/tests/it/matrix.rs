@@ -7,7 +7,7 @@ use spire_domain::Role;
 use spire_domain::Role::*;
 use spire_web::{Access, route_specs};
 
-fn concrete(path: &str, app: &TestApp, allocation: i64) -> String {
+pub(crate) fn concrete(path: &str, app: &TestApp, allocation: i64) -> String {
     // Account routes act on the administrator's own account: deactivating
     // it is refused and nothing else they do locks anyone out mid-test.
     let id = if path.contains("/users/{id}") {
