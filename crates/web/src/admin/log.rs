@@ -189,7 +189,9 @@ pub struct ChangeBody {
     pub at: i64,
     /// The acting user's login, or the server command's name.
     pub actor: String,
-    /// `user-created`, `login-unblocked`, `two-factor-reset`, `token-created` or `municipality-saved`.
+    /// `user-created`, `user-approved`, `user-renamed`, `team-placed`, `login-linked`,
+    /// `user-deactivated`, `user-reactivated`, `login-unblocked`, `two-factor-reset`,
+    /// `token-created`, `token-revoked` or `municipality-saved`.
     pub action: String,
     /// The login or municipality code changed.
     pub target: String,
