@@ -187,6 +187,12 @@ pub enum Problem {
     NothingToLink,
     /// An event's deadline for choosing falls before the event.
     DeadlineBeforeEvent,
+    /// A record number is a whole number.
+    RecordNumber,
+    /// No young person of the account's municipality has this record number.
+    UnknownRecord,
+    /// A full-time share above 0 and at most 1.
+    FteRange,
 }
 
 impl Problem {
@@ -210,6 +216,9 @@ impl Problem {
             Problem::OwnAccount => "err-own-account",
             Problem::NothingToLink => "err-nothing-to-link",
             Problem::DeadlineBeforeEvent => "err-deadline-before-event",
+            Problem::RecordNumber => "err-record-number",
+            Problem::UnknownRecord => "err-unknown-record",
+            Problem::FteRange => "err-fte-range",
             Problem::PasswordTooShort => "err-password-too-short",
             Problem::CprAlreadyRegistered => "err-cpr-already-registered",
             Problem::CprElsewhere => "err-cpr-elsewhere",

@@ -93,7 +93,7 @@ async fn story(db: Db) {
                 .await,
             "fte"
         ),
-        Problem::OutOfRange
+        Problem::FteRange
     );
     assert_eq!(
         refused_at(
@@ -131,7 +131,7 @@ async fn story(db: Db) {
             db.link_youth_login(&admin, youth_login, 999_999).await,
             "youth_record"
         ),
-        Problem::UnknownYouth
+        Problem::UnknownRecord
     );
     db.link_youth_login(&admin, youth_login, record.get())
         .await
@@ -164,7 +164,7 @@ async fn story(db: Db) {
                 .await,
             "youth_record"
         ),
-        Problem::UnknownYouth
+        Problem::UnknownRecord
     );
 
     // The company contact's login is linked to a Roskilde company only.

@@ -47,7 +47,7 @@ impl TeamPlace {
             _ => {}
         }
         if !(self.fte > 0.0 && self.fte <= 1.0) {
-            errors.push(FieldError::new("fte", Problem::OutOfRange));
+            errors.push(FieldError::new("fte", Problem::FteRange));
         }
         errors
     }
@@ -225,13 +225,18 @@ impl Db {
             let detail = match place {
                 Some(place) => {
                     let name = place.team_name.trim();
-                    let existing: Option<i64> = sqlx::query_scalar(
-                        "SELECT id FROM teams WHERE municipality_code = $1 AND name = $2 ORDER BY id LIMIT 1",
+                    // "ungeteam østerbro" is the team "Ungeteam Østerbro", not a
+                    // second one (compared in Rust: SQLite folds only ASCII).
+                    let teams: Vec<(i64, String)> = sqlx::query_as(
+                        "SELECT id, name FROM teams WHERE municipality_code = $1 ORDER BY id",
                     )
                     .bind(code)
-                    .bind(name)
-                    .fetch_optional(&mut *tx)
+                    .fetch_all(&mut *tx)
                     .await?;
+                    let existing = teams
+                        .iter()
+                        .find(|(_, team)| team.to_lowercase() == name.to_lowercase())
+                        .map(|(id, _)| *id);
                     let team = match existing {
                         Some(team) => team,
                         None => {
@@ -294,7 +299,7 @@ impl Db {
                 None => {
                     return Err(Error::Invalid(FieldError::new(
                         "youth_record",
-                        Problem::UnknownYouth,
+                        Problem::UnknownRecord,
                     )));
                 }
                 Some(Some(other)) if other != id => {

@@ -61,7 +61,7 @@ user-reactivate = Genåbn kontoen
 user-saved-name = Navnet er gemt.
 user-saved-team = Teamet er gemt.
 user-saved-link = Login'et er koblet.
-user-saved-reactivated = Kontoen er genåbnet; brugeren kan logge ind igen.
+user-saved-reactivated = Kontoen er genåbnet; brugeren kan logge ind igen. En medarbejder skal sættes i sit team igen herunder.
 user-saved-deactivated = Brugeren er deaktiveret. { $sessions ->
     [0] Ingen sessioner var åbne.
     [one] Én session er lukket.
@@ -85,3 +85,8 @@ err-team-staff-only = Kun konsulenter, psykologer og teamledere hører til et te
 err-record-has-login = Den sag har allerede sit eget login.
 err-own-account = Du kan ikke deaktivere din egen konto.
 err-nothing-to-link = Kun en ungs eller en virksomhedskontakts login kobles til en sag eller en virksomhed.
+err-record-number = Sagsnummeret er et tal, fx 129.
+err-unknown-record = Kommunen har ingen ung med det sagsnummer. Tjek nummeret på den unges side.
+err-fte-range = Årsværk skal være over 0 og højst 1, fx 0,8.
+user-saved-team-left = Personen er taget ud af sit team.
+user-deactivate-open = Deaktivér kontoen …

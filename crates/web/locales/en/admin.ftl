@@ -61,7 +61,7 @@ user-reactivate = Reopen the account
 user-saved-name = The name is saved.
 user-saved-team = The team is saved.
 user-saved-link = The login is linked.
-user-saved-reactivated = The account is reopened; the user can log in again.
+user-saved-reactivated = The account is reopened; the user can log in again. A member of staff is to be placed in their team again below.
 user-saved-deactivated = The user is deactivated. { $sessions ->
     [0] No sessions were open.
     [one] One session is ended.
@@ -85,3 +85,8 @@ err-team-staff-only = Only consultants, psychologists and team leads belong to a
 err-record-has-login = That record has a login of its own already.
 err-own-account = You cannot deactivate your own account.
 err-nothing-to-link = Only a young person's or a company contact's login is linked to a record or a company.
+err-record-number = The record number is a number, e.g. 129.
+err-unknown-record = The municipality has no young person with that record number. Check the number on the young person's page.
+err-fte-range = FTE is above 0 and at most 1, e.g. 0.8.
+user-saved-team-left = The person is taken out of their team.
+user-deactivate-open = Deactivate the account …

@@ -96,7 +96,7 @@ pub async fn my_access_log(State(state): State<AppState>, caller: Caller) -> App
         .db()
         .own_youth_id(&scope)
         .await?
-        .ok_or_else(AppError::not_found)?;
+        .ok_or_else(AppError::not_linked)?;
     let entries = state.db().access_log_for_youth(&scope, id).await?;
     let tr = caller.tr();
     let view = AccessLogView {

@@ -120,7 +120,7 @@ pub async fn admin_users_create(
         Ok(_) => {
             let created = tr.t_args(
                 "user-created",
-                &[("login", Arg::Text(form.login.trim().to_string()))],
+                &[("login", Arg::Text(form.login.trim().to_lowercase()))],
             );
             Ok(render(
                 &admin_users_view(

@@ -34,6 +34,15 @@ pub struct AccountForm {
     pub company_id: String,
 }
 
+/// The cards of the page, each with its own form.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Card {
+    Name,
+    Team,
+    Link,
+    Access,
+}
+
 /// After a save: which one, and what deactivating ended.
 #[derive(Default, Deserialize)]
 pub struct SavedQuery {
@@ -62,7 +71,7 @@ async fn view(
     state: &AppState,
     caller: &Caller,
     id: i64,
-    form: Option<&AccountForm>,
+    typed: Option<(Card, &AccountForm)>,
     messages: &FieldMessages,
     notice: Option<String>,
 ) -> AppResult<UserPageView> {
@@ -86,11 +95,21 @@ async fn view(
             .company_id
             .map_or(String::new(), |c| c.to_string()),
     };
-    let form = form.unwrap_or(&stored);
+    // The refused card shows what was typed; the other cards what is stored.
+    let form_of = |card: Card| match typed {
+        Some((refused, form)) if refused == card => form,
+        _ => &stored,
+    };
     let name_fields = vec![
-        FormField::new(tr, "display_name", "text", &form.display_name, messages)
-            .required()
-            .max_length(100),
+        FormField::new(
+            tr,
+            "display_name",
+            "text",
+            &form_of(Card::Name).display_name,
+            messages,
+        )
+        .required()
+        .max_length(100),
     ];
     let municipality = detail.user.municipality_code;
     let team_fields = match municipality.filter(|_| role.is_programme_staff()) {
@@ -102,10 +121,16 @@ async fn view(
                 tr.t_args("user-team-hint", &[("teams", Arg::Text(teams.join(", ")))])
             };
             vec![
-                FormField::new(tr, "team_name", "text", &form.team_name, messages)
-                    .max_length(TEAM_NAME_MAX)
-                    .hint(hint),
-                FormField::new(tr, "fte", "text", &form.fte, messages)
+                FormField::new(
+                    tr,
+                    "team_name",
+                    "text",
+                    &form_of(Card::Team).team_name,
+                    messages,
+                )
+                .max_length(TEAM_NAME_MAX)
+                .hint(hint),
+                FormField::new(tr, "fte", "text", &form_of(Card::Team).fte, messages)
                     .max_length(5)
                     .hint(tr.t("user-fte-hint")),
             ]
@@ -114,10 +139,16 @@ async fn view(
     };
     let link_fields = match (role, municipality) {
         (Role::Youth, Some(_)) => vec![
-            FormField::new(tr, "youth_record", "integer", &form.youth_record, messages)
-                .required()
-                .max_length(12)
-                .hint(tr.t("user-youth-record-hint")),
+            FormField::new(
+                tr,
+                "youth_record",
+                "text",
+                &form_of(Card::Link).youth_record,
+                messages,
+            )
+            .required()
+            .max_length(12)
+            .hint(tr.t("user-youth-record-hint")),
         ],
         (Role::CompanyContact, Some(code)) => {
             let companies = state.db().company_names(code).await?;
@@ -129,9 +160,15 @@ async fn view(
                 )
                 .collect();
             vec![
-                FormField::new(tr, "company_id", "select", &form.company_id, messages)
-                    .required()
-                    .options(options),
+                FormField::new(
+                    tr,
+                    "company_id",
+                    "select",
+                    &form_of(Card::Link).company_id,
+                    messages,
+                )
+                .required()
+                .options(options),
             ]
         }
         _ => Vec::new(),
@@ -164,6 +201,7 @@ fn notice(tr: Tr, query: &SavedQuery) -> Option<String> {
     let key = match query.saved.as_deref()? {
         "name" => "user-saved-name",
         "team" => "user-saved-team",
+        "team-left" => "user-saved-team-left",
         "link" => "user-saved-link",
         "reactivated" => "user-saved-reactivated",
         "deactivated" => {
@@ -197,7 +235,7 @@ async fn after(
     state: &AppState,
     caller: &Caller,
     id: i64,
-    form: &AccountForm,
+    typed: (Card, &AccountForm),
     result: AppResult<String>,
 ) -> AppResult<Response> {
     after_form(
@@ -206,7 +244,7 @@ async fn after(
         |saved| format!("/admin/users/{id}?saved={saved}"),
         |messages| async move {
             Ok(render(
-                &view(state, caller, id, Some(form), &messages, None).await?,
+                &view(state, caller, id, Some(typed), &messages, None).await?,
             ))
         },
     )
@@ -226,13 +264,21 @@ pub async fn rename(
         .await
         .map(|_| "name".to_string())
         .map_err(AppError::from);
-    after(&state, &caller, id, &form, result).await
+    after(&state, &caller, id, (Card::Name, &form), result).await
 }
 
-/// The team form: a team name and an FTE, or an empty name to leave the team.
+/// The team form: a team name and an FTE, or both empty to leave the team
+/// (an FTE without a team is a team forgotten, not a leaving).
 fn team_place(form: &AccountForm) -> Result<Option<TeamPlace>, AppError> {
-    if form.team_name.trim().is_empty() {
-        return Ok(None);
+    match (form.team_name.trim().is_empty(), form.fte.trim().is_empty()) {
+        (true, true) => return Ok(None),
+        (true, false) => {
+            return Err(AppError::invalid(vec![spire_domain::FieldError::new(
+                "team_name",
+                Problem::Required,
+            )]));
+        }
+        _ => {}
     }
     let fte = decimal("fte", &form.fte).map_err(|e| AppError::invalid(vec![e]))?;
     let place = TeamPlace {
@@ -257,11 +303,11 @@ pub async fn place_in_team(
             .db()
             .place_in_team(&actor, id, place.as_ref())
             .await
-            .map(|_| "team".to_string())
+            .map(|_| if place.is_some() { "team" } else { "team-left" }.to_string())
             .map_err(AppError::from),
         Err(refused) => Err(refused),
     };
-    after(&state, &caller, id, &form, result).await
+    after(&state, &caller, id, (Card::Team, &form), result).await
 }
 
 pub async fn link(
@@ -274,7 +320,7 @@ pub async fn link(
     let db = state.db();
     let invalid = |e| AppError::invalid(vec![e]);
     let result = match db.user_detail(id).await?.user.role() {
-        Role::Youth => match required_id("youth_record", &form.youth_record, Problem::UnknownYouth)
+        Role::Youth => match required_id("youth_record", &form.youth_record, Problem::RecordNumber)
         {
             Ok(record) => db
                 .link_youth_login(&actor, id, record)
@@ -294,7 +340,7 @@ pub async fn link(
         &state,
         &caller,
         id,
-        &form,
+        (Card::Link, &form),
         result.map(|_| "link".to_string()),
     )
     .await
@@ -317,7 +363,7 @@ pub async fn deactivate(
             )
         })
         .map_err(AppError::from);
-    after(&state, &caller, id, &AccountForm::default(), result).await
+    after_access(&state, &caller, id, result).await
 }
 
 pub async fn reactivate(
@@ -332,5 +378,22 @@ pub async fn reactivate(
         .await
         .map(|_| "reactivated".to_string())
         .map_err(AppError::from);
-    after(&state, &caller, id, &AccountForm::default(), result).await
+    after_access(&state, &caller, id, result).await
+}
+
+/// The access card has no fields: a refusal (one's own account) is said above it.
+async fn after_access(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    result: AppResult<String>,
+) -> AppResult<Response> {
+    after(
+        state,
+        caller,
+        id,
+        (Card::Access, &AccountForm::default()),
+        result,
+    )
+    .await
 }

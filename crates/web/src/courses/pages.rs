@@ -440,7 +440,7 @@ async fn my_progress_view(
         .db()
         .own_youth_id(&scope)
         .await?
-        .ok_or_else(AppError::not_found)?;
+        .ok_or_else(AppError::not_linked)?;
     let rows = state.db().progress_scores(&scope, youth).await?;
     Ok(ProgressPageView {
         ctx: caller.page("/me/progress"),

@@ -82,6 +82,9 @@ async fn events_view(
     let typed = &typed.event;
     let tr = caller.tr();
     let scope = caller.scope();
+    if caller.role() == Role::Youth && state.db().own_youth_id(&scope).await?.is_none() {
+        return Err(AppError::not_linked());
+    }
     let rows = state.db().events(&scope).await?;
     let mut forms = Vec::new();
     if caller.role().is_programme_staff() {

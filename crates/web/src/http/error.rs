@@ -27,6 +27,9 @@ pub enum ErrorKind {
     TooManyRequests(u64),
     /// The same form was sent before (`once.rs`): 409, nothing written again.
     AlreadySent,
+    /// A young person's login not yet linked to their record: 404, said
+    /// in words that tell them what to do.
+    NotLinked,
     Internal,
 }
 
@@ -41,6 +44,7 @@ impl ErrorKind {
             ErrorKind::Unavailable => "unavailable",
             ErrorKind::TooManyRequests(_) => "too_many_requests",
             ErrorKind::AlreadySent => "already_sent",
+            ErrorKind::NotLinked => "not_linked",
             ErrorKind::Internal => "internal",
         }
     }
@@ -56,6 +60,7 @@ impl ErrorKind {
             ErrorKind::Unavailable => "error-unavailable-title",
             ErrorKind::TooManyRequests(_) => "error-too-many-requests-title",
             ErrorKind::AlreadySent => "error-already-sent-title",
+            ErrorKind::NotLinked => "me-unlinked-title",
             ErrorKind::Internal => "error-internal-title",
         }
     }
@@ -70,13 +75,14 @@ impl ErrorKind {
             ErrorKind::Unavailable => "error-unavailable",
             ErrorKind::TooManyRequests(_) => "error-too-many-requests",
             ErrorKind::AlreadySent => "error-already-sent",
+            ErrorKind::NotLinked => "me-unlinked-body",
             ErrorKind::Internal => "error-internal",
         }
     }
 
     fn status(&self) -> StatusCode {
         match self {
-            ErrorKind::NotFound => StatusCode::NOT_FOUND,
+            ErrorKind::NotFound | ErrorKind::NotLinked => StatusCode::NOT_FOUND,
             ErrorKind::Unauthorized => StatusCode::UNAUTHORIZED,
             ErrorKind::Invalid(_) | ErrorKind::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorKind::BadRequest => StatusCode::BAD_REQUEST,
@@ -104,6 +110,11 @@ pub struct AppError(pub ErrorKind);
 impl AppError {
     pub fn not_found() -> AppError {
         AppError(ErrorKind::NotFound)
+    }
+
+    /// The caller's login opens no young person's record yet.
+    pub fn not_linked() -> AppError {
+        AppError(ErrorKind::NotLinked)
     }
 
     pub fn invalid(errors: Vec<FieldError>) -> AppError {

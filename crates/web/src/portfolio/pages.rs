@@ -161,7 +161,7 @@ pub async fn my_cv(
         .db()
         .own_youth_id(&caller.scope())
         .await?
-        .ok_or_else(AppError::not_found)?;
+        .ok_or_else(AppError::not_linked)?;
     cv(
         &state,
         &caller,
@@ -239,7 +239,7 @@ pub async fn my_entry(
         .db()
         .own_youth_id(&caller.scope())
         .await?
-        .ok_or_else(AppError::not_found)?;
+        .ok_or_else(AppError::not_linked)?;
     add_entry(&state, &caller, youth, &form).await?;
     Ok(Redirect::to("/me?saved=portfolio").into_response())
 }

@@ -412,7 +412,7 @@ async fn own_youth_view(
         .db()
         .own_youth_id(&scope)
         .await?
-        .ok_or_else(AppError::not_found)?;
+        .ok_or_else(AppError::not_linked)?;
     let youth = state.db().get_youth(&scope, id).await?;
     let mut view = youth_page_view(
         context,

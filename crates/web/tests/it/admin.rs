@@ -230,6 +230,14 @@ async fn the_admin_sets_up_real_people() {
         "{}",
         me.body
     );
+    // So do the other pages of the menu, instead of "page not found".
+    for path in ["/me/access-log", "/me/progress", "/events"] {
+        let page = app.get(path, Some(&youth)).await;
+        assert!(
+            page.body.contains("Dit forløb er ikke klar endnu"),
+            "{path}"
+        );
+    }
 
     // The consultant reads the record's number on the young person's page;
     // the administrator links the login by it, seeing no name.
@@ -277,6 +285,23 @@ async fn the_admin_sets_up_real_people() {
         typo.body.contains("value=\"12a\""),
         "the typed value comes back"
     );
+    assert!(typo.body.contains("Sagsnummeret er et tal"));
+    assert!(
+        typo.body.contains("value=\"Ny Person\""),
+        "the name card keeps the stored name"
+    );
+    let unknown = app
+        .post_form(
+            &format!("{account}/link"),
+            Some(&admin),
+            &[("youth_record", "999999")],
+        )
+        .await;
+    assert!(
+        unknown
+            .body
+            .contains("Kommunen har ingen ung med det sagsnummer")
+    );
     let taken = app
         .post_form(
             &format!("{account}/link"),
@@ -321,6 +346,18 @@ async fn the_admin_sets_up_real_people() {
         .await;
     assert_eq!(bad.status, 422);
     assert!(bad.body.contains("value=\"Team Øst\"") && bad.body.contains("value=\"1,5\""));
+    assert!(bad.body.contains("Årsværk skal være over 0 og højst 1"));
+    let forgotten = app
+        .post_form(
+            &team_url,
+            Some(&admin),
+            &[("team_name", ""), ("fte", "0,8")],
+        )
+        .await;
+    assert_eq!(
+        forgotten.status, 422,
+        "an FTE without a team is not a leaving"
+    );
     let placed = app
         .post_form(
             &team_url,
@@ -329,6 +366,23 @@ async fn the_admin_sets_up_real_people() {
         )
         .await;
     assert_eq!(placed.status, 303);
+    // The same team in other letters is that team, not a second one.
+    let again = app
+        .post_form(
+            &team_url,
+            Some(&admin),
+            &[("team_name", "team øst"), ("fte", "0,8")],
+        )
+        .await;
+    assert_eq!(again.status, 303);
+    let teams = app.db.team_names(265).await.unwrap();
+    assert_eq!(
+        teams
+            .iter()
+            .filter(|t| t.to_lowercase() == "team øst")
+            .count(),
+        1
+    );
     let lead = app.browser("team_lead.roskilde").await;
     let lead_home = app.get("/home", Some(&lead)).await;
     assert!(lead_home.body.contains("Ny Person"), "in the team table");
