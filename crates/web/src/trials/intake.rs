@@ -13,9 +13,9 @@ use crate::ui::fields::{FieldMessages, FormBanner, FormField, person_fields};
 use crate::ui::page::{PageCtx, page_ctx, render};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use spire_domain::{AllocationId, TrialId};
 use spire_domain::{Benefit, Readiness};
@@ -495,13 +495,17 @@ pub async fn intake_confirm(
             return Ok((status, render(&view)).into_response());
         }
     };
-    let status = if original {
-        StatusCode::CONFLICT
-    } else {
-        StatusCode::CREATED
-    };
+    if !original {
+        // Post, redirect, get: a reload shows the receipt again, it does
+        // not send the confirmation again.
+        return Ok(Redirect::to(&format!(
+            "/trials/{id}/allocations/{}?new=1",
+            receipt.allocation_id
+        ))
+        .into_response());
+    }
     Ok((
-        status,
+        StatusCode::CONFLICT,
         render(&TrialReceiptView {
             ctx: page_ctx(
                 &context,
@@ -515,11 +519,7 @@ pub async fn intake_confirm(
                 sealed.form.first_name.trim(),
                 sealed.form.last_name.trim()
             ),
-            take_up: if original {
-                state.db().take_up_answer(id, receipt.ledger_index).await?
-            } else {
-                None
-            },
+            take_up: state.db().take_up_answer(id, receipt.ledger_index).await?,
             trial,
             receipt,
             original,
@@ -529,12 +529,19 @@ pub async fn intake_confirm(
         .into_response())
 }
 
-/// An allocation's receipt again, to print it later: for caseworkers of the
-/// youth's municipality (anyone else: 404).
+/// `?new=1`: the receipt right after the draw, not opened again later.
+#[derive(Default, Deserialize)]
+pub struct ReceiptQuery {
+    new: Option<String>,
+}
+
+/// An allocation's receipt: right after the draw (`?new=1`) or again, to
+/// print it later; for the caseworker who made it (anyone else: 404).
 pub async fn receipt_page(
     State(state): State<AppState>,
     caller: Caller,
     Path((id, allocation)): Path<(String, String)>,
+    Query(query): Query<ReceiptQuery>,
 ) -> AppResult<Response> {
     let id = TrialId::new(params::path_id(&id)?);
     let allocation_id = AllocationId::new(params::path_id(&allocation)?);
@@ -553,7 +560,7 @@ pub async fn receipt_page(
         trial,
         receipt,
         original: false,
-        reprint: true,
+        reprint: query.new.is_none(),
         take_up,
     })
     .into_response())

@@ -135,3 +135,25 @@ pub(crate) async fn page(
     let reply = app.app.send(request).await;
     (StatusCode::from_u16(reply.status).unwrap(), reply.body)
 }
+
+/// A form post that is to redirect: the status and where it sends.
+pub(crate) async fn post_redirected(
+    app: &App,
+    session: &Session,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let request = Request::builder()
+        .method("POST")
+        .uri(path)
+        .header("cookie", &session.cookie)
+        .header("accept-language", "en")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(serde_urlencoded::to_string(form).unwrap()))
+        .unwrap();
+    let reply = app.app.send(request).await;
+    (
+        StatusCode::from_u16(reply.status).unwrap(),
+        reply.location().to_string(),
+    )
+}
