@@ -124,15 +124,7 @@ pub(crate) async fn page(
     path: &str,
     form: &[(&str, &str)],
 ) -> (StatusCode, String) {
-    let request = Request::builder()
-        .method(method)
-        .uri(path)
-        .header("cookie", &session.cookie)
-        .header("accept-language", "en")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from(serde_urlencoded::to_string(form).unwrap()))
-        .unwrap();
-    let reply = app.app.send(request).await;
+    let reply = send_form(app, session, method, path, form).await;
     (StatusCode::from_u16(reply.status).unwrap(), reply.body)
 }
 
@@ -143,17 +135,27 @@ pub(crate) async fn post_redirected(
     path: &str,
     form: &[(&str, &str)],
 ) -> (StatusCode, String) {
+    let reply = send_form(app, session, "POST", path, form).await;
+    (
+        StatusCode::from_u16(reply.status).unwrap(),
+        reply.location().to_string(),
+    )
+}
+
+async fn send_form(
+    app: &App,
+    session: &Session,
+    method: &str,
+    path: &str,
+    form: &[(&str, &str)],
+) -> crate::support::Reply {
     let request = Request::builder()
-        .method("POST")
+        .method(method)
         .uri(path)
         .header("cookie", &session.cookie)
         .header("accept-language", "en")
         .header("content-type", "application/x-www-form-urlencoded")
         .body(Body::from(serde_urlencoded::to_string(form).unwrap()))
         .unwrap();
-    let reply = app.app.send(request).await;
-    (
-        StatusCode::from_u16(reply.status).unwrap(),
-        reply.location().to_string(),
-    )
+    app.app.send(request).await
 }
