@@ -55,6 +55,16 @@ pub struct ConsultantLoad {
     pub youth: i64,
     pub active_internships: i64,
     pub open_tasks: i64,
+    /// Their share of full time in the team (1 when not placed in one).
+    pub fte: f64,
+}
+
+impl ConsultantLoad {
+    /// Their caseload norm: the team's norm for a full-time consultant,
+    /// scaled by their FTE (0,8 of 22 is 18).
+    pub fn norm(&self, full_time: i64) -> i64 {
+        ((full_time as f64 * self.fte).round() as i64).max(1)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -360,7 +370,8 @@ impl Db {
                   WHERE y.consultant_id = u.id) AS youth, \
                  (SELECT COUNT(*) FROM internships i JOIN youth y ON y.id = i.youth_id \
                   WHERE y.consultant_id = u.id AND i.status = 'active') AS active_internships, \
-                 (SELECT COUNT(*) FROM tasks t WHERE t.assignee_id = u.id AND t.done_at IS NULL) AS open_tasks \
+                 (SELECT COUNT(*) FROM tasks t WHERE t.assignee_id = u.id AND t.done_at IS NULL) AS open_tasks, \
+                 COALESCE((SELECT MAX(tm.fte) FROM team_members tm WHERE tm.user_id = u.id), 1.0) AS fte \
                  FROM users u WHERE u.municipality_code = $1 AND u.role IN ('consultant', 'psychologist') AND u.awaiting_approval_since IS NULL AND u.deactivated_at IS NULL \
                  ORDER BY u.display_name, u.id",
             )

@@ -204,7 +204,9 @@ pub async fn home(
                         fte: format!("{:.1}", m.fte)
                             .replace('.', if context.lang == Lang::Da { "," } else { "." }),
                         caseload: in_programme(m.user_id),
-                        over_norm: m.role == "consultant" && in_programme(m.user_id) > norm,
+                        // A part-time consultant's norm is the team's scaled by their FTE.
+                        over_norm: m.role == "consultant"
+                            && in_programme(m.user_id) as f64 > (norm as f64 * m.fte).round(),
                     })
                     .collect();
                 view.actions

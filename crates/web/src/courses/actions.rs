@@ -124,9 +124,9 @@ pub async fn reassign(
             .team_overview(&scope, crate::i18n::today_in_copenhagen())
             .await?;
         if let Some(load) = team.consultants.iter().find(|c| c.user_id == consultant)
-            && load.youth > team.norm
+            && load.youth > load.norm(team.norm)
         {
-            over_norm = Some((load.name.clone(), load.youth, team.norm));
+            over_norm = Some((load.name.clone(), load.youth, load.norm(team.norm)));
         }
     }
     Ok(Reassigned { results, over_norm })

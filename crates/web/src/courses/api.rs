@@ -337,6 +337,10 @@ pub struct Load {
     pub youth: i64,
     pub active_internships: i64,
     pub open_tasks: i64,
+    /// Share of full time in the team (1 when not placed in one).
+    pub fte: f64,
+    /// Their caseload norm: the team's `norm` scaled by `fte`.
+    pub norm: i64,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -362,6 +366,8 @@ pub async fn team(State(state): State<AppState>, caller: Caller) -> AppResult<Js
             .consultants
             .into_iter()
             .map(|c| Load {
+                norm: c.norm(team.norm),
+                fte: c.fte,
                 user_id: c.user_id,
                 name: c.name,
                 role: c.role,

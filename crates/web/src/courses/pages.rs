@@ -654,7 +654,16 @@ async fn team_view(
         &[
             ("youth", Arg::Number(team.youth_in_programme)),
             ("needed", Arg::Number(needed.max(3))),
-            ("have", Arg::Number(team.consultants.len() as i64)),
+            // Psychologists take young people too, but the ladder counts consultants.
+            (
+                "have",
+                Arg::Number(
+                    team.consultants
+                        .iter()
+                        .filter(|c| c.role == "consultant")
+                        .count() as i64,
+                ),
+            ),
         ],
     );
     // The choice shows each consultant's caseload against the norm before
@@ -663,7 +672,7 @@ async fn team_view(
     consultants.extend(team.consultants.iter().map(|c| {
         (
             c.user_id.to_string(),
-            format!("{} ({}/{})", c.name, c.youth, team.norm),
+            format!("{} ({}/{})", c.name, c.youth, c.norm(team.norm)),
         )
     }));
     let name_of = |id: Option<i64>| {

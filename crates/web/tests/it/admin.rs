@@ -393,6 +393,24 @@ async fn the_admin_sets_up_real_people() {
         "{}",
         home.body
     );
+    // Their caseload norm is the team's scaled by their FTE.
+    let token = app.token("team_lead.roskilde").await;
+    let team = app
+        .api("GET", "/api/v1/team", Some(&token), None, "da")
+        .await
+        .json();
+    let full = team["norm"].as_i64().unwrap();
+    let load = team["consultants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["user_id"] == consultant_id)
+        .expect("the new consultant is in the team's loads")
+        .clone();
+    assert_eq!(
+        load["norm"].as_i64(),
+        Some((full as f64 * 0.8).round() as i64)
+    );
 
     // Deactivated: their session ends at once and the password no longer
     // opens one; the list shows the state; reopened, they log in again.
