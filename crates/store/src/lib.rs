@@ -331,6 +331,11 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// A refusal of one field for one reason.
+pub(crate) fn invalid(field: &'static str, problem: spire_domain::Problem) -> Error {
+    Error::Invalid(spire_domain::FieldError::new(field, problem))
+}
+
 impl Error {
     /// The database could not store or answer for now — disk full, an I/O
     /// error, a failed fsync, no connection, too busy — as opposed to a bug

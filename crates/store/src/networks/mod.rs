@@ -9,6 +9,7 @@
 
 use crate::access_log::{AccessAction, log_access};
 use crate::internships::stored_date;
+use crate::invalid;
 use crate::{BeginWrite, Db, Error, Result, Scope, on_db};
 use serde::Serialize;
 use spire_domain::network::{
@@ -213,10 +214,6 @@ fn staff_only(scope: &Scope) -> Result<i64> {
         (municipality, None) => Ok(municipality),
         _ => Err(Error::NotFound),
     }
-}
-
-fn invalid(field: &'static str, problem: Problem) -> Error {
-    Error::Invalid(FieldError::new(field, problem))
 }
 
 /// Today on the wall clock in Copenhagen, as stored dates are compared.

@@ -10,7 +10,7 @@
 
 use super::admin_log::{Actor, AdminAction, record_admin_change};
 use super::{USER_BY_ID_SQL, UserRow};
-use crate::{BeginWrite, Db, Error, Result, Rows, SetRows, on_db};
+use crate::{BeginWrite, Db, Error, Result, Rows, SetRows, invalid, on_db};
 use serde::Serialize;
 use spire_domain::{FieldError, Problem, Role};
 
@@ -158,16 +158,10 @@ impl Db {
         let name = display_name.trim();
         match name.chars().count() {
             0 => {
-                return Err(Error::Invalid(FieldError::new(
-                    "display_name",
-                    Problem::Required,
-                )));
+                return Err(invalid("display_name", Problem::Required));
             }
             n if n > spire_domain::validation::limits::DISPLAY_NAME => {
-                return Err(Error::Invalid(FieldError::new(
-                    "display_name",
-                    Problem::TooLong,
-                )));
+                return Err(invalid("display_name", Problem::TooLong));
             }
             _ => {}
         }
@@ -213,10 +207,7 @@ impl Db {
             let mut tx = pool.begin_write().await?;
             let (login, role, municipality) = account!(tx, actor, id);
             let Some(code) = municipality.filter(|_| role.is_programme_staff()) else {
-                return Err(Error::Invalid(FieldError::new(
-                    "team_name",
-                    Problem::TeamStaffOnly,
-                )));
+                return Err(invalid("team_name", Problem::TeamStaffOnly));
             };
             sqlx::query("DELETE FROM team_members WHERE user_id = $1")
                 .bind(id)
@@ -282,10 +273,7 @@ impl Db {
             let mut tx = pool.begin_write().await?;
             let (login, role, municipality) = account!(tx, actor, id);
             if role != Role::Youth {
-                return Err(Error::Invalid(FieldError::new(
-                    "youth_record",
-                    Problem::NothingToLink,
-                )));
+                return Err(invalid("youth_record", Problem::NothingToLink));
             }
             tx.set_rows(Rows::Tenant(municipality)).await?;
             let holder: Option<Option<i64>> = sqlx::query_scalar(
@@ -297,16 +285,10 @@ impl Db {
             .await?;
             match holder {
                 None => {
-                    return Err(Error::Invalid(FieldError::new(
-                        "youth_record",
-                        Problem::UnknownRecord,
-                    )));
+                    return Err(invalid("youth_record", Problem::UnknownRecord));
                 }
                 Some(Some(other)) if other != id => {
-                    return Err(Error::Invalid(FieldError::new(
-                        "youth_record",
-                        Problem::RecordHasLogin,
-                    )));
+                    return Err(invalid("youth_record", Problem::RecordHasLogin));
                 }
                 Some(Some(_)) => {}
                 Some(None) => {
@@ -341,10 +323,7 @@ impl Db {
             let mut tx = pool.begin_write().await?;
             let (login, role, municipality) = account!(tx, actor, id);
             if role != Role::CompanyContact {
-                return Err(Error::Invalid(FieldError::new(
-                    "company_id",
-                    Problem::NothingToLink,
-                )));
+                return Err(invalid("company_id", Problem::NothingToLink));
             }
             let name: Option<String> = sqlx::query_scalar(
                 "SELECT name FROM companies WHERE id = $1 AND municipality_code = $2",
@@ -354,10 +333,7 @@ impl Db {
             .fetch_optional(&mut *tx)
             .await?;
             let Some(name) = name else {
-                return Err(Error::Invalid(FieldError::new(
-                    "company_id",
-                    Problem::UnknownCompany,
-                )));
+                return Err(invalid("company_id", Problem::UnknownCompany));
             };
             let changed = sqlx::query(
                 "UPDATE users SET company_id = $1 WHERE id = $2 AND (company_id IS NULL OR company_id <> $1)",
@@ -387,10 +363,7 @@ impl Db {
     /// as a consultant or facilitator. Nobody deactivates their own account.
     pub async fn deactivate_user(&self, actor: &Actor, id: i64) -> Result<Deactivated> {
         if actor.user_id == Some(id) {
-            return Err(Error::Invalid(FieldError::new(
-                "active",
-                Problem::OwnAccount,
-            )));
+            return Err(invalid("active", Problem::OwnAccount));
         }
         let now = crate::now();
         on_db!(self, |pool| {
