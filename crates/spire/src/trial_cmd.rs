@@ -3,6 +3,7 @@
 
 mod design_file;
 mod evaluation;
+mod log;
 
 use crate::Failure;
 use clap::{Args, Subcommand};
@@ -22,9 +23,19 @@ pub enum TrialCommand {
     Amend(AmendArgs),
     /// List the trials: id, public id, status, name.
     List(DbOnly),
-    /// Recompute every leaf, the Merkle tree and the signed heads; with --key-file also replay every allocation.
+    /// Recompute every leaf, the Merkle tree and every signed head, from the database or from a
+    /// bundle of the public log; against checkpoints saved earlier (--head) and witnesses
+    /// (--witness); with --key-file also replay every allocation.
     /// Exit 0 only when everything holds; otherwise one finding a line.
-    Verify(VerifyArgs),
+    Verify(log::VerifyArgs),
+    /// Write the trial's public log as files (checkpoint, heads, tiles; after the reveal also
+    /// entries, designs and the key) for an auditor without network access, or to publish.
+    Bundle(log::BundleArgs),
+    /// As a witness: check a log bundle against the checkpoint this witness cosigned last, then
+    /// cosign its latest checkpoint (C2SP tlog-cosignature) and print it.
+    Cosign(log::CosignArgs),
+    /// Keep a witness's cosigned checkpoint: the public log serves it with the checkpoint.
+    AddCosignature(log::AddCosignatureArgs),
     /// Print the latest signed tree head.
     Head(TrialArgs),
     /// Print an allocation's inclusion proof against the latest signed tree head.
@@ -136,15 +147,6 @@ pub struct AmendArgs {
 }
 
 #[derive(Args)]
-pub struct VerifyArgs {
-    #[command(flatten)]
-    trial: TrialArgs,
-    /// The revealed trial key (64 hex digits) from `spire trial reveal`: replays every allocation.
-    #[arg(long)]
-    key_file: Option<PathBuf>,
-}
-
-#[derive(Args)]
 pub struct ProofArgs {
     #[command(flatten)]
     trial: TrialArgs,
@@ -192,32 +194,10 @@ pub async fn run(command: TrialCommand) -> Result<(), Failure> {
             }
             Ok(())
         }
-        TrialCommand::Verify(args) => {
-            let revealed = args.key_file.as_ref().map(read_trial_key).transpose()?;
-            let (db, trial_id) = open_trial(&args.trial).await?;
-            let evidence = db.trial_evidence(trial_id).await?;
-            let findings = evidence.findings(revealed.as_ref());
-            if findings.is_empty() {
-                println!(
-                    "ok: {} entries verify; {} signed head(s) checked{}",
-                    evidence.rows.len(),
-                    evidence.heads.len(),
-                    if revealed.is_some() {
-                        "; every allocation replays from the revealed key"
-                    } else {
-                        ""
-                    }
-                );
-                return Ok(());
-            }
-            for finding in &findings {
-                println!("{finding}");
-            }
-            Err(Failure::Other(format!(
-                "the ledger does not verify: {} finding(s)",
-                findings.len()
-            )))
-        }
+        TrialCommand::Verify(args) => log::verify(args).await,
+        TrialCommand::Bundle(args) => log::bundle(args).await,
+        TrialCommand::Cosign(args) => log::cosign(args),
+        TrialCommand::AddCosignature(args) => log::add_cosignature(args).await,
         TrialCommand::Head(args) => {
             let (db, trial_id) = open_trial(&args).await?;
             let Some(head) = db.trial_head(trial_id, None).await? else {

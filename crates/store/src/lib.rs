@@ -69,9 +69,10 @@ pub use scope::{Purpose, Scope};
 pub use teams::{NewTeamMember, TeamMemberRow};
 pub use trials::{
     ArmBalance, BUILT_IN_FACTORS, Consort, ControlAllocation, CustomFactor, DECISION_REASON_MAX,
-    EXPORT_COVARIATES, ExportRow, InclusionProof, Intake, IntakeSummary, LedgerNote, NewTrial,
-    OpenedTrial, PendingTakeUp, Randomisation, Receipt, ReceiptHead, Screening, TrialEvidence,
-    TrialOverview, TrialReport, TrialSettings, TrialSummary, is_token,
+    EXPORT_COVARIATES, ExportRow, InclusionProof, Intake, IntakeSummary, LedgerNote, LogFile,
+    LogLookup, NewTrial, OpenedTrial, PendingTakeUp, PublicLog, PublicTrial, Randomisation,
+    Receipt, ReceiptHead, Screening, StoredCosignature, TrialEvidence, TrialOverview, TrialReport,
+    TrialSettings, TrialSummary, is_token,
 };
 pub use users::admin_log::{Actor, AdminAction, AdminLogEntry};
 pub use users::{

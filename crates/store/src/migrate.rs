@@ -100,6 +100,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0018_user_deactivation.sql"),
         postgres: include_str!("../migrations/postgres/0018_user_deactivation.sql"),
     },
+    Migration {
+        version: 19,
+        sqlite: include_str!("../migrations/sqlite/0019_public_trial_log.sql"),
+        postgres: include_str!("../migrations/postgres/0019_public_trial_log.sql"),
+    },
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

@@ -88,10 +88,14 @@ async fn story(db: Db) {
     let revealed = spire_store::testing::trial_key(&db, &key, trial_id)
         .await
         .unwrap();
+    let head_key: [u8; 32] = hex::decode(&overview.head_public_key)
+        .unwrap()
+        .try_into()
+        .unwrap();
     assert_eq!(
         overview.commitment,
-        hex::encode(spire_trial::commitment(&revealed, &design)),
-        "the published commitment binds the stored key and design"
+        hex::encode(spire_trial::commitment_v2(&revealed, &design, &head_key)),
+        "the published commitment binds the stored key, the design and the head-signing key"
     );
 
     // Screening an ineligible youth: reasons, logged, nothing allocated.

@@ -153,6 +153,7 @@ fn bench_design(design: &Design) {
         trial_id: TRIAL,
         rows: ledger.rows(),
         heads: &heads,
+        saved: &[],
         head_public_key: &public_key,
         revealed,
     };

@@ -430,6 +430,7 @@ const METHOD_MINIMISATION: u8 = 3;
 /// commitment, so a trial opened under one algorithm can never be replayed under another.
 pub const ALGORITHM_VERSION: &str = "spire-trial-allocation/1";
 
+const COMMITMENT_V2_DOMAIN: &str = "spire-trial/commitment/v2";
 const COMMITMENT_DOMAIN: &str = "spire-trial/commitment/v1";
 
 /// The published commitment: SHA-256 of the domain label, the key, the canonical design document
@@ -440,6 +441,22 @@ pub fn commitment(key: &crate::TrialKey, design: &Design) -> [u8; 32] {
         .bytes(key.as_bytes())
         .bytes(&design.canonical_bytes())
         .str(ALGORITHM_VERSION);
+    crate::sha256(&writer.finish())
+}
+
+/// The commitment of log version 2 (trials opened since the public log): as v1, and it also
+/// binds the public key that signs the trial's heads, so a key swapped after opening shows.
+pub fn commitment_v2(
+    key: &crate::TrialKey,
+    design: &Design,
+    head_public_key: &[u8; 32],
+) -> [u8; 32] {
+    let mut writer = Writer::with_domain(COMMITMENT_V2_DOMAIN);
+    writer
+        .bytes(key.as_bytes())
+        .bytes(&design.canonical_bytes())
+        .str(ALGORITHM_VERSION)
+        .bytes(head_public_key);
     crate::sha256(&writer.finish())
 }
 

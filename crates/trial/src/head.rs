@@ -1,8 +1,10 @@
-//! Signed tree heads: the server's Ed25519 signature over (trial, tree size, root, time).
+//! Signed tree heads: the server's Ed25519 signature over (trial, tree size, root, time), and
+//! since log version 2 also over the same head as a C2SP checkpoint (see [`crate::note`]).
 
 use crate::encoding::Writer;
 use crate::leaf::UtcTime;
 use crate::merkle::Hash;
+use crate::note::{Checkpoint, origin};
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use std::fmt;
 
@@ -28,25 +30,48 @@ impl TreeHead {
             .u32(self.time.nanos);
         writer.finish()
     }
+
+    /// The head as a C2SP checkpoint (no time: a checkpoint carries none).
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            origin: origin(&self.trial_id),
+            size: self.size,
+            root: self.root,
+        }
+    }
+}
+
+/// Strict Ed25519 (RFC 8032 §5.1.7, with ed25519-dalek's `verify_strict`): a public key or `R`
+/// of small order, a non-canonical `S` (not below the group order) and a non-canonical point
+/// encoding are refused, so one message has one valid signature per key.
+pub fn verify_strict(public_key: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
+    let Ok(key) = VerifyingKey::from_bytes(public_key) else {
+        return false;
+    };
+    key.verify_strict(message, &Signature::from_bytes(signature))
+        .is_ok()
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignedTreeHead {
     pub head: TreeHead,
     pub signature: [u8; 64],
+    /// The signed note signature over [`TreeHead::checkpoint`]; none on heads signed before
+    /// the log served checkpoints.
+    pub checkpoint_signature: Option<[u8; 64]>,
 }
 
 impl SignedTreeHead {
     /// Checks the signature (strict Ed25519: no malleable or small-order forms accepted).
     pub fn verify(&self, public_key: &[u8; 32]) -> bool {
-        let Ok(key) = VerifyingKey::from_bytes(public_key) else {
-            return false;
-        };
-        key.verify_strict(
-            &self.head.signed_bytes(),
-            &Signature::from_bytes(&self.signature),
-        )
-        .is_ok()
+        verify_strict(public_key, &self.head.signed_bytes(), &self.signature)
+    }
+
+    /// Checks the checkpoint signature, when the head has one.
+    pub fn verify_checkpoint(&self, public_key: &[u8; 32]) -> Option<bool> {
+        let signature = self.checkpoint_signature?;
+        let body = self.head.checkpoint().body();
+        Some(verify_strict(public_key, body.as_bytes(), &signature))
     }
 }
 
@@ -63,9 +88,20 @@ impl HeadSigner {
         self.0.verifying_key().to_bytes()
     }
 
+    /// Signs the head both ways: the v1 tree-head bytes and the checkpoint.
     pub fn sign(&self, head: TreeHead) -> SignedTreeHead {
-        let signature = self.0.sign(&head.signed_bytes()).to_bytes();
-        SignedTreeHead { head, signature }
+        let signature = self.sign_bytes(&head.signed_bytes());
+        let checkpoint_signature = Some(self.sign_bytes(head.checkpoint().body().as_bytes()));
+        SignedTreeHead {
+            head,
+            signature,
+            checkpoint_signature,
+        }
+    }
+
+    /// An Ed25519 signature over any message (a witness signs its cosignatures with this too).
+    pub fn sign_bytes(&self, message: &[u8]) -> [u8; 64] {
+        self.0.sign(message).to_bytes()
     }
 }
 

@@ -19,7 +19,10 @@ pub mod head;
 pub mod leaf;
 pub mod ledger;
 pub mod merkle;
+pub mod note;
 pub mod predictability;
+pub mod public_log;
+pub mod tiles;
 pub mod verify;
 
 pub use allocate::{
@@ -27,7 +30,7 @@ pub use allocate::{
 };
 pub use design::{
     ALGORITHM_VERSION, Arm, Design, DesignError, Imbalance, Method, Probability, Ratio, StratumKey,
-    commitment,
+    commitment, commitment_v2,
 };
 pub use draw::{DrawContext, DrawStream, TrialKey};
 pub use encoding::DecodeError;
@@ -36,7 +39,10 @@ pub use leaf::{Entry, EntryKind, LedgerLeaf, SubjectPseudonym, UtcTime};
 pub use ledger::{InMemoryLedger, Made};
 pub use merkle::{Hash, MerkleFrontier, MerkleTree};
 pub use predictability::{Predictability, convergence_predictability};
-pub use verify::{Finding, LedgerEvidence, LedgerRow, Problem, Revealed, verify_ledger};
+pub use verify::{
+    Finding, LedgerEvidence, LedgerRow, Problem, Revealed, SavedCheckpoint, verify_heads,
+    verify_ledger,
+};
 
 pub(crate) fn sha256(bytes: &[u8]) -> [u8; 32] {
     use sha2::Digest;

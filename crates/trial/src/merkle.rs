@@ -97,6 +97,11 @@ impl MerkleTree {
         self.levels.first().map_or(&[], Vec::as_slice)
     }
 
+    /// The hashes of the complete subtrees of 2^height leaves, left to right (a tile's row).
+    pub fn complete_subtrees(&self, height: usize) -> &[Hash] {
+        self.levels.get(height).map_or(&[], Vec::as_slice)
+    }
+
     pub fn push(&mut self, leaf_hash: Hash) {
         let mut carry = leaf_hash;
         let mut height = 0;

@@ -6,9 +6,10 @@
 use crate::allocate::{Allocation, AllocationInput, Allocator, BlockSlot, Position, TrialState};
 use crate::design::{Arm, Design, Method, StratumKey};
 use crate::draw::TrialKey;
-use crate::head::SignedTreeHead;
+use crate::head::{SignedTreeHead, verify_strict};
 use crate::leaf::{Entry, LedgerLeaf, SubjectPseudonym, UtcTime};
 use crate::merkle::{Hash, MerkleTree};
+use crate::note::Checkpoint;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -34,8 +35,18 @@ pub struct LedgerEvidence<'a> {
     pub rows: &'a [LedgerRow],
     /// Every signed tree head known: the store's, and any from receipts or the trial registry.
     pub heads: &'a [SignedTreeHead],
+    /// Checkpoints kept outside the log (an auditor's earlier copy, a witness's): a ledger cut
+    /// back below one of them, or rewritten under it, shows only against such a copy.
+    pub saved: &'a [SavedCheckpoint],
     pub head_public_key: &'a [u8; 32],
     pub revealed: Option<Revealed<'a>>,
+}
+
+/// A checkpoint with the log's note signature, as someone outside saved it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SavedCheckpoint {
+    pub checkpoint: Checkpoint,
+    pub signature: [u8; 64],
 }
 
 /// One thing that does not hold, at a ledger index where it has one.
@@ -148,6 +159,27 @@ pub enum Problem {
         size: u64,
         earlier_size: u64,
     },
+    /// A head's checkpoint signature does not verify under the log's key.
+    CheckpointSignatureInvalid {
+        size: u64,
+    },
+    /// A saved checkpoint is not signed by the log's key (or names another log): not evidence.
+    SavedSignatureInvalid {
+        size: u64,
+    },
+    /// The ledger is shorter than a checkpoint saved earlier: signed entries were removed.
+    SavedBeyondLedger {
+        size: u64,
+        ledger_size: u64,
+    },
+    /// The ledger's first entries differ from a checkpoint saved earlier: history was rewritten.
+    SavedRootMismatch {
+        size: u64,
+    },
+    /// Two validly signed heads of one size with different roots: the log showed two histories.
+    Fork {
+        size: u64,
+    },
     /// Entries that no valid signed head covers yet.
     UnsignedEntries {
         from: u64,
@@ -258,6 +290,25 @@ impl fmt::Display for Finding {
                 f,
                 "tree head of size {size} is dated before the head of size {earlier_size}"
             ),
+            Problem::CheckpointSignatureInvalid { size } => {
+                write!(f, "checkpoint of size {size} has an invalid signature")
+            }
+            Problem::SavedSignatureInvalid { size } => write!(
+                f,
+                "saved checkpoint of size {size} is not signed by this log's key"
+            ),
+            Problem::SavedBeyondLedger { size, ledger_size } => write!(
+                f,
+                "truncated: a checkpoint saved earlier has size {size} but the ledger holds {ledger_size} entries"
+            ),
+            Problem::SavedRootMismatch { size } => write!(
+                f,
+                "rewritten: the ledger's first {size} entries differ from the checkpoint saved earlier"
+            ),
+            Problem::Fork { size } => write!(
+                f,
+                "fork: two validly signed heads of size {size} have different roots"
+            ),
             Problem::UnsignedEntries { from, to } => {
                 write!(f, "entries {from}..{to} are covered by no signed tree head")
             }
@@ -295,60 +346,112 @@ pub fn verify_ledger(evidence: &LedgerEvidence<'_>) -> Vec<Finding> {
 }
 
 fn check_heads(evidence: &LedgerEvidence<'_>, tree: &MerkleTree, findings: &mut Vec<Finding>) {
+    findings.extend(verify_heads(
+        evidence.trial_id,
+        evidence.heads,
+        evidence.saved,
+        evidence.head_public_key,
+        tree,
+    ));
+}
+
+/// Checks every head and saved checkpoint against the tree of the ledger's leaf hashes: each
+/// signature (both of a head), that none reaches past the ledger or differs from its prefix,
+/// that no two validly signed ones of a size differ (a fork), and that a head covers every entry.
+pub fn verify_heads(
+    trial_id: &str,
+    heads: &[SignedTreeHead],
+    saved: &[SavedCheckpoint],
+    public_key: &[u8; 32],
+    tree: &MerkleTree,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut report = |problem| {
+        findings.push(Finding {
+            ledger_index: None,
+            problem,
+        })
+    };
     let ledger_size = tree.len();
     let mut signed_size = 0;
     let mut valid_heads: Vec<(u64, UtcTime)> = Vec::new();
-    for signed in evidence.heads {
+    // (size, root) of every validly signed statement, for forks.
+    let mut signed_roots: Vec<(u64, Hash)> = Vec::new();
+    for signed in heads {
         let head = &signed.head;
-        let problem = if head.trial_id != evidence.trial_id {
+        let problem = if head.trial_id != trial_id {
             Some(Problem::HeadForOtherTrial {
                 size: head.size,
                 found: head.trial_id.clone(),
             })
-        } else if !signed.verify(evidence.head_public_key) {
+        } else if !signed.verify(public_key) {
             Some(Problem::HeadSignatureInvalid { size: head.size })
-        } else if head.size > ledger_size {
-            Some(Problem::HeadBeyondLedger {
-                size: head.size,
-                ledger_size,
-            })
-        } else if tree.root_at(head.size) != Some(head.root) {
-            Some(Problem::HeadRootMismatch { size: head.size })
+        } else if signed.verify_checkpoint(public_key) == Some(false) {
+            Some(Problem::CheckpointSignatureInvalid { size: head.size })
         } else {
-            None
+            signed_roots.push((head.size, head.root));
+            if head.size > ledger_size {
+                Some(Problem::HeadBeyondLedger {
+                    size: head.size,
+                    ledger_size,
+                })
+            } else if tree.root_at(head.size) != Some(head.root) {
+                Some(Problem::HeadRootMismatch { size: head.size })
+            } else {
+                None
+            }
         };
         match problem {
-            Some(problem) => findings.push(Finding {
-                ledger_index: None,
-                problem,
-            }),
+            Some(problem) => report(problem),
             None => {
                 signed_size = signed_size.max(head.size);
                 valid_heads.push((head.size, head.time));
             }
         }
     }
+    let origin = crate::note::origin(trial_id);
+    for kept in saved {
+        let checkpoint = &kept.checkpoint;
+        let size = checkpoint.size;
+        let body = checkpoint.body();
+        if checkpoint.origin != origin
+            || !verify_strict(public_key, body.as_bytes(), &kept.signature)
+        {
+            report(Problem::SavedSignatureInvalid { size });
+            continue;
+        }
+        signed_roots.push((size, checkpoint.root));
+        if size > ledger_size {
+            report(Problem::SavedBeyondLedger { size, ledger_size });
+        } else if tree.root_at(size) != Some(checkpoint.root) {
+            report(Problem::SavedRootMismatch { size });
+        }
+    }
+    signed_roots.sort();
+    signed_roots.dedup();
+    let mut forked: Vec<u64> = signed_roots
+        .windows(2)
+        .filter(|pair| pair[0].0 == pair[1].0)
+        .map(|pair| pair[0].0)
+        .collect();
+    forked.dedup();
+    for size in forked {
+        report(Problem::Fork { size });
+    }
     valid_heads.sort();
     for pair in valid_heads.windows(2) {
         let ((earlier_size, earlier_time), (size, time)) = (pair[0], pair[1]);
         if time < earlier_time && size > earlier_size {
-            let problem = Problem::HeadTimesOutOfOrder { size, earlier_size };
-            findings.push(Finding {
-                ledger_index: None,
-                problem,
-            });
+            report(Problem::HeadTimesOutOfOrder { size, earlier_size });
         }
     }
     if signed_size < ledger_size {
-        let problem = Problem::UnsignedEntries {
+        report(Problem::UnsignedEntries {
             from: signed_size,
             to: ledger_size,
-        };
-        findings.push(Finding {
-            ledger_index: None,
-            problem,
         });
     }
+    findings
 }
 
 /// Walks the entries in order, checking what follows from order alone and, with the key, replaying.

@@ -30,6 +30,7 @@ mod portfolio;
 
 mod psychology;
 mod site;
+mod transparency;
 mod trials;
 mod youth;
 

@@ -14,7 +14,7 @@ use crate::ui::error_page::render_errors;
 use crate::{
     access_log, account, admin, calendar, companies, company_network, courses, dashboards,
     evaluation, events, fidelity, internships, networks, onboarding, portfolio, psychology, site,
-    trials, youth,
+    transparency, trials, youth,
 };
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -48,6 +48,7 @@ fn table() -> Vec<Route> {
         fidelity::routes(),
         trials::routes(),
         evaluation::routes(),
+        transparency::routes(),
     ]
     .into_iter()
     .flatten()

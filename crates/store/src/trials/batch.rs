@@ -465,8 +465,9 @@ impl Db {
                 let rows = range.len();
                 let sql = shape("heads", rows, || {
                     format!(
-                        "INSERT INTO trial_heads (trial_id, tree_size, root, unix_seconds, nanos, signature) VALUES {}",
-                        values(rows, 6, 1)
+                        "INSERT INTO trial_heads (trial_id, tree_size, root, unix_seconds, nanos, signature, \
+                         checkpoint_signature) VALUES {}",
+                        values(rows, 7, 1)
                     )
                 });
                 let mut query = sqlx::query(sql);
@@ -478,7 +479,8 @@ impl Db {
                         .bind(head.head.root.as_slice())
                         .bind(head.head.time.unix_seconds)
                         .bind(i64::from(head.head.time.nanos))
-                        .bind(head.signature.as_slice());
+                        .bind(head.signature.as_slice())
+                        .bind(head.checkpoint_signature.map(|s| s.to_vec()));
                 }
                 query.execute(&mut *tx).await?;
             }

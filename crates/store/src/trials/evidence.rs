@@ -92,7 +92,7 @@ impl Db {
         };
         let (heads, designs, extent) = on_db!(self, |pool| {
             let mut tx = pool.begin_with(snapshot).await?;
-            let heads: Vec<(i64, Vec<u8>, i64, i64, Vec<u8>)> = sqlx::query_as(HEADS_TO_VERIFY_SQL)
+            let heads: Vec<HeadColumns> = sqlx::query_as(HEADS_TO_VERIFY_SQL)
                 .bind(trial_id)
                 .fetch_all(&mut *tx)
                 .await?;
@@ -159,30 +159,14 @@ impl Db {
                 ));
             }
         }
-        for (size, root, seconds, nanos, signature) in heads {
-            let (Ok(root), Ok(signature), Ok(size), Ok(nanos)) = (
-                <[u8; 32]>::try_from(root.as_slice()),
-                <[u8; 64]>::try_from(signature.as_slice()),
-                number::<u64>(size, "the size"),
-                number::<u32>(nanos, "the nanoseconds"),
-            ) else {
-                evidence
+        for columns in heads {
+            let size = columns.0;
+            match columns.into_head(&public_id) {
+                Some(head) => evidence.heads.push(head),
+                None => evidence
                     .unreadable
-                    .push(format!("ledger: the head of size {size} is malformed"));
-                continue;
-            };
-            evidence.heads.push(SignedTreeHead {
-                head: TreeHead {
-                    trial_id: public_id.clone(),
-                    size,
-                    root,
-                    time: UtcTime {
-                        unix_seconds: seconds,
-                        nanos,
-                    },
-                },
-                signature,
-            });
+                    .push(format!("ledger: the head of size {size} is malformed")),
+            }
         }
         for document in designs {
             evidence.designs.push(
@@ -195,7 +179,7 @@ impl Db {
 
     /// The ledger rows with `from <= ledger_index <= to`, in order, and the
     /// rows that could not be read back into a leaf.
-    async fn read_ledger_chunk(
+    pub(super) async fn read_ledger_chunk(
         &self,
         trial_id: i64,
         public_id: &str,
@@ -277,9 +261,9 @@ impl Db {
     ) -> Result<Option<SignedTreeHead>> {
         let trial_id = trial.get();
         let evidence_head = on_db!(self, |pool| {
-            let row: Option<(String, i64, Vec<u8>, i64, i64, Vec<u8>)> = sqlx::query_as(
-                "SELECT t.public_id, h.tree_size, h.root, h.unix_seconds, h.nanos, h.signature FROM trial_heads h \
-                 JOIN trials t ON t.id = h.trial_id WHERE h.trial_id = $1 \
+            let row: Option<NamedHeadRow> = sqlx::query_as(
+                "SELECT t.public_id, h.tree_size, h.root, h.unix_seconds, h.nanos, h.signature, h.checkpoint_signature \
+                 FROM trial_heads h JOIN trials t ON t.id = h.trial_id WHERE h.trial_id = $1 \
                  AND (CAST($2 AS BIGINT) IS NULL OR h.tree_size = $2) ORDER BY h.tree_size DESC LIMIT 1",
             )
             .bind(trial_id)
@@ -289,23 +273,13 @@ impl Db {
             row
         });
         evidence_head
-            .map(|(public_id, size, root, seconds, nanos, signature)| {
-                Ok(SignedTreeHead {
-                    head: TreeHead {
-                        trial_id: public_id,
-                        size: size as u64,
-                        root: hash32(&root, "a head root")?,
-                        time: UtcTime {
-                            unix_seconds: seconds,
-                            nanos: nanos as u32,
-                        },
-                    },
-                    signature: signature
-                        .as_slice()
-                        .try_into()
-                        .map_err(|_| Error::Corrupt("a head signature".into()))?,
-                })
-            })
+            .map(
+                |(public_id, size, root, seconds, nanos, signature, checkpoint)| {
+                    HeadColumns(size, root, seconds, nanos, signature, checkpoint)
+                        .into_head(&public_id)
+                        .ok_or_else(|| Error::Corrupt(format!("the head of size {size}")))
+                },
+            )
             .transpose()
     }
 
@@ -557,6 +531,44 @@ impl<'a> LedgerColumns<'a> {
     }
 }
 
+/// The trial's public id and a stored head's columns, as `trial_head` reads them.
+type NamedHeadRow = (String, i64, Vec<u8>, i64, i64, Vec<u8>, Option<Vec<u8>>);
+
+/// A stored head's columns: size, root, time, signature, checkpoint signature.
+#[derive(sqlx::FromRow)]
+pub(super) struct HeadColumns(
+    pub(super) i64,
+    pub(super) Vec<u8>,
+    pub(super) i64,
+    pub(super) i64,
+    pub(super) Vec<u8>,
+    pub(super) Option<Vec<u8>>,
+);
+
+impl HeadColumns {
+    /// The signed head, or `None` when a column has the wrong length or range.
+    pub(super) fn into_head(self, public_id: &str) -> Option<SignedTreeHead> {
+        let HeadColumns(size, root, seconds, nanos, signature, checkpoint) = self;
+        let checkpoint_signature = match checkpoint {
+            Some(bytes) => Some(<[u8; 64]>::try_from(bytes.as_slice()).ok()?),
+            None => None,
+        };
+        Some(SignedTreeHead {
+            head: TreeHead {
+                trial_id: public_id.to_string(),
+                size: number::<u64>(size, "the size").ok()?,
+                root: <[u8; 32]>::try_from(root.as_slice()).ok()?,
+                time: UtcTime {
+                    unix_seconds: seconds,
+                    nanos: number::<u32>(nanos, "the nanoseconds").ok()?,
+                },
+            },
+            signature: <[u8; 64]>::try_from(signature.as_slice()).ok()?,
+            checkpoint_signature,
+        })
+    }
+}
+
 /// A stored integer as the leaf's type; a value out of its range (negative,
 /// or too large: tampered) is reported rather than wrapped or truncated, so
 /// verify checks the value the rest of the application reads.
@@ -579,10 +591,20 @@ pub struct TrialEvidence {
 impl TrialEvidence {
     /// Every finding as one line ("index 17: …"); empty when everything holds.
     pub fn findings(&self, revealed_key: Option<&TrialKey>) -> Vec<String> {
+        self.findings_with_saved(revealed_key, &[])
+    }
+
+    /// The same, also against checkpoints an auditor saved earlier.
+    pub fn findings_with_saved(
+        &self,
+        revealed_key: Option<&TrialKey>,
+        saved: &[spire_trial::SavedCheckpoint],
+    ) -> Vec<String> {
         let findings = spire_trial::verify_ledger(&spire_trial::LedgerEvidence {
             trial_id: &self.public_id,
             rows: &self.rows,
             heads: &self.heads,
+            saved,
             head_public_key: &self.head_public_key,
             revealed: revealed_key.map(|key| spire_trial::Revealed {
                 key,

@@ -47,17 +47,14 @@ pub(super) const LOCK_TRIAL_SQL: &str = "UPDATE trials SET ledger_size = ledger_
      RETURNING public_id, status, settings, design_version, key_ciphertext, head_seed_ciphertext, \
      ledger_size, allocation_count, frontier, last_unix_seconds, last_nanos";
 
-/// The heads `trial verify` checks: the latest (it covers every entry, so a
-/// removed or changed entry shows) and a checkpoint every 1,000 entries. A
-/// head is signed in every allocation transaction for its receipt, but
-/// verifying a million signatures would take a minute; receipts' heads are
-/// checked by whoever holds them (`trial consistency`).
-pub(super) const HEADS_TO_VERIFY_SQL: &str = "SELECT tree_size, root, unix_seconds, nanos, signature FROM trial_heads \
-     WHERE trial_id = $1 AND (tree_size % 1000 = 0 \
-     OR tree_size = (SELECT MAX(tree_size) FROM trial_heads WHERE trial_id = $1)) ORDER BY tree_size";
+/// Every stored head, which `trial verify` checks one by one: a head signed in
+/// an allocation's transaction is that allocation's receipt, and a corrupted
+/// one must show even when a later head is sound.
+pub(super) const HEADS_TO_VERIFY_SQL: &str = "SELECT tree_size, root, unix_seconds, nanos, signature, checkpoint_signature \
+     FROM trial_heads WHERE trial_id = $1 ORDER BY tree_size";
 
-pub(super) const INSERT_HEAD_SQL: &str = "INSERT INTO trial_heads (trial_id, tree_size, root, unix_seconds, nanos, signature) \
-     VALUES ($1, $2, $3, $4, $5, $6)";
+pub(super) const INSERT_HEAD_SQL: &str = "INSERT INTO trial_heads (trial_id, tree_size, root, unix_seconds, nanos, signature, \
+     checkpoint_signature) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
 pub(super) const UPDATE_TRIAL_HEAD_SQL: &str = "UPDATE trials SET ledger_size = $1, allocation_count = $2, frontier = $3, \
      last_unix_seconds = $4, last_nanos = $5 WHERE id = $6";

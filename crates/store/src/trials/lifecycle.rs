@@ -91,17 +91,17 @@ impl Db {
         }
         let trial_key = TrialKey::from_bytes(random_bytes());
         let head_seed = random_bytes();
-        let commitment = spire_trial::commitment(&trial_key, &trial.design);
         let settings = serde_json::to_string(&trial.settings).expect("settings serialise");
         let public_key = HeadSigner::from_seed(head_seed).public_key();
+        let commitment = spire_trial::commitment_v2(&trial_key, &trial.design, &public_key);
         let document = trial.design.canonical_bytes();
         let now = crate::now();
         on_db!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO trials (public_id, name, status, target_size, settings, design_version, commitment, \
-                 key_ciphertext, head_seed_ciphertext, head_public_key, frontier, created_by, created_at) \
-                 VALUES ($1, $2, 'open', $3, $4, 1, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                 key_ciphertext, head_seed_ciphertext, head_public_key, frontier, created_by, created_at, log_version) \
+                 VALUES ($1, $2, 'open', $3, $4, 1, $5, $6, $7, $8, $9, $10, $11, 2) RETURNING id",
             )
             .bind(&trial.design.trial_id)
             .bind(trial.name.trim())

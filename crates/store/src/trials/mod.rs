@@ -190,6 +190,7 @@ macro_rules! store_head {
             .bind(time.unix_seconds)
             .bind(i64::from(time.nanos))
             .bind(head.signed.signature.as_slice())
+            .bind(head.signed.checkpoint_signature.map(|s| s.to_vec()))
             .execute(&mut **$tx)
             .await?;
         sqlx::query(UPDATE_TRIAL_HEAD_SQL)
@@ -208,6 +209,7 @@ mod admin;
 mod evidence;
 mod export;
 mod integrity;
+mod public_log;
 mod take_up;
 
 pub use admin::LedgerNote;
@@ -217,4 +219,5 @@ pub use integrity::{ControlAllocation, DECISION_REASON_MAX, IntakeSummary};
 pub(crate) use integrity::{
     TrialStanding, registration_outside_trial, stored_settings, trial_standing,
 };
+pub use public_log::{LogFile, LogLookup, PublicLog, PublicTrial, StoredCosignature};
 pub use take_up::PendingTakeUp;

@@ -139,6 +139,7 @@ proptest! {
             trial_id: TRIAL,
             rows: &rows,
             heads: &heads,
+            saved: &[],
             head_public_key: &signer().public_key(),
             revealed: Some(Revealed { key: &key, designs: &[design] }),
         });

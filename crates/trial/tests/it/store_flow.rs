@@ -165,6 +165,7 @@ fn a_store_built_on_the_low_level_api_verifies_and_its_receipts_prove_inclusion(
             trial_id: TRIAL,
             rows: &tables.ledger,
             heads: &tables.heads,
+            saved: &[],
             head_public_key: &signer().public_key(),
             revealed: Some(Revealed {
                 key: &key,

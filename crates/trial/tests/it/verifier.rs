@@ -16,6 +16,7 @@ fn verify(
         trial_id: TRIAL,
         rows,
         heads,
+        saved: &[],
         head_public_key: &signer().public_key(),
         revealed: designs.map(|designs| Revealed { key: &key, designs }),
     })

@@ -108,7 +108,12 @@ pub async fn request_context(mut request: Request, next: Next) -> Response {
 }
 
 pub async fn security_headers(State(tls): State<bool>, request: Request, next: Next) -> Response {
-    let is_static = request.uri().path().starts_with("/static/");
+    let path = request.uri().path();
+    let is_static = path.starts_with("/static/");
+    // The public log's files hold nothing personal and set their own cache life.
+    let is_log_file = path
+        .strip_prefix("/log/")
+        .is_some_and(|rest| rest.contains('/'));
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let set = |headers: &mut axum::http::HeaderMap, name: &'static str, value: &'static str| {
@@ -132,7 +137,8 @@ pub async fn security_headers(State(tls): State<bool>, request: Request, next: N
             "max-age=31536000; includeSubDomains",
         );
     }
-    if !is_static {
+    let own_cache_life = is_log_file && headers.contains_key("cache-control");
+    if !is_static && !own_cache_life {
         // Pages and API answers may hold personal data: never cache them.
         set(headers, "cache-control", "no-store");
     }

@@ -48,6 +48,8 @@ pub(crate) fn concrete(path: &str, app: &TestApp, allocation: i64) -> String {
     path.replace("{id}", &id.to_string())
         .replace("{allocation}", &allocation.to_string())
         .replace("{file}", "spire.css")
+        .replace("{trial}", "spire-test")
+        .replace("{*path}", "info")
         .replace("{token}", &format!("{}.ics", app.roskilde_feed))
 }
 

@@ -1,0 +1,22 @@
+-- The trial's public transparency log (crates/trial/README.md, "The public log").
+-- Every head is also signed as a C2SP checkpoint; heads signed before this
+-- migration have none. Trials opened from now on are log version 2: their
+-- commitment also binds the head-signing public key.
+ALTER TABLE trial_heads ADD COLUMN checkpoint_signature BYTEA;
+ALTER TABLE trials ADD COLUMN log_version BIGINT NOT NULL DEFAULT 1;
+
+-- Witnesses' cosignatures (C2SP tlog-cosignature) of the trial's checkpoints,
+-- each checked against the stored head before it is kept. Evidence: append-only.
+CREATE TABLE trial_cosignatures (
+    trial_id BIGINT NOT NULL REFERENCES trials(id),
+    tree_size BIGINT NOT NULL,
+    -- The witness's verifier key (name+id+key), as the note names it.
+    witness_key TEXT NOT NULL,
+    cosigned_at BIGINT NOT NULL,
+    signature BYTEA NOT NULL,
+    added_at BIGINT NOT NULL,
+    PRIMARY KEY (trial_id, tree_size, witness_key),
+    FOREIGN KEY (trial_id, tree_size) REFERENCES trial_heads(trial_id, tree_size)
+);
+CREATE TRIGGER trial_cosignatures_append_only BEFORE UPDATE OR DELETE ON trial_cosignatures
+FOR EACH ROW EXECUTE FUNCTION trial_append_only();

@@ -1,0 +1,39 @@
+# The trial's public log: seen without a log-in
+
+log-index-title = The randomisation's public log
+log-index-intro = Each trial has a public log of its allocations. Anyone can fetch it and check it with tools Spire did not write. It holds no personal data.
+log-index-empty = There are no trials yet.
+log-entries = { $count ->
+    [one] { $count } entry
+   *[other] { $count } entries
+}
+log-revealed = the key is revealed: everything is public
+log-concealed-short = the trial is running: the arms are concealed
+log-concealed = Published when the allocation key is revealed at the end of the trial. Until then the arms are concealed, so that nobody can predict the next allocation.
+log-title = Public log of the trial
+log-intro = Here anyone, without a log-in, can check that every allocation is in the log and that the log was never rewritten. After the reveal they can also check that every arm is the one the published commitment gave.
+log-flow-title = From the allocation to your check
+log-step-draw = Allocation
+log-step-log = The log
+log-step-checkpoint = Signed
+log-step-witness = Witnesses
+log-step-you = You check
+log-facts = The log now
+log-size = Entries
+log-status = Status
+log-origin = The log's name
+log-key = Key to check with
+log-commitment = Commitment
+log-witnesses = Witnesses of the latest checkpoint
+log-no-witness = none yet
+log-files = The files
+log-file-checkpoint = the latest checkpoint, signed by the log and cosigned by witnesses
+log-file-key = the log's public key
+log-file-info = trial, key, commitment and size
+log-file-heads = every signed checkpoint, one a line
+log-file-cosignatures = the witnesses' cosignatures
+log-file-tiles = the tree's hashes in tiles (C2SP tlog-tiles)
+log-file-revealed = the entries, the design versions and the key, public after the reveal
+log-check = How to check
+log-check-intro = Save the checkpoint today. Fetch the log again later and check it against the saved one: a log cut back or rewritten fails.
+log-check-go = The formats are C2SP tlog-checkpoint, tlog-tiles and tlog-cosignature, so the Go packages golang.org/x/mod/sumdb/note and sumdb/tlog can check the signature and the proofs.
