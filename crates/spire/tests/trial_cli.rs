@@ -1,129 +1,13 @@
 //! `spire trial` as an operator runs it: the real binary on a real SQLite file.
 //! Allocations are made through the store, as `spire serve` makes them.
 
-use spire_domain::{Benefit, Cpr, Readiness, Role};
-use spire_store::{Db, Intake, NewUser, Randomisation, Scope, ServerKey};
-use std::collections::BTreeMap;
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod trial_support;
 
-fn path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("trial_cli-{}-{name}", std::process::id()))
-}
+use spire_store::Db;
+use trial_support::*;
 
-fn spire(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_spire"))
-        .args(args)
-        .env_remove("SPIRE_KEY_FILE")
-        .env_remove("SPIRE_DB")
-        .output()
-        .expect("spire runs")
-}
-
-fn spire_with_stdin(args: &[&str], input: &str) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_spire"))
-        .args(args)
-        .env_remove("SPIRE_KEY_FILE")
-        .env_remove("SPIRE_DB")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spire runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-const DESIGN: &str = r#"
-id = "cli-trial"
-name = "CLI trial"
-target_size = 100
-method = "stratified_blocks"
-factors = ["municipality", "age_band"]
-"#;
-
-const SERVER_KEY: &str = "4444444444444444444444444444444444444444444444444444444444444444";
-
-async fn randomise_some(db_path: &str, count: u32) -> Vec<i64> {
-    let db = Db::connect(db_path).await.unwrap();
-    let key = ServerKey::from_hex(SERVER_KEY).unwrap();
-    db.upsert_municipality(&spire_store::Actor::command("test"), 265, "Roskilde")
-        .await
-        .unwrap();
-    for (login, role) in [
-        ("office", Role::ProgrammeOffice),
-        ("statistician", Role::Researcher),
-    ] {
-        db.create_user(
-            &spire_store::Actor::command("test"),
-            &NewUser {
-                login: login.into(),
-                display_name: login.into(),
-                password: "correct horse battery".into(),
-                role,
-                municipality_code: None,
-                company_id: None,
-            },
-        )
-        .await
-        .unwrap();
-    }
-    let user = db
-        .create_user(
-            &spire_store::Actor::command("test"),
-            &NewUser {
-                login: "case.roskilde".into(),
-                display_name: "Case".into(),
-                password: "correct horse battery".into(),
-                role: Role::Caseworker,
-                municipality_code: Some(265),
-                company_id: None,
-            },
-        )
-        .await
-        .unwrap();
-    let scope = Scope::new(user, Role::Caseworker, Some(265), "cli-test");
-    let trial_id = spire_domain::TrialId::new(db.list_trials().await.unwrap()[0].id);
-    let mut ids = Vec::new();
-    for n in 0..count {
-        let intake = Intake {
-            cpr: Cpr::parse("cpr", &format!("0102034{n:03}")).unwrap(),
-            first_name: "Ida".into(),
-            last_name: "Hansen".into(),
-            municipality_code: 265,
-            benefit: Benefit::Kontanthjaelp,
-            readiness: Readiness::Jobparat,
-            has_qualification: false,
-            strata: BTreeMap::new(),
-            intake_date: time::OffsetDateTime::now_utc().date(),
-            already_registered_decision: None,
-        };
-        match db
-            .randomise(&scope, &key, trial_id, &intake, None)
-            .await
-            .unwrap()
-        {
-            Randomisation::Allocated(receipt) => ids.push(receipt.allocation_id),
-            other => panic!("{other:?}"),
-        }
-    }
-    db.close().await;
-    ids
+fn path(name: &str) -> std::path::PathBuf {
+    temp_path("trial_cli", name)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -173,7 +57,8 @@ async fn create_verify_head_and_proof() {
     let empty = spire(&["trial", "verify", "--db", db]);
     assert!(empty.status.success(), "{}", stdout(&empty));
 
-    let ids = randomise_some(db, 12).await;
+    let ids = allocate(db, 0, 12).await;
+    let ids: Vec<i64> = ids.iter().map(|r| r.allocation_id).collect();
     let verified = spire(&["trial", "verify", "--db", db, "--trial", "cli-trial"]);
     assert!(verified.status.success(), "{}", stdout(&verified));
     assert!(
@@ -350,44 +235,6 @@ fn bad_input_is_one_clear_line_and_exit_2() {
     assert!(stderr(&output).contains("64 hexadecimal digits"));
 }
 
-/// More allocations by the caseworker `randomise_some` made, from CPR serial `from`.
-async fn randomise_more(db_path: &str, from: u32, count: u32) {
-    let db = Db::connect(db_path).await.unwrap();
-    let key = ServerKey::from_hex(SERVER_KEY).unwrap();
-    let user = db.user_by_login("case.roskilde").await.unwrap();
-    let scope = Scope::new(user.id, Role::Caseworker, Some(265), "cli-test");
-    let trial_id = spire_domain::TrialId::new(db.list_trials().await.unwrap()[0].id);
-    for n in from..from + count {
-        let intake = Intake {
-            cpr: Cpr::parse("cpr", &format!("0102034{n:03}")).unwrap(),
-            first_name: "Ida".into(),
-            last_name: "Hansen".into(),
-            municipality_code: 265,
-            benefit: Benefit::Kontanthjaelp,
-            readiness: Readiness::Jobparat,
-            has_qualification: false,
-            strata: BTreeMap::new(),
-            intake_date: time::OffsetDateTime::now_utc().date(),
-            already_registered_decision: None,
-        };
-        match db
-            .randomise(&scope, &key, trial_id, &intake, None)
-            .await
-            .unwrap()
-        {
-            Randomisation::Allocated(receipt) => {
-                assert!(
-                    receipt.stratum.contains("readiness="),
-                    "{}",
-                    receipt.stratum
-                )
-            }
-            other => panic!("{other:?}"),
-        }
-    }
-    db.close().await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn amend_then_randomise_and_verify() {
     let db = path("amend.db");
@@ -408,7 +255,7 @@ async fn amend_then_randomise_and_verify() {
         design,
     ]);
     assert!(created.status.success(), "{}", stderr(&created));
-    randomise_some(db, 4).await;
+    allocate(db, 0, 4).await;
 
     let amend = |file: &str| {
         spire(&[
@@ -451,7 +298,13 @@ async fn amend_then_randomise_and_verify() {
         "{}",
         stdout(&done)
     );
-    randomise_more(db, 4, 4).await;
+    for receipt in allocate(db, 4, 4).await {
+        assert!(
+            receipt.stratum.contains("readiness="),
+            "{}",
+            receipt.stratum
+        );
+    }
 
     let verified = spire(&["trial", "verify", "--db", db]);
     assert!(verified.status.success(), "{}", stdout(&verified));

@@ -70,6 +70,16 @@ pub async fn trial_key(
 
 /// A trial's evidence read `chunk` ledger indexes at a time, to check that the
 /// chunks come back together in order.
+/// The trial's head-signing key, as a dishonest operator holding the server
+/// key could use it (to show two histories: a fork).
+pub async fn trial_head_signer(
+    db: &crate::Db,
+    key: &crate::ServerKey,
+    trial: spire_domain::TrialId,
+) -> Result<spire_trial::HeadSigner> {
+    db.head_signer(key, trial.get()).await
+}
+
 pub async fn trial_evidence_in_chunks(
     db: &Db,
     trial: spire_domain::TrialId,

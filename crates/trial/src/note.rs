@@ -136,10 +136,9 @@ impl VerifierKey {
 
     pub fn parse(text: &str) -> Result<VerifierKey, NoteError> {
         let bad = NoteError::Malformed("a verifier key is name+keyid+base64(type and key)");
-        let mut parts = text.trim().split('+');
-        let (Some(name), Some(id), Some(key), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
+        // The base64 key may hold '+' itself: the name and id end at the first two.
+        let mut parts = text.trim().splitn(3, '+');
+        let (Some(name), Some(id), Some(key)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(bad);
         };
         let key = BASE64.decode(key.as_bytes()).map_err(|_| bad.clone())?;
@@ -332,6 +331,15 @@ mod tests {
         let signer = HeadSigner::from_seed([9; 32]);
         let key = VerifierKey::new(&origin("t"), ED25519_NOTE_KEY, signer.public_key());
         assert_eq!(VerifierKey::parse(&key.to_string()), Ok(key.clone()));
+        // Keys whose base64 holds '+' read back too.
+        for seed in 0..40u8 {
+            let other = VerifierKey::new(
+                "w",
+                COSIGNATURE_KEY,
+                HeadSigner::from_seed([seed; 32]).public_key(),
+            );
+            assert_eq!(VerifierKey::parse(&other.to_string()), Ok(other));
+        }
         let body = Checkpoint {
             origin: origin("t"),
             size: 1,

@@ -73,8 +73,12 @@ func openCheckpoint(msg []byte, verifiers note.Verifiers) (string, tlog.Tree) {
 	return parseCheckpoint(n.Text)
 }
 
-// Tiles served as C2SP tlog-tiles: tile/L/N[.p/W], without sumdb's height element.
-type tiles struct{ base string }
+// Tiles served as C2SP tlog-tiles: tile/L/N[.p/W], without sumdb's height
+// element. Each is fetched once (a polite client of a rate-limited log).
+type tiles struct {
+	base  string
+	cache map[string][]byte
+}
 
 func (t tiles) Height() int { return 8 }
 
@@ -85,7 +89,11 @@ func c2spPath(tile tlog.Tile) string {
 func (t tiles) ReadTiles(list []tlog.Tile) ([][]byte, error) {
 	out := make([][]byte, len(list))
 	for i, tile := range list {
-		out[i] = get(t.base, c2spPath(tile))
+		path := c2spPath(tile)
+		if _, ok := t.cache[path]; !ok {
+			t.cache[path] = get(t.base, path)
+		}
+		out[i] = t.cache[path]
 	}
 	return out, nil
 }
@@ -117,7 +125,7 @@ func main() {
 	if origin != verifier.Name() {
 		fail("origin %q is not the key's name %q", origin, verifier.Name())
 	}
-	reader := tlog.TileHashReader(tree, tiles{base})
+	reader := tlog.TileHashReader(tree, tiles{base, map[string][]byte{}})
 	fmt.Printf("checkpoint: %s size %d signature ok\n", origin, tree.N)
 
 	for _, arg := range leafArgs {

@@ -253,6 +253,19 @@ impl Db {
         )?))
     }
 
+    /// The trial's head signer, decrypted: only for tests that play a dishonest operator.
+    pub(crate) async fn head_signer(&self, key: &ServerKey, trial_id: i64) -> Result<HeadSigner> {
+        let ciphertext: Vec<u8> = on_db!(self, |pool| {
+            sqlx::query_scalar("SELECT head_seed_ciphertext FROM trials WHERE id = $1")
+                .bind(trial_id)
+                .fetch_optional(pool)
+                .await?
+                .ok_or(Error::NotFound)?
+        });
+        let seed = hash32(&key.decrypt(HEAD_SEED_AAD, &ciphertext)?, "the head seed")?;
+        Ok(HeadSigner::from_seed(seed))
+    }
+
     /// The signed head of `size` entries, or the latest one when `size` is `None`.
     pub async fn trial_head(
         &self,
