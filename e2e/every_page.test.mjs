@@ -27,7 +27,7 @@ const shapeOf = (path) => path.replace(/\/\d+(?=\/|$)/g, '/{id}').replace(/[0-9a
 function isPage(href, base) {
   const u = new URL(href, base);
   if (u.origin !== new URL(base).origin) return false;
-  return !/^\/(api|static|logout|calendar\/feed)|\.(csv|ics|json|pdf|svg|png)$/.test(u.pathname)
+  return !/^\/(api|static|logout|calendar\/feed)|^\/log\/[^/]+\/|\.(csv|ics|json|pdf|svg|png)$/.test(u.pathname)
     && !/\/(export|download|cv)(\/|$)/.test(u.pathname);
 }
 
@@ -66,7 +66,14 @@ async function crawl(context, url, login) {
     }
     for (const problem of await accessibilityProblems(page)) problems.push(`${login} ${pathname}${search}: ${problem}`);
     // Danish pages in Danish: English words that slipped through Fluent.
-    const text = await page.locator('main').innerText();
+    // Code (a file name, a key, a command) is not prose.
+    const text = await page.locator('main').evaluate((main) => {
+      const code = [...main.querySelectorAll('code, pre')];
+      code.forEach((el) => { el.dataset.display = el.style.display; el.style.display = 'none'; });
+      const prose = main.innerText;
+      code.forEach((el) => { el.style.display = el.dataset.display; });
+      return prose;
+    });
     const english = text.match(ENGLISH);
     if (english) {
       const around = text.slice(Math.max(0, english.index - 30), english.index + 40).replace(/\s+/g, ' ');

@@ -38,6 +38,8 @@ pub enum TrialCommand {
     AddCosignature(log::AddCosignatureArgs),
     /// Print the latest signed tree head.
     Head(TrialArgs),
+    /// Print a design version's canonical document (hex) and digest: what the commitment hashes.
+    Design(DesignArgs),
     /// Print an allocation's inclusion proof against the latest signed tree head.
     Proof(ProofArgs),
     /// Prove that the ledger at an earlier signed size is a prefix of today's: the log was only appended to.
@@ -147,6 +149,15 @@ pub struct AmendArgs {
 }
 
 #[derive(Args)]
+pub struct DesignArgs {
+    #[command(flatten)]
+    trial: TrialArgs,
+    /// The design version (1 is the one the commitment binds).
+    #[arg(long, default_value_t = 1)]
+    version: usize,
+}
+
+#[derive(Args)]
 pub struct ProofArgs {
     #[command(flatten)]
     trial: TrialArgs,
@@ -217,6 +228,27 @@ pub async fn run(command: TrialCommand) -> Result<(), Failure> {
             Ok(())
         }
         TrialCommand::Consistency(args) => consistency(args).await,
+        TrialCommand::Design(args) => {
+            let (db, trial_id) = open_trial(&args.trial).await?;
+            let documents = db.trial_design_documents(trial_id).await?;
+            let document = args
+                .version
+                .checked_sub(1)
+                .and_then(|i| documents.get(i))
+                .ok_or_else(|| {
+                    Failure::BadInput(format!(
+                        "--version {}: the trial has design versions 1 to {}",
+                        args.version,
+                        documents.len()
+                    ))
+                })?;
+            println!("version: {}", args.version);
+            let design = spire_trial::Design::from_canonical_bytes(document)
+                .map_err(|e| Failure::Other(format!("the stored design: {e}")))?;
+            println!("digest: {}", hex::encode(design.digest()));
+            println!("document: {}", hex::encode(document));
+            Ok(())
+        }
         TrialCommand::Reveal(args) => reveal(args).await,
         TrialCommand::Export(args) => export(args).await,
         TrialCommand::Plan(args) => evaluation::plan(args).await,
@@ -250,7 +282,16 @@ pub async fn run(command: TrialCommand) -> Result<(), Failure> {
             println!("leaf_hash: {}", proof.receipt.leaf_hash);
             println!("tree_size: {}", proof.head.head.size);
             println!("root: {}", hex::encode(proof.head.head.root));
+            println!(
+                "time: {}.{:09}",
+                proof.head.head.time.unix_seconds, proof.head.head.time.nanos
+            );
             println!("signature: {}", hex::encode(proof.head.signature));
+            if let Some(signature) = proof.head.checkpoint_signature {
+                println!("checkpoint_signature: {}", hex::encode(signature));
+            }
+            let overview = db.trial_overview(trial_id).await?;
+            println!("public_key: {}", overview.head_public_key);
             for (i, hash) in proof.path.iter().enumerate() {
                 println!("path[{i}]: {}", hex::encode(hash));
             }

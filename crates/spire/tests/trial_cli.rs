@@ -81,6 +81,27 @@ async fn create_verify_head_and_proof() {
     ]);
     assert!(proof.status.success(), "{}", stderr(&proof));
     assert!(stdout(&proof).contains("ledger_index: 5"));
+    // The receipt's own output carries what checking it needs: the head's time and key.
+    assert!(stdout(&proof).contains("time: "), "{}", stdout(&proof));
+    assert!(stdout(&proof).contains("public_key: "));
+    assert!(stdout(&proof).contains("checkpoint_signature: "));
+    let design = spire(&["trial", "design", "--db", db]);
+    let document = stdout(&design);
+    assert!(document.starts_with("version: 1\ndigest: "), "{document}");
+    let hex_document = document
+        .lines()
+        .last()
+        .unwrap()
+        .trim_start_matches("document: ");
+    let parsed =
+        spire_trial::Design::from_canonical_bytes(&hex::decode(hex_document).unwrap()).unwrap();
+    assert_eq!(parsed.trial_id, "cli-trial");
+    assert_eq!(
+        spire(&["trial", "design", "--db", db, "--version", "2"])
+            .status
+            .code(),
+        Some(2)
+    );
     assert!(stdout(&proof).ends_with("inclusion: verified\n"));
 
     let missing = spire(&["trial", "proof", "--db", db, "--allocation", "999"]);

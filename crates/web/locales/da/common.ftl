@@ -5,6 +5,7 @@ nav-label = Hovedmenu
 logout = Log ud
 switch-language = English
 footer = Spire · ungeprogrammet og dets lodtrækningsforsøg · Adgang til personoplysninger logges.
+footer-public-log = Lodtrækningens offentlige log
 field-login = Brugernavn
 field-password = Adgangskode
 error-not-found-title = Siden findes ikke

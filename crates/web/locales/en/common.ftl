@@ -5,6 +5,7 @@ nav-label = Main menu
 logout = Log out
 switch-language = Dansk
 footer = Spire · the youth programme and its randomised trial · Access to personal data is logged.
+footer-public-log = The randomisation's public log
 field-login = User name
 field-password = Password
 error-not-found-title = Page not found
