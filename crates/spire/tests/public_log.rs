@@ -336,18 +336,78 @@ async fn an_outsider_checks_the_public_log_with_tools_spire_did_not_write() {
         &format!("{PASSWORD}\n{PASSWORD}\n"),
     );
     assert!(revealed.status.success(), "{}", stderr(&revealed));
+    // After the reveal the designs are public; the entries and the key stay
+    // withheld (an entry's exact time and stratum can single a person out).
     for (path, answer) in assert_nothing_personal(&server, 300) {
-        assert_eq!(answer.status, 200, "{path}");
+        let withheld = path.contains("entries") || path.ends_with("trial-key");
+        assert_eq!(answer.status, if withheld { 403 } else { 200 }, "{path}");
     }
-    if let Some(checked) = go_checklog(&["-entries", &base]) {
+    // With nothing but the URL: the whole public log in one archive, extracted by GNU tar.
+    let archive = get(&server, "/log/cli-trial/bundle.tar");
+    assert_eq!(archive.status, 200);
+    assert!(
+        archive.head.contains("application/x-tar"),
+        "{}",
+        archive.head
+    );
+    let from_url = path("from-url");
+    std::fs::create_dir(&from_url).unwrap();
+    std::fs::write(from_url.join("log.tar"), &archive.body).unwrap();
+    let extracted = Command::new("tar")
+        .arg("-xf")
+        .arg(from_url.join("log.tar"))
+        .arg("-C")
+        .arg(&from_url)
+        .status()
+        .unwrap();
+    assert!(extracted.success());
+    assert!(!from_url.join("trial-key").exists() && from_url.join("design/1").exists());
+    let checked = verify(&["--bundle", from_url.to_str().unwrap(), "--head", saved]);
+    assert!(checked.status.success(), "{}", stdout(&checked));
+    assert!(
+        stdout(&checked).contains("leaf hashes only"),
+        "{}",
+        stdout(&checked)
+    );
+
+    // A named auditor gets the entries and the key, and the handover is logged.
+    let out = path("for-the-journal");
+    let disclosed = spire(&[
+        "trial",
+        "bundle",
+        "--db",
+        db,
+        "--key-file",
+        key_file,
+        "--out",
+        out.to_str().unwrap(),
+        "--recipient",
+        "Tidsskrift for Socialforskning",
+        "--purpose",
+        "peer review",
+    ]);
+    assert!(disclosed.status.success(), "{}", stderr(&disclosed));
+    let store = spire_store::Db::connect(db).await.unwrap();
+    let logged = spire_store::testing::count_sql(
+        &store,
+        "SELECT COUNT(*) FROM trial_exports WHERE recipient = 'Tidsskrift for Socialforskning' \
+         AND purpose = 'peer review'",
+    )
+    .await;
+    store.close().await;
+    assert_eq!(logged, 1, "the handover of the entries is logged");
+    for file in walk(&out) {
+        let text = String::from_utf8_lossy(&std::fs::read(&file).unwrap()).into_owned();
+        assert!(!text.contains("Hansen"), "{} names a youth", file.display());
+    }
+    if let Some(checked) = go_checklog(&["-entries", out.to_str().unwrap()]) {
         assert!(
             stdout(&checked).contains("entries: all 300 hash to their leaves"),
             "{}",
             stdout(&checked)
         );
     }
-    let after = bundle(db, key_file, "revealed");
-    let replayed = verify(&["--bundle", after.to_str().unwrap(), "--head", saved]);
+    let replayed = verify(&["--bundle", out.to_str().unwrap(), "--head", saved]);
     assert!(replayed.status.success(), "{}", stdout(&replayed));
     let said = stdout(&replayed);
     assert!(
@@ -358,6 +418,20 @@ async fn an_outsider_checks_the_public_log_with_tools_spire_did_not_write() {
         said.contains("holds for the trial key and design version 1"),
         "{said}"
     );
+}
+
+/// Every file under `dir`.
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
 }
 
 /// The same checkpoint with another root (a history the log never had).

@@ -319,6 +319,20 @@ async fn amend_then_randomise_and_verify() {
         "{}",
         stdout(&done)
     );
+    // The amendment's public leaf must not give the new design away: it holds
+    // the sealed digest (log version 2), not the design's plain SHA-256.
+    let store = Db::connect(db).await.unwrap();
+    let plain = spire_store::testing::count_sql(
+        &store,
+        "SELECT COUNT(*) FROM trial_ledger l JOIN trial_designs d ON d.trial_id = l.trial_id \
+         AND d.version = l.design_version WHERE l.kind = 'amendment' AND l.design_digest = d.digest",
+    )
+    .await;
+    store.close().await;
+    assert_eq!(
+        plain, 0,
+        "an amendment of a v2 trial holds the sealed digest"
+    );
     for receipt in allocate(db, 4, 4).await {
         assert!(
             receipt.stratum.contains("readiness="),

@@ -877,16 +877,22 @@ async fn amendment(db: Db) {
     assert_eq!(evidence.rows.len(), 21);
     let amendment = &evidence.rows[10].leaf;
     assert_eq!(amendment.design_version, 2);
+    // A log-version-2 trial seals the amendment's digest under the trial key,
+    // so that its public leaf hash cannot be matched against guessed designs.
+    let trial_key = spire_store::testing::trial_key(&db, &key, trial_id)
+        .await
+        .unwrap();
+    let version_2 = Design {
+        version: 2,
+        ..amended.clone()
+    };
     assert_eq!(
         amendment.entry,
         spire_trial::Entry::Amendment {
-            design_digest: Design {
-                version: 2,
-                ..amended.clone()
-            }
-            .digest()
+            design_digest: version_2.sealed_digest(&trial_key)
         }
     );
+    assert_ne!(version_2.sealed_digest(&trial_key), version_2.digest());
     for (index, row) in evidence.rows.iter().enumerate() {
         let expected = if index < 10 { 1 } else { 2 };
         assert_eq!(row.leaf.design_version, expected, "index {index}");

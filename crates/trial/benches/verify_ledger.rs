@@ -49,6 +49,36 @@ fn main() {
         bench_design(&design);
     }
     bench_head_signatures();
+    bench_every_head();
+}
+
+/// What `trial verify` pays for checking every stored head (one per entry), both signatures,
+/// on every core: the cost that grows with the ledger now that no head is skipped.
+fn bench_every_head() {
+    let signer = HeadSigner::from_seed([7; 32]);
+    let public_key = signer.public_key();
+    let leaves: Vec<_> = (0..10_000u32)
+        .map(|n| spire_trial::merkle::leaf_hash(&n.to_be_bytes()))
+        .collect();
+    let tree = spire_trial::MerkleTree::from_leaf_hashes(leaves);
+    let heads: Vec<_> = (1..=tree.len())
+        .map(|size| {
+            signer.sign(TreeHead {
+                trial_id: TRIAL.into(),
+                size,
+                root: tree.root_at(size).expect("within the tree"),
+                time: UtcTime {
+                    unix_seconds: 1_767_225_600 + size as i64,
+                    nanos: 0,
+                },
+            })
+        })
+        .collect();
+    let findings = time_it(
+        "verify_heads: 10,000 heads, both signatures each, on every core",
+        || spire_trial::verify_heads(TRIAL, &heads, &[], &public_key, &tree),
+    );
+    assert!(findings.is_empty(), "{findings:?}");
 }
 
 /// What one signed head costs the verifier: decides how many heads a store should keep.

@@ -396,6 +396,21 @@ impl Design {
         crate::sha256(&self.canonical_bytes())
     }
 
+    /// What an amendment entry of log version 2 holds instead of the digest:
+    /// HMAC-SHA256 under the trial key of `str("spire-trial/amendment/v2")
+    /// bytes(canonical document)`. The plain digest of a low-entropy document
+    /// could be found by trying designs against the public leaf hash, which
+    /// would give away the new block sizes while the trial recruits.
+    pub fn sealed_digest(&self, key: &crate::TrialKey) -> [u8; 32] {
+        use hmac::{Hmac, Mac};
+        let mut writer = Writer::with_domain("spire-trial/amendment/v2");
+        writer.bytes(&self.canonical_bytes());
+        let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(key.as_bytes())
+            .expect("HMAC takes any key length");
+        mac.update(&writer.finish());
+        mac.finalize().into_bytes().into()
+    }
+
     /// Checks that a stratum key names exactly this design's factors, in order.
     pub fn check_stratum(&self, stratum: &StratumKey) -> Result<(), DesignError> {
         let names_match = stratum.levels.len() == self.factors.len()

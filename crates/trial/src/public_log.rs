@@ -322,7 +322,12 @@ pub fn audit(input: &AuditInput<'_>) -> Audit {
         .trial_key
         .clone()
         .or_else(|| text("trial-key").and_then(|hex| TrialKey::from_hex(hex.trim())));
-    if info.revealed {
+    // The entries are in a bundle given to a named recipient, never in the public log.
+    let has_entries = tiles
+        .iter()
+        .find(|t| t.level.is_none())
+        .is_some_and(|t| (input.files)(&t.path()).is_some());
+    if has_entries {
         let rows = read_entries(&tiles, input.files, &tree, &mut audit);
         let findings = verify_ledger(&LedgerEvidence {
             trial_id: &info.trial,
@@ -360,18 +365,17 @@ pub fn audit(input: &AuditInput<'_>) -> Audit {
             ));
         }
     }
-    let replayed = info.revealed && trial_key.is_some();
     audit.notes.push(format!(
         "{} entries, {} signed heads, {} saved checkpoint(s) checked{}",
         info.size,
         heads.len(),
         input.saved.len(),
-        if replayed {
-            "; every allocation replays from the revealed key"
-        } else if info.revealed {
-            "; entries checked against their leaves (give the trial key to replay)"
-        } else {
-            "; entries follow after the reveal"
+        match (has_entries, trial_key.is_some()) {
+            (true, true) => "; every allocation replays from the revealed key",
+            (true, false) =>
+                "; entries checked against their leaves (give the trial key to replay)",
+            (false, _) =>
+                "; leaf hashes only (the entries go to a named recipient after the reveal)",
         }
     ));
     audit

@@ -651,7 +651,11 @@ impl<'a, 'f> SequenceCheck<'a, 'f> {
             .find(|design| design.version == version)
         {
             None => self.report(leaf, Problem::DesignVersionUnknown { version }),
-            Some(design) if design.digest() != *design_digest => {
+            // Log version 1 holds the digest, version 2 the sealed digest.
+            Some(design)
+                if design.digest() != *design_digest
+                    && design.sealed_digest(revealed.key) != *design_digest =>
+            {
                 self.report(leaf, Problem::AmendmentDigestMismatch { version })
             }
             Some(_) => {}

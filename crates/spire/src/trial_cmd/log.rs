@@ -20,6 +20,14 @@ pub struct BundleArgs {
     /// The directory to write (created; it must not exist yet).
     #[arg(long)]
     out: PathBuf,
+    /// After the reveal: who receives the entries and the trial key (an auditor, a journal).
+    /// They are never public, as an entry's time and stratum can single a person out; the
+    /// handover is logged with the trial's exports. Without it the bundle holds the public files.
+    #[arg(long, requires = "purpose")]
+    recipient: Option<String>,
+    /// What the recipient checks with them.
+    #[arg(long, requires = "recipient")]
+    purpose: Option<String>,
 }
 
 #[derive(Args)]
@@ -93,6 +101,20 @@ pub async fn bundle(args: BundleArgs) -> Result<(), Failure> {
         .ok_or_else(|| Failure::Other("the trial vanished".into()))?;
     std::fs::create_dir(&args.out).map_err(|e| bad("--out", &args.out, e))?;
     let mut log = PublicLog::open(&db, &key, &public_id).await?;
+    if let (Some(recipient), Some(purpose)) = (&args.recipient, &args.purpose) {
+        log.disclose_to(recipient, purpose)
+            .await
+            .map_err(|e| match e {
+                spire_store::Error::Refused(reason) => {
+                    Failure::BadInput(format!("--recipient: {reason}"))
+                }
+                spire_store::Error::Invalid(field) => {
+                    Failure::BadInput(format!("--{}: required", field.field))
+                }
+                other => other.into(),
+            })?;
+    }
+    log.read_tree().await?;
     let mut written = 0;
     for path in log.paths() {
         let LogLookup::Found(file) = log.file(&path).await? else {
@@ -108,10 +130,11 @@ pub async fn bundle(args: BundleArgs) -> Result<(), Failure> {
     println!(
         "wrote {written} files of trial {public_id}'s log ({} entries{}) to {}",
         log.size(),
-        if log.trial.revealed {
-            ", revealed: entries, designs and key included"
-        } else {
-            "; entries follow after the reveal"
+        match (log.trial.revealed, &args.recipient) {
+            (true, Some(_)) =>
+                "; revealed: designs, and for the recipient entries and key (logged)",
+            (true, None) => "; revealed: designs included, entries and key only with --recipient",
+            (false, _) => "; hashes and signatures only until the reveal",
         },
         args.out.display()
     );

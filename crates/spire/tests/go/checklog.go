@@ -2,7 +2,9 @@
 // against the published formats and Go's own transparency-log packages
 // (golang.org/x/mod/sumdb/note and sumdb/tlog), not against Spire's code.
 //
-// Usage: checklog BASE-URL [-old SAVED-CHECKPOINT] [-leaf INDEX:HEX]... [-entries]
+// Usage: checklog [-old SAVED-CHECKPOINT] [-leaf INDEX:HEX]... [-entries] BASE
+//
+// BASE is the log's URL or a bundle directory (`spire trial bundle`).
 //
 // It fetches BASE/key and BASE/checkpoint, opens the checkpoint with the key
 // (note.Open), reads the tree from BASE/tile/..., and then proves and checks
@@ -21,6 +23,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -34,6 +37,14 @@ func fail(format string, args ...interface{}) {
 }
 
 func get(base, path string) []byte {
+	if !strings.HasPrefix(base, "http://") && !strings.HasPrefix(base, "https://") {
+		// A bundle directory: the same files.
+		body, err := os.ReadFile(filepath.Join(base, path))
+		if err != nil {
+			fail("read %s: %v", path, err)
+		}
+		return body
+	}
 	resp, err := http.Get(base + "/" + path)
 	if err != nil {
 		fail("GET %s: %v", path, err)

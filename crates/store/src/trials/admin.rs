@@ -209,6 +209,17 @@ impl Db {
                 .validate(&amended)
                 .map_err(|e| invalid(format!("the amended design: {e}")))?;
             let digest = amended.digest();
+            // Log version 2 seals the amendment's hash under the trial key (see
+            // `Design::sealed_digest`): the public leaf hash must not give the design away.
+            let leaf_digest = if trial.log_version >= 2 {
+                let trial_key = TrialKey::from_bytes(hash32(
+                    &key.decrypt(TRIAL_KEY_AAD, &trial.key_ciphertext)?,
+                    "the trial key",
+                )?);
+                amended.sealed_digest(&trial_key)
+            } else {
+                digest
+            };
             let time = entry_time(now_utc(), &trial);
             let ledger_index = trial.ledger_size;
             let leaf = LedgerLeaf {
@@ -218,7 +229,7 @@ impl Db {
                 time,
                 actor_id: actor.to_string(),
                 entry: Entry::Amendment {
-                    design_digest: digest,
+                    design_digest: leaf_digest,
                 },
             };
             let leaf_hash = leaf.hash();
@@ -242,7 +253,7 @@ impl Db {
             .bind(time.unix_seconds)
             .bind(i64::from(time.nanos))
             .bind(&leaf.actor_id)
-            .bind(digest.as_slice())
+            .bind(leaf_digest.as_slice())
             .bind(reason)
             .bind(leaf_hash.as_slice())
             .execute(&mut *tx)

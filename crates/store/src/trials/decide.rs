@@ -452,6 +452,7 @@ mod tests {
             frontier: MerkleFrontier::new().to_bytes(),
             last_unix_seconds: 0,
             last_nanos: 0,
+            log_version: 2,
         }
     }
 

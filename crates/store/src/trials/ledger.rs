@@ -39,13 +39,14 @@ pub(super) struct LockedTrial {
     pub(super) frontier: Vec<u8>,
     pub(super) last_unix_seconds: i64,
     pub(super) last_nanos: i64,
+    pub(super) log_version: i64,
 }
 
 /// Rewriting a column with itself takes the row lock on PostgreSQL (SQLite's
 /// `BEGIN IMMEDIATE` already holds the database lock), in one SQL text.
 pub(super) const LOCK_TRIAL_SQL: &str = "UPDATE trials SET ledger_size = ledger_size WHERE id = $1 \
      RETURNING public_id, status, settings, design_version, key_ciphertext, head_seed_ciphertext, \
-     ledger_size, allocation_count, frontier, last_unix_seconds, last_nanos";
+     ledger_size, allocation_count, frontier, last_unix_seconds, last_nanos, log_version";
 
 /// Every stored head, which `trial verify` checks one by one: a head signed in
 /// an allocation's transaction is that allocation's receipt, and a corrupted

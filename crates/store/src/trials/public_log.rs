@@ -1,9 +1,11 @@
 //! What the public transparency log serves of a trial, to anyone, without a
 //! login: the commitment and the log's key, the signed heads, the leaf hashes
-//! (tiles), witnesses' cosignatures, and only after the reveal the entries,
-//! the design versions and the trial key. No table with personal data is read
-//! here: the ledger holds no CPR number and no name (the subject is a keyed
-//! hash, the baseline a hash).
+//! (tiles), witnesses' cosignatures, and after the reveal the design versions.
+//! The entries and the trial key go only to a named recipient, logged
+//! (`PublicLog::disclose_to`): an entry holds no CPR number and no name, but
+//! its exact time, municipality and stratum, with a baseline hash that can be
+//! brute-forced, single a person out; and with the key, whoever knows when a
+//! person was drawn could work out their arm.
 
 use super::*;
 use spire_domain::TrialId;
@@ -18,7 +20,7 @@ pub struct PublicTrial {
     pub log_version: i64,
     pub commitment: [u8; 32],
     pub head_public_key: [u8; 32],
-    /// The key was revealed (two people, logged): entries and designs are public.
+    /// The key was revealed (two people, logged): the designs are public.
     pub revealed: bool,
 }
 
@@ -54,21 +56,51 @@ impl Db {
         })
     }
 
-    /// The leaf hashes of the ledger's first `size` entries, in order.
-    pub async fn trial_leaf_hashes(&self, trial: TrialId, size: u64) -> Result<Vec<[u8; 32]>> {
+    /// The leaf hashes of the entries `from..to`, in order.
+    pub async fn trial_leaf_hashes(
+        &self,
+        trial: TrialId,
+        from: u64,
+        to: u64,
+    ) -> Result<Vec<[u8; 32]>> {
         let trial_id = trial.get();
         let hashes: Vec<Vec<u8>> = on_db!(self, |pool| {
             sqlx::query_scalar(
-                "SELECT leaf_hash FROM trial_ledger WHERE trial_id = $1 AND ledger_index < $2 ORDER BY ledger_index",
+                "SELECT leaf_hash FROM trial_ledger WHERE trial_id = $1 AND ledger_index >= $2 \
+                 AND ledger_index < $3 ORDER BY ledger_index",
             )
             .bind(trial_id)
-            .bind(i64::try_from(size).unwrap_or(i64::MAX))
+            .bind(i64::try_from(from).unwrap_or(i64::MAX))
+            .bind(i64::try_from(to).unwrap_or(i64::MAX))
             .fetch_all(pool)
             .await?
         });
         hashes
             .iter()
             .map(|hash| hash32(hash, "a leaf hash"))
+            .collect()
+    }
+
+    /// Every stored head up to `size`, by size (a malformed one is an error).
+    pub async fn trial_heads(&self, trial: TrialId, size: u64) -> Result<Vec<SignedTreeHead>> {
+        let public_id = self.public_trial_id(trial).await?;
+        let rows: Vec<super::evidence::HeadColumns> = on_db!(self, |pool| {
+            sqlx::query_as(
+                "SELECT tree_size, root, unix_seconds, nanos, signature, checkpoint_signature \
+                 FROM trial_heads WHERE trial_id = $1 AND tree_size <= $2 ORDER BY tree_size",
+            )
+            .bind(trial.get())
+            .bind(i64::try_from(size).unwrap_or(i64::MAX))
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter()
+            .map(|columns| {
+                let size = columns.0;
+                columns
+                    .into_head(&public_id)
+                    .ok_or_else(|| Error::Corrupt(format!("the head of size {size}")))
+            })
             .collect()
     }
 
@@ -197,6 +229,9 @@ impl Db {
     }
 }
 
+/// How a disclosure of the ledger's entries is named among the trial's exports.
+pub const LEDGER_DISCLOSURE: &str = "ledger entries (audit bundle)";
+
 /// One file of the public log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogFile {
@@ -210,8 +245,10 @@ pub struct LogFile {
 pub enum LogLookup {
     Found(LogFile),
     Missing,
-    /// Public only after the reveal: entries, designs and the trial key.
+    /// Public only after the reveal: the design versions.
     Concealed,
+    /// Never public: the entries and the trial key, given only to a named recipient.
+    Withheld,
 }
 
 /// A trial's public log as of its latest signed head, read once and served
@@ -225,6 +262,8 @@ pub struct PublicLog<'a> {
     /// The canonical design documents, version 1 first: read only once revealed.
     designs: Vec<Vec<u8>>,
     tree: Option<MerkleTree>,
+    /// The entries were disclosed to a named recipient (logged): they are in the files.
+    disclosed: bool,
 }
 
 impl<'a> PublicLog<'a> {
@@ -242,6 +281,7 @@ impl<'a> PublicLog<'a> {
             head,
             designs,
             tree: None,
+            disclosed: false,
         })
     }
 
@@ -257,12 +297,14 @@ impl<'a> PublicLog<'a> {
         paths.extend(
             spire_trial::tiles::tiles_of(self.size())
                 .iter()
-                .filter(|tile| tile.level.is_some() || self.trial.revealed)
+                .filter(|tile| tile.level.is_some() || self.disclosed)
                 .map(|tile| tile.path()),
         );
         if self.trial.revealed {
-            paths.push("trial-key".into());
             paths.extend((1..=self.designs.len()).map(|v| format!("design/{v}")));
+        }
+        if self.disclosed {
+            paths.push("trial-key".into());
         }
         paths
     }
@@ -295,11 +337,11 @@ impl<'a> PublicLog<'a> {
                 found(note.into_bytes(), false)
             }
             "heads" => {
-                let evidence = self.db.trial_evidence(self.trial.id).await?;
-                let text = spire_trial::public_log::heads_text(
-                    evidence.heads.iter().filter(|h| h.head.size <= self.size()),
-                );
-                found(text.into_bytes(), false)
+                let heads = self.db.trial_heads(self.trial.id, self.size()).await?;
+                found(
+                    spire_trial::public_log::heads_text(&heads).into_bytes(),
+                    false,
+                )
             }
             "cosignatures" => {
                 let cosignatures = self.db.trial_cosignatures(self.trial.id).await?;
@@ -310,6 +352,8 @@ impl<'a> PublicLog<'a> {
                 );
                 found(text.into_bytes(), false)
             }
+            "trial-key" if !self.trial.revealed => Ok(LogLookup::Concealed),
+            "trial-key" if !self.disclosed => Ok(LogLookup::Withheld),
             "trial-key" => match self
                 .db
                 .revealed_trial_key(self.server_key, &self.trial)
@@ -345,8 +389,8 @@ impl<'a> PublicLog<'a> {
         }
         let immutable = u64::from(tile.width) == spire_trial::tiles::TILE_WIDTH;
         if tile.level.is_none() {
-            if !self.trial.revealed {
-                return Ok(LogLookup::Concealed);
+            if !self.disclosed {
+                return Ok(LogLookup::Withheld);
             }
             let range = tile.leaf_range();
             let entries = self
@@ -357,18 +401,72 @@ impl<'a> PublicLog<'a> {
                 .ok_or_else(|| Error::Corrupt("an entry longer than 65,535 bytes".into()))?;
             return Ok(LogLookup::Found(LogFile { bytes, immutable }));
         }
-        if self.tree.is_none() {
-            let hashes = self
-                .db
-                .trial_leaf_hashes(self.trial.id, self.size())
-                .await?;
-            self.tree = Some(MerkleTree::from_leaf_hashes(hashes));
-        }
-        let tree = self.tree.as_ref().expect("just read");
-        Ok(match spire_trial::tiles::tile_hashes(tree, &tile) {
+        let bytes = match &self.tree {
+            Some(tree) => spire_trial::tiles::tile_hashes(tree, &tile),
+            None => {
+                // Only the leaves under this tile: its first leaf starts a subtree of
+                // 256^(L+1), so the subtrees of the slice are the tree's.
+                let range = tile.leaf_range();
+                let hashes = self
+                    .db
+                    .trial_leaf_hashes(self.trial.id, range.start, range.end)
+                    .await?;
+                let slice = MerkleTree::from_leaf_hashes(hashes);
+                spire_trial::tiles::tile_hashes(
+                    &slice,
+                    &spire_trial::tiles::Tile { index: 0, ..tile },
+                )
+            }
+        };
+        Ok(match bytes {
             Some(bytes) => LogLookup::Found(LogFile { bytes, immutable }),
             None => LogLookup::Missing,
         })
+    }
+
+    /// Puts the entries and the trial key into the files for `recipient` (an auditor, a
+    /// journal), for `purpose`: only after the reveal, and logged with the
+    /// trial's exports.
+    pub async fn disclose_to(&mut self, recipient: &str, purpose: &str) -> Result<()> {
+        let (recipient, purpose) = (recipient.trim(), purpose.trim());
+        if recipient.is_empty() {
+            return Err(crate::invalid("recipient", spire_domain::Problem::Required));
+        }
+        if purpose.is_empty() {
+            return Err(crate::invalid("purpose", spire_domain::Problem::Required));
+        }
+        if !self.trial.revealed {
+            return Err(Error::Refused(
+                "the entries are disclosed only after the two-person reveal".into(),
+            ));
+        }
+        on_db!(self.db, |pool| {
+            sqlx::query(
+                "INSERT INTO trial_exports (trial_id, study, recipient, purpose, row_count, at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(self.trial.id.get())
+            .bind(LEDGER_DISCLOSURE)
+            .bind(recipient)
+            .bind(purpose)
+            .bind(self.size() as i64)
+            .bind(crate::now())
+            .execute(pool)
+            .await?;
+        });
+        self.disclosed = true;
+        Ok(())
+    }
+
+    /// Reads every leaf hash once, for answering every tile (a bundle); a
+    /// single request reads only the leaves under its tile.
+    pub async fn read_tree(&mut self) -> Result<()> {
+        let hashes = self
+            .db
+            .trial_leaf_hashes(self.trial.id, 0, self.size())
+            .await?;
+        self.tree = Some(MerkleTree::from_leaf_hashes(hashes));
+        Ok(())
     }
 
     fn info(&self, key: &spire_trial::note::VerifierKey) -> String {

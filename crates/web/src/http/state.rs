@@ -45,7 +45,15 @@ struct StateInner {
     config: WebConfig,
     dashboards: DashboardCache,
     once_forms: super::once::OnceForms,
+    log_files: LogFileCache,
 }
+
+/// The public log's files that read the whole ledger (`heads`, `bundle.tar`),
+/// by (trial, path), with the tree size and reveal they describe: made once
+/// per new head, one at a time (the lock), so that many requests for them
+/// cost one reading and hold one copy.
+pub type LogFileCache =
+    tokio::sync::Mutex<std::collections::HashMap<(String, String), (u64, bool, axum::body::Bytes)>>;
 
 /// The dashboards' counts per half-year and day: reading them reads a year
 /// of the programme's work. The first reader of a day waits for them (and
@@ -71,6 +79,7 @@ impl AppState {
                 config,
                 dashboards: DashboardCache::default(),
                 once_forms: super::once::OnceForms::default(),
+                log_files: LogFileCache::default(),
             }),
         }
     }
@@ -89,6 +98,10 @@ impl AppState {
 
     pub fn dashboards(&self) -> &DashboardCache {
         &self.inner.dashboards
+    }
+
+    pub fn log_files(&self) -> &LogFileCache {
+        &self.inner.log_files
     }
 
     /// The forms already sent (`once.rs`).

@@ -6,6 +6,7 @@
 //! (`spire trial bundle`), specified in `crates/trial/README.md`.
 
 pub mod pages;
+mod tar;
 
 use crate::http::access::{Access::Public, Route};
 

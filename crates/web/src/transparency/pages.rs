@@ -1,11 +1,12 @@
 //! The log's pages (what it is, how to check it) and its files.
 
 use crate::http::context::RequestContext;
-use crate::http::error::{AppError, AppResult};
+use crate::http::error::{AppError, AppResult, ErrorKind};
 use crate::http::state::AppState;
 use crate::i18n::{Arg, Tr};
 use crate::ui::page::{PageCtx, render};
 use askama::Template;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -119,36 +120,93 @@ pub async fn log_file(
     Path((public_id, path)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let mut log = PublicLog::open(state.db(), state.key(), &public_id).await?;
-    let file = match log.file(&path).await? {
-        LogLookup::Found(file) => file,
-        LogLookup::Missing => return Err(AppError::not_found()),
-        LogLookup::Concealed => {
-            let text = Tr::new(context.lang).t("log-concealed");
-            return Ok((
-                StatusCode::FORBIDDEN,
-                [
-                    (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
-                    (header::CACHE_CONTROL, MOVING),
-                ],
-                format!("{text}\n"),
-            )
-                .into_response());
+    // What reads the whole ledger is made once per head and one at a time.
+    let whole_ledger = matches!(path.as_str(), "heads" | "bundle.tar")
+        || spire_trial::tiles::Tile::parse(&path).is_some_and(|t| t.level.is_some_and(|l| l >= 2));
+    let (bytes, cache, content_type) = match path.as_str() {
+        _ if whole_ledger => {
+            let bytes = whole_log_file(&state, &mut log, &path).await?;
+            let content_type = match path.as_str() {
+                "heads" => "text/plain; charset=utf-8",
+                "bundle.tar" => "application/x-tar",
+                _ => "application/octet-stream",
+            };
+            (bytes, MOVING, content_type)
         }
+        _ => match log.file(&path).await? {
+            LogLookup::Found(file) => {
+                let binary = path.starts_with("tile/") || path.starts_with("design/");
+                let content_type = if binary {
+                    "application/octet-stream"
+                } else {
+                    "text/plain; charset=utf-8"
+                };
+                let cache = if file.immutable { IMMUTABLE } else { MOVING };
+                (Bytes::from(file.bytes), cache, content_type)
+            }
+            LogLookup::Missing => return Err(AppError::not_found()),
+            hidden @ (LogLookup::Concealed | LogLookup::Withheld) => {
+                let why = match hidden {
+                    LogLookup::Concealed => "log-concealed",
+                    _ => "log-entries-withheld",
+                };
+                let text = Tr::new(context.lang).t(why);
+                return Ok((
+                    StatusCode::FORBIDDEN,
+                    [
+                        (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+                        (header::CACHE_CONTROL, MOVING),
+                        (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+                        (header::VARY, "Accept-Language, Cookie"),
+                    ],
+                    format!("{text}\n"),
+                )
+                    .into_response());
+            }
+        },
     };
-    let binary = path.starts_with("tile/") || path.starts_with("design/");
-    let content_type = if binary {
-        "application/octet-stream"
-    } else {
-        "text/plain; charset=utf-8"
-    };
-    let cache = if file.immutable { IMMUTABLE } else { MOVING };
     Ok((
         [
             (header::CONTENT_TYPE, content_type),
             (header::CACHE_CONTROL, cache),
             (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
         ],
-        file.bytes,
+        bytes,
     )
         .into_response())
+}
+
+/// `heads`, `bundle.tar` or a high tile: from the cache while the log has not grown.
+async fn whole_log_file(state: &AppState, log: &mut PublicLog<'_>, path: &str) -> AppResult<Bytes> {
+    let key = (log.trial.public_id.clone(), path.to_string());
+    let mut cache = state.log_files().lock().await;
+    if let Some((size, revealed, bytes)) = cache.get(&key)
+        && *size == log.size()
+        && *revealed == log.trial.revealed
+    {
+        return Ok(bytes.clone());
+    }
+    let bytes = match path {
+        "bundle.tar" => bundle(log).await?,
+        _ => match log.file(path).await? {
+            LogLookup::Found(file) => file.bytes,
+            _ => return Err(AppError::not_found()),
+        },
+    };
+    let bytes = Bytes::from(bytes);
+    cache.insert(key, (log.size(), log.trial.revealed, bytes.clone()));
+    Ok(bytes)
+}
+
+/// Every file of the log in one archive: what `spire trial bundle` writes.
+async fn bundle(log: &mut PublicLog<'_>) -> AppResult<Vec<u8>> {
+    log.read_tree().await?;
+    let mut files = Vec::new();
+    for path in log.paths() {
+        if let LogLookup::Found(file) = log.file(&path).await? {
+            files.push((path, file.bytes));
+        }
+    }
+    super::tar::archive(files.iter().map(|(p, b)| (p.as_str(), b.as_slice())))
+        .ok_or(AppError(ErrorKind::Internal))
 }
