@@ -124,9 +124,10 @@ fn assert_nothing_personal(server: &Server, size: u64) -> Vec<(String, Answer)> 
     answers
 }
 
-fn bundle(db: &str, key_file: &str, name: &str) -> PathBuf {
+/// `spire trial bundle` into a new directory `name`, with `extra` arguments.
+fn bundle_with(db: &str, key_file: &str, name: &str, extra: &[&str]) -> PathBuf {
     let out = path(name);
-    let written = spire(&[
+    let mut args = vec![
         "trial",
         "bundle",
         "--db",
@@ -134,10 +135,16 @@ fn bundle(db: &str, key_file: &str, name: &str) -> PathBuf {
         "--key-file",
         key_file,
         "--out",
-        out.to_str().unwrap(),
-    ]);
+    ];
+    args.push(out.to_str().unwrap());
+    args.extend_from_slice(extra);
+    let written = spire(&args);
     assert!(written.status.success(), "{}", stderr(&written));
     out
+}
+
+fn bundle(db: &str, key_file: &str, name: &str) -> PathBuf {
+    bundle_with(db, key_file, name, &[])
 }
 
 fn verify(args: &[&str]) -> std::process::Output {
@@ -371,22 +378,17 @@ async fn an_outsider_checks_the_public_log_with_tools_spire_did_not_write() {
     );
 
     // A named auditor gets the entries and the key, and the handover is logged.
-    let out = path("for-the-journal");
-    let disclosed = spire(&[
-        "trial",
-        "bundle",
-        "--db",
+    let out = bundle_with(
         db,
-        "--key-file",
         key_file,
-        "--out",
-        out.to_str().unwrap(),
-        "--recipient",
-        "Tidsskrift for Socialforskning",
-        "--purpose",
-        "peer review",
-    ]);
-    assert!(disclosed.status.success(), "{}", stderr(&disclosed));
+        "for-the-journal",
+        &[
+            "--recipient",
+            "Tidsskrift for Socialforskning",
+            "--purpose",
+            "peer review",
+        ],
+    );
     let store = spire_store::Db::connect(db).await.unwrap();
     let logged = spire_store::testing::count_sql(
         &store,
