@@ -45,11 +45,40 @@ impl TreeHead {
 /// of small order, a non-canonical `S` (not below the group order) and a non-canonical point
 /// encoding are refused, so one message has one valid signature per key.
 pub fn verify_strict(public_key: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
+    VerifyingKey::from_bytes(public_key).is_ok_and(|key| {
+        key.verify_strict(message, &Signature::from_bytes(signature))
+            .is_ok()
+    })
+}
+
+/// Both signatures of many heads under one key, decoding the key once (a quarter of the cost
+/// of a single check): the v1 signature's verdict and the checkpoint's, if the head has one.
+pub(crate) fn verify_heads_under(
+    public_key: &[u8; 32],
+    heads: &[SignedTreeHead],
+) -> Vec<(bool, Option<bool>)> {
     let Ok(key) = VerifyingKey::from_bytes(public_key) else {
-        return false;
+        return heads
+            .iter()
+            .map(|head| (false, head.checkpoint_signature.map(|_| false)))
+            .collect();
     };
-    key.verify_strict(message, &Signature::from_bytes(signature))
-        .is_ok()
+    let holds = |message: &[u8], signature: &[u8; 64]| {
+        key.verify_strict(message, &Signature::from_bytes(signature))
+            .is_ok()
+    };
+    heads
+        .iter()
+        .map(|head| {
+            let checkpoint = head
+                .checkpoint_signature
+                .map(|signature| holds(head.head.checkpoint().body().as_bytes(), &signature));
+            (
+                holds(&head.head.signed_bytes(), &head.signature),
+                checkpoint,
+            )
+        })
+        .collect()
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -458,17 +458,15 @@ pub fn verify_heads(
 /// Both signatures of every head, checked on every core: a head is signed with each entry, and
 /// a signature check costs more than everything else the verifier does for that entry.
 fn check_signatures(heads: &[SignedTreeHead], public_key: &[u8; 32]) -> Vec<(bool, Option<bool>)> {
-    let check =
-        |head: &SignedTreeHead| (head.verify(public_key), head.verify_checkpoint(public_key));
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     if heads.len() < 256 || threads == 1 {
-        return heads.iter().map(check).collect();
+        return crate::head::verify_heads_under(public_key, heads);
     }
     let chunk = heads.len().div_ceil(threads);
     std::thread::scope(|scope| {
         let workers: Vec<_> = heads
             .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(check).collect::<Vec<_>>()))
+            .map(|part| scope.spawn(move || crate::head::verify_heads_under(public_key, part)))
             .collect();
         workers
             .into_iter()
