@@ -144,7 +144,36 @@ pub async fn seed(
         "  Trial {DEMO_TRIAL_ID}: {allocated} randomised, {excluded} screened out, {answered} offers answered, {crossed} crossover; commitment {}",
         hex::encode(opened.commitment)
     );
+    witness(db, opened.id).await?;
     seed_evaluation(db, key, researcher, opened.id, &mut rng).await
+}
+
+/// A witness cosigns the demo log's latest checkpoint, as an outside witness
+/// would (C2SP tlog-cosignature), so the public log shows one.
+async fn witness(db: &Db, trial: TrialId) -> Result<(), Failure> {
+    use spire_trial::note::{COSIGNATURE_KEY, Cosignature, SignedNote, VerifierKey};
+    let Some(head) = db.trial_head(trial, None).await? else {
+        return Ok(());
+    };
+    let signer = spire_trial::HeadSigner::from_seed([0x5e; 32]);
+    let key = VerifierKey::new(
+        "vidne.demo.example/spire",
+        COSIGNATURE_KEY,
+        signer.public_key(),
+    );
+    let checkpoint = head.head.checkpoint();
+    let time = head.head.time.unix_seconds.max(0) as u64 + 60;
+    let cosignature = Cosignature {
+        time,
+        signature: signer.sign_bytes(checkpoint.cosigned_message(time).as_bytes()),
+    };
+    let note = SignedNote {
+        text: checkpoint.body(),
+        signatures: vec![cosignature.to_note_signature(&key)],
+    };
+    db.add_trial_cosignature(trial, &key, &note.to_text())
+        .await?;
+    Ok(())
 }
 
 /// The researcher locks a pre-analysis plan, takes the pseudonymised export
