@@ -493,6 +493,24 @@ fn without_password(target: &str) -> String {
     }
 }
 
+/// A new file only its owner can read (a revealed trial key, a recipient's entries).
+fn private_new_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
+/// Writes a new file, readable only by its owner when `private`.
+fn write_new_file(path: &Path, bytes: &[u8], private: bool) -> std::io::Result<()> {
+    if private {
+        std::io::Write::write_all(&mut private_new_file(path)?, bytes)
+    } else {
+        std::fs::write(path, bytes)
+    }
+}
+
 fn read_key_file(path: &Path) -> Result<ServerKey, Failure> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::BadInput(format!("--key-file {}: {e}", path.display())))?;

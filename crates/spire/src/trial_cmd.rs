@@ -410,10 +410,7 @@ async fn reveal(args: RevealArgs) -> Result<(), Failure> {
         }
     }
     // The file first: a key revealed but not written would be a reveal for nothing.
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&args.out)
+    let mut file = crate::private_new_file(&args.out)
         .map_err(|e| Failure::BadInput(format!("--out {}: {e}", args.out.display())))?;
     let trial_key = match db
         .reveal_trial_key(&key, trial_id, &people[0], &people[1])

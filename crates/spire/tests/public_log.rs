@@ -398,6 +398,17 @@ async fn an_outsider_checks_the_public_log_with_tools_spire_did_not_write() {
     .await;
     store.close().await;
     assert_eq!(logged, 1, "the handover of the entries is logged");
+    #[cfg(unix)]
+    for private in [out.join("trial-key"), trial_key.clone()] {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&private).unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o777,
+            0o600,
+            "{} is for its owner alone",
+            private.display()
+        );
+    }
     for file in walk(&out) {
         let text = String::from_utf8_lossy(&std::fs::read(&file).unwrap()).into_owned();
         assert!(!text.contains("Hansen"), "{} names a youth", file.display());

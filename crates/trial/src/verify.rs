@@ -310,7 +310,11 @@ impl fmt::Display for Finding {
                 "fork: two validly signed heads of size {size} have different roots"
             ),
             Problem::UnsignedEntries { from, to } => {
-                write!(f, "entries {from}..{to} are covered by no signed tree head")
+                let last = to.saturating_sub(1);
+                write!(
+                    f,
+                    "entries {from} to {last} (indexes, both included) are covered by no signed tree head"
+                )
             }
         }
     }

@@ -124,7 +124,9 @@ pub async fn bundle(args: BundleArgs) -> Result<(), Failure> {
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        std::fs::write(&target, &file.bytes)?;
+        // The entries and the key are for the recipient alone: not for other users of this machine.
+        let private = path == "trial-key" || path.starts_with("tile/entries/");
+        crate::write_new_file(&target, &file.bytes, private)?;
         written += 1;
     }
     println!(

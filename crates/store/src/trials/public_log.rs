@@ -352,7 +352,6 @@ impl<'a> PublicLog<'a> {
                 );
                 found(text.into_bytes(), false)
             }
-            "trial-key" if !self.trial.revealed => Ok(LogLookup::Concealed),
             "trial-key" if !self.disclosed => Ok(LogLookup::Withheld),
             "trial-key" => match self
                 .db
