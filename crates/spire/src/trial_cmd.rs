@@ -28,8 +28,9 @@ pub enum TrialCommand {
     /// (--witness); with --key-file also replay every allocation.
     /// Exit 0 only when everything holds; otherwise one finding a line.
     Verify(log::VerifyArgs),
-    /// Write the trial's public log as files (checkpoint, heads, tiles; after the reveal also
-    /// entries, designs and the key) for an auditor without network access, or to publish.
+    /// Write the trial's public log as files (checkpoint, heads, tiles; after the reveal also the
+    /// designs) for an auditor without network access, or to publish; with --recipient and
+    /// --purpose, after the reveal, also the entries and the key, logged.
     Bundle(log::BundleArgs),
     /// As a witness: check a log bundle against the checkpoint this witness cosigned last, then
     /// cosign its latest checkpoint (C2SP tlog-cosignature) and print it.

@@ -1,8 +1,9 @@
 //! The trial's public transparency log: read-only, no login, nothing
 //! personal. Anyone (a journal reviewer, the funder, a sceptical
 //! municipality) fetches the signed checkpoint and the tiles and checks them
-//! with standard transparency-log tools; after the reveal also the entries,
-//! the design versions and the trial key. The layout is the bundle's
+//! with standard transparency-log tools; after the reveal also the design
+//! versions (the entries and the trial key go only to a named recipient, see
+//! `store/src/trials/public_log.rs`). The layout is the bundle's
 //! (`spire trial bundle`), specified in `crates/trial/README.md`.
 
 pub mod pages;
