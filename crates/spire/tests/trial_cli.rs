@@ -351,23 +351,7 @@ async fn amend_then_randomise_and_verify() {
 
     let key_out = path("amend-trial.key");
     let key_out = key_out.to_str().unwrap();
-    let revealed = spire_with_stdin(
-        &[
-            "trial",
-            "reveal",
-            "--db",
-            db,
-            "--key-file",
-            key_file,
-            "--first",
-            "office",
-            "--second",
-            "statistician",
-            "--out",
-            key_out,
-        ],
-        "correct horse battery\ncorrect horse battery\n",
-    );
+    let revealed = reveal(db, key_file, key_out);
     assert!(revealed.status.success(), "{}", stderr(&revealed));
     let replayed = spire(&["trial", "verify", "--db", db, "--key-file", key_out]);
     assert!(replayed.status.success(), "{}", stdout(&replayed));

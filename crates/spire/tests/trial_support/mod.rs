@@ -132,6 +132,28 @@ async fn make_people(db: &Db) -> i64 {
     db.user_by_login("case.roskilde").await.unwrap().id
 }
 
+/// The two-person reveal by "office" and "statistician" (see [`allocate`]),
+/// writing the trial key to `out`.
+pub fn reveal(db: &str, key_file: &str, out: &str) -> Output {
+    spire_with_stdin(
+        &[
+            "trial",
+            "reveal",
+            "--db",
+            db,
+            "--key-file",
+            key_file,
+            "--first",
+            "office",
+            "--second",
+            "statistician",
+            "--out",
+            out,
+        ],
+        &format!("{PASSWORD}\n{PASSWORD}\n"),
+    )
+}
+
 /// Opens a trial from [`DESIGN`] in a new database: (database, server key file).
 pub fn create_trial(test: &str) -> (String, String) {
     let db = temp_path(test, "trial.db");
