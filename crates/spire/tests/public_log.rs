@@ -182,6 +182,25 @@ async fn an_outsider_checks_the_public_log_with_tools_spire_did_not_write() {
     let (db, key_file) = (db.as_str(), key_file.as_str());
     allocate(db, 0, 100).await;
     let early = bundle(db, key_file, "early");
+    // The entries go to nobody before the reveal, and a refused bundle leaves nothing.
+    let too_early = path("too-early");
+    let refused = spire(&[
+        "trial",
+        "bundle",
+        "--db",
+        db,
+        "--key-file",
+        key_file,
+        "--out",
+        too_early.to_str().unwrap(),
+        "--recipient",
+        "R",
+        "--purpose",
+        "p",
+    ]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("only after the two-person reveal"));
+    assert!(!too_early.exists());
     let saved = path("saved-100.checkpoint");
     std::fs::copy(early.join("checkpoint"), &saved).unwrap();
     let saved = saved.to_str().unwrap();

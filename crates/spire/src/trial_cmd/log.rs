@@ -99,7 +99,9 @@ pub async fn bundle(args: BundleArgs) -> Result<(), Failure> {
         .find(|t| t.id == trial_id.get())
         .map(|t| t.public_id)
         .ok_or_else(|| Failure::Other("the trial vanished".into()))?;
-    std::fs::create_dir(&args.out).map_err(|e| bad("--out", &args.out, e))?;
+    if args.out.exists() {
+        return Err(bad("--out", &args.out, "exists already"));
+    }
     let mut log = PublicLog::open(&db, &key, &public_id).await?;
     if let (Some(recipient), Some(purpose)) = (&args.recipient, &args.purpose) {
         log.disclose_to(recipient, purpose)
@@ -114,6 +116,8 @@ pub async fn bundle(args: BundleArgs) -> Result<(), Failure> {
                 other => other.into(),
             })?;
     }
+    // Only once the disclosure (if any) is allowed and logged: a refused one leaves nothing.
+    std::fs::create_dir(&args.out).map_err(|e| bad("--out", &args.out, e))?;
     log.read_tree().await?;
     let mut written = 0;
     for path in log.paths() {
